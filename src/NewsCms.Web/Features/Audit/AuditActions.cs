@@ -1,0 +1,25 @@
+namespace NewsCms.Web.Features.Audit;
+
+/// <summary>The names written to <see cref="AuditEntry.Action"/>; later features add theirs here.</summary>
+public static class AuditActions
+{
+    public const string SetupCompleted = "setup.completed";
+    public const string BootstrapAdminCreated = "setup.bootstrap-admin";
+    public const string UserCreated = "user.created";
+    public const string UserUpdated = "user.updated";
+    public const string RoleChanged = "user.role-changed";
+    public const string UserLocked = "user.locked";
+    public const string UserUnlocked = "user.unlocked";
+    public const string PasswordReset = "user.password-reset";
+    public const string UserDeleted = "user.deleted";
+    public const string SignInFailed = "signin.failed";
+    public const string LockedOut = "signin.locked-out";
+    public const string PasswordChanged = "user.password-changed";
+    public const string SettingsChanged = "settings.changed";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        SetupCompleted, BootstrapAdminCreated, UserCreated, UserUpdated, RoleChanged, UserLocked, UserUnlocked,
+        PasswordReset, UserDeleted, SignInFailed, LockedOut, PasswordChanged, SettingsChanged,
+    ];
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Settings;
+
+namespace NewsCms.Web.Features.Hosting;
+
+public static class HostingSetup
+{
+    /// <summary>
+    /// The repository-root appsettings.json travels next to the app's assembly. Its source goes just before the
+    /// environment variables, so NewsCms__* and ConnectionStrings__NewsCms still override it.
+    /// </summary>
+    public static WebApplicationBuilder AddRootSettingsFile(this WebApplicationBuilder builder)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        var sources = builder.Configuration.Sources;
+        var environmentIndex = sources.ToList().FindLastIndex(s => s is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
+        var source = new JsonConfigurationSource { Path = path, Optional = true, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        if (environmentIndex < 0) sources.Add(source);
+        else sources.Insert(environmentIndex, source);
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddNewsCmsHosting(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section).ValidateOnStart()
+            .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)),
+                "NewsCms:ReverseProxy:KnownProxies must list IP addresses only.");
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxyOptions>>((forwarded, proxy) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            // Trust forwarded headers only from the configured proxies (not even loopback by default).
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var address in proxy.Value.KnownProxies) forwarded.KnownProxies.Add(IPAddress.Parse(address));
+        });
+        services.AddClientAddress();
+
+        // Keys next to the database, so sign-in cookies survive a restart.
+        services.AddDataProtection().SetApplicationName("NewsCms");
+        services.AddOptions<KeyManagementOptions>().Configure<DatabaseLocation, ILoggerFactory>((keys, location, loggers) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(location.Folder, "keys")), loggers));
+
+        services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(365);
+            hsts.IncludeSubDomains = false;
+        });
+        return builder;
+    }
+
+    /// <summary>Headers every response carries; the Content-Security-Policy comes with the hardening work.</summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                headers["Content-Security-Policy"] = "frame-ancestors 'none'";
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+
+    /// <summary>/healthz: 200 when the database answers a query, 503 otherwise.</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", async (IDbContextFactory<NewsCmsDbContext> dbFactory, CancellationToken ct) =>
+        {
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                await db.Database.ExecuteSqlRawAsync("SELECT 1", ct);
+                return Results.Text("Healthy", "text/plain");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return Results.Text("Unhealthy: the database does not answer", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        }).DisableAntiforgery();
+        return endpoints;
+    }
+}
+
+/// <summary>Settings under NewsCms:ReverseProxy.</summary>
+public sealed class ReverseProxyOptions
+{
+    public const string Section = "NewsCms:ReverseProxy";
+
+    /// <summary>IP addresses of proxies whose X-Forwarded-* headers are trusted.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+}

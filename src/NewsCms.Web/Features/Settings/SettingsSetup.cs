@@ -1,0 +1,10 @@
+namespace NewsCms.Web.Features.Settings;
+
+public static class SettingsSetup
+{
+    public static WebApplicationBuilder AddSiteSettings(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SiteSettingsStore>();
+        return builder;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Hosting;
+
+namespace NewsCms.Web.Features.Users;
+
+/// <summary>The signed-in user acting in a service call, with their role as it is in the database now.</summary>
+public sealed record Actor(string UserId, string DisplayName, string Role)
+{
+    public bool Can(string capability) => Capabilities.Allows(Role, capability);
+}
+
+/// <summary>
+/// Turns the principal a page or circuit holds into an <see cref="Actor"/>, reading the account afresh so that a
+/// lock, a role change, a deletion or a password reset by an administrator takes effect at the next action, not
+/// when the cookie or circuit is next revalidated.
+/// </summary>
+public sealed class NewsroomActors(IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<IdentityOptions> identityOptions, TimeProvider clock)
+{
+    public const string SessionEnded = "Your session has ended or your account was changed. Sign in again.";
+    public const string NotAllowed = "You are not allowed to do that.";
+    public const string MustChangePassword = "Choose a new password before you continue.";
+
+    public async Task<ServiceResult<Actor>> ResolveAsync(ClaimsPrincipal principal, string? capability = null, CancellationToken ct = default)
+    {
+        var userId = principal.FindFirstValue(identityOptions.Value.ClaimsIdentity.UserIdClaimType);
+        var stamp = principal.FindFirstValue(identityOptions.Value.ClaimsIdentity.SecurityStampClaimType);
+        if (userId is null)
+        {
+            return ServiceResult<Actor>.Fail(SessionEnded);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var account = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                u.DisplayName,
+                u.SecurityStamp,
+                u.LockoutEnd,
+                u.MustChangePassword,
+                Role = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+
+        if (account is null || account.SecurityStamp != stamp || account.LockoutEnd > clock.GetUtcNow())
+        {
+            return ServiceResult<Actor>.Fail(SessionEnded);
+        }
+        if (account.MustChangePassword)
+        {
+            return ServiceResult<Actor>.Fail(MustChangePassword);
+        }
+        if (!NewsroomRoles.IsKnown(account.Role) || (capability is not null && !Capabilities.Allows(account.Role, capability)))
+        {
+            return ServiceResult<Actor>.Fail(NotAllowed);
+        }
+        return ServiceResult<Actor>.Success(new Actor(userId, account.DisplayName, account.Role!));
+    }
+}

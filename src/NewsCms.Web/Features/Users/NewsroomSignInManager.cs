@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Audit;
+
+namespace NewsCms.Web.Features.Users;
+
+/// <summary>
+/// Identity's sign-in with the newsroom's additions: failures and lockouts go to the audit log, successful sign-ins
+/// are timestamped for the users list.
+/// </summary>
+public sealed class NewsroomSignInManager(
+    UserManager<ApplicationUser> userManager,
+    IHttpContextAccessor contextAccessor,
+    IUserClaimsPrincipalFactory<ApplicationUser> claimsFactory,
+    IOptions<IdentityOptions> optionsAccessor,
+    ILogger<SignInManager<ApplicationUser>> logger,
+    IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<ApplicationUser> confirmation,
+    AuditLog audit,
+    TimeProvider clock)
+    : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
+{
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is null)
+        {
+            await audit.WriteAsync(null, userName, AuditActions.SignInFailed, userName, "Unknown account");
+            return SignInResult.Failed;
+        }
+        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+    }
+
+    public override async Task<SignInResult> CheckPasswordSignInAsync(ApplicationUser user, string password, bool lockoutOnFailure)
+    {
+        var wasLockedOut = await UserManager.IsLockedOutAsync(user);
+        var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        if (result.IsLockedOut)
+        {
+            await audit.WriteAsync(user.Id, user.DisplayName, wasLockedOut ? AuditActions.SignInFailed : AuditActions.LockedOut,
+                Target(user), wasLockedOut ? "Refused: the account is locked" : "Locked after repeated failed sign-ins");
+        }
+        else if (!result.Succeeded && !result.RequiresTwoFactor && !result.IsNotAllowed)
+        {
+            await audit.WriteAsync(user.Id, user.DisplayName, AuditActions.SignInFailed, Target(user), "Wrong password");
+        }
+        return result;
+    }
+
+    public override async Task SignInWithClaimsAsync(ApplicationUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
+    {
+        await base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+        user.LastSignInAt = clock.GetUtcNow().UtcDateTime;
+        await UserManager.UpdateAsync(user);
+    }
+
+    private static string Target(ApplicationUser user) => $"{user.DisplayName} <{user.Email}>";
+}
+
+/// <summary>Adds the display name and the must-change-password mark to the signed-in principal.</summary>
+public sealed class NewsroomClaimsPrincipalFactory(
+    UserManager<ApplicationUser> userManager,
+    RoleManager<IdentityRole> roleManager,
+    IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<ApplicationUser, IdentityRole>(userManager, roleManager, options)
+{
+    public const string DisplayNameClaim = "newscms:display_name";
+    public const string MustChangePasswordClaim = "newscms:must_change_password";
+
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ApplicationUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(DisplayNameClaim, user.DisplayName));
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(MustChangePasswordClaim, "true"));
+        }
+        return identity;
+    }
+}

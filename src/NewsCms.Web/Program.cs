@@ -1,0 +1,56 @@
+using NewsCms.Web.Components;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Settings;
+using NewsCms.Web.Features.Setup;
+using NewsCms.Web.Features.Users;
+using MudBlazor.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRootSettingsFile();
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.AddNewsCmsHosting();
+builder.AddNewsCmsDatabase();
+builder.AddNewsroomIdentity();
+builder.AddAudit();
+builder.AddSiteSettings();
+builder.AddFirstRunSetup();
+
+var app = builder.Build();
+
+await app.MigrateNewsCmsDatabaseAsync();
+await app.InitializeFirstRunSetupAsync();
+
+app.UseForwardedHeaders();
+app.UseSecurityHeaders();
+if (app.Environment.IsDevelopment())
+{
+    app.UseMigrationsEndPoint();
+}
+else
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+}
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+
+app.UseClientAddress();
+app.UseFirstRunSetup();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMustChangePassword();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapHealth();
+app.MapAudit();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAdditionalIdentityEndpoints();
+
+app.Run();
+
+/// <summary>Entry point; public so the integration tests' WebApplicationFactory can find it.</summary>
+public partial class Program;

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Tests.Infrastructure;
+
+/// <summary>
+/// The real app (real pipeline, real SQLite file of its own) for one test. By default an Administrator is
+/// bootstrapped from settings, as an automated deployment would; <see cref="WithoutBootstrap"/> starts a fresh site.
+/// </summary>
+public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@newsroom.test";
+    public const string AdminPassword = "admin-password-1";
+    public const string AdminName = "Ada Admin";
+
+    private readonly Dictionary<string, string?> settings;
+
+    private NewsCmsAppFactory(string databasePath, Dictionary<string, string?> settings)
+    {
+        DatabasePath = databasePath;
+        this.settings = settings;
+        this.settings["ConnectionStrings:NewsCms"] = $"Data Source={databasePath}";
+        this.settings.TryAdd("NewsCms:Site:BaseUrl", "https://news.example.test");
+    }
+
+    public string DatabasePath { get; }
+    public LogCapture Logs { get; } = new();
+
+    /// <summary>A site with its first Administrator already made (through NewsCms:Bootstrap).</summary>
+    public static async Task<NewsCmsAppFactory> CreateAsync(Dictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? [])
+        {
+            ["NewsCms:Bootstrap:AdminEmail"] = AdminEmail,
+            ["NewsCms:Bootstrap:AdminPassword"] = AdminPassword,
+            ["NewsCms:Bootstrap:AdminName"] = AdminName,
+        };
+        return new NewsCmsAppFactory(await TestDatabase.NewFileAsync(), all);
+    }
+
+    /// <summary>A fresh site with no account: the first visitor must go through /setup.</summary>
+    public static async Task<NewsCmsAppFactory> WithoutBootstrap(Dictionary<string, string?>? settings = null) =>
+        new(await TestDatabase.NewFileAsync(), new Dictionary<string, string?>(settings ?? []));
+
+    /// <summary>A site on a path where no database file exists yet.</summary>
+    public static NewsCmsAppFactory OnEmptyPath(string path, Dictionary<string, string?>? settings = null) =>
+        new(path, new Dictionary<string, string?>(settings ?? [])) { keepFiles = true };
+
+    // Files the caller placed (or will reuse after a restart) are the caller's to remove.
+    private bool keepFiles;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    public HttpClient CreateBrowserlikeClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("http://localhost") });
+
+    /// <summary>Makes an account directly (as an Administrator would) and returns its password.</summary>
+    public async Task<(string Id, string Email, string Password)> CreateUserAsync(string role, string? email = null, bool mustChangePassword = false, string? displayName = null)
+    {
+        email ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@newsroom.test";
+        const string password = "user-password-1";
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName ?? $"{role} {email[..4]}",
+            MustChangePassword = mustChangePassword, CreatedAt = DateTime.UtcNow,
+        };
+        var created = await users.CreateAsync(user, password);
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+        return (user.Id, email, password);
+    }
+
+    /// <summary>The principal Identity would issue for the account now (for calling services directly).</summary>
+    public async Task<ClaimsPrincipal> PrincipalForAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var factory = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No account {email}");
+        return await factory.CreateAsync(user);
+    }
+
+    public async Task<string> UserIdAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return (await users.FindByEmailAsync(email))!.Id;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (!keepFiles)
+        {
+            try { Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true); } catch (IOException) { }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Tests.Unit;
+
+public class CapabilitiesTests
+{
+    public static TheoryData<string, string, bool> Matrix() => new()
+    {
+        { NewsroomRoles.Administrator, Capabilities.AccessNewsroom, true },
+        { NewsroomRoles.Editor, Capabilities.AccessNewsroom, true },
+        { NewsroomRoles.Author, Capabilities.AccessNewsroom, true },
+        { NewsroomRoles.Contributor, Capabilities.AccessNewsroom, true },
+        { NewsroomRoles.Administrator, Capabilities.PublishArticles, true },
+        { NewsroomRoles.Editor, Capabilities.PublishArticles, true },
+        { NewsroomRoles.Author, Capabilities.PublishArticles, true },
+        { NewsroomRoles.Contributor, Capabilities.PublishArticles, false },
+        { NewsroomRoles.Administrator, Capabilities.EditAnyArticle, true },
+        { NewsroomRoles.Editor, Capabilities.EditAnyArticle, true },
+        { NewsroomRoles.Author, Capabilities.EditAnyArticle, false },
+        { NewsroomRoles.Contributor, Capabilities.EditAnyArticle, false },
+        { NewsroomRoles.Administrator, Capabilities.ManageTaxonomy, true },
+        { NewsroomRoles.Editor, Capabilities.ManageTaxonomy, true },
+        { NewsroomRoles.Author, Capabilities.ManageTaxonomy, false },
+        { NewsroomRoles.Contributor, Capabilities.ManageTaxonomy, false },
+        { NewsroomRoles.Administrator, Capabilities.ManageUsers, true },
+        { NewsroomRoles.Editor, Capabilities.ManageUsers, false },
+        { NewsroomRoles.Author, Capabilities.ManageUsers, false },
+        { NewsroomRoles.Contributor, Capabilities.ManageUsers, false },
+        { NewsroomRoles.Administrator, Capabilities.ManageSettings, true },
+        { NewsroomRoles.Editor, Capabilities.ManageSettings, false },
+        { NewsroomRoles.Author, Capabilities.ManageSettings, false },
+        { NewsroomRoles.Contributor, Capabilities.ManageSettings, false },
+        { NewsroomRoles.Administrator, Capabilities.ViewAuditLog, true },
+        { NewsroomRoles.Editor, Capabilities.ViewAuditLog, false },
+        { NewsroomRoles.Author, Capabilities.ViewAuditLog, false },
+        { NewsroomRoles.Contributor, Capabilities.ViewAuditLog, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public void Each_role_has_exactly_its_capabilities(string role, string capability, bool allowed) =>
+        Assert.Equal(allowed, Capabilities.Allows(role, capability));
+
+    [Fact]
+    public void The_matrix_above_covers_every_capability_and_role()
+    {
+        var covered = Matrix().Select(row => (row.Data.Item1, row.Data.Item2)).ToHashSet();
+        foreach (var capability in Capabilities.RolesByCapability.Keys)
+        foreach (var role in NewsroomRoles.All)
+        {
+            Assert.Contains((role, capability), covered);
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("administrator")]
+    [InlineData("Reader")]
+    public void Unknown_or_missing_roles_have_no_capability(string? role)
+    {
+        foreach (var capability in Capabilities.RolesByCapability.Keys)
+        {
+            Assert.False(Capabilities.Allows(role, capability));
+        }
+    }
+
+    [Fact]
+    public void Unknown_capabilities_are_never_allowed() =>
+        Assert.False(Capabilities.Allows(NewsroomRoles.Administrator, "DeleteTheInternet"));
+}
