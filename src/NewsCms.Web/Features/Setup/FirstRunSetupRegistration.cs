@@ -12,15 +12,20 @@ public static class FirstRunSetupRegistration
     public static Task InitializeFirstRunSetupAsync(this WebApplication app) =>
         app.Services.GetRequiredService<FirstRunSetup>().InitializeAsync();
 
-    /// <summary>While no account exists, the admin area (and sign-in) leads to /setup.</summary>
+    /// <summary>While no account exists, the admin area (and sign-in) leads to /setup; afterwards /setup does not exist.</summary>
     public static IApplicationBuilder UseFirstRunSetup(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if ((path.StartsWithSegments("/admin") || path.StartsWithSegments("/Account/Login"))
-                && !context.RequestServices.GetRequiredService<FirstRunSetup>().IsComplete)
+            var complete = context.RequestServices.GetRequiredService<FirstRunSetup>().IsComplete;
+            if (!complete && (path.StartsWithSegments("/admin") || path.StartsWithSegments("/Account/Login")))
             {
                 context.Response.Redirect("/setup");
+                return;
+            }
+            if (complete && path.StartsWithSegments("/setup"))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
             }
             await next(context);

@@ -1,0 +1,161 @@
+using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Tests.Integration;
+
+public class AccountTests
+{
+    [Fact]
+    public async Task Registration_is_closed_and_cannot_create_an_account()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        using var client = app.CreateBrowserlikeClient();
+
+        var page = await client.GetStringAsync("/Account/Register");
+        Assert.Contains("Registration is closed", page);
+        Assert.DoesNotContain("<form", page);
+
+        var post = await client.PostAsync("/Account/Register", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = "walk-in@evil.test", ["Input.Password"] = "walk-in-password", ["Input.ConfirmPassword"] = "walk-in-password",
+        }));
+        Assert.NotEqual(HttpStatusCode.Redirect, post.StatusCode);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        Assert.Null(await users.FindByEmailAsync("walk-in@evil.test"));
+        Assert.Single(users.Users);
+    }
+
+    [Fact]
+    public async Task Five_failed_sign_ins_lock_the_account_with_a_clear_message_and_are_audited()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var (_, email, password) = await app.CreateUserAsync(NewsroomRoles.Author);
+        using var client = app.CreateBrowserlikeClient();
+
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            var failed = await FormPost.SignInAsync(client, email, "wrong-password");
+            Assert.Contains("e-mail or password is not right", await failed.Content.ReadAsStringAsync());
+        }
+        var fifth = await FormPost.SignInAsync(client, email, "wrong-password");
+        Assert.Equal(HttpStatusCode.Redirect, fifth.StatusCode);
+        Assert.Contains("Account/Lockout", fifth.Headers.Location!.ToString());
+
+        // Even the right password is refused now.
+        var right = await FormPost.SignInAsync(client, email, password);
+        Assert.Contains("Account/Lockout", right.Headers.Location!.ToString());
+        Assert.Contains("This account is locked", await client.GetStringAsync("/Account/Lockout"));
+
+        await SetupTests.AssertAuditedAsync(app, AuditActions.SignInFailed, email);
+        await SetupTests.AssertAuditedAsync(app, AuditActions.LockedOut, email);
+    }
+
+    [Fact]
+    public async Task A_locked_users_next_request_is_refused()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var (id, email, password) = await app.CreateUserAsync(NewsroomRoles.Editor);
+        using var editor = app.CreateBrowserlikeClient();
+        await FormPost.SignInAsync(editor, email, password);
+        Assert.Equal(HttpStatusCode.OK, (await editor.GetAsync("/admin")).StatusCode);
+        var editorPrincipal = await app.PrincipalForAsync(email);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        Assert.True((await scope.ServiceProvider.GetRequiredService<UserAdministration>().LockAsync(admin, id)).Succeeded);
+
+        var next = await editor.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.Redirect, next.StatusCode);
+        Assert.Contains("/Account/Login", next.Headers.Location!.ToString());
+        // A service call made with the principal the user's circuit still holds is refused too.
+        var call = await scope.ServiceProvider.GetRequiredService<UserAdministration>().CountByRoleAsync(editorPrincipal);
+        Assert.Equal(NewsroomActors.SessionEnded, call.Error);
+    }
+
+    [Fact]
+    public async Task A_role_change_applies_at_the_next_request()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var (id, email, password) = await app.CreateUserAsync(NewsroomRoles.Administrator);
+        using var client = app.CreateBrowserlikeClient();
+        await FormPost.SignInAsync(client, email, password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/users")).StatusCode);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        Assert.True((await users.UpdateAsync(admin, id, "Demoted", NewsroomRoles.Contributor)).Succeeded);
+
+        var next = await client.GetAsync("/admin/users");
+        Assert.Equal(HttpStatusCode.Redirect, next.StatusCode);
+        // The old cookie's stamp is stale: signed out, so sent to sign in.
+        Assert.Contains("/Account/Login", next.Headers.Location!.ToString());
+        await FormPost.SignInAsync(client, email, password);
+        Assert.Contains("/Account/AccessDenied", (await client.GetAsync("/admin/users")).Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_account_made_by_an_administrator_must_choose_a_new_password_first()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var (_, email, password) = await app.CreateUserAsync(NewsroomRoles.Editor, mustChangePassword: true);
+        using var client = app.CreateBrowserlikeClient();
+        await FormPost.SignInAsync(client, email, password);
+
+        var admin = await client.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.Redirect, admin.StatusCode);
+        Assert.StartsWith("/Account/Manage/ChangePassword?returnUrl=%2Fadmin", admin.Headers.Location!.OriginalString);
+        Assert.Contains("must-change-password", await client.GetStringAsync("/Account/Manage/ChangePassword?returnUrl=%2Fadmin"));
+
+        var changed = await FormPost.SubmitAsync(client, "/Account/Manage/ChangePassword?returnUrl=%2Fadmin", "change-password", new Dictionary<string, string>
+        {
+            ["Input.OldPassword"] = password, ["Input.NewPassword"] = "my-own-password", ["Input.ConfirmPassword"] = "my-own-password",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.EndsWith("/admin", changed.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
+        await SetupTests.AssertAuditedAsync(app, AuditActions.PasswordChanged, email);
+    }
+
+    [Fact]
+    public async Task A_password_reset_email_reaches_smtp_with_a_link_on_the_public_origin()
+    {
+        await using var sink = new SmtpSink();
+        await using var app = await NewsCmsAppFactory.CreateAsync(new Dictionary<string, string?>
+        {
+            ["NewsCms:Smtp:Host"] = "127.0.0.1",
+            ["NewsCms:Smtp:Port"] = sink.Port.ToString(),
+            ["NewsCms:Smtp:Sender"] = "Newsroom <newsroom@news.example.test>",
+        });
+        var (_, email, _) = await app.CreateUserAsync(NewsroomRoles.Author);
+        using var client = app.CreateBrowserlikeClient();
+        client.DefaultRequestHeaders.Host = "attacker.example";
+
+        var response = await FormPost.SubmitAsync(client, "/Account/ForgotPassword", "forgot-password", new Dictionary<string, string> { ["Input.Email"] = email });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+
+        var message = await sink.NextMessageAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains($"To: {email}", message);
+        Assert.Contains("Reset your NewsCms password", message);
+        Assert.Contains("https://news.example.test/Account/ResetPassword?code=", message.Replace("=\r\n", "").Replace("=\n", ""));
+        Assert.DoesNotContain("attacker.example", message);
+    }
+
+    [Fact]
+    public async Task Without_smtp_the_email_is_written_to_the_log()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var (_, email, _) = await app.CreateUserAsync(NewsroomRoles.Author);
+        using var client = app.CreateBrowserlikeClient();
+        await FormPost.SubmitAsync(client, "/Account/ForgotPassword", "forgot-password", new Dictionary<string, string> { ["Input.Email"] = email });
+        Assert.Contains(app.Logs.Lines, line => line.Contains("SMTP is not configured") && line.Contains(email) && line.Contains("/Account/ResetPassword?code="));
+    }
+}
