@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using NewsCms.Web.Features.Audit;
 using NewsCms.Tests.Infrastructure;
 
 namespace NewsCms.BrowserTests;
