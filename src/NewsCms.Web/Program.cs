@@ -1,4 +1,5 @@
 using NewsCms.Web.Components;
+using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Hosting;
@@ -18,6 +19,7 @@ builder.AddNewsroomIdentity();
 builder.AddAudit();
 builder.AddSiteSettings();
 builder.AddFirstRunSetup();
+builder.AddArticles();
 
 var app = builder.Build();
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Users;
@@ -12,6 +13,9 @@ public class NewsCmsDbContext(DbContextOptions<NewsCmsDbContext> options) : Iden
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SiteSetting> SiteSettings => Set<SiteSetting>();
+    public DbSet<Article> Articles => Set<Article>();
+    public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
+    public DbSet<ArticleSlugRedirect> ArticleSlugRedirects => Set<ArticleSlugRedirect>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

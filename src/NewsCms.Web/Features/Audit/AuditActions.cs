@@ -16,10 +16,20 @@ public static class AuditActions
     public const string LockedOut = "signin.locked-out";
     public const string PasswordChanged = "user.password-changed";
     public const string SettingsChanged = "settings.changed";
+    public const string ArticleSubmitted = "article.submitted";
+    public const string ArticlePublished = "article.published";
+    public const string ArticleScheduled = "article.scheduled";
+    public const string ArticleUnpublished = "article.unpublished";
+    public const string ArticleTrashed = "article.trashed";
+    public const string ArticleRestored = "article.restored";
+    public const string ArticleTakenOver = "article.taken-over";
+    public const string RevisionRestored = "article.revision-restored";
 
     public static readonly IReadOnlyList<string> All =
     [
         SetupCompleted, BootstrapAdminCreated, UserCreated, UserUpdated, RoleChanged, UserLocked, UserUnlocked,
         PasswordReset, UserDeleted, SignInFailed, LockedOut, PasswordChanged, SettingsChanged,
+        ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored,
+        ArticleTakenOver, RevisionRestored,
     ];
 }

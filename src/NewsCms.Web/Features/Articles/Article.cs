@@ -1,0 +1,136 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace NewsCms.Web.Features.Articles;
+
+/// <summary>Where an article is in the editorial workflow. Trash is separate (<see cref="Article.TrashedAt"/>).</summary>
+public enum ArticleStatus
+{
+    Draft = 0,
+    InReview = 1,
+    Scheduled = 2,
+    Published = 3,
+}
+
+public class Article
+{
+    public int Id { get; set; }
+    public string Headline { get; set; } = "";
+    public string Standfirst { get; set; } = "";
+    public string Slug { get; set; } = "";
+
+    /// <summary>Sanitized HTML, exactly as the editor produced it after the HTML policy ran.</summary>
+    public string BodyHtml { get; set; } = "";
+
+    /// <summary>The body as plain text, for search, excerpts and counts.</summary>
+    public string BodyText { get; set; } = "";
+
+    public int WordCount { get; set; }
+    public int ReadingMinutes { get; set; }
+
+    public ArticleStatus Status { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? PublishedAt { get; set; }
+
+    /// <summary>When the article first went public; it stays set after unpublishing (a trashed one then answers 410).</summary>
+    public DateTime? FirstPublishedAt { get; set; }
+
+    public DateTime? ScheduledAt { get; set; }
+    public DateTime? TrashedAt { get; set; }
+
+    public string CreatedById { get; set; } = "";
+    public string CreatedByName { get; set; } = "";
+    public string LastEditedById { get; set; } = "";
+    public string LastEditedByName { get; set; } = "";
+
+    /// <summary>The primary section; sections arrive with the taxonomy work.</summary>
+    public int? SectionId { get; set; }
+
+    public string? SeoTitle { get; set; }
+    public string? MetaDescription { get; set; }
+    public string? CanonicalUrl { get; set; }
+
+    /// <summary>Concurrency token: SQLite makes no row versions, so every save sets a new one.</summary>
+    public Guid Version { get; set; }
+
+    public List<ArticleRevision> Revisions { get; set; } = [];
+}
+
+/// <summary>A saved state of an article's text. Revisions are only ever added; restoring one adds another.</summary>
+public class ArticleRevision
+{
+    public long Id { get; set; }
+    public int ArticleId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string AuthorId { get; set; } = "";
+    public string AuthorName { get; set; } = "";
+    public RevisionKind Kind { get; set; }
+    public string Headline { get; set; } = "";
+    public string Standfirst { get; set; } = "";
+    public string BodyHtml { get; set; } = "";
+}
+
+public enum RevisionKind
+{
+    Created = 0,
+    Saved = 1,
+    Autosaved = 2,
+    Submitted = 3,
+    Published = 4,
+    Restored = 5,
+    ConflictCopy = 6,
+}
+
+/// <summary>An address an article used to have; it answers 301 to the article's current address.</summary>
+public class ArticleSlugRedirect
+{
+    public string Slug { get; set; } = "";
+    public int ArticleId { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
+{
+    public void Configure(EntityTypeBuilder<Article> article)
+    {
+        article.Property(a => a.Headline).HasMaxLength(300);
+        article.Property(a => a.Standfirst).HasMaxLength(1000);
+        article.Property(a => a.Slug).HasMaxLength(Slugs.MaxLength);
+        article.HasIndex(a => a.Slug).IsUnique();
+        article.Property(a => a.SeoTitle).HasMaxLength(300);
+        article.Property(a => a.MetaDescription).HasMaxLength(500);
+        article.Property(a => a.CanonicalUrl).HasMaxLength(1000);
+        article.Property(a => a.CreatedById).HasMaxLength(450);
+        article.Property(a => a.LastEditedById).HasMaxLength(450);
+        article.Property(a => a.CreatedByName).HasMaxLength(256);
+        article.Property(a => a.LastEditedByName).HasMaxLength(256);
+        article.Property(a => a.Version).IsConcurrencyToken();
+        article.HasIndex(a => new { a.Status, a.PublishedAt });
+        article.HasIndex(a => new { a.Status, a.ScheduledAt });
+        article.HasIndex(a => a.UpdatedAt);
+        article.HasIndex(a => a.CreatedById);
+        article.HasMany(a => a.Revisions).WithOne().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ArticleRevisionConfiguration : IEntityTypeConfiguration<ArticleRevision>
+{
+    public void Configure(EntityTypeBuilder<ArticleRevision> revision)
+    {
+        revision.Property(r => r.Headline).HasMaxLength(300);
+        revision.Property(r => r.Standfirst).HasMaxLength(1000);
+        revision.Property(r => r.AuthorName).HasMaxLength(256);
+        revision.HasIndex(r => new { r.ArticleId, r.CreatedAt });
+    }
+}
+
+internal sealed class ArticleSlugRedirectConfiguration : IEntityTypeConfiguration<ArticleSlugRedirect>
+{
+    public void Configure(EntityTypeBuilder<ArticleSlugRedirect> redirect)
+    {
+        redirect.HasKey(r => r.Slug);
+        redirect.Property(r => r.Slug).HasMaxLength(Slugs.MaxLength);
+        redirect.HasOne<Article>().WithMany().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

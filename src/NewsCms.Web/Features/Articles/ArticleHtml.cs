@@ -1,0 +1,110 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using Ganss.Xss;
+
+namespace NewsCms.Web.Features.Articles;
+
+/// <summary>
+/// The one HTML policy: exactly what the newsroom editor produces (paragraphs, two heading levels, emphasis, links,
+/// lists, quotes, rules and See-also blocks), nothing else. Configured once; HtmlSanitizer is thread-safe after that.
+/// </summary>
+public static class ArticleHtml
+{
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+    private static readonly HtmlParser Parser = new();
+
+    public const int WordsPerMinute = 230;
+
+    public static string Sanitize(string? html) => string.IsNullOrWhiteSpace(html) ? "" : Sanitizer.Sanitize(html).Trim();
+
+    /// <summary>Plain text of sanitized HTML, with block elements separated, for search, excerpts and counts.</summary>
+    public static string ToPlainText(string sanitizedHtml)
+    {
+        if (string.IsNullOrEmpty(sanitizedHtml)) return "";
+        var document = Parser.ParseDocument("<body>" + sanitizedHtml + "</body>");
+        var text = new System.Text.StringBuilder();
+        Walk(document.Body!);
+        return System.Text.RegularExpressions.Regex.Replace(text.ToString(), @"[ \t]*\n[ \t\n]*", "\n").Trim();
+
+        void Walk(INode node)
+        {
+            foreach (var child in node.ChildNodes)
+            {
+                if (child is IText t) text.Append(t.Data);
+                else if (child is IElement e)
+                {
+                    var block = e.LocalName is "p" or "h2" or "h3" or "li" or "blockquote" or "aside" or "ul" or "ol" or "hr" or "br";
+                    if (block) text.Append('\n');
+                    Walk(e);
+                    if (block) text.Append('\n');
+                }
+            }
+        }
+    }
+
+    public static int CountWords(string plainText) =>
+        plainText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Count(w => w.Any(char.IsLetterOrDigit));
+
+    public static int ReadingMinutes(int words) => words == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(words / (double)WordsPerMinute));
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var options = new HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+            {
+                "p", "h2", "h3", "strong", "b", "em", "i", "u", "s", "a", "ul", "ol", "li", "blockquote", "hr", "br", "aside", "span", "code",
+            },
+            AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "target", "rel", "class", "data-article-id", "start" },
+            AllowedClasses = new HashSet<string>(StringComparer.Ordinal) { "see-also", "see-also__label" },
+            AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href" },
+            AllowedCssProperties = new HashSet<string>(),
+            AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
+        };
+        var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
+        sanitizer.PostProcessNode += (sender, e) =>
+        {
+            if (e.Node is not IElement element) return;
+            switch (element.LocalName)
+            {
+                case "a":
+                    NormalizeLink(element);
+                    break;
+                case "aside" when !element.ClassList.Contains("see-also"):
+                    // Only See-also blocks use aside; anything else keeps its text as a paragraph's worth of content.
+                    element.RemoveAttribute("class");
+                    element.RemoveAttribute("data-article-id");
+                    break;
+                case "aside":
+                    var id = element.GetAttribute("data-article-id");
+                    if (id is not null && !int.TryParse(id, out _)) element.RemoveAttribute("data-article-id");
+                    break;
+                case "ol":
+                    if (element.GetAttribute("start") is { } start && !int.TryParse(start, out _)) element.RemoveAttribute("start");
+                    break;
+            }
+            if (element.LocalName != "aside" && element.LocalName != "span") element.RemoveAttribute("data-article-id");
+            if (element.LocalName != "ol") element.RemoveAttribute("start");
+        };
+        return sanitizer;
+    }
+
+    /// <summary>Only "_blank" targets; links that leave the site or open a new tab never pass the opener.</summary>
+    private static void NormalizeLink(IElement link)
+    {
+        var target = link.GetAttribute("target");
+        if (target is not null && target != "_blank") link.RemoveAttribute("target");
+        var href = link.GetAttribute("href") ?? "";
+        var external = href.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || href.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+            || href.StartsWith("//", StringComparison.Ordinal);
+        if (external || link.GetAttribute("target") == "_blank")
+        {
+            link.SetAttribute("rel", "noopener noreferrer");
+        }
+        else
+        {
+            link.RemoveAttribute("rel");
+        }
+    }
+}

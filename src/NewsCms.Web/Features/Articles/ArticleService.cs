@@ -1,0 +1,561 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Web.Features.Articles;
+
+/// <summary>
+/// Everything that changes or reads articles. Each call re-checks the acting user (current role, not locked) and the
+/// workflow rules, opens its own short-lived context, and never overwrites a newer version than the caller saw.
+/// </summary>
+public sealed class ArticleService(
+    IDbContextFactory<NewsCmsDbContext> dbFactory,
+    NewsroomActors actors,
+    AuditLog audit,
+    TimeProvider clock,
+    ILogger<ArticleService> logger)
+{
+    /// <summary>Autosaves make a revision at most this often; manual saves always do.</summary>
+    public static readonly TimeSpan AutosaveRevisionInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>Raised after anything readers can see changed (publish, unpublish, edit of a published article, trash).</summary>
+    public static event Action? PublicContentChanged;
+
+    public async Task<ServiceResult<ArticleForEdit>> GetForEditAsync(ClaimsPrincipal acting, int id, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return ServiceResult<ArticleForEdit>.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Set<Article>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (article is null) return ServiceResult<ArticleForEdit>.Fail(ArticleNotFound);
+        var isOwn = article.CreatedById == actor.UserId;
+        if (!isOwn && !actor.Can(Capabilities.EditAnyArticle)) return ServiceResult<ArticleForEdit>.Fail(NewsroomActors.NotAllowed);
+        return ServiceResult<ArticleForEdit>.Success(ToEdit(article, actor));
+    }
+
+    /// <summary>Creates (when <paramref name="id"/> is null) or saves an article's text.</summary>
+    public async Task<SaveOutcome> SaveAsync(ClaimsPrincipal acting, int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return SaveOutcome.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        var invalid = Validate(input);
+        if (invalid is not null) return invalid;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        Article article;
+        if (id is null)
+        {
+            article = new Article
+            {
+                Status = ArticleStatus.Draft, CreatedAt = now, CreatedById = actor.UserId, CreatedByName = actor.DisplayName,
+            };
+            db.Add(article);
+        }
+        else
+        {
+            var existing = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
+            if (existing is null) return SaveOutcome.Fail(ArticleNotFound);
+            article = existing;
+            if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.Edit, article.CreatedById == actor.UserId, article.Status, article.TrashedAt is not null))
+            {
+                return SaveOutcome.Fail(EditRefusal(article));
+            }
+            if (expectedVersion is { } expected && expected != article.Version)
+            {
+                return Conflict(article);
+            }
+            // Checked again by SQLite at save time: the token makes a racing save fail instead of overwriting.
+            db.Entry(article).Property(a => a.Version).OriginalValue = expectedVersion ?? article.Version;
+        }
+
+        var slugResult = await ChooseSlugAsync(db, article, input, ct);
+        if (slugResult.Error is not null) return SaveOutcome.Fail(slugResult.Error, "Slug");
+        if (article.Id != 0 && article.Slug != slugResult.Slug && article.FirstPublishedAt is not null)
+        {
+            // The old public address keeps working: it answers 301 to the new one.
+            db.Add(new ArticleSlugRedirect { Slug = article.Slug, ArticleId = article.Id, CreatedAt = now });
+        }
+        var stale = await db.Set<ArticleSlugRedirect>().FirstOrDefaultAsync(r => r.Slug == slugResult.Slug, ct);
+        if (stale is not null) db.Remove(stale);
+
+        var changedText = Apply(article, input, slugResult.Slug!);
+        article.UpdatedAt = now;
+        article.LastEditedById = actor.UserId;
+        article.LastEditedByName = actor.DisplayName;
+        article.Version = Guid.NewGuid();
+
+        var revisionKind = id is null ? RevisionKind.Created : kind == SaveKind.Manual ? RevisionKind.Saved : RevisionKind.Autosaved;
+        if (id is null || (changedText && await WantsRevisionAsync(db, article.Id, kind, now, ct)))
+        {
+            article.Revisions.Add(Revision(article, actor, revisionKind, now));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await using var fresh = await dbFactory.CreateDbContextAsync(ct);
+            var current = await fresh.Set<Article>().AsNoTracking().FirstAsync(a => a.Id == article.Id, ct);
+            return Conflict(current);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+        {
+            return SaveOutcome.Fail($"The slug \"{article.Slug}\" was just taken by another article. Choose another.", "Slug");
+        }
+
+        if (article.Status == ArticleStatus.Published && article.TrashedAt is null) PublicContentChanged?.Invoke();
+        return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null);
+    }
+
+    /// <summary>
+    /// Resolves a conflict without losing either side: the text not kept is stored as a revision.
+    /// With <paramref name="keepMine"/> the caller's text is saved over the current version they have now seen.
+    /// </summary>
+    public async Task<SaveOutcome> ResolveConflictAsync(ClaimsPrincipal acting, int id, ArticleInput mine, Guid theirVersion, bool keepMine, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return SaveOutcome.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var article = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
+            if (article is null) return SaveOutcome.Fail(ArticleNotFound);
+            if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.Edit, article.CreatedById == actor.UserId, article.Status, article.TrashedAt is not null))
+            {
+                return SaveOutcome.Fail(EditRefusal(article));
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            // Keep the side that loses as a revision, so History can bring it back.
+            db.Add(keepMine
+                ? Revision(article, new Actor(article.LastEditedById, article.LastEditedByName, ""), RevisionKind.ConflictCopy, now)
+                : new ArticleRevision
+                {
+                    ArticleId = id, CreatedAt = now, AuthorId = actor.UserId, AuthorName = actor.DisplayName, Kind = RevisionKind.ConflictCopy,
+                    Headline = Truncate(mine.Headline, 300), Standfirst = Truncate(mine.Standfirst, 1000), BodyHtml = ArticleHtml.Sanitize(mine.BodyHtml),
+                });
+            await db.SaveChangesAsync(ct);
+            if (!keepMine)
+            {
+                return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null);
+            }
+        }
+        return await SaveAsync(acting, id, mine, theirVersion, SaveKind.Manual, ct);
+    }
+
+    public Task<ServiceResult<Guid>> SubmitAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Submit, ct, (article, actor, now) =>
+        {
+            article.Status = ArticleStatus.InReview;
+            return (AuditActions.ArticleSubmitted, RevisionKind.Submitted, null);
+        });
+
+    public Task<ServiceResult<Guid>> PublishAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Publish, ct, (article, actor, now) =>
+        {
+            Publish(article, now);
+            return (AuditActions.ArticlePublished, RevisionKind.Published, null);
+        });
+
+    public Task<ServiceResult<Guid>> ScheduleAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, DateTime publishAtUtc, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Schedule, ct, (article, actor, now) =>
+        {
+            if (publishAtUtc.Kind != DateTimeKind.Utc) publishAtUtc = publishAtUtc.ToUniversalTime();
+            if (publishAtUtc <= now) return (null, null, "Choose a time in the future, or publish now.");
+            article.Status = ArticleStatus.Scheduled;
+            article.ScheduledAt = publishAtUtc;
+            return (AuditActions.ArticleScheduled, null, $"For {publishAtUtc:yyyy-MM-dd HH:mm} UTC");
+        });
+
+    public Task<ServiceResult<Guid>> UnpublishAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Unpublish, ct, (article, actor, now) =>
+        {
+            article.Status = ArticleStatus.Draft;
+            article.ScheduledAt = null;
+            article.PublishedAt = null;
+            return (AuditActions.ArticleUnpublished, null, null);
+        });
+
+    public Task<ServiceResult<Guid>> TrashAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Trash, ct, (article, actor, now) =>
+        {
+            article.TrashedAt = now;
+            if (article.Status == ArticleStatus.Scheduled)
+            {
+                article.Status = ArticleStatus.Draft;
+                article.ScheduledAt = null;
+            }
+            return (AuditActions.ArticleTrashed, null, null);
+        });
+
+    public Task<ServiceResult<Guid>> RestoreAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Restore, ct, (article, actor, now) =>
+        {
+            article.TrashedAt = null;
+            return (AuditActions.ArticleRestored, null, $"Back as {ArticleWorkflow.Describe(article.Status, false)}");
+        });
+
+    /// <summary>Records a take-over (presence itself is in memory, see <see cref="ArticlePresence"/>).</summary>
+    public async Task<ServiceResult> AuthorizeTakeOverAsync(ClaimsPrincipal acting, int id, string fromName, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return actorResult;
+        var actor = actorResult.Value!;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Set<Article>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (article is null) return ServiceResult.Fail(ArticleNotFound);
+        if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.TakeOver, article.CreatedById == actor.UserId, article.Status, article.TrashedAt is not null))
+        {
+            return ServiceResult.Fail("Only Editors and Administrators can take over an article someone else is editing.");
+        }
+        await audit.WriteAsync(actor, AuditActions.ArticleTakenOver, Target(article), $"From {fromName}", ct);
+        return ServiceResult.Ok;
+    }
+
+    public async Task<ServiceResult<IReadOnlyList<RevisionSummary>>> ListRevisionsAsync(ClaimsPrincipal acting, int id, CancellationToken ct = default)
+    {
+        var access = await CheckReadAsync(acting, id, ct);
+        if (!access.Succeeded) return ServiceResult<IReadOnlyList<RevisionSummary>>.Fail(access.Error!);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var revisions = await db.Set<ArticleRevision>().AsNoTracking().Where(r => r.ArticleId == id)
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+            .Select(r => new RevisionSummary(r.Id, r.CreatedAt, r.AuthorName, r.Kind, r.Headline))
+            .ToListAsync(ct);
+        return ServiceResult<IReadOnlyList<RevisionSummary>>.Success(revisions);
+    }
+
+    public async Task<ServiceResult<RevisionDetails>> GetRevisionAsync(ClaimsPrincipal acting, int id, long revisionId, CancellationToken ct = default)
+    {
+        var access = await CheckReadAsync(acting, id, ct);
+        if (!access.Succeeded) return ServiceResult<RevisionDetails>.Fail(access.Error!);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var revision = await db.Set<ArticleRevision>().AsNoTracking().Where(r => r.ArticleId == id && r.Id == revisionId)
+            .Select(r => new RevisionDetails(r.Id, r.CreatedAt, r.AuthorName, r.Kind, r.Headline, r.Standfirst, r.BodyHtml))
+            .FirstOrDefaultAsync(ct);
+        return revision is null ? ServiceResult<RevisionDetails>.Fail("That revision does not exist.") : ServiceResult<RevisionDetails>.Success(revision);
+    }
+
+    /// <summary>Brings a revision's text back as the current text, recorded as a new revision (history is never rewritten).</summary>
+    public async Task<SaveOutcome> RestoreRevisionAsync(ClaimsPrincipal acting, int id, long revisionId, Guid expectedVersion, CancellationToken ct = default)
+    {
+        var revision = await GetRevisionAsync(acting, id, revisionId, ct);
+        if (!revision.Succeeded) return SaveOutcome.Fail(revision.Error!);
+        var current = await GetForEditAsync(acting, id, ct);
+        if (!current.Succeeded) return SaveOutcome.Fail(current.Error!);
+        var c = current.Value!;
+        var r = revision.Value!;
+        var outcome = await SaveAsync(acting, id, new ArticleInput
+        {
+            Headline = r.Headline, Standfirst = r.Standfirst, BodyHtml = r.BodyHtml, Slug = c.Slug,
+            SeoTitle = c.SeoTitle, MetaDescription = c.MetaDescription, CanonicalUrl = c.CanonicalUrl,
+        }, expectedVersion, SaveKind.Manual, ct);
+        if (!outcome.Succeeded) return outcome;
+
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            // The save above recorded a "Saved" revision; mark it as the restore it is.
+            var last = await db.Set<ArticleRevision>().Where(x => x.ArticleId == id).OrderByDescending(x => x.Id).FirstAsync(ct);
+            last.Kind = RevisionKind.Restored;
+            await db.SaveChangesAsync(ct);
+        }
+        var actor = (await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct)).Value!;
+        await audit.WriteAsync(actor, AuditActions.RevisionRestored, $"{r.Headline} (#{id})", $"Revision of {r.CreatedAt:yyyy-MM-dd HH:mm} UTC by {r.AuthorName}", ct);
+        return outcome;
+    }
+
+    public async Task<ServiceResult<PagedList<ArticleListItem>>> ListAsync(ClaimsPrincipal acting, ArticleListQuery query, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return ServiceResult<PagedList<ArticleListItem>>.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var articles = db.Set<Article>().AsNoTracking();
+        // Writers without EditAnyArticle see their own articles only.
+        if (query.Mine || !actor.Can(Capabilities.EditAnyArticle)) articles = articles.Where(a => a.CreatedById == actor.UserId);
+        articles = query.Trash ? articles.Where(a => a.TrashedAt != null) : articles.Where(a => a.TrashedAt == null);
+        if (query.Status is { } status) articles = articles.Where(a => a.Status == status);
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var pattern = Like.Contains(query.Search.Trim());
+            articles = articles.Where(a => EF.Functions.Like(a.Headline, pattern, Like.Escape));
+        }
+        var total = await articles.CountAsync(ct);
+        var ordered = query.SortByPublished
+            ? articles.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.UpdatedAt)
+            : articles.OrderByDescending(a => a.UpdatedAt);
+        var items = await ordered.Skip(query.Page * query.PageSize).Take(query.PageSize)
+            .Select(a => new ArticleListItem(a.Id, a.Headline, a.Slug, a.Status, a.TrashedAt != null, a.UpdatedAt, a.PublishedAt, a.ScheduledAt, a.CreatedByName, a.LastEditedByName))
+            .ToListAsync(ct);
+        return ServiceResult<PagedList<ArticleListItem>>.Success(new PagedList<ArticleListItem>(items, total));
+    }
+
+    /// <summary>Published articles whose headline matches, for the See-also picker.</summary>
+    public async Task<IReadOnlyList<ArticleLink>> FindPublishedAsync(ClaimsPrincipal acting, string? text, int excludeId, CancellationToken ct = default)
+    {
+        if (!(await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct)).Succeeded) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var articles = db.Set<Article>().AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && a.Id != excludeId);
+        if (!string.IsNullOrWhiteSpace(text)) articles = articles.Where(a => EF.Functions.Like(a.Headline, Like.Contains(text.Trim()), Like.Escape));
+        return await articles.OrderByDescending(a => a.PublishedAt).Take(8)
+            .Select(a => new ArticleLink(a.Id, a.Headline, a.Slug, a.PublishedAt)).ToListAsync(ct);
+    }
+
+    /// <summary>The article as the public page will show it, whatever its state, for its writers and the desk.</summary>
+    public async Task<ServiceResult<PublicArticle>> PreviewAsync(ClaimsPrincipal acting, int id, CancellationToken ct = default)
+    {
+        var access = await CheckReadAsync(acting, id, ct);
+        if (!access.Succeeded) return ServiceResult<PublicArticle>.Fail(access.Error!);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Set<Article>().AsNoTracking().Where(a => a.Id == id).Select(ToPublic).FirstAsync(ct);
+        return ServiceResult<PublicArticle>.Success(article);
+    }
+
+    /// <summary>Publishes every scheduled article whose time has come, each in its own transaction.</summary>
+    public async Task<int> PublishDueAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var due = await db.Set<Article>().Where(a => a.Status == ArticleStatus.Scheduled && a.TrashedAt == null && a.ScheduledAt <= now)
+            .Select(a => a.Id).ToListAsync(ct);
+        var published = 0;
+        foreach (var id in due)
+        {
+            await using var one = await dbFactory.CreateDbContextAsync(ct);
+            var article = await one.Set<Article>().FirstOrDefaultAsync(a => a.Id == id && a.Status == ArticleStatus.Scheduled && a.TrashedAt == null, ct);
+            if (article is null) continue;
+            Publish(article, now);
+            article.Version = Guid.NewGuid();
+            article.Revisions.Add(Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
+            try
+            {
+                await one.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                continue; // Someone changed it meanwhile; the next round sees its new state.
+            }
+            published++;
+            logger.LogInformation("Published scheduled article {Id} \"{Headline}\".", article.Id, article.Headline);
+            await audit.WriteAsync(null, "Scheduler", AuditActions.ArticlePublished, Target(article), "As scheduled", ct);
+        }
+        if (published > 0) PublicContentChanged?.Invoke();
+        return published;
+    }
+
+    // ----- Public reading -----
+
+    public async Task<ArticleLookup> FindPublicAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Set<Article>().AsNoTracking().FirstOrDefaultAsync(a => a.Slug == slug, ct);
+        if (article is null)
+        {
+            var redirect = await db.Set<ArticleSlugRedirect>().AsNoTracking().Where(r => r.Slug == slug)
+                .Join(db.Set<Article>(), r => r.ArticleId, a => a.Id, (r, a) => new { a.Slug, a.Status, a.TrashedAt, a.FirstPublishedAt })
+                .FirstOrDefaultAsync(ct);
+            if (redirect is null) return new ArticleLookup.Missing();
+            if (redirect.TrashedAt is not null) return redirect.FirstPublishedAt is null ? new ArticleLookup.Missing() : new ArticleLookup.Gone();
+            return redirect.Status == ArticleStatus.Published ? new ArticleLookup.MovedTo(redirect.Slug) : new ArticleLookup.Missing();
+        }
+        if (article.TrashedAt is not null) return article.FirstPublishedAt is null ? new ArticleLookup.Missing() : new ArticleLookup.Gone();
+        return article.Status == ArticleStatus.Published ? new ArticleLookup.Found(ToPublicView(article)) : new ArticleLookup.Missing();
+    }
+
+    public async Task<PagedList<PublicArticleSummary>> ListPublishedAsync(int page, int pageSize, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var published = db.Set<Article>().AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
+        var total = await published.CountAsync(ct);
+        var items = await published.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            .Skip(Math.Max(0, page) * pageSize).Take(pageSize)
+            .Select(a => new PublicArticleSummary(a.Id, a.Slug, a.Headline, a.Standfirst, a.PublishedAt!.Value, a.CreatedByName))
+            .ToListAsync(ct);
+        return new PagedList<PublicArticleSummary>(items, total);
+    }
+
+    // ----- helpers -----
+
+    private async Task<ServiceResult<Guid>> TransitionAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, ArticleAction action, CancellationToken ct,
+        Func<Article, Actor, DateTime, (string? AuditAction, RevisionKind? Revision, string? Note)> apply)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return ServiceResult<Guid>.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (article is null) return ServiceResult<Guid>.Fail(ArticleNotFound);
+        var wasPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
+        if (!ArticleWorkflow.Allows(actor.Role, action, article.CreatedById == actor.UserId, article.Status, article.TrashedAt is not null))
+        {
+            return ServiceResult<Guid>.Fail(Refusal(action, article));
+        }
+        if (article.Version != expectedVersion)
+        {
+            return ServiceResult<Guid>.Fail($"{article.LastEditedByName} changed this article meanwhile. Reload it to see their version first.");
+        }
+        db.Entry(article).Property(a => a.Version).OriginalValue = expectedVersion;
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (auditAction, revision, note) = apply(article, actor, now);
+        if (auditAction is null) return ServiceResult<Guid>.Fail(note ?? "That is not possible now.");
+        article.Version = Guid.NewGuid();
+        article.UpdatedAt = now;
+        if (revision is { } kind) article.Revisions.Add(Revision(article, actor, kind, now));
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ServiceResult<Guid>.Fail("Someone changed this article meanwhile. Reload it to see their version first.");
+        }
+
+        await audit.WriteAsync(actor, auditAction, Target(article), note, ct);
+        var isPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
+        if (wasPublic || isPublic) PublicContentChanged?.Invoke();
+        return ServiceResult<Guid>.Success(article.Version);
+    }
+
+    private async Task<ServiceResult> CheckReadAsync(ClaimsPrincipal acting, int id, CancellationToken ct)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return actorResult;
+        var actor = actorResult.Value!;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var owner = await db.Set<Article>().Where(a => a.Id == id).Select(a => a.CreatedById).FirstOrDefaultAsync(ct);
+        if (owner is null) return ServiceResult.Fail(ArticleNotFound);
+        return owner == actor.UserId || actor.Can(Capabilities.EditAnyArticle) ? ServiceResult.Ok : ServiceResult.Fail(NewsroomActors.NotAllowed);
+    }
+
+    private static SaveOutcome? Validate(ArticleInput input)
+    {
+        if (string.IsNullOrWhiteSpace(input.Headline)) return SaveOutcome.Fail("Enter a headline.", "Headline");
+        if (input.Headline.Trim().Length > 300) return SaveOutcome.Fail("The headline can be at most 300 characters.", "Headline");
+        if ((input.Standfirst ?? "").Trim().Length > 1000) return SaveOutcome.Fail("The standfirst can be at most 1000 characters.", "Standfirst");
+        if ((input.SeoTitle ?? "").Trim().Length > 300) return SaveOutcome.Fail("The SEO title can be at most 300 characters.", "SeoTitle");
+        if ((input.MetaDescription ?? "").Trim().Length > 500) return SaveOutcome.Fail("The meta description can be at most 500 characters.", "MetaDescription");
+        if (!string.IsNullOrWhiteSpace(input.CanonicalUrl)
+            && (!Uri.TryCreate(input.CanonicalUrl.Trim(), UriKind.Absolute, out var canonical) || (canonical.Scheme != Uri.UriSchemeHttp && canonical.Scheme != Uri.UriSchemeHttps)))
+        {
+            return SaveOutcome.Fail("The canonical URL must be a full http(s) address, or empty.", "CanonicalUrl");
+        }
+        if (!string.IsNullOrWhiteSpace(input.Slug) && !Slugs.IsValid(input.Slug.Trim()))
+        {
+            return SaveOutcome.Fail($"A slug uses lower-case letters, digits and hyphens only, up to {Slugs.MaxLength} characters, e.g. \"{Slugs.From(input.Slug)}\".", "Slug");
+        }
+        return null;
+    }
+
+    private static async Task<(string? Slug, string? Error)> ChooseSlugAsync(NewsCmsDbContext db, Article article, ArticleInput input, CancellationToken ct)
+    {
+        var typed = input.Slug?.Trim();
+        if (!string.IsNullOrEmpty(typed))
+        {
+            var owner = await db.Set<Article>().Where(a => a.Slug == typed && a.Id != article.Id).Select(a => a.Headline).FirstOrDefaultAsync(ct);
+            return owner is null ? (typed, null) : (null, $"The slug \"{typed}\" is already used by \"{owner}\". Choose another.");
+        }
+        if (!string.IsNullOrEmpty(article.Slug)) return (article.Slug, null);
+        var baseSlug = Slugs.From(input.Headline);
+        if (baseSlug.Length == 0) baseSlug = "article";
+        var taken = await db.Set<Article>().Where(a => a.Id != article.Id && (a.Slug == baseSlug || a.Slug.StartsWith(baseSlug + "-")))
+            .Select(a => a.Slug).ToListAsync(ct);
+        var candidate = baseSlug;
+        for (var n = 2; taken.Contains(candidate); n++) candidate = Slugs.WithSuffix(baseSlug, n);
+        return (candidate, null);
+    }
+
+    /// <summary>Copies the input onto the article; returns whether the text (not just metadata) changed.</summary>
+    private static bool Apply(Article article, ArticleInput input, string slug)
+    {
+        var body = ArticleHtml.Sanitize(input.BodyHtml);
+        var headline = input.Headline.Trim();
+        var standfirst = (input.Standfirst ?? "").Trim();
+        var changed = article.Headline != headline || article.Standfirst != standfirst || article.BodyHtml != body;
+        article.Headline = headline;
+        article.Standfirst = standfirst;
+        article.Slug = slug;
+        article.BodyHtml = body;
+        article.BodyText = ArticleHtml.ToPlainText(body);
+        article.WordCount = ArticleHtml.CountWords(article.BodyText);
+        article.ReadingMinutes = ArticleHtml.ReadingMinutes(article.WordCount);
+        article.SeoTitle = Blank(input.SeoTitle);
+        article.MetaDescription = Blank(input.MetaDescription);
+        article.CanonicalUrl = Blank(input.CanonicalUrl);
+        return changed;
+    }
+
+    private static async Task<bool> WantsRevisionAsync(NewsCmsDbContext db, int articleId, SaveKind kind, DateTime now, CancellationToken ct)
+    {
+        if (kind == SaveKind.Manual) return true;
+        var last = await db.Set<ArticleRevision>().Where(r => r.ArticleId == articleId).MaxAsync(r => (DateTime?)r.CreatedAt, ct);
+        return last is null || now - last >= AutosaveRevisionInterval;
+    }
+
+    private static void Publish(Article article, DateTime now)
+    {
+        article.Status = ArticleStatus.Published;
+        article.PublishedAt = now;
+        article.FirstPublishedAt ??= now;
+        article.ScheduledAt = null;
+    }
+
+    private SaveOutcome Conflict(Article current) => new(null, null, current.Id, current.Version, current.UpdatedAt, current.Slug,
+        new ArticleConflict(current.Headline, current.Standfirst, current.BodyHtml, current.Version, current.LastEditedByName, current.UpdatedAt));
+
+    private static ArticleRevision Revision(Article article, Actor actor, RevisionKind kind, DateTime now) => new()
+    {
+        ArticleId = article.Id, CreatedAt = now, AuthorId = actor.UserId, AuthorName = actor.DisplayName, Kind = kind,
+        Headline = article.Headline, Standfirst = article.Standfirst, BodyHtml = article.BodyHtml,
+    };
+
+    private static ArticleForEdit ToEdit(Article a, Actor actor)
+    {
+        var isOwn = a.CreatedById == actor.UserId;
+        var allowed = Enum.GetValues<ArticleAction>()
+            .Where(action => ArticleWorkflow.Allows(actor.Role, action, isOwn, a.Status, a.TrashedAt is not null)).ToHashSet();
+        return new ArticleForEdit(a.Id, a.Headline, a.Standfirst, a.Slug, a.BodyHtml, a.SeoTitle, a.MetaDescription, a.CanonicalUrl, a.Status,
+            a.TrashedAt is not null, a.CreatedAt, a.UpdatedAt, a.PublishedAt, a.ScheduledAt, a.CreatedByName, a.LastEditedByName,
+            a.WordCount, a.ReadingMinutes, a.Version, allowed);
+    }
+
+    private static readonly System.Linq.Expressions.Expression<Func<Article, PublicArticle>> ToPublic = a => new PublicArticle(
+        a.Id, a.Slug, a.Headline, a.Standfirst, a.BodyHtml, a.PublishedAt, a.UpdatedAt, a.CreatedByName, a.WordCount, a.ReadingMinutes,
+        a.SeoTitle, a.MetaDescription, a.CanonicalUrl);
+
+    private static readonly Func<Article, PublicArticle> ToPublicView = ToPublic.Compile();
+
+    private static string EditRefusal(Article article) =>
+        article.TrashedAt is not null ? "This article is in the trash. Restore it before editing."
+        : article.Status == ArticleStatus.Draft ? NewsroomActors.NotAllowed
+        : $"This article is {ArticleWorkflow.Describe(article.Status, false).ToLowerInvariant()}: only the desk can change it now.";
+
+    private static string Refusal(ArticleAction action, Article article) => action switch
+    {
+        ArticleAction.Publish or ArticleAction.Schedule or ArticleAction.Unpublish when article.TrashedAt is null =>
+            $"You are not allowed to {action.ToString().ToLowerInvariant()} this article{(article.Status == ArticleStatus.Published && action == ArticleAction.Publish ? " (it is already published)" : "")}.",
+        ArticleAction.Submit when article.Status != ArticleStatus.Draft => "Only drafts can be submitted for review.",
+        _ when article.TrashedAt is not null && action != ArticleAction.Restore => "This article is in the trash.",
+        _ => NewsroomActors.NotAllowed,
+    };
+
+    private static string Target(Article article) => $"{article.Headline} (#{article.Id})";
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Truncate(string? value, int length) => (value ?? "").Length <= length ? value ?? "" : value![..length];
+
+    private const string ArticleNotFound = "That article does not exist.";
+}

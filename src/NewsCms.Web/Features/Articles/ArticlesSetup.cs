@@ -1,0 +1,15 @@
+namespace NewsCms.Web.Features.Articles;
+
+public static class ArticlesSetup
+{
+    public static WebApplicationBuilder AddArticles(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ArticleService>();
+        builder.Services.AddSingleton<ArticlePresence>();
+        // One per circuit; the editor page registers its sessions with it.
+        builder.Services.AddScoped<PresenceCircuitHandler>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PresenceCircuitHandler>());
+        builder.Services.AddHostedService<ScheduledPublisher>();
+        return builder;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+
+namespace NewsCms.Web.Features.Articles;
+
+/// <summary>URL slugs: lower-case ASCII letters, digits and single hyphens, made from any headline.</summary>
+public static class Slugs
+{
+    public const int MaxLength = 80;
+
+    // Letters that Unicode decomposition does not reduce to ASCII.
+    private static readonly Dictionary<char, string> Transliterations = new()
+    {
+        ['ß'] = "ss", ['æ'] = "ae", ['Æ'] = "ae", ['ø'] = "o", ['Ø'] = "o", ['œ'] = "oe", ['Œ'] = "oe",
+        ['đ'] = "d", ['Đ'] = "d", ['ł'] = "l", ['Ł'] = "l", ['þ'] = "th", ['Þ'] = "th", ['ð'] = "d", ['ı'] = "i",
+        ['&'] = " and ", ['@'] = " at ",
+    };
+
+    /// <summary>The slug for a text; empty when the text has nothing usable (the caller picks a fallback).</summary>
+    public static string From(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return "";
+        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        var slug = new StringBuilder(Math.Min(decomposed.Length, MaxLength + 20));
+        var pendingHyphen = false;
+        foreach (var c in decomposed)
+        {
+            if (Transliterations.TryGetValue(c, out var replacement))
+            {
+                foreach (var r in replacement) Append(r);
+                continue;
+            }
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            if (c == '\'' || c == '’' || c == '‘') continue; // "don't" → "dont"
+            Append(c);
+        }
+        return Truncate(slug.ToString());
+
+        void Append(char c)
+        {
+            var lower = char.ToLowerInvariant(c);
+            if (lower is >= 'a' and <= 'z' or >= '0' and <= '9')
+            {
+                if (pendingHyphen && slug.Length > 0) slug.Append('-');
+                pendingHyphen = false;
+                slug.Append(lower);
+            }
+            else
+            {
+                pendingHyphen = true;
+            }
+        }
+    }
+
+    /// <summary>Whether a slug typed by a person is already in canonical form.</summary>
+    public static bool IsValid(string? slug) => !string.IsNullOrEmpty(slug) && From(slug) == slug;
+
+    /// <summary>The slug with a numeric suffix, kept within the length limit: "headline-2".</summary>
+    public static string WithSuffix(string slug, int number)
+    {
+        var suffix = "-" + number.ToString(CultureInfo.InvariantCulture);
+        return Truncate(slug, MaxLength - suffix.Length) + suffix;
+    }
+
+    private static string Truncate(string slug, int max = MaxLength)
+    {
+        if (slug.Length <= max) return slug;
+        // Cut at a word boundary where one is reasonably close.
+        var cut = slug.LastIndexOf('-', max);
+        return (cut > max / 2 ? slug[..cut] : slug[..max]).TrimEnd('-');
+    }
+}
