@@ -22,6 +22,7 @@ public static class ArticleWorkflow
 {
     public static bool Allows(string role, ArticleAction action, bool isOwn, ArticleStatus status, bool trashed)
     {
+        if (!NewsroomRoles.IsKnown(role)) return false;
         var editsAny = Capabilities.Allows(role, Capabilities.EditAnyArticle);
         if (trashed)
         {
