@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,9 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>Service replacements for this app (e.g. a fake clock), applied after the app's own.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
     public LogCapture Logs { get; } = new();
 
     /// <summary>A site with its first Administrator already made (through NewsCms:Bootstrap).</summary>
@@ -64,6 +68,7 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
     public HttpClient CreateBrowserlikeClient() =>

@@ -15,6 +15,11 @@ public static class ArticleHtml
 
     public const int WordsPerMinute = 230;
 
+    private static readonly HashSet<string> DroppedWithContent = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "template", "noscript", "xmp", "iframe", "object", "embed", "svg", "math", "textarea", "select", "title", "head",
+    };
+
     public static string Sanitize(string? html) => string.IsNullOrWhiteSpace(html) ? "" : Sanitizer.Sanitize(html).Trim();
 
     /// <summary>Plain text of sanitized HTML, with block elements separated, for search, excerpts and counts.</summary>
@@ -62,7 +67,12 @@ public static class ArticleHtml
             AllowedCssProperties = new HashSet<string>(),
             AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
         };
+        // Unknown wrappers (Word's spans, fonts) keep their text; code and embeds go with everything inside them.
         var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
+        sanitizer.RemovingTag += (sender, e) =>
+        {
+            if (DroppedWithContent.Contains(e.Tag.LocalName)) e.Tag.InnerHtml = "";
+        };
         sanitizer.PostProcessNode += (sender, e) =>
         {
             if (e.Node is not IElement element) return;

@@ -15,14 +15,12 @@ public sealed class ArticleService(
     IDbContextFactory<NewsCmsDbContext> dbFactory,
     NewsroomActors actors,
     AuditLog audit,
+    PublicContent publicContent,
     TimeProvider clock,
     ILogger<ArticleService> logger)
 {
     /// <summary>Autosaves make a revision at most this often; manual saves always do.</summary>
     public static readonly TimeSpan AutosaveRevisionInterval = TimeSpan.FromMinutes(5);
-
-    /// <summary>Raised after anything readers can see changed (publish, unpublish, edit of a published article, trash).</summary>
-    public static event Action? PublicContentChanged;
 
     public async Task<ServiceResult<ArticleForEdit>> GetForEditAsync(ClaimsPrincipal acting, int id, CancellationToken ct = default)
     {
@@ -113,7 +111,7 @@ public sealed class ArticleService(
             return SaveOutcome.Fail($"The slug \"{article.Slug}\" was just taken by another article. Choose another.", "Slug");
         }
 
-        if (article.Status == ArticleStatus.Published && article.TrashedAt is null) PublicContentChanged?.Invoke();
+        if (article.Status == ArticleStatus.Published && article.TrashedAt is null) publicContent.NotifyChanged();
         return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null);
     }
 
@@ -349,7 +347,7 @@ public sealed class ArticleService(
             logger.LogInformation("Published scheduled article {Id} \"{Headline}\".", article.Id, article.Headline);
             await audit.WriteAsync(null, "Scheduler", AuditActions.ArticlePublished, Target(article), "As scheduled", ct);
         }
-        if (published > 0) PublicContentChanged?.Invoke();
+        if (published > 0) publicContent.NotifyChanged();
         return published;
     }
 
@@ -425,7 +423,7 @@ public sealed class ArticleService(
 
         await audit.WriteAsync(actor, auditAction, Target(article), note, ct);
         var isPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
-        if (wasPublic || isPublic) PublicContentChanged?.Invoke();
+        if (wasPublic || isPublic) publicContent.NotifyChanged();
         return ServiceResult<Guid>.Success(article.Version);
     }
 

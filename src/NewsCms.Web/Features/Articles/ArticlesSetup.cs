@@ -5,6 +5,7 @@ public static class ArticlesSetup
     public static WebApplicationBuilder AddArticles(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ArticleService>();
+        builder.Services.AddSingleton<PublicContent>();
         builder.Services.AddSingleton<ArticlePresence>();
         // One per circuit; the editor page registers its sessions with it.
         builder.Services.AddScoped<PresenceCircuitHandler>();

@@ -1,0 +1,232 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Tests.Integration;
+
+public class ArticleTests : IAsyncLifetime
+{
+    private NewsCmsAppFactory app = default!;
+    private AsyncServiceScope scope;
+    private ArticleService articles = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        app = await NewsCmsAppFactory.CreateAsync();
+        app.CreateClient().Dispose();
+        scope = app.Services.CreateAsyncScope();
+        articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await scope.DisposeAsync();
+        await app.DisposeAsync();
+    }
+
+    private async Task<ClaimsPrincipal> AsAsync(string role)
+    {
+        var (_, email, _) = await app.CreateUserAsync(role);
+        return await app.PrincipalForAsync(email);
+    }
+
+    private static ArticleInput Input(string headline, string body = "<p>Body text.</p>", string slug = "") =>
+        new() { Headline = headline, Standfirst = "The standfirst.", BodyHtml = body, Slug = slug };
+
+    [Fact]
+    public async Task Created_submitted_and_published_an_article_is_public_at_once()
+    {
+        var contributor = await AsAsync(NewsroomRoles.Contributor);
+        var editor = await AsAsync(NewsroomRoles.Editor);
+        using var reader = app.CreateClient();
+
+        var created = await articles.SaveAsync(contributor, null, Input("Council approves new budget", "<p>The <strong>council</strong> voted.</p><script>alert(1)</script>"), null, SaveKind.Manual);
+        Assert.True(created.Succeeded, created.Error);
+        Assert.Equal("council-approves-new-budget", created.Slug);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/council-approves-new-budget")).StatusCode);
+
+        var submitted = await articles.SubmitAsync(contributor, created.Id, created.Version);
+        Assert.True(submitted.Succeeded, submitted.Error);
+        Assert.Contains("not allowed", (await articles.PublishAsync(contributor, created.Id, submitted.Value)).Error);
+
+        var published = await articles.PublishAsync(editor, created.Id, submitted.Value);
+        Assert.True(published.Succeeded, published.Error);
+
+        var page = await reader.GetAsync("/news/council-approves-new-budget");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Council approves new budget", html);
+        Assert.Contains("The standfirst.", html);
+        Assert.Contains("<p>The <strong>council</strong> voted.</p>", html);
+        Assert.DoesNotContain("alert(1)", html);
+        Assert.Contains("<time datetime=", html);
+        Assert.Contains("Council approves new budget", await reader.GetStringAsync("/"));
+
+        await SetupTests.AssertAuditedAsync(app, AuditActions.ArticleSubmitted, "Council approves");
+        await SetupTests.AssertAuditedAsync(app, AuditActions.ArticlePublished, "Council approves");
+        var revisions = (await articles.ListRevisionsAsync(editor, created.Id)).Value!;
+        Assert.Equal([RevisionKind.Published, RevisionKind.Submitted, RevisionKind.Created], revisions.Select(r => r.Kind));
+    }
+
+    [Fact]
+    public async Task A_stale_save_is_a_conflict_and_overwrites_nothing()
+    {
+        var author = await AsAsync(NewsroomRoles.Author);
+        var editor = await AsAsync(NewsroomRoles.Editor);
+        var created = await articles.SaveAsync(author, null, Input("Original headline"), null, SaveKind.Manual);
+
+        var editorSave = await articles.SaveAsync(editor, created.Id, Input("Editor's headline", "<p>Editor's text.</p>"), created.Version, SaveKind.Manual);
+        Assert.True(editorSave.Succeeded);
+
+        var stale = await articles.SaveAsync(author, created.Id, Input("Author's headline", "<p>Author's text.</p>"), created.Version, SaveKind.Autosave);
+        Assert.False(stale.Succeeded);
+        Assert.NotNull(stale.Conflict);
+        Assert.Equal("Editor's headline", stale.Conflict.Headline);
+        Assert.Equal(editorSave.Version, stale.Conflict.Version);
+        Assert.Equal("Editor's headline", (await articles.GetForEditAsync(editor, created.Id)).Value!.Headline);
+
+        // Keeping mine saves it over theirs and keeps theirs as a revision.
+        var kept = await articles.ResolveConflictAsync(author, created.Id, Input("Author's headline", "<p>Author's text.</p>"), stale.Conflict.Version, keepMine: true);
+        Assert.True(kept.Succeeded, kept.Error);
+        Assert.Equal("Author's headline", (await articles.GetForEditAsync(editor, created.Id)).Value!.Headline);
+        var revisions = (await articles.ListRevisionsAsync(editor, created.Id)).Value!;
+        Assert.Contains(revisions, r => r.Kind == RevisionKind.ConflictCopy && r.Headline == "Editor's headline");
+    }
+
+    [Fact]
+    public async Task Two_racing_saves_with_the_same_version_cannot_both_win()
+    {
+        var author = await AsAsync(NewsroomRoles.Author);
+        var created = await articles.SaveAsync(author, null, Input("Race"), null, SaveKind.Manual);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            await using var s = app.Services.CreateAsyncScope();
+            return await s.ServiceProvider.GetRequiredService<ArticleService>()
+                .SaveAsync(author, created.Id, Input($"Race {i}"), created.Version, SaveKind.Manual);
+        })));
+        Assert.Single(outcomes, o => o.Succeeded);
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.NotNull(o.Conflict));
+    }
+
+    [Fact]
+    public async Task Slugs_are_unique_with_a_clear_message_and_generated_ones_get_a_suffix()
+    {
+        var author = await AsAsync(NewsroomRoles.Author);
+        var first = await articles.SaveAsync(author, null, Input("Same headline"), null, SaveKind.Manual);
+        var second = await articles.SaveAsync(author, null, Input("Same headline"), null, SaveKind.Manual);
+        Assert.Equal("same-headline", first.Slug);
+        Assert.Equal("same-headline-2", second.Slug);
+
+        var taken = await articles.SaveAsync(author, second.Id, Input("Same headline", slug: "same-headline"), second.Version, SaveKind.Manual);
+        Assert.Equal("Slug", taken.Field);
+        Assert.Contains("already used by \"Same headline\"", taken.Error);
+        var invalid = await articles.SaveAsync(author, second.Id, Input("Same headline", slug: "Not A Slug"), second.Version, SaveKind.Manual);
+        Assert.Contains("not-a-slug", invalid.Error);
+        Assert.Equal("Enter a headline.", (await articles.SaveAsync(author, null, Input(" "), null, SaveKind.Manual)).Error);
+    }
+
+    [Fact]
+    public async Task Public_addresses_answer_404_410_and_301_as_the_article_moves_through_its_life()
+    {
+        var editor = await AsAsync(NewsroomRoles.Editor);
+        using var reader = app.CreateBrowserlikeClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/no-such-story")).StatusCode);
+
+        var draft = await articles.SaveAsync(editor, null, Input("Draft story"), null, SaveKind.Manual);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/draft-story")).StatusCode);
+        var trashedDraft = await articles.TrashAsync(editor, draft.Id, draft.Version);
+        Assert.True(trashedDraft.Succeeded);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/draft-story")).StatusCode);
+
+        var story = await articles.SaveAsync(editor, null, Input("Moving story"), null, SaveKind.Manual);
+        var published = await articles.PublishAsync(editor, story.Id, story.Version);
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/news/moving-story")).StatusCode);
+
+        var renamed = await articles.SaveAsync(editor, story.Id, Input("Moving story", slug: "moved-story"), published.Value, SaveKind.Manual);
+        Assert.True(renamed.Succeeded, renamed.Error);
+        var old = await reader.GetAsync("/news/moving-story");
+        Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
+        Assert.Equal("/news/moved-story", old.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/news/moved-story")).StatusCode);
+
+        var unpublished = await articles.UnpublishAsync(editor, story.Id, renamed.Version);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/moved-story")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/moving-story")).StatusCode);
+
+        var trashed = await articles.TrashAsync(editor, story.Id, unpublished.Value);
+        Assert.Equal(HttpStatusCode.Gone, (await reader.GetAsync("/news/moved-story")).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await reader.GetAsync("/news/moving-story")).StatusCode);
+
+        var restored = await articles.RestoreAsync(editor, story.Id, trashed.Value);
+        Assert.True(restored.Succeeded);
+        Assert.Equal("Draft", (await articles.GetForEditAsync(editor, story.Id)).Value!.StatusText);
+    }
+
+    [Fact]
+    public async Task Services_refuse_what_the_role_may_not_do()
+    {
+        var contributor = await AsAsync(NewsroomRoles.Contributor);
+        var otherContributor = await AsAsync(NewsroomRoles.Contributor);
+        var author = await AsAsync(NewsroomRoles.Author);
+
+        var draft = await articles.SaveAsync(contributor, null, Input("Contributor draft"), null, SaveKind.Manual);
+        Assert.Equal(NewsroomActors.NotAllowed, (await articles.GetForEditAsync(otherContributor, draft.Id)).Error);
+        Assert.False((await articles.SaveAsync(otherContributor, draft.Id, Input("Hijack"), draft.Version, SaveKind.Manual)).Succeeded);
+        Assert.False((await articles.SaveAsync(author, draft.Id, Input("Hijack"), draft.Version, SaveKind.Manual)).Succeeded);
+        Assert.False((await articles.ScheduleAsync(contributor, draft.Id, draft.Version, DateTime.UtcNow.AddDays(1))).Succeeded);
+        Assert.False((await articles.TrashAsync(author, draft.Id, draft.Version)).Succeeded);
+
+        var submitted = await articles.SubmitAsync(contributor, draft.Id, draft.Version);
+        var afterSubmit = await articles.SaveAsync(contributor, draft.Id, Input("Changed after submit"), submitted.Value, SaveKind.Manual);
+        Assert.Contains("only the desk can change it now", afterSubmit.Error);
+
+        var ownStory = await articles.SaveAsync(author, null, Input("Author story"), null, SaveKind.Manual);
+        Assert.True((await articles.PublishAsync(author, ownStory.Id, ownStory.Version)).Succeeded);
+        Assert.DoesNotContain((await articles.ListAsync(contributor, new ArticleListQuery())).Value!.Items, a => a.Headline == "Author story");
+    }
+
+    [Fact]
+    public async Task The_list_filters_searches_sorts_and_pages()
+    {
+        var author = await AsAsync(NewsroomRoles.Author);
+        var editor = await AsAsync(NewsroomRoles.Editor);
+        for (var i = 0; i < 5; i++) await articles.SaveAsync(author, null, Input($"Author piece {i}"), null, SaveKind.Manual);
+        var mine = await articles.SaveAsync(editor, null, Input("Editor piece"), null, SaveKind.Manual);
+        await articles.PublishAsync(editor, mine.Id, mine.Version);
+
+        Assert.Equal(6, (await articles.ListAsync(editor, new ArticleListQuery())).Value!.Total);
+        Assert.Equal("Editor piece", Assert.Single((await articles.ListAsync(editor, new ArticleListQuery(Mine: true))).Value!.Items).Headline);
+        Assert.Single((await articles.ListAsync(editor, new ArticleListQuery(Status: ArticleStatus.Published))).Value!.Items);
+        Assert.Equal(5, (await articles.ListAsync(editor, new ArticleListQuery(Search: "author piece"))).Value!.Total);
+        var page = (await articles.ListAsync(editor, new ArticleListQuery(Page: 1, PageSize: 4))).Value!;
+        Assert.Equal(2, page.Items.Count);
+        Assert.Equal("Editor piece", (await articles.ListAsync(editor, new ArticleListQuery(SortByPublished: true))).Value!.Items[0].Headline);
+    }
+
+    [Fact]
+    public async Task Autosaves_record_a_revision_at_most_every_few_minutes_but_manual_saves_always()
+    {
+        var author = await AsAsync(NewsroomRoles.Author);
+        var created = await articles.SaveAsync(author, null, Input("Revisions"), null, SaveKind.Manual);
+        var auto1 = await articles.SaveAsync(author, created.Id, Input("Revisions", "<p>one</p>"), created.Version, SaveKind.Autosave);
+        var auto2 = await articles.SaveAsync(author, created.Id, Input("Revisions", "<p>two</p>"), auto1.Version, SaveKind.Autosave);
+        var manual = await articles.SaveAsync(author, created.Id, Input("Revisions", "<p>three</p>"), auto2.Version, SaveKind.Manual);
+        Assert.True(manual.Succeeded);
+        var revisions = (await articles.ListRevisionsAsync(author, created.Id)).Value!;
+        Assert.Equal([RevisionKind.Saved, RevisionKind.Created], revisions.Select(r => r.Kind));
+
+        var restored = await articles.RestoreRevisionAsync(author, created.Id, revisions[1].Id, manual.Version);
+        Assert.True(restored.Succeeded, restored.Error);
+        Assert.Equal("<p>Body text.</p>", (await articles.GetForEditAsync(author, created.Id)).Value!.BodyHtml);
+        var after = (await articles.ListRevisionsAsync(author, created.Id)).Value!;
+        Assert.Equal(RevisionKind.Restored, after[0].Kind);
+        Assert.Equal(3, after.Count);
+        await SetupTests.AssertAuditedAsync(app, AuditActions.RevisionRestored, "Revisions");
+    }
+}
