@@ -20,7 +20,7 @@ public class AccessTests
             if (route is null) continue;
             var policy = page.GetCustomAttributes<AuthorizeAttribute>(inherit: true).Select(a => a.Policy).LastOrDefault(p => p is not null)
                 ?? throw new InvalidOperationException($"{page.Name} ({route}) has no authorization policy");
-            data.Add(route.Replace("{Id}", "00000000-0000-0000-0000-000000000000"), policy);
+            data.Add(System.Text.RegularExpressions.Regex.Replace(route, @"\{(\w+)(:int)?\}", m => m.Groups[2].Success ? "999999" : "00000000-0000-0000-0000-000000000000"), policy);
         }
         return data;
     }
@@ -55,7 +55,8 @@ public class AccessTests
             var response = await client.GetAsync(url);
             if (Capabilities.Allows(role, capability))
             {
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                // Let in: the page renders (or says that the placeholder item does not exist).
+                Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{role} on {url}: {response.StatusCode}");
             }
             else
             {

@@ -1,0 +1,339 @@
+import { Editor, Extension } from '@tiptap/core'
+import StarterKit from '@tiptap/starter-kit'
+import { isAllowedHref } from './links.js'
+import { normalizePastedHtml } from './paste.js'
+import { SeeAlso } from './see-also.js'
+
+// The newsroom editor: TipTap 3 (ProseMirror) driven from Blazor. Each editor lives in `editors` under a
+// numeric handle that .NET keeps; .NET is called back through a DotNetObjectReference:
+//   OnEditorChanged(int words)         throttled, after every change
+//   OnEditorIdle(string html)          after a pause in typing: the autosave trigger
+//   OnSelectionChanged(string[] active) the marks and blocks at the cursor, when they change
+//   OnLinkRequested(string href, bool newTab)  Mod-k
+
+const WORDS_THROTTLE_MS = 250
+const DEFAULT_IDLE_MS = 3000
+
+const ACTIVE_STATES = [
+  ['bold', e => e.isActive('bold')],
+  ['italic', e => e.isActive('italic')],
+  ['underline', e => e.isActive('underline')],
+  ['link', e => e.isActive('link')],
+  ['heading2', e => e.isActive('heading', { level: 2 })],
+  ['heading3', e => e.isActive('heading', { level: 3 })],
+  ['bulletList', e => e.isActive('bulletList')],
+  ['orderedList', e => e.isActive('orderedList')],
+  ['blockquote', e => e.isActive('blockquote')],
+]
+
+const editors = new Map()
+let nextHandle = 1
+
+/** Calls .NET without letting a closed circuit surface as an unhandled rejection. */
+function notify(dotNetRef, method, ...args) {
+  if (!dotNetRef) return
+  try {
+    const pending = dotNetRef.invokeMethodAsync(method, ...args)
+    pending?.catch?.(error => console.debug(`newsroom editor: ${method} was not delivered`, error))
+  } catch (error) {
+    console.debug(`newsroom editor: ${method} was not delivered`, error)
+  }
+}
+
+/** Counts words in the document's text; See-also cards, rules and breaks count as separators. */
+export function countWords(doc) {
+  const text = doc.textBetween(0, doc.content.size, ' ', () => ' ')
+  return text.match(/[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*/gu)?.length ?? 0
+}
+
+/** The document as HTML; an empty document is "", and empty paragraphs at the end are dropped. */
+function serialize(editor) {
+  if (editor.isEmpty) return ''
+  return editor.getHTML().replace(/(?:<p><\/p>)+$/, '')
+}
+
+function linkAttributes(href, newTab) {
+  return newTab
+    ? { href, target: '_blank', rel: 'noopener noreferrer' }
+    : { href, target: null, rel: null }
+}
+
+const NewsroomKeys = Extension.create({
+  name: 'newsroomKeys',
+  addOptions() {
+    return { onLinkRequested: () => {} }
+  },
+  addKeyboardShortcuts() {
+    return {
+      'Mod-k': () => {
+        this.options.onLinkRequested()
+        return true
+      },
+    }
+  },
+})
+
+function get(handle) {
+  const entry = editors.get(handle)
+  if (!entry) throw new Error(`newsroom editor: no editor with handle ${handle}`)
+  return entry
+}
+
+/**
+ * Creates an editor inside `element` and returns its handle (a number).
+ * options: { html, editable, labelId, backupKey, baseVersion, idleMs }
+ */
+export function createEditor(element, dotNetRef, options = {}) {
+  const handle = nextHandle++
+  const entry = {
+    editor: null,
+    element,
+    dotNetRef,
+    backupKey: options.backupKey || null,
+    baseVersion: options.baseVersion ?? null,
+    editable: options.editable !== false,
+    idleMs: Number.isFinite(options.idleMs) && options.idleMs >= 0 ? options.idleMs : DEFAULT_IDLE_MS,
+    wordsTimer: 0,
+    idleTimer: 0,
+    lastActive: null,
+  }
+
+  const sendWords = () => {
+    entry.wordsTimer = 0
+    if (entry.editor && !entry.editor.isDestroyed) notify(entry.dotNetRef, 'OnEditorChanged', countWords(entry.editor.state.doc))
+  }
+  entry.scheduleWords = () => {
+    if (!entry.wordsTimer) entry.wordsTimer = setTimeout(sendWords, WORDS_THROTTLE_MS)
+  }
+  entry.sendActive = (force = false) => {
+    const editor = entry.editor
+    if (!editor || editor.isDestroyed) return
+    const active = ACTIVE_STATES.filter(([, test]) => test(editor)).map(([name]) => name)
+    const key = active.join(' ')
+    if (!force && key === entry.lastActive) return
+    entry.lastActive = key
+    notify(entry.dotNetRef, 'OnSelectionChanged', active)
+  }
+  const saveBackup = () => {
+    if (!entry.backupKey) return
+    try {
+      localStorage.setItem(entry.backupKey, JSON.stringify({
+        html: serialize(entry.editor),
+        savedAt: new Date().toISOString(),
+        baseVersion: entry.baseVersion,
+        fields: readFields(entry.fields),
+      }))
+    } catch (error) {
+      console.warn('newsroom editor: could not keep a backup copy in this browser', error)
+    }
+  }
+  entry.saveBackup = saveBackup
+  const scheduleIdle = () => {
+    clearTimeout(entry.idleTimer)
+    entry.idleTimer = setTimeout(() => {
+      entry.idleTimer = 0
+      if (entry.editor && !entry.editor.isDestroyed) notify(entry.dotNetRef, 'OnEditorIdle', serialize(entry.editor))
+    }, entry.idleMs)
+  }
+
+  entry.editor = new Editor({
+    element,
+    content: options.html || '',
+    editable: entry.editable,
+    injectCSS: false, // the strict Content-Security-Policy allows no injected <style>; admin.css styles the editor
+    extensions: [
+      StarterKit.configure({
+        heading: { levels: [2, 3] },
+        code: false,
+        codeBlock: false,
+        strike: false,
+        link: {
+          openOnClick: false,
+          autolink: true,
+          linkOnPaste: true,
+          defaultProtocol: 'https',
+          protocols: [],
+          HTMLAttributes: { target: null, rel: null, class: null },
+          isAllowedUri: url => isAllowedHref(url),
+          shouldAutoLink: url => /^(https?:\/\/|mailto:)/i.test(url) || /^[^\s/:@]+\.[a-z]{2,}(?:[/?#]|$)/i.test(url),
+        },
+      }),
+      SeeAlso,
+      NewsroomKeys.configure({
+        onLinkRequested: () => {
+          const attributes = entry.editor.getAttributes('link')
+          notify(entry.dotNetRef, 'OnLinkRequested', attributes.href ?? '', attributes.target === '_blank')
+        },
+      }),
+    ],
+    editorProps: {
+      attributes: () => {
+        const attributes = {
+          role: 'textbox',
+          'aria-multiline': 'true',
+          'aria-readonly': entry.editable ? 'false' : 'true',
+          class: 'newsroom-editor__content',
+        }
+        if (options.labelId) attributes['aria-labelledby'] = options.labelId
+        return attributes
+      },
+      transformPastedHTML: html => normalizePastedHtml(html),
+      handleDOMEvents: {
+        // A plain click on a link inside the editor (a See-also card's link is outside the editable text, and
+        // read-only content is not editable at all) must not leave the page with the article open;
+        // Ctrl/Cmd/Shift-click still opens it elsewhere.
+        click: (_view, event) => {
+          const plain = !(event.ctrlKey || event.metaKey || event.shiftKey) && event.button === 0
+          if (plain && event.target instanceof Element && event.target.closest('a[href]')) event.preventDefault()
+          return false
+        },
+      },
+    },
+    onUpdate: () => {
+      saveBackup()
+      entry.scheduleWords()
+      scheduleIdle()
+    },
+    onTransaction: () => entry.sendActive(),
+  })
+
+  editors.set(handle, entry)
+  element.setAttribute('data-editor-ready', 'true') // browser tests wait for this before typing
+  sendWords()
+  entry.sendActive(true)
+  return handle
+}
+
+/** The current HTML ("" when empty). */
+export function getHtml(handle) {
+  return serialize(get(handle).editor)
+}
+
+/** Replaces the content without raising change events (no backup, no autosave); word count and toolbar refresh. */
+export function setHtml(handle, html) {
+  const entry = get(handle)
+  entry.editor.commands.setContent(html || '', { emitUpdate: false })
+  entry.scheduleWords()
+  entry.sendActive()
+}
+
+export function setEditable(handle, editable) {
+  const entry = get(handle)
+  entry.editable = !!editable
+  entry.editor.setEditable(entry.editable, false)
+}
+
+/** Moves the local backup to another key (a new article has just got its id): the old key is dropped. */
+export function setBackupKey(handle, key) {
+  const entry = get(handle)
+  if (entry.backupKey && entry.backupKey !== key) {
+    try { localStorage.removeItem(entry.backupKey) } catch { /* storage unavailable: nothing to move */ }
+  }
+  entry.backupKey = key || null
+}
+
+/**
+ * Keeps the values of other inputs (by element id, e.g. { headline: 'headline' }) in the backup too. The browser does
+ * this on its own, so typing is kept even while the server connection is down.
+ */
+export function watchFields(handle, fields) {
+  const entry = get(handle)
+  entry.fields = fields || {}
+  for (const id of Object.values(entry.fields)) {
+    document.getElementById(id)?.addEventListener('input', () => {
+      if (entry.editor && !entry.editor.isDestroyed && entry.editable) entry.saveBackup()
+    })
+  }
+}
+
+function readFields(fields) {
+  const values = {}
+  for (const [name, id] of Object.entries(fields || {})) values[name] = document.getElementById(id)?.value ?? null
+  return values
+}
+
+/** The revision the user's text is based on; stored with every local backup. */
+export function setBaseVersion(handle, version) {
+  get(handle).baseVersion = version ?? null
+}
+
+/** The link at the cursor or selection: { href, newTab } (href "" when there is none). */
+export function getLink(handle) {
+  const attributes = get(handle).editor.getAttributes('link')
+  return { href: attributes.href ?? '', newTab: attributes.target === '_blank' }
+}
+
+export function focus(handle) {
+  get(handle).editor.commands.focus()
+}
+
+export function destroy(handle) {
+  const entry = editors.get(handle)
+  if (!entry) return
+  editors.delete(handle)
+  clearTimeout(entry.wordsTimer)
+  clearTimeout(entry.idleTimer)
+  entry.dotNetRef = null
+  entry.element?.removeAttribute('data-editor-ready')
+  entry.editor.destroy()
+}
+
+const COMMANDS = {
+  paragraph: c => c.setParagraph(),
+  heading2: c => c.toggleHeading({ level: 2 }),
+  heading3: c => c.toggleHeading({ level: 3 }),
+  bold: c => c.toggleBold(),
+  italic: c => c.toggleItalic(),
+  underline: c => c.toggleUnderline(),
+  bulletList: c => c.toggleBulletList(),
+  orderedList: c => c.toggleOrderedList(),
+  blockquote: c => c.toggleBlockquote(),
+  horizontalRule: c => c.setHorizontalRule(),
+  undo: c => c.undo(),
+  redo: c => c.redo(),
+  unsetLink: c => c.extendMarkRange('link').unsetLink(),
+  setLink: (c, args, editor) => {
+    const href = typeof args?.href === 'string' ? args.href.trim() : ''
+    if (!href || !isAllowedHref(href)) return null
+    const attributes = linkAttributes(href, !!args.newTab)
+    if (editor.state.selection.empty && !editor.isActive('link')) {
+      // Nothing selected: insert the address itself as the link text.
+      return c.insertContent({ type: 'text', text: href, marks: [{ type: 'link', attrs: attributes }] })
+    }
+    return c.extendMarkRange('link').setLink(attributes)
+  },
+}
+
+/** Runs a toolbar command; returns whether it applied. Unknown names throw. */
+export function runCommand(handle, name, args) {
+  const { editor, editable } = get(handle)
+  const command = COMMANDS[name]
+  if (!command) throw new Error(`newsroom editor: unknown command "${name}"`)
+  if (!editable) return false
+  const chain = command(editor.chain().focus(), args ?? {}, editor)
+  return chain ? chain.run() : false
+}
+
+/** Inserts a See-also card at the cursor. */
+export function insertSeeAlso(handle, { id, href, headline } = {}) {
+  const { editor, editable } = get(handle)
+  if (!editable) return false
+  return editor.chain().focus().insertSeeAlso({ id, href, headline }).run()
+}
+
+/** The backup JSON kept in this browser ({ html, savedAt, baseVersion }), or null. */
+export function readBackup(key) {
+  try {
+    return key ? localStorage.getItem(key) : null
+  } catch {
+    return null
+  }
+}
+
+export function clearBackup(key) {
+  try {
+    if (key) localStorage.removeItem(key)
+  } catch {
+    // storage unavailable (private mode, blocked): nothing to clear
+  }
+}
