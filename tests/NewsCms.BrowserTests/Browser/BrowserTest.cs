@@ -37,6 +37,32 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         return session.Page;
     }
 
+    /// <summary>
+    /// Stops the app and serves <paramref name="next"/> on the same port (a browser keeps its storage per origin), while the
+    /// browser stays open: what a writer sees when the server goes away under them and comes back.
+    /// </summary>
+    protected async Task RestartAsync(NewsCmsAppFactory next)
+    {
+        var port = BaseUrl.Port;
+        await App.DisposeAsync();
+        app = next;
+        next.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        next.StartServer();
+    }
+
+    /// <summary>A second, independent browser context (another person) on the same app.</summary>
+    protected Task<BrowserSession> OpenAnotherSessionAsync() => chromium.NewSessionAsync(BaseUrl);
+
+    /// <summary>Signs in through the real sign-in page and waits for the newsroom's dashboard.</summary>
+    protected static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin$"));
+    }
+
     protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
     protected static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
 

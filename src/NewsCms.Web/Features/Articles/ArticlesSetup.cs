@@ -4,6 +4,7 @@ public static class ArticlesSetup
 {
     public static WebApplicationBuilder AddArticles(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<EditorOptions>().BindConfiguration(EditorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<ArticleService>();
         builder.Services.AddSingleton<PublicContent>();
         builder.Services.AddSingleton<ArticlePresence>();
