@@ -81,7 +81,7 @@ function get(handle) {
 
 /**
  * Creates an editor inside `element` and returns its handle (a number).
- * options: { html, editable, labelId, backupKey, baseVersion, idleMs }
+ * options: { html, editable, labelId, backupKey, baseVersion, idleMs, toolbar }
  */
 export function createEditor(element, dotNetRef, options = {}) {
   const handle = nextHandle++
@@ -198,10 +198,29 @@ export function createEditor(element, dotNetRef, options = {}) {
   })
 
   editors.set(handle, entry)
+  if (options.toolbar) bindToolbar(handle, entry, options.toolbar)
   element.setAttribute('data-editor-ready', 'true') // browser tests wait for this before typing
   sendWords()
   entry.sendActive(true)
   return handle
+}
+
+/**
+ * Toolbar buttons (data-command="...") run in the browser, not through the server: a command applies at once, where
+ * the cursor is, even when the writer types on straight after clicking. "link" asks .NET for its dialog.
+ */
+function bindToolbar(handle, entry, toolbar) {
+  toolbar.addEventListener('click', event => {
+    const button = event.target.closest('[data-command]')
+    if (!button || button.disabled || !toolbar.contains(button) || !entry.editable) return
+    const command = button.dataset.command
+    if (command === 'link') {
+      const attributes = entry.editor.getAttributes('link')
+      notify(entry.dotNetRef, 'OnLinkRequested', attributes.href ?? '', attributes.target === '_blank')
+      return
+    }
+    runCommand(handle, command)
+  })
 }
 
 /** The current HTML ("" when empty). */
