@@ -241,6 +241,52 @@ public sealed class ArticleJourneyTests(ChromiumFixture chromium) : BrowserTest(
         Assert.DoesNotContain("plain fallback", pasted);
     }
 
+    [Fact]
+    public async Task A_stale_save_opens_the_conflict_dialog_and_keeping_mine_loses_nothing()
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
+        await using var scope = App.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var (_, email, password) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Edna Editor");
+        var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Budget row", BodyHtml = "<p>First take.</p>" }, null, SaveKind.Manual);
+
+        await SignInAsync(page, email, password);
+        await OpenEditorAsync(page, $"/admin/articles/{draft.Id}");
+        await Body(page).ClickAsync();
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Keyboard.TypeAsync(" Edna's addition.");
+
+        // Meanwhile the article is saved elsewhere (by the administrator, outside this editor).
+        var theirs = await articles.SaveAsync(admin, draft.Id, new ArticleInput { Headline = "Budget row deepens", BodyHtml = "<p>Admin's rewrite.</p>" }, draft.Version, SaveKind.Manual);
+        Assert.True(theirs.Succeeded);
+
+        await Button(page, "Save draft").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("Someone else saved this article");
+        await Expect(page.GetByTestId("conflict-mine")).ToContainTextAsync("Edna's addition.");
+        await Expect(page.GetByTestId("conflict-theirs")).ToContainTextAsync("Admin's rewrite.");
+        await Button(page, "Keep mine").ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("save-state")).ToContainTextAsync("Saved");
+
+        var saved = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        Assert.Contains("Edna's addition.", saved.BodyHtml);
+        var history = (await articles.ListRevisionsAsync(admin, draft.Id)).Value!;
+        Assert.Contains(history, r => r.Kind == RevisionKind.ConflictCopy && r.Headline == "Budget row deepens");
+
+        // History shows what changed since a revision, and restoring one adds a revision.
+        await Button(page, "History").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByText("kept from a conflict").ClickAsync();
+        var diff = page.GetByTestId("revision-diff");
+        await Expect(diff.Locator("del", new() { HasText = "deepens" })).ToBeVisibleAsync();
+        await Expect(diff.Locator("ins", new() { HasText = "addition" })).ToBeVisibleAsync();
+        await Button(page, "Restore").ClickAsync();
+        await Expect(Body(page)).ToContainTextAsync("Admin's rewrite.");
+        await Expect(page.GetByLabel("Headline", new() { Exact = true })).ToHaveValueAsync("Budget row deepens");
+        Assert.Equal(RevisionKind.Restored, (await articles.ListRevisionsAsync(admin, draft.Id)).Value![0].Kind);
+    }
+
     private static string RepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
