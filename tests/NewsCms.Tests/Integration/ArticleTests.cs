@@ -229,4 +229,48 @@ public class ArticleTests : IAsyncLifetime
         Assert.Equal(3, after.Count);
         await SetupTests.AssertAuditedAsync(app, AuditActions.RevisionRestored, "Revisions");
     }
+
+    [Fact]
+    public async Task Preview_renders_a_draft_like_the_public_page_for_its_writer_and_the_desk_only()
+    {
+        var (_, authorEmail, authorPassword) = await app.CreateUserAsync(NewsroomRoles.Author);
+        var (_, otherEmail, otherPassword) = await app.CreateUserAsync(NewsroomRoles.Author);
+        var author = await app.PrincipalForAsync(authorEmail);
+        var draft = await articles.SaveAsync(author, null, Input("Unpublished scoop", "<h2>Inside</h2><p>Details.</p>"), null, SaveKind.Manual);
+
+        using var writer = app.CreateBrowserlikeClient();
+        await FormPost.SignInAsync(writer, authorEmail, authorPassword);
+        var preview = await writer.GetAsync($"/admin/articles/{draft.Id}/preview");
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var html = await preview.Content.ReadAsStringAsync();
+        Assert.Contains("<h1 id=\"article-headline\" class=\"article__headline\">Unpublished scoop</h1>", html);
+        Assert.Contains("<h2>Inside</h2>", html);
+        Assert.Contains("css/site", html);
+        Assert.DoesNotContain("MudBlazor", html);
+        Assert.Contains("noindex", html);
+
+        using var other = app.CreateBrowserlikeClient();
+        await FormPost.SignInAsync(other, otherEmail, otherPassword);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/admin/articles/{draft.Id}/preview")).StatusCode);
+        using var anonymous = app.CreateBrowserlikeClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync($"/admin/articles/{draft.Id}/preview")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Workflow_actions_are_audited()
+    {
+        var editor = await AsAsync(NewsroomRoles.Editor);
+        var saved = await articles.SaveAsync(editor, null, Input("Audited story"), null, SaveKind.Manual);
+        var scheduled = await articles.ScheduleAsync(editor, saved.Id, saved.Version, DateTime.UtcNow.AddDays(1));
+        var published = await articles.PublishAsync(editor, saved.Id, scheduled.Value);
+        var unpublished = await articles.UnpublishAsync(editor, saved.Id, published.Value);
+        var trashed = await articles.TrashAsync(editor, saved.Id, unpublished.Value);
+        Assert.True((await articles.RestoreAsync(editor, saved.Id, trashed.Value)).Succeeded);
+        Assert.True((await articles.AuthorizeTakeOverAsync(editor, saved.Id, "Someone")).Succeeded);
+        foreach (var action in new[] { AuditActions.ArticleScheduled, AuditActions.ArticlePublished, AuditActions.ArticleUnpublished,
+                     AuditActions.ArticleTrashed, AuditActions.ArticleRestored, AuditActions.ArticleTakenOver })
+        {
+            await SetupTests.AssertAuditedAsync(app, action, "Audited story");
+        }
+    }
 }
