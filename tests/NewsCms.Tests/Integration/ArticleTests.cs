@@ -207,6 +207,13 @@ public class ArticleTests : IAsyncLifetime
         var page = (await articles.ListAsync(editor, new ArticleListQuery(Page: 1, PageSize: 4))).Value!;
         Assert.Equal(2, page.Items.Count);
         Assert.Equal("Editor piece", (await articles.ListAsync(editor, new ArticleListQuery(SortByPublished: true))).Value!.Items[0].Headline);
+
+        var counts = (await articles.CountByStatusAsync(editor)).Value!;
+        Assert.Equal(5, counts["Draft"]);
+        Assert.Equal(1, counts["Published"]);
+        Assert.Equal(0, counts["In trash"]);
+        Assert.Equal(5, (await articles.CountByStatusAsync(author)).Value!["Draft"]);
+        Assert.Equal(0, (await articles.CountByStatusAsync(author)).Value!["Published"]);
     }
 
     [Fact]

@@ -298,6 +298,24 @@ public sealed class ArticleService(
         return ServiceResult<PagedList<ArticleListItem>>.Success(new PagedList<ArticleListItem>(items, total));
     }
 
+    /// <summary>Articles per workflow state (and in the trash), for the dashboard; writers count their own.</summary>
+    public async Task<ServiceResult<IReadOnlyDictionary<string, int>>> CountByStatusAsync(ClaimsPrincipal acting, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return ServiceResult<IReadOnlyDictionary<string, int>>.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var articles = db.Set<Article>().AsNoTracking();
+        if (!actor.Can(Capabilities.EditAnyArticle)) articles = articles.Where(a => a.CreatedById == actor.UserId);
+        var counts = await articles.GroupBy(a => new { a.Status, Trashed = a.TrashedAt != null })
+            .Select(g => new { g.Key.Status, g.Key.Trashed, Count = g.Count() }).ToListAsync(ct);
+        var result = Enum.GetValues<ArticleStatus>().ToDictionary(
+            status => ArticleWorkflow.Describe(status, false),
+            status => counts.Where(c => c.Status == status && !c.Trashed).Sum(c => c.Count));
+        result[ArticleWorkflow.Describe(ArticleStatus.Draft, true)] = counts.Where(c => c.Trashed).Sum(c => c.Count);
+        return ServiceResult<IReadOnlyDictionary<string, int>>.Success(result);
+    }
+
     /// <summary>Published articles whose headline matches, for the See-also picker.</summary>
     public async Task<IReadOnlyList<ArticleLink>> FindPublishedAsync(ClaimsPrincipal acting, string? text, int excludeId, CancellationToken ct = default)
     {
