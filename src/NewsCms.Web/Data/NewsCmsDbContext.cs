@@ -4,6 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Users;
 
@@ -16,6 +19,13 @@ public class NewsCmsDbContext(DbContextOptions<NewsCmsDbContext> options) : Iden
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
     public DbSet<ArticleSlugRedirect> ArticleSlugRedirects => Set<ArticleSlugRedirect>();
+    public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<Section> Sections => Set<Section>();
+    public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
+    public DbSet<TaxonomyRedirect> TaxonomyRedirects => Set<TaxonomyRedirect>();
+    public DbSet<AuthorProfile> AuthorProfiles => Set<AuthorProfile>();
+    public DbSet<ArticleAuthor> ArticleAuthors => Set<ArticleAuthor>();
+    public DbSet<MediaItem> MediaItems => Set<MediaItem>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -44,8 +44,11 @@ public class Article
     public string LastEditedById { get; set; } = "";
     public string LastEditedByName { get; set; } = "";
 
-    /// <summary>The primary section; sections arrive with the taxonomy work.</summary>
+    /// <summary>The primary section.</summary>
     public int? SectionId { get; set; }
+
+    /// <summary>The image at the top of the article and on cards and social shares.</summary>
+    public int? FeaturedImageId { get; set; }
 
     public string? SeoTitle { get; set; }
     public string? MetaDescription { get; set; }
@@ -111,6 +114,9 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.HasIndex(a => a.UpdatedAt);
         article.HasIndex(a => a.CreatedById);
         article.HasMany(a => a.Revisions).WithOne().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        article.HasOne<Taxonomy.Section>().WithMany().HasForeignKey(a => a.SectionId).OnDelete(DeleteBehavior.SetNull);
+        article.HasOne<Media.MediaItem>().WithMany().HasForeignKey(a => a.FeaturedImageId).OnDelete(DeleteBehavior.Restrict);
+        article.HasIndex(a => new { a.SectionId, a.Status, a.PublishedAt });
     }
 }
 
