@@ -3,6 +3,7 @@ using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.Users;
@@ -20,11 +21,13 @@ builder.AddAudit();
 builder.AddSiteSettings();
 builder.AddFirstRunSetup();
 builder.AddArticles();
+builder.AddMedia();
 
 var app = builder.Build();
 
 await app.MigrateNewsCmsDatabaseAsync();
 await app.InitializeFirstRunSetupAsync();
+await app.BackfillBylinesAsync();
 
 app.UseForwardedHeaders();
 app.UseSecurityHeaders();
@@ -49,6 +52,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealth();
 app.MapAudit();
+app.MapMedia();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

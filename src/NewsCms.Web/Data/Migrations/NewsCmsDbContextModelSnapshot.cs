@@ -532,9 +532,9 @@ namespace NewsCms.Web.Data.Migrations
                     b.Property<int?>("AvatarId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("BioHtml")
+                    b.Property<string>("Bio")
                         .IsRequired()
-                        .HasMaxLength(4000)
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")

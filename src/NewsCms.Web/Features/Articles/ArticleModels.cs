@@ -13,6 +13,16 @@ public sealed class ArticleInput
     public string? SeoTitle { get; set; }
     public string? MetaDescription { get; set; }
     public string? CanonicalUrl { get; set; }
+
+    /// <summary>The primary section, or none.</summary>
+    public int? SectionId { get; set; }
+
+    public List<int> TagIds { get; set; } = [];
+
+    /// <summary>Bylines in order; empty on a new article means the writer's own.</summary>
+    public List<int> AuthorIds { get; set; } = [];
+
+    public int? FeaturedImageId { get; set; }
 }
 
 public enum SaveKind { Manual, Autosave }
@@ -22,10 +32,13 @@ public sealed record ArticleForEdit(
     int Id, string Headline, string Standfirst, string Slug, string BodyHtml, string? SeoTitle, string? MetaDescription,
     string? CanonicalUrl, ArticleStatus Status, bool Trashed, DateTime CreatedAt, DateTime UpdatedAt, DateTime? PublishedAt,
     DateTime? ScheduledAt, string CreatedByName, string LastEditedByName, int WordCount, int ReadingMinutes, Guid Version,
-    IReadOnlySet<ArticleAction> Allowed)
+    IReadOnlySet<ArticleAction> Allowed, int? SectionId, IReadOnlyList<NamedItem> Tags, IReadOnlyList<NamedItem> Authors, int? FeaturedImageId)
 {
     public string StatusText => ArticleWorkflow.Describe(Status, Trashed);
 }
+
+/// <summary>A tag, section or author as pickers show it.</summary>
+public sealed record NamedItem(int Id, string Name);
 
 /// <summary>The other side of a conflict: what is in the database now.</summary>
 public sealed record ArticleConflict(string Headline, string Standfirst, string BodyHtml, Guid Version, string EditedBy, DateTime EditedAt);
@@ -52,12 +65,24 @@ public sealed record RevisionDetails(long Id, DateTime CreatedAt, string AuthorN
 
 public sealed record ArticleLink(int Id, string Headline, string Slug, DateTime? PublishedAt);
 
+/// <summary>A byline as readers see it (the author box uses all of it).</summary>
+public sealed record Byline(int Id, string Name, string Slug, string JobTitle, string Bio, int? AvatarId, string? Website,
+    string? X, string? Facebook, string? LinkedIn, string? Instagram, string? Email)
+{
+    public string Url => "/author/" + Slug;
+}
+
+public sealed record TermLink(string Name, string Slug);
+
 /// <summary>A published article as readers see it.</summary>
 public sealed record PublicArticle(
     int Id, string Slug, string Headline, string Standfirst, string BodyHtml, DateTime? PublishedAt, DateTime UpdatedAt,
-    string Byline, int WordCount, int ReadingMinutes, string? SeoTitle, string? MetaDescription, string? CanonicalUrl);
+    IReadOnlyList<Byline> Authors, IReadOnlyList<TermLink> Tags, TermLink? Section, int? FeaturedImageId,
+    int WordCount, int ReadingMinutes, string? SeoTitle, string? MetaDescription, string? CanonicalUrl);
 
-public sealed record PublicArticleSummary(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, string Byline);
+/// <summary>An article in a list (home, section, tag, author pages).</summary>
+public sealed record PublicArticleSummary(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt,
+    IReadOnlyList<TermLink> Authors, TermLink? Section, int? FeaturedImageId);
 
 /// <summary>What the public article address resolves to.</summary>
 public abstract record ArticleLookup

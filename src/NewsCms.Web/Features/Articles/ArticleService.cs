@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Users;
 
@@ -16,6 +18,8 @@ public sealed class ArticleService(
     NewsroomActors actors,
     AuditLog audit,
     PublicContent publicContent,
+    PublicArticles publicArticles,
+    AuthorProfiles authorProfiles,
     TimeProvider clock,
     ILogger<ArticleService> logger)
 {
@@ -31,9 +35,9 @@ public sealed class ArticleService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var article = await db.Set<Article>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (article is null) return ServiceResult<ArticleForEdit>.Fail(ArticleNotFound);
-        var isOwn = article.CreatedById == actor.UserId;
+        var isOwn = await IsAuthorAsync(db, id, actor, ct);
         if (!isOwn && !actor.Can(Capabilities.EditAnyArticle)) return ServiceResult<ArticleForEdit>.Fail(NewsroomActors.NotAllowed);
-        return ServiceResult<ArticleForEdit>.Success(ToEdit(article, actor));
+        return ServiceResult<ArticleForEdit>.Success(await ToEditAsync(db, article, actor, isOwn, ct));
     }
 
     /// <summary>Creates (when <paramref name="id"/> is null) or saves an article's text.</summary>
@@ -62,7 +66,7 @@ public sealed class ArticleService(
             var existing = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
             if (existing is null) return SaveOutcome.Fail(ArticleNotFound);
             article = existing;
-            if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.Edit, article.CreatedById == actor.UserId, article.Status, article.TrashedAt is not null))
+            if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.Edit, await IsAuthorAsync(db, article.Id, actor, ct), article.Status, article.TrashedAt is not null))
             {
                 return SaveOutcome.Fail(EditRefusal(article));
             }
@@ -76,6 +80,8 @@ public sealed class ArticleService(
 
         var slugResult = await ChooseSlugAsync(db, article, input, ct);
         if (slugResult.Error is not null) return SaveOutcome.Fail(slugResult.Error, "Slug");
+        var relations = await CheckRelationsAsync(db, article, input, actor, ct);
+        if (relations.Error is not null) return SaveOutcome.Fail(relations.Error, relations.Field);
         if (article.Id != 0 && article.Slug != slugResult.Slug && article.FirstPublishedAt is not null)
         {
             // The old public address keeps working: it answers 301 to the new one.
@@ -85,6 +91,8 @@ public sealed class ArticleService(
         if (stale is not null) db.Remove(stale);
 
         var changedText = Apply(article, input, slugResult.Slug!);
+        article.SectionId = input.SectionId;
+        article.FeaturedImageId = input.FeaturedImageId;
         article.UpdatedAt = now;
         article.LastEditedById = actor.UserId;
         article.LastEditedByName = actor.DisplayName;
@@ -98,7 +106,10 @@ public sealed class ArticleService(
 
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await SetRelationsAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -129,7 +140,7 @@ public sealed class ArticleService(
         {
             var article = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
             if (article is null) return SaveOutcome.Fail(ArticleNotFound);
-            if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.Edit, article.CreatedById == actor.UserId, article.Status, article.TrashedAt is not null))
+            if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.Edit, await IsAuthorAsync(db, id, actor, ct), article.Status, article.TrashedAt is not null))
             {
                 return SaveOutcome.Fail(EditRefusal(article));
             }
@@ -212,7 +223,7 @@ public sealed class ArticleService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var article = await db.Set<Article>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (article is null) return ServiceResult.Fail(ArticleNotFound);
-        if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.TakeOver, article.CreatedById == actor.UserId, article.Status, article.TrashedAt is not null))
+        if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.TakeOver, await IsAuthorAsync(db, id, actor, ct), article.Status, article.TrashedAt is not null))
         {
             return ServiceResult.Fail("Only Editors and Administrators can take over an article someone else is editing.");
         }
@@ -256,6 +267,8 @@ public sealed class ArticleService(
         {
             Headline = r.Headline, Standfirst = r.Standfirst, BodyHtml = r.BodyHtml, Slug = c.Slug,
             SeoTitle = c.SeoTitle, MetaDescription = c.MetaDescription, CanonicalUrl = c.CanonicalUrl,
+            SectionId = c.SectionId, FeaturedImageId = c.FeaturedImageId,
+            TagIds = c.Tags.Select(t => t.Id).ToList(), AuthorIds = c.Authors.Select(a => a.Id).ToList(),
         }, expectedVersion, SaveKind.Manual, ct);
         if (!outcome.Succeeded) return outcome;
 
@@ -279,8 +292,12 @@ public sealed class ArticleService(
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var articles = db.Set<Article>().AsNoTracking();
-        // Writers without EditAnyArticle see their own articles only.
-        if (query.Mine || !actor.Can(Capabilities.EditAnyArticle)) articles = articles.Where(a => a.CreatedById == actor.UserId);
+        // Writers without EditAnyArticle see the articles they are an author of only.
+        if (query.Mine || !actor.Can(Capabilities.EditAnyArticle))
+        {
+            articles = articles.Where(a => db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id
+                && db.AuthorProfiles.Any(p => p.Id == aa.AuthorProfileId && p.UserId == actor.UserId)));
+        }
         articles = query.Trash ? articles.Where(a => a.TrashedAt != null) : articles.Where(a => a.TrashedAt == null);
         if (query.Status is { } status) articles = articles.Where(a => a.Status == status);
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -306,7 +323,11 @@ public sealed class ArticleService(
         var actor = actorResult.Value!;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var articles = db.Set<Article>().AsNoTracking();
-        if (!actor.Can(Capabilities.EditAnyArticle)) articles = articles.Where(a => a.CreatedById == actor.UserId);
+        if (!actor.Can(Capabilities.EditAnyArticle))
+        {
+            articles = articles.Where(a => db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id
+                && db.AuthorProfiles.Any(p => p.Id == aa.AuthorProfileId && p.UserId == actor.UserId)));
+        }
         var counts = await articles.GroupBy(a => new { a.Status, Trashed = a.TrashedAt != null })
             .Select(g => new { g.Key.Status, g.Key.Trashed, Count = g.Count() }).ToListAsync(ct);
         var result = Enum.GetValues<ArticleStatus>().ToDictionary(
@@ -332,9 +353,8 @@ public sealed class ArticleService(
     {
         var access = await CheckReadAsync(acting, id, ct);
         if (!access.Succeeded) return ServiceResult<PublicArticle>.Fail(access.Error!);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var article = await db.Set<Article>().AsNoTracking().Where(a => a.Id == id).Select(ToPublic).FirstAsync(ct);
-        return ServiceResult<PublicArticle>.Success(article);
+        var article = await publicArticles.ComposeAsync(id, ct);
+        return article is null ? ServiceResult<PublicArticle>.Fail(ArticleNotFound) : ServiceResult<PublicArticle>.Success(article);
     }
 
     /// <summary>Publishes every scheduled article whose time has come, each in its own transaction.</summary>
@@ -369,37 +389,6 @@ public sealed class ArticleService(
         return published;
     }
 
-    // ----- Public reading -----
-
-    public async Task<ArticleLookup> FindPublicAsync(string slug, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var article = await db.Set<Article>().AsNoTracking().FirstOrDefaultAsync(a => a.Slug == slug, ct);
-        if (article is null)
-        {
-            var redirect = await db.Set<ArticleSlugRedirect>().AsNoTracking().Where(r => r.Slug == slug)
-                .Join(db.Set<Article>(), r => r.ArticleId, a => a.Id, (r, a) => new { a.Slug, a.Status, a.TrashedAt, a.FirstPublishedAt })
-                .FirstOrDefaultAsync(ct);
-            if (redirect is null) return new ArticleLookup.Missing();
-            if (redirect.TrashedAt is not null) return redirect.FirstPublishedAt is null ? new ArticleLookup.Missing() : new ArticleLookup.Gone();
-            return redirect.Status == ArticleStatus.Published ? new ArticleLookup.MovedTo(redirect.Slug) : new ArticleLookup.Missing();
-        }
-        if (article.TrashedAt is not null) return article.FirstPublishedAt is null ? new ArticleLookup.Missing() : new ArticleLookup.Gone();
-        return article.Status == ArticleStatus.Published ? new ArticleLookup.Found(ToPublicView(article)) : new ArticleLookup.Missing();
-    }
-
-    public async Task<PagedList<PublicArticleSummary>> ListPublishedAsync(int page, int pageSize, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var published = db.Set<Article>().AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
-        var total = await published.CountAsync(ct);
-        var items = await published.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
-            .Skip(Math.Max(0, page) * pageSize).Take(pageSize)
-            .Select(a => new PublicArticleSummary(a.Id, a.Slug, a.Headline, a.Standfirst, a.PublishedAt!.Value, a.CreatedByName))
-            .ToListAsync(ct);
-        return new PagedList<PublicArticleSummary>(items, total);
-    }
-
     // ----- helpers -----
 
     private async Task<ServiceResult<Guid>> TransitionAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, ArticleAction action, CancellationToken ct,
@@ -413,7 +402,7 @@ public sealed class ArticleService(
         var article = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (article is null) return ServiceResult<Guid>.Fail(ArticleNotFound);
         var wasPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
-        if (!ArticleWorkflow.Allows(actor.Role, action, article.CreatedById == actor.UserId, article.Status, article.TrashedAt is not null))
+        if (!ArticleWorkflow.Allows(actor.Role, action, await IsAuthorAsync(db, id, actor, ct), article.Status, article.TrashedAt is not null))
         {
             return ServiceResult<Guid>.Fail(Refusal(action, article));
         }
@@ -451,9 +440,8 @@ public sealed class ArticleService(
         if (!actorResult.Succeeded) return actorResult;
         var actor = actorResult.Value!;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var owner = await db.Set<Article>().Where(a => a.Id == id).Select(a => a.CreatedById).FirstOrDefaultAsync(ct);
-        if (owner is null) return ServiceResult.Fail(ArticleNotFound);
-        return owner == actor.UserId || actor.Can(Capabilities.EditAnyArticle) ? ServiceResult.Ok : ServiceResult.Fail(NewsroomActors.NotAllowed);
+        if (!await db.Set<Article>().AnyAsync(a => a.Id == id, ct)) return ServiceResult.Fail(ArticleNotFound);
+        return actor.Can(Capabilities.EditAnyArticle) || await IsAuthorAsync(db, id, actor, ct) ? ServiceResult.Ok : ServiceResult.Fail(NewsroomActors.NotAllowed);
     }
 
     private static SaveOutcome? Validate(ArticleInput input)
@@ -488,9 +476,7 @@ public sealed class ArticleService(
         if (baseSlug.Length == 0) baseSlug = "article";
         var taken = await db.Set<Article>().Where(a => a.Id != article.Id && (a.Slug == baseSlug || a.Slug.StartsWith(baseSlug + "-")))
             .Select(a => a.Slug).ToListAsync(ct);
-        var candidate = baseSlug;
-        for (var n = 2; taken.Contains(candidate); n++) candidate = Slugs.WithSuffix(baseSlug, n);
-        return (candidate, null);
+        return (Slugs.FirstFree(baseSlug, taken), null);
     }
 
     /// <summary>Copies the input onto the article; returns whether the text (not just metadata) changed.</summary>
@@ -537,21 +523,58 @@ public sealed class ArticleService(
         Headline = article.Headline, Standfirst = article.Standfirst, BodyHtml = article.BodyHtml,
     };
 
-    private static ArticleForEdit ToEdit(Article a, Actor actor)
+    private static async Task<ArticleForEdit> ToEditAsync(NewsCmsDbContext db, Article a, Actor actor, bool isOwn, CancellationToken ct)
     {
-        var isOwn = a.CreatedById == actor.UserId;
         var allowed = Enum.GetValues<ArticleAction>()
             .Where(action => ArticleWorkflow.Allows(actor.Role, action, isOwn, a.Status, a.TrashedAt is not null)).ToHashSet();
+        var tags = await db.ArticleTags.Where(at => at.ArticleId == a.Id).Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => t)
+            .OrderBy(t => t.Name).Select(t => new NamedItem(t.Id, t.Name)).ToListAsync(ct);
+        var authors = await db.ArticleAuthors.Where(aa => aa.ArticleId == a.Id).OrderBy(aa => aa.Position)
+            .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new NamedItem(p.Id, p.DisplayName)).ToListAsync(ct);
         return new ArticleForEdit(a.Id, a.Headline, a.Standfirst, a.Slug, a.BodyHtml, a.SeoTitle, a.MetaDescription, a.CanonicalUrl, a.Status,
             a.TrashedAt is not null, a.CreatedAt, a.UpdatedAt, a.PublishedAt, a.ScheduledAt, a.CreatedByName, a.LastEditedByName,
-            a.WordCount, a.ReadingMinutes, a.Version, allowed);
+            a.WordCount, a.ReadingMinutes, a.Version, allowed, a.SectionId, tags, authors, a.FeaturedImageId);
     }
 
-    private static readonly System.Linq.Expressions.Expression<Func<Article, PublicArticle>> ToPublic = a => new PublicArticle(
-        a.Id, a.Slug, a.Headline, a.Standfirst, a.BodyHtml, a.PublishedAt, a.UpdatedAt, a.CreatedByName, a.WordCount, a.ReadingMinutes,
-        a.SeoTitle, a.MetaDescription, a.CanonicalUrl);
+    /// <summary>Whether the actor is on the article's byline: writers may only touch articles they are an author of.</summary>
+    private static Task<bool> IsAuthorAsync(NewsCmsDbContext db, int articleId, Actor actor, CancellationToken ct) =>
+        db.ArticleAuthors.AnyAsync(aa => aa.ArticleId == articleId
+            && db.AuthorProfiles.Any(p => p.Id == aa.AuthorProfileId && p.UserId == actor.UserId), ct);
 
-    private static readonly Func<Article, PublicArticle> ToPublicView = ToPublic.Compile();
+    /// <summary>Checks the bylines, tags, section and featured image the input names; returns the bylines to store.</summary>
+    private async Task<(List<int>? AuthorIds, string? Error, string? Field)> CheckRelationsAsync(NewsCmsDbContext db, Article article, ArticleInput input,
+        Actor actor, CancellationToken ct)
+    {
+        var ownProfile = await authorProfiles.EnsureForAccountAsync(actor.UserId, actor.DisplayName, ct);
+        var authorIds = input.AuthorIds.Distinct().ToList();
+        if (authorIds.Count == 0)
+        {
+            authorIds = article.Id == 0
+                ? [ownProfile]
+                : await db.ArticleAuthors.Where(aa => aa.ArticleId == article.Id).OrderBy(aa => aa.Position).Select(aa => aa.AuthorProfileId).ToListAsync(ct);
+        }
+        if (await db.AuthorProfiles.CountAsync(p => authorIds.Contains(p.Id), ct) != authorIds.Count) return (null, "One of the authors no longer exists.", "Authors");
+        if (!actor.Can(Capabilities.EditAnyArticle) && !authorIds.Contains(ownProfile))
+        {
+            return (null, "Keep yourself among the authors: without your byline you could no longer open this article.", "Authors");
+        }
+        var tagIds = input.TagIds.Distinct().ToList();
+        if (await db.Tags.CountAsync(t => tagIds.Contains(t.Id), ct) != tagIds.Count) return (null, "One of the tags no longer exists.", "Tags");
+        input.TagIds = tagIds;
+        if (input.SectionId is { } sectionId && !await db.Sections.AnyAsync(s => s.Id == sectionId, ct)) return (null, "That section no longer exists.", "Section");
+        if (input.FeaturedImageId is { } imageId && !await db.MediaItems.AnyAsync(m => m.Id == imageId, ct)) return (null, "That image is no longer in the media library.", "FeaturedImage");
+        return (authorIds, null, null);
+    }
+
+    private static async Task SetRelationsAsync(NewsCmsDbContext db, int articleId, List<int> authorIds, List<int> tagIds, CancellationToken ct)
+    {
+        await db.ArticleAuthors.Where(aa => aa.ArticleId == articleId).ExecuteDeleteAsync(ct);
+        await db.ArticleTags.Where(at => at.ArticleId == articleId).ExecuteDeleteAsync(ct);
+        db.ArticleAuthors.AddRange(authorIds.Select((authorId, position) => new ArticleAuthor { ArticleId = articleId, AuthorProfileId = authorId, Position = position }));
+        db.ArticleTags.AddRange(tagIds.Select(tagId => new ArticleTag { ArticleId = articleId, TagId = tagId }));
+        await db.SaveChangesAsync(ct);
+    }
+
 
     private static string EditRefusal(Article article) =>
         article.TrashedAt is not null ? "This article is in the trash. Restore it before editing."

@@ -62,6 +62,14 @@ public static class Slugs
         return Truncate(slug, MaxLength - suffix.Length) + suffix;
     }
 
+    /// <summary>The base slug, or the first "-2", "-3"… variant of it, that is not in <paramref name="taken"/>.</summary>
+    public static string FirstFree(string baseSlug, IReadOnlyCollection<string> taken)
+    {
+        var candidate = baseSlug;
+        for (var n = 2; taken.Contains(candidate); n++) candidate = WithSuffix(baseSlug, n);
+        return candidate;
+    }
+
     private static string Truncate(string slug, int max = MaxLength)
     {
         if (slug.Length <= max) return slug;

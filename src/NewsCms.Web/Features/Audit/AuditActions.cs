@@ -24,12 +24,25 @@ public static class AuditActions
     public const string ArticleRestored = "article.restored";
     public const string ArticleTakenOver = "article.taken-over";
     public const string RevisionRestored = "article.revision-restored";
+    public const string MediaUploaded = "media.uploaded";
+    public const string MediaDeleted = "media.deleted";
+    public const string TagCreated = "tag.created";
+    public const string TagUpdated = "tag.updated";
+    public const string TagDeleted = "tag.deleted";
+    public const string TagsMerged = "tag.merged";
+    public const string SectionCreated = "section.created";
+    public const string SectionUpdated = "section.updated";
+    public const string SectionDeleted = "section.deleted";
+    public const string AuthorCreated = "author.created";
+    public const string AuthorUpdated = "author.updated";
+    public const string AuthorDeleted = "author.deleted";
 
     public static readonly IReadOnlyList<string> All =
     [
         SetupCompleted, BootstrapAdminCreated, UserCreated, UserUpdated, RoleChanged, UserLocked, UserUnlocked,
         PasswordReset, UserDeleted, SignInFailed, LockedOut, PasswordChanged, SettingsChanged,
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored,
-        ArticleTakenOver, RevisionRestored,
+        ArticleTakenOver, RevisionRestored, MediaUploaded, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged, SectionCreated, SectionUpdated,
+        SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted,
     ];
 }

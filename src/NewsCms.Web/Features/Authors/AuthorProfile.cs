@@ -16,8 +16,8 @@ public class AuthorProfile
     public string Slug { get; set; } = "";
     public string JobTitle { get; set; } = "";
 
-    /// <summary>Short biography: sanitized HTML limited to text, emphasis and links.</summary>
-    public string BioHtml { get; set; } = "";
+    /// <summary>Short biography as plain text; web addresses in it become links when shown (see <see cref="BioText"/>).</summary>
+    public string Bio { get; set; } = "";
 
     public int? AvatarId { get; set; }
     public string? Website { get; set; }
@@ -49,7 +49,7 @@ internal sealed class AuthorProfileConfiguration : IEntityTypeConfiguration<Auth
         author.Property(a => a.DisplayName).HasMaxLength(200);
         author.Property(a => a.Slug).HasMaxLength(Slugs.MaxLength);
         author.Property(a => a.JobTitle).HasMaxLength(200);
-        author.Property(a => a.BioHtml).HasMaxLength(4000);
+        author.Property(a => a.Bio).HasMaxLength(2000);
         foreach (var link in new[] { nameof(AuthorProfile.Website), nameof(AuthorProfile.X), nameof(AuthorProfile.Facebook),
                      nameof(AuthorProfile.LinkedIn), nameof(AuthorProfile.Instagram), nameof(AuthorProfile.Email) })
         {

@@ -171,6 +171,7 @@ public sealed class FirstRunSetup(
         }
 
         complete = true;
+        await services.GetRequiredService<Authors.AuthorProfiles>().EnsureForAccountAsync(user.Id, user.DisplayName, ct);
         services.GetRequiredService<SiteSettingsStore>().Invalidate();
         await services.GetRequiredService<AuditLog>().WriteAsync(user.Id, user.DisplayName, auditAction, $"{user.DisplayName} <{user.Email}>",
             siteTitle is null ? null : $"Site title: {siteTitle}", ct);

@@ -23,6 +23,8 @@ public static class Capabilities
     public const string PublishArticles = nameof(PublishArticles);
     public const string EditAnyArticle = nameof(EditAnyArticle);
     public const string ManageTaxonomy = nameof(ManageTaxonomy);
+    public const string CreateTags = nameof(CreateTags);
+    public const string ManageAuthors = nameof(ManageAuthors);
     public const string ManageUsers = nameof(ManageUsers);
     public const string ManageSettings = nameof(ManageSettings);
     public const string ViewAuditLog = nameof(ViewAuditLog);
@@ -34,6 +36,9 @@ public static class Capabilities
             [PublishArticles] = [NewsroomRoles.Administrator, NewsroomRoles.Editor, NewsroomRoles.Author],
             [EditAnyArticle] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
             [ManageTaxonomy] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
+            // Authors may add a tag while writing; Contributors pick existing ones.
+            [CreateTags] = [NewsroomRoles.Administrator, NewsroomRoles.Editor, NewsroomRoles.Author],
+            [ManageAuthors] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
             [ManageUsers] = [NewsroomRoles.Administrator],
             [ManageSettings] = [NewsroomRoles.Administrator],
             [ViewAuditLog] = [NewsroomRoles.Administrator],

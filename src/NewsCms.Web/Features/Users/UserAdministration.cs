@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Email;
 using NewsCms.Web.Features.Hosting;
 
@@ -43,6 +44,7 @@ public sealed class UserAdministration(
     NewsroomActors actors,
     AuditLog audit,
     NewsroomMail mail,
+    AuthorProfiles authorProfiles,
     TimeProvider clock,
     ILogger<UserAdministration> logger)
 {
@@ -152,6 +154,8 @@ public sealed class UserAdministration(
             await transaction.CommitAsync(ct);
         }
 
+        // Every newsroom account has a byline from the start.
+        await authorProfiles.EnsureForAccountAsync(user.Id, user.DisplayName, ct);
         logger.LogInformation("{Actor} created the {Role} account {Email}.", actor.DisplayName, input.Role, email);
         await audit.WriteAsync(actor, AuditActions.UserCreated, Target(user), $"Role: {input.Role}", ct);
         await mail.SendNewAccountNoticeAsync(user, ct);
@@ -164,7 +168,7 @@ public sealed class UserAdministration(
         if (string.IsNullOrWhiteSpace(displayName)) return ServiceResult.Fail("Enter a display name.");
         if (displayName.Trim().Length > 200) return ServiceResult.Fail("The display name can be at most 200 characters.");
 
-        return await ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, currentRole, adminCheck) =>
+        return await ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, _, currentRole, adminCheck) =>
         {
             var changes = new List<string>();
             if (currentRole != role)
@@ -195,7 +199,7 @@ public sealed class UserAdministration(
     }
 
     public Task<ServiceResult> LockAsync(ClaimsPrincipal acting, string userId, CancellationToken ct = default) =>
-        ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, _, adminCheck) =>
+        ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, _, _, adminCheck) =>
         {
             var refusal = adminCheck(AccountChange.Lock, null);
             if (refusal is not null) return Outcome.Fail(refusal);
@@ -208,7 +212,7 @@ public sealed class UserAdministration(
         });
 
     public Task<ServiceResult> UnlockAsync(ClaimsPrincipal acting, string userId, CancellationToken ct = default) =>
-        ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, _, _) =>
+        ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, _, _, _) =>
         {
             var unlocked = await userManager.SetLockoutEndDateAsync(user, null);
             if (!unlocked.Succeeded) return Outcome.Fail(Describe(unlocked));
@@ -220,7 +224,7 @@ public sealed class UserAdministration(
     public async Task<ServiceResult<string>> ResetPasswordAsync(ClaimsPrincipal acting, string userId, CancellationToken ct = default)
     {
         var password = PasswordGenerator.Generate();
-        var result = await ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, _, _) =>
+        var result = await ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, _, _, _) =>
         {
             var token = await userManager.GeneratePasswordResetTokenAsync(user);
             user.MustChangePassword = true;
@@ -231,29 +235,30 @@ public sealed class UserAdministration(
         return result.Succeeded ? ServiceResult<string>.Success(password) : ServiceResult<string>.Fail(result.Error!);
     }
 
-    /// <summary>Deletes the account. Content is never deleted with it: <see cref="ReassignContentAsync"/> hands it on first.</summary>
-    public Task<ServiceResult> DeleteAsync(ClaimsPrincipal acting, string userId, CancellationToken ct = default) =>
-        ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, _, adminCheck) =>
+    /// <summary>
+    /// Deletes the account. Content is never deleted with it: its bylines move to <paramref name="reassignToAuthorId"/>,
+    /// or with none, its author profile stays as a byline without an account.
+    /// </summary>
+    public Task<ServiceResult> DeleteAsync(ClaimsPrincipal acting, string userId, int? reassignToAuthorId = null, CancellationToken ct = default) =>
+        ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, db, _, adminCheck) =>
         {
             var refusal = adminCheck(AccountChange.Delete, null);
             if (refusal is not null) return Outcome.Fail(refusal);
-            await ReassignContentAsync(user, actor, ct);
+            if (reassignToAuthorId is { } target && !await db.AuthorProfiles.AnyAsync(a => a.Id == target, ct))
+            {
+                return Outcome.Fail("The author chosen to take over the bylines no longer exists.");
+            }
+            await AuthorProfiles.ReassignAsync(db, user.Id, reassignToAuthorId, ct);
             var deleted = await userManager.DeleteAsync(user);
             if (!deleted.Succeeded) return Outcome.Fail(Describe(deleted));
             return new Outcome(null, AuditActions.UserDeleted, null);
         });
 
-    /// <summary>
-    /// The hook where content owned by a deleted account is handed to someone else. Accounts own no content yet
-    /// (the audit log keeps names as text, so it needs nothing); the article and author features add their moves here.
-    /// </summary>
-    private static Task ReassignContentAsync(ApplicationUser user, Actor actor, CancellationToken ct) => Task.CompletedTask;
-
     private delegate string? AdminCheck(AccountChange change, string? newRole);
 
     /// <summary>Loads the target in a fresh scope and runs the change with the last-Administrator rule at hand.</summary>
     private async Task<ServiceResult> ChangeAccountAsync(ClaimsPrincipal acting, string userId, CancellationToken ct,
-        Func<Actor, ApplicationUser, UserManager<ApplicationUser>, string?, AdminCheck, Task<Outcome>> change)
+        Func<Actor, ApplicationUser, UserManager<ApplicationUser>, NewsCmsDbContext, string?, AdminCheck, Task<Outcome>> change)
     {
         var actorResult = await actors.ResolveAsync(acting, Capabilities.ManageUsers, ct);
         if (!actorResult.Succeeded) return actorResult;
@@ -274,7 +279,7 @@ public sealed class UserAdministration(
             .Where(u => !(u.LockoutEnd > now)).ToList();
         var targetIsActiveAdministrator = activeAdministrators.Any(u => u.Id == user.Id);
 
-        var outcome = await change(actor, user, userManager, currentRole,
+        var outcome = await change(actor, user, userManager, db, currentRole,
             (kind, newRole) => UserAdminRules.Check(kind, actor.UserId, user.Id, targetIsActiveAdministrator, activeAdministrators.Count, newRole));
         if (outcome.Error is not null) return ServiceResult.Fail(outcome.Error);
 

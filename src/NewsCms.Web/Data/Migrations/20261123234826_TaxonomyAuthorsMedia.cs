@@ -101,7 +101,7 @@ namespace NewsCms.Web.Data.Migrations
                     DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     Slug = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
                     JobTitle = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    BioHtml = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Bio = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
                     AvatarId = table.Column<int>(type: "INTEGER", nullable: true),
                     Website = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     X = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),

@@ -11,7 +11,7 @@ using NewsCms.Web.Data;
 namespace NewsCms.Web.Data.Migrations
 {
     [DbContext(typeof(NewsCmsDbContext))]
-    [Migration("20261123233959_TaxonomyAuthorsMedia")]
+    [Migration("20261123234826_TaxonomyAuthorsMedia")]
     partial class TaxonomyAuthorsMedia
     {
         /// <inheritdoc />
@@ -535,9 +535,9 @@ namespace NewsCms.Web.Data.Migrations
                     b.Property<int?>("AvatarId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("BioHtml")
+                    b.Property<string>("Bio")
                         .IsRequired()
-                        .HasMaxLength(4000)
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")

@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Taxonomy;
+
+namespace NewsCms.Web.Features.Articles;
+
+/// <summary>Which published articles a list shows.</summary>
+public sealed record PublishedFilter(int? SectionId = null, int? TagId = null, int? AuthorId = null);
+
+/// <summary>
+/// Reads published articles for readers. Each read makes a fixed number of queries (the articles, then their bylines,
+/// tags and sections for all of them at once), however many authors or tags there are.
+/// </summary>
+public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory)
+{
+    public async Task<ArticleLookup> FindAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Articles.AsNoTracking().FirstOrDefaultAsync(a => a.Slug == slug, ct);
+        if (article is null)
+        {
+            var redirect = await db.ArticleSlugRedirects.AsNoTracking().Where(r => r.Slug == slug)
+                .Join(db.Articles, r => r.ArticleId, a => a.Id, (r, a) => new { a.Slug, a.Status, a.TrashedAt, a.FirstPublishedAt })
+                .FirstOrDefaultAsync(ct);
+            if (redirect is null) return new ArticleLookup.Missing();
+            if (redirect.TrashedAt is not null) return redirect.FirstPublishedAt is null ? new ArticleLookup.Missing() : new ArticleLookup.Gone();
+            return redirect.Status == ArticleStatus.Published ? new ArticleLookup.MovedTo(redirect.Slug) : new ArticleLookup.Missing();
+        }
+        if (article.TrashedAt is not null) return article.FirstPublishedAt is null ? new ArticleLookup.Missing() : new ArticleLookup.Gone();
+        if (article.Status != ArticleStatus.Published) return new ArticleLookup.Missing();
+        return new ArticleLookup.Found(await ComposeAsync(db, article, ct));
+    }
+
+    /// <summary>The article as readers would see it, whatever its state (for Preview).</summary>
+    internal async Task<PublicArticle?> ComposeAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Articles.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        return article is null ? null : await ComposeAsync(db, article, ct);
+    }
+
+    public async Task<PagedList<PublicArticleSummary>> ListAsync(PublishedFilter filter, int page, int pageSize, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var published = db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
+        if (filter.SectionId is { } sectionId) published = published.Where(a => a.SectionId == sectionId);
+        if (filter.TagId is { } tagId) published = published.Where(a => db.ArticleTags.Any(at => at.ArticleId == a.Id && at.TagId == tagId));
+        if (filter.AuthorId is { } authorId) published = published.Where(a => db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id && aa.AuthorProfileId == authorId));
+
+        var total = await published.CountAsync(ct);
+        var rows = await published.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            .Skip(Math.Max(0, page) * pageSize).Take(pageSize)
+            .Select(a => new { a.Id, a.Slug, a.Headline, a.Standfirst, PublishedAt = a.PublishedAt!.Value, a.SectionId, a.FeaturedImageId })
+            .ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var bylines = await db.ArticleAuthors.AsNoTracking().Where(aa => ids.Contains(aa.ArticleId))
+            .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new { aa.ArticleId, aa.Position, p.DisplayName, p.Slug })
+            .ToListAsync(ct);
+        var sectionIds = rows.Where(r => r.SectionId != null).Select(r => r.SectionId!.Value).Distinct().ToList();
+        var sections = await db.Sections.AsNoTracking().Where(s => sectionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => new TermLink(s.Name, s.Slug), ct);
+
+        var items = rows.Select(r => new PublicArticleSummary(r.Id, r.Slug, r.Headline, r.Standfirst, r.PublishedAt,
+            bylines.Where(b => b.ArticleId == r.Id).OrderBy(b => b.Position).Select(b => new TermLink(b.DisplayName, b.Slug)).ToList(),
+            r.SectionId is { } s && sections.TryGetValue(s, out var section) ? section : null,
+            r.FeaturedImageId)).ToList();
+        return new PagedList<PublicArticleSummary>(items, total);
+    }
+
+    public async Task<Section?> FindSectionAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Sections.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == slug, ct);
+    }
+
+    public async Task<Tag?> FindTagAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Tags.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
+    }
+
+    public async Task<Byline?> FindAuthorAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.AuthorProfiles.AsNoTracking().Where(p => p.Slug == slug)
+            .Select(p => new Byline(p.Id, p.DisplayName, p.Slug, p.JobTitle, p.Bio, p.AvatarId, p.Website, p.X, p.Facebook, p.LinkedIn, p.Instagram, p.Email))
+            .FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>Sections shown in the site's navigation, in order.</summary>
+    public async Task<IReadOnlyList<TermLink>> NavigationAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Sections.AsNoTracking().Where(s => s.ShowInNavigation).OrderBy(s => s.Position).ThenBy(s => s.Name)
+            .Select(s => new TermLink(s.Name, s.Slug)).ToListAsync(ct);
+    }
+
+    private static async Task<PublicArticle> ComposeAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
+    {
+        var authors = await db.ArticleAuthors.AsNoTracking().Where(aa => aa.ArticleId == article.Id).OrderBy(aa => aa.Position)
+            .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id,
+                (aa, p) => new Byline(p.Id, p.DisplayName, p.Slug, p.JobTitle, p.Bio, p.AvatarId, p.Website, p.X, p.Facebook, p.LinkedIn, p.Instagram, p.Email))
+            .ToListAsync(ct);
+        var tags = await db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == article.Id)
+            .Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => t)
+            .OrderBy(t => t.Name).Select(t => new TermLink(t.Name, t.Slug)).ToListAsync(ct);
+        var section = article.SectionId is null ? null : await db.Sections.AsNoTracking().Where(s => s.Id == article.SectionId)
+            .Select(s => new TermLink(s.Name, s.Slug)).FirstOrDefaultAsync(ct);
+        return new PublicArticle(article.Id, article.Slug, article.Headline, article.Standfirst, article.BodyHtml, article.PublishedAt, article.UpdatedAt,
+            authors, tags, section, article.FeaturedImageId, article.WordCount, article.ReadingMinutes, article.SeoTitle, article.MetaDescription, article.CanonicalUrl);
+    }
+}

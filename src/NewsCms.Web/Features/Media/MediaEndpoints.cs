@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Web.Features.Media;
+
+/// <summary>The error body of a refused upload.</summary>
+public sealed record MediaUploadError(string Error);
+
+public static partial class MediaEndpoints
+{
+    public const string UploadPath = "/api/media";
+
+    /// <summary>Files never change (a new upload gets a new key): browsers and proxies may keep them for a year.</summary>
+    public const string CacheControl = "public, max-age=31536000, immutable";
+
+    // Room for the multipart framing around the file.
+    private const long MultipartOverhead = 64 * 1024;
+
+    public static WebApplicationBuilder AddMedia(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MediaOptions>, MediaOptionsValidation>();
+        builder.Services.AddSingleton<MediaStorage>();
+        builder.Services.AddScoped<MediaLibrary>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder endpoints)
+    {
+        var settings = endpoints.ServiceProvider.GetRequiredService<IOptions<MediaOptions>>().Value;
+        var requestLimit = settings.MaxUploadBytes + MultipartOverhead;
+
+        endpoints.MapGet("/media/{key}/{file}", Serve).AllowAnonymous();
+
+        endpoints.MapPost(UploadPath, UploadAsync)
+            .RequireAuthorization(Capabilities.AccessNewsroom)
+            .WithMetadata(new UploadSizeLimit(requestLimit))
+            .WithFormOptions(multipartBodyLengthLimit: requestLimit);
+        return endpoints;
+    }
+
+    private static Results<PhysicalFileHttpResult, NotFound> Serve(string key, string file, MediaStorage storage, HttpContext context)
+    {
+        var match = FileNamePattern().Match(file);
+        if (!MediaStorage.IsValidKey(key) || !match.Success) return TypedResults.NotFound();
+        var path = Path.Combine(storage.FolderFor(key), file);
+        var info = new FileInfo(path);
+        if (!info.Exists) return TypedResults.NotFound();
+
+        context.Response.Headers.CacheControl = CacheControl;
+        var contentType = match.Groups["ext"].Value switch
+        {
+            "webp" => "image/webp",
+            "jpg" => "image/jpeg",
+            "png" => "image/png",
+            _ => "image/gif",
+        };
+        return TypedResults.PhysicalFile(path, contentType, lastModified: info.LastWriteTimeUtc,
+            entityTag: new EntityTagHeaderValue($"\"{key}-{file}\""), enableRangeProcessing: true);
+    }
+
+    /// <summary>
+    /// One image per request in the multipart field "file". Antiforgery is validated (the form field
+    /// __RequestVerificationToken or the RequestVerificationToken header).
+    /// </summary>
+    private static async Task<Results<Ok<MediaImage>, BadRequest<MediaUploadError>>> UploadAsync(
+        IFormFile? file, ClaimsPrincipal user, MediaLibrary library, CancellationToken ct)
+    {
+        if (file is null) return TypedResults.BadRequest(new MediaUploadError("Choose an image file to upload."));
+        await using var stream = file.OpenReadStream();
+        var result = await library.UploadAsync(user, stream, file.FileName, file.Length, ct);
+        return result.Succeeded
+            ? TypedResults.Ok(result.Value!)
+            : TypedResults.BadRequest(new MediaUploadError(result.Error!));
+    }
+
+    private sealed record UploadSizeLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
+
+    [GeneratedRegex(@"^(original|[0-9]{1,5})\.(?<ext>webp|jpg|png|gif)$", RegexOptions.CultureInvariant)]
+    private static partial Regex FileNamePattern();
+}

@@ -1,0 +1,325 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Web.Features.Media;
+
+/// <summary>
+/// The media library. Any newsroom member may upload and browse; Editors and Administrators may edit and delete any
+/// image, others only the ones they uploaded. Every call re-checks the acting user. An upload either ends with its
+/// files in place and its row saved, or leaves nothing behind.
+/// </summary>
+public sealed partial class MediaLibrary(
+    IDbContextFactory<NewsCmsDbContext> dbFactory,
+    NewsroomActors actors,
+    AuditLog audit,
+    MediaStorage storage,
+    IOptions<MediaOptions> options,
+    TimeProvider clock,
+    ILogger<MediaLibrary> logger)
+{
+    public const string ImageNotFound = "That image is not in the media library (it may have been deleted).";
+    public const string NotYourImage = "You can change or delete only the images you uploaded. Ask an editor.";
+    public const string EmptyFile = "The file is empty. Choose an image file.";
+
+    // Decoding a large image holds its pixels in memory (4 bytes each): only a few decodes at a time.
+    private static readonly SemaphoreSlim DecodeGate = new(Math.Clamp(Environment.ProcessorCount / 2, 1, 4));
+
+    /// <summary>
+    /// Validates and stores an upload. <paramref name="length"/> is the size the client announced (negative when
+    /// unknown); a file over the limit is refused before it is read, and reading stops at the limit anyway.
+    /// </summary>
+    public async Task<ServiceResult<MediaImage>> UploadAsync(ClaimsPrincipal acting, Stream content, string fileName, long length, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return ServiceResult<MediaImage>.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+        var settings = options.Value;
+
+        if (length > settings.MaxUploadBytes) return ServiceResult<MediaImage>.Fail(MediaSizes.TooLarge(length, settings.MaxUploadMegabytes));
+        if (length == 0) return ServiceResult<MediaImage>.Fail(EmptyFile);
+
+        var bytes = await ReadUpToAsync(content, settings.MaxUploadBytes, length, ct);
+        if (bytes is null)
+        {
+            return ServiceResult<MediaImage>.Fail($"The file is larger than the limit of {MediaSizes.MegabytesSetting(settings.MaxUploadMegabytes)}.");
+        }
+        if (bytes.Length == 0) return ServiceResult<MediaImage>.Fail(EmptyFile);
+
+        var key = MediaStorage.NewKey();
+        var incoming = storage.NewIncomingFolder();
+        var final = storage.FolderFor(key);
+        var placed = false;
+        var saved = false;
+        try
+        {
+            ServiceResult<ProcessedImage> processed;
+            await DecodeGate.WaitAsync(ct);
+            try
+            {
+                processed = await Task.Run(() => ImageProcessor.Process(bytes, settings.MaxPixels, settings.EffectiveVariantWidths, incoming), ct);
+            }
+            finally
+            {
+                DecodeGate.Release();
+            }
+            if (!processed.Succeeded)
+            {
+                logger.LogInformation("Upload of {FileName} by {User} refused: {Reason}", CleanFileName(fileName), actor.DisplayName, processed.Error);
+                return ServiceResult<MediaImage>.Fail(processed.Error!);
+            }
+            var image = processed.Value!;
+
+            // Files first, row last: a row never points at files that are not there.
+            Directory.Move(incoming, final);
+            placed = true;
+
+            var item = new MediaItem
+            {
+                StorageKey = key,
+                OriginalFileName = CleanFileName(fileName),
+                Format = image.Format,
+                Width = image.Width,
+                Height = image.Height,
+                SizeBytes = bytes.Length,
+                VariantWidths = MediaImage.FormatWidths(image.VariantWidths),
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+                UploadedById = actor.UserId,
+                UploadedByName = actor.DisplayName,
+            };
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                db.MediaItems.Add(item);
+                await db.SaveChangesAsync(ct);
+            }
+            saved = true;
+
+            await audit.WriteAsync(actor, AuditActions.MediaUploaded, Target(item),
+                $"{item.Width} × {item.Height} {item.Format}, {MediaSizes.Megabytes(item.SizeBytes)}", CancellationToken.None);
+            return ServiceResult<MediaImage>.Success(ToImage(item));
+        }
+        finally
+        {
+            if (!saved)
+            {
+                MediaStorage.TryDeleteFolder(incoming, logger);
+                if (placed) MediaStorage.TryDeleteFolder(final, logger);
+            }
+        }
+    }
+
+    public async Task<ServiceResult<PagedList<MediaImage>>> ListAsync(ClaimsPrincipal acting, string? search, int page, int pageSize, CancellationToken ct = default)
+    {
+        var actor = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actor.Succeeded) return ServiceResult<PagedList<MediaImage>>.Fail(actor.Error!);
+
+        pageSize = Math.Clamp(pageSize, 1, 100);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var items = db.MediaItems.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = Like.Contains(search.Trim());
+            items = items.Where(m => EF.Functions.Like(m.OriginalFileName, pattern, Like.Escape)
+                || EF.Functions.Like(m.AltText, pattern, Like.Escape)
+                || EF.Functions.Like(m.Caption, pattern, Like.Escape)
+                || EF.Functions.Like(m.Credit, pattern, Like.Escape));
+        }
+        var total = await items.CountAsync(ct);
+        var rows = await items
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+            .Skip(Math.Max(0, page) * pageSize).Take(pageSize)
+            .Select(MediaImage.Projection)
+            .ToListAsync(ct);
+        return ServiceResult<PagedList<MediaImage>>.Success(new PagedList<MediaImage>(rows, total));
+    }
+
+    public async Task<ServiceResult<MediaImage>> GetAsync(ClaimsPrincipal acting, int id, CancellationToken ct = default)
+    {
+        var actor = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actor.Succeeded) return ServiceResult<MediaImage>.Fail(actor.Error!);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var image = await db.MediaItems.AsNoTracking().Where(m => m.Id == id).Select(MediaImage.Projection).FirstOrDefaultAsync(ct);
+        return image is null ? ServiceResult<MediaImage>.Fail(ImageNotFound) : ServiceResult<MediaImage>.Success(image);
+    }
+
+    /// <summary>
+    /// Images by id, for rendering (public pages included: the files are public anyway). One query; ids that do not
+    /// exist are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, MediaImage>> GetByIdsAsync(IEnumerable<int> ids, CancellationToken ct = default)
+    {
+        var wanted = ids.Distinct().ToList();
+        if (wanted.Count == 0) return new Dictionary<int, MediaImage>();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var images = await db.MediaItems.AsNoTracking().Where(m => wanted.Contains(m.Id)).Select(MediaImage.Projection).ToListAsync(ct);
+        return images.ToDictionary(i => i.Id);
+    }
+
+    public async Task<ServiceResult<MediaImage>> UpdateDetailsAsync(ClaimsPrincipal acting, int id, MediaDetailsInput input, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return ServiceResult<MediaImage>.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        var clean = new MediaDetailsInput
+        {
+            AltText = SingleLine(input.AltText),
+            Caption = MultiLine(input.Caption),
+            Credit = SingleLine(input.Credit),
+        };
+        var validation = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(clean, new ValidationContext(clean), validation, validateAllProperties: true))
+        {
+            return ServiceResult<MediaImage>.Fail(validation[0].ErrorMessage!);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var item = await db.MediaItems.FirstOrDefaultAsync(m => m.Id == id, ct);
+        if (item is null) return ServiceResult<MediaImage>.Fail(ImageNotFound);
+        if (!MayChange(actor, item)) return ServiceResult<MediaImage>.Fail(NotYourImage);
+
+        item.AltText = clean.AltText;
+        item.Caption = clean.Caption;
+        item.Credit = clean.Credit;
+        await db.SaveChangesAsync(ct);
+        return ServiceResult<MediaImage>.Success(ToImage(item));
+    }
+
+    /// <summary>
+    /// Deletes an image and its files, unless an article (as its featured image or in its text, trashed articles
+    /// included) or an author profile (as the photo) uses it: then the refusal names them.
+    /// </summary>
+    public async Task<ServiceResult> DeleteAsync(ClaimsPrincipal acting, int id, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return ServiceResult.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var item = await db.MediaItems.FirstOrDefaultAsync(m => m.Id == id, ct);
+        if (item is null) return ServiceResult.Fail(ImageNotFound);
+        if (!MayChange(actor, item)) return ServiceResult.Fail(NotYourImage);
+
+        var inUse = await DescribeUsesAsync(db, item, ct);
+        if (inUse is not null) return ServiceResult.Fail(inUse);
+
+        db.MediaItems.Remove(item);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+        {
+            // Someone chose it as a featured image or a photo between the check and the delete.
+            return ServiceResult.Fail("This image was just put to use, so it was not deleted. Try again to see where.");
+        }
+
+        // Row first, then files: a failure here leaves unreachable files, never a row without its files.
+        MediaStorage.TryDeleteFolder(storage.FolderFor(item.StorageKey), logger);
+        await audit.WriteAsync(actor, AuditActions.MediaDeleted, Target(item), null, CancellationToken.None);
+        return ServiceResult.Ok;
+    }
+
+    private const int NamesShown = 3;
+
+    private static async Task<string?> DescribeUsesAsync(NewsCmsDbContext db, MediaItem item, CancellationToken ct)
+    {
+        var marker = $"/media/{item.StorageKey}/";
+        var featured = await db.Set<Article>().AsNoTracking().Where(a => a.FeaturedImageId == item.Id)
+            .OrderByDescending(a => a.UpdatedAt).Select(a => new { a.Id, a.Headline }).Take(NamesShown + 1).ToListAsync(ct);
+        var featuredCount = featured.Count > NamesShown
+            ? await db.Set<Article>().CountAsync(a => a.FeaturedImageId == item.Id, ct) : featured.Count;
+        var inText = await db.Set<Article>().AsNoTracking().Where(a => a.BodyHtml.Contains(marker))
+            .OrderByDescending(a => a.UpdatedAt).Select(a => new { a.Id, a.Headline }).Take(NamesShown + 1).ToListAsync(ct);
+        var inTextCount = inText.Count > NamesShown
+            ? await db.Set<Article>().CountAsync(a => a.BodyHtml.Contains(marker), ct) : inText.Count;
+        var authors = await db.AuthorProfiles.AsNoTracking().Where(p => p.AvatarId == item.Id)
+            .OrderBy(p => p.DisplayName).Select(p => p.DisplayName).Take(NamesShown + 1).ToListAsync(ct);
+        var authorCount = authors.Count > NamesShown ? await db.AuthorProfiles.CountAsync(p => p.AvatarId == item.Id, ct) : authors.Count;
+
+        var uses = new List<string>();
+        if (featuredCount > 0)
+        {
+            uses.Add($"the featured image of {Names(featured.Select(a => Headline(a.Id, a.Headline)), featuredCount, "article")}");
+        }
+        if (inTextCount > 0)
+        {
+            uses.Add($"in the text of {Names(inText.Select(a => Headline(a.Id, a.Headline)), inTextCount, "article")}");
+        }
+        if (authorCount > 0)
+        {
+            uses.Add($"the photo of {Names(authors, authorCount, "author")}");
+        }
+        return uses.Count == 0
+            ? null
+            : $"This image is in use, so it was not deleted: {string.Join("; ", uses)}. Remove it there first.";
+    }
+
+    private static string Headline(int id, string headline) =>
+        string.IsNullOrWhiteSpace(headline) ? $"“(untitled article #{id})”" : $"“{headline}”";
+
+    private static string Names(IEnumerable<string> shown, int total, string noun)
+    {
+        var names = shown.Take(NamesShown).ToList();
+        var text = string.Join(", ", names);
+        var more = total - names.Count;
+        return more > 0 ? $"{text} and {more} more {noun}{(more == 1 ? "" : "s")}" : text;
+    }
+
+    private static bool MayChange(Actor actor, MediaItem item) =>
+        item.UploadedById == actor.UserId || actor.Can(Capabilities.EditAnyArticle);
+
+    private static readonly Func<MediaItem, MediaImage> ToImageFromEntity = MediaImage.Projection.Compile();
+
+    private static MediaImage ToImage(MediaItem item) => ToImageFromEntity(item);
+
+    private static string Target(MediaItem item) => $"{item.OriginalFileName} (#{item.Id})";
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the stream holds more.</summary>
+    private static async Task<byte[]?> ReadUpToAsync(Stream content, long limit, long announced, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream(announced > 0 ? (int)Math.Min(announced, limit) : 0);
+        var chunk = new byte[81920];
+        while (true)
+        {
+            var read = await content.ReadAsync(chunk, ct);
+            if (read == 0) break;
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    internal static string CleanFileName(string? fileName)
+    {
+        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
+        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (name.Length == 0) name = "image";
+        return name.Length <= 260 ? name : name[..260];
+    }
+
+    private static string SingleLine(string? text) => Whitespace().Replace(text ?? "", " ").Trim();
+
+    private static string MultiLine(string? text)
+    {
+        var normalized = (text ?? "").Replace("\r\n", "\n").Replace('\r', '\n');
+        var builder = new StringBuilder(normalized.Length);
+        foreach (var c in normalized)
+        {
+            if (c == '\n' || !char.IsControl(c)) builder.Append(c);
+        }
+        return builder.ToString().Trim();
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

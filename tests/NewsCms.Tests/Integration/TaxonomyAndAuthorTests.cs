@@ -1,0 +1,217 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Taxonomy;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Tests.Integration;
+
+public class TaxonomyAndAuthorTests : IAsyncLifetime
+{
+    private NewsCmsAppFactory app = default!;
+    private AsyncServiceScope scope;
+    private ArticleService articles = default!;
+    private TaxonomyService taxonomy = default!;
+    private AuthorProfiles authors = default!;
+    private ClaimsPrincipal admin = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        app = await NewsCmsAppFactory.CreateAsync();
+        app.CreateClient().Dispose();
+        scope = app.Services.CreateAsyncScope();
+        articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        taxonomy = scope.ServiceProvider.GetRequiredService<TaxonomyService>();
+        authors = scope.ServiceProvider.GetRequiredService<AuthorProfiles>();
+        admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await scope.DisposeAsync();
+        await app.DisposeAsync();
+    }
+
+    private async Task<(ClaimsPrincipal Principal, int ProfileId)> WriterAsync(string role, string name)
+    {
+        var (id, email, _) = await app.CreateUserAsync(role, displayName: name);
+        var principal = await app.PrincipalForAsync(email);
+        return (principal, await authors.EnsureForAccountAsync(id, name));
+    }
+
+    private async Task<int> PublishAsync(string headline, List<int>? tags = null, int? section = null, List<int>? bylines = null)
+    {
+        var saved = await articles.SaveAsync(admin, null, new ArticleInput
+        {
+            Headline = headline, BodyHtml = "<p>Text.</p>", TagIds = tags ?? [], SectionId = section, AuthorIds = bylines ?? [],
+        }, null, SaveKind.Manual);
+        Assert.True(saved.Succeeded, saved.Error);
+        Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        return saved.Id;
+    }
+
+    [Fact]
+    public async Task Renaming_a_tag_redirects_its_old_address_and_merging_moves_articles_and_redirects()
+    {
+        var budget = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Budget" })).Value!;
+        var finance = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "City finance" })).Value!;
+        await PublishAsync("Budget passes", [budget.Id]);
+        await PublishAsync("Tax rise", [budget.Id, finance.Id]);
+        await PublishAsync("Audit report", [finance.Id]);
+        using var reader = app.CreateBrowserlikeClient();
+        Assert.Contains("Budget passes", await reader.GetStringAsync("/tag/budget"));
+
+        Assert.True((await taxonomy.UpdateTagAsync(admin, budget.Id, new TaxonomyInput { Name = "Council budget" , Slug = "council-budget" })).Succeeded);
+        var old = await reader.GetAsync("/tag/budget");
+        Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
+        Assert.Equal("/tag/council-budget", old.Headers.Location!.OriginalString);
+
+        Assert.True((await taxonomy.MergeTagsAsync(admin, budget.Id, finance.Id)).Succeeded);
+        var merged = await reader.GetStringAsync("/tag/city-finance");
+        Assert.Contains("Budget passes", merged);
+        Assert.Contains("Tax rise", merged);
+        Assert.Contains("Audit report", merged);
+        Assert.Equal("/tag/city-finance", (await reader.GetAsync("/tag/council-budget")).Headers.Location!.OriginalString);
+        Assert.Equal("/tag/city-finance", (await reader.GetAsync("/tag/budget")).Headers.Location!.OriginalString);
+        var list = (await taxonomy.ListTagsAsync(admin, null, 0, 10)).Value!;
+        Assert.Equal(3, Assert.Single(list.Items).ArticleCount);
+        await SetupTests.AssertAuditedAsync(app, AuditActions.TagsMerged, "Council budget");
+    }
+
+    [Fact]
+    public async Task Deleting_a_tag_keeps_the_articles_other_tags()
+    {
+        var a = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Alpha" })).Value!;
+        var b = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Beta" })).Value!;
+        var id = await PublishAsync("Two tags", [a.Id, b.Id]);
+        Assert.True((await taxonomy.DeleteTagAsync(admin, a.Id)).Succeeded);
+        var edit = (await articles.GetForEditAsync(admin, id)).Value!;
+        Assert.Equal(["Beta"], edit.Tags.Select(t => t.Name));
+        using var reader = app.CreateClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/tag/alpha")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Tag_and_section_rules_by_role()
+    {
+        var (author, _) = await WriterAsync(NewsroomRoles.Author, "Ann Author");
+        var (contributor, _) = await WriterAsync(NewsroomRoles.Contributor, "Cody Contributor");
+        Assert.True((await taxonomy.CreateTagAsync(author, new TaxonomyInput { Name = "Made while writing" })).Succeeded);
+        Assert.Contains("pick an existing one", (await taxonomy.CreateTagAsync(contributor, new TaxonomyInput { Name = "Nope" })).Error);
+        var tag = (await taxonomy.FindTagsAsync(author, "while")).Single();
+        Assert.Equal(NewsroomActors.NotAllowed, (await taxonomy.UpdateTagAsync(author, tag.Id, new TaxonomyInput { Name = "Renamed" })).Error);
+        Assert.Equal(NewsroomActors.NotAllowed, (await taxonomy.CreateSectionAsync(author, new TaxonomyInput { Name = "Sport" })).Error);
+        Assert.Contains("already", (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "x", Slug = "made-while-writing" })).Error);
+        Assert.Equal(tag.Id, (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "MADE WHILE WRITING" })).Value!.Id);
+    }
+
+    [Fact]
+    public async Task Sections_are_ordered_shown_in_navigation_and_renamed_with_a_redirect()
+    {
+        var news = (await taxonomy.CreateSectionAsync(admin, new TaxonomyInput { Name = "News" })).Value!;
+        var sport = (await taxonomy.CreateSectionAsync(admin, new TaxonomyInput { Name = "Sport" })).Value!;
+        await taxonomy.CreateSectionAsync(admin, new TaxonomyInput { Name = "Hidden desk", ShowInNavigation = false });
+        Assert.True((await taxonomy.MoveSectionAsync(admin, sport.Id, -1)).Succeeded);
+        Assert.Equal(["Sport", "News", "Hidden desk"], (await taxonomy.ListSectionsAsync()).Select(s => s.Name));
+
+        await PublishAsync("Cup final tonight", section: sport.Id);
+        using var reader = app.CreateBrowserlikeClient();
+        var home = await reader.GetStringAsync("/");
+        Assert.Contains("href=\"/section/sport\"", home);
+        Assert.DoesNotContain("hidden-desk", home);
+        Assert.Contains("Cup final tonight", await reader.GetStringAsync("/section/sport"));
+
+        Assert.True((await taxonomy.UpdateSectionAsync(admin, sport.Id, new TaxonomyInput { Name = "Sports", Slug = "sports" })).Succeeded);
+        Assert.Equal("/section/sports", (await reader.GetAsync("/section/sport")).Headers.Location!.OriginalString);
+        Assert.True((await taxonomy.DeleteSectionAsync(admin, news.Id)).Succeeded);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/section/news")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bylines_decide_who_may_edit_and_the_public_page_links_every_author()
+    {
+        var (first, firstProfile) = await WriterAsync(NewsroomRoles.Author, "Ada First");
+        var (second, secondProfile) = await WriterAsync(NewsroomRoles.Author, "Bo Second");
+        var guest = (await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Gail Guest", JobTitle = "Wire reporter", Bio = "Writes from the coast. See https://example.org/gail." })).Value;
+
+        var draft = await articles.SaveAsync(first, null, new ArticleInput { Headline = "Joint report" }, null, SaveKind.Manual);
+        Assert.Equal(["Ada First"], (await articles.GetForEditAsync(first, draft.Id)).Value!.Authors.Select(a => a.Name));
+        Assert.Equal(NewsroomActors.NotAllowed, (await articles.GetForEditAsync(second, draft.Id)).Error);
+
+        // The first writer adds the second and a guest: now the second may edit too.
+        var shared = await articles.SaveAsync(first, draft.Id, new ArticleInput { Headline = "Joint report", AuthorIds = [firstProfile, secondProfile, guest] }, draft.Version, SaveKind.Manual);
+        Assert.True(shared.Succeeded, shared.Error);
+        var bySecond = await articles.SaveAsync(second, draft.Id, new ArticleInput { Headline = "Joint report, updated" }, shared.Version, SaveKind.Manual);
+        Assert.True(bySecond.Succeeded, bySecond.Error);
+        Assert.Contains("Keep yourself among the authors", (await articles.SaveAsync(second, draft.Id,
+            new ArticleInput { Headline = "Joint report", AuthorIds = [firstProfile] }, bySecond.Version, SaveKind.Manual)).Error);
+
+        Assert.True((await articles.PublishAsync(second, draft.Id, bySecond.Version)).Succeeded);
+        using var reader = app.CreateClient();
+        var page = await reader.GetStringAsync("/news/joint-report");
+        Assert.Contains("href=\"/author/ada-first\"", page);
+        Assert.Contains("href=\"/author/bo-second\"", page);
+        Assert.Contains("href=\"/author/gail-guest\"", page);
+        Assert.Contains("Wire reporter", page);
+        var guestPage = await reader.GetStringAsync("/author/gail-guest");
+        Assert.Contains("Writes from the coast.", guestPage);
+        Assert.Contains("<a href=\"https://example.org/gail\" rel=\"noopener noreferrer\">", guestPage);
+        Assert.Contains("Joint report, updated", guestPage);
+    }
+
+    [Fact]
+    public async Task Author_profiles_validate_links_and_keep_bios_plain()
+    {
+        var (writer, profile) = await WriterAsync(NewsroomRoles.Contributor, "Pat Plain");
+        var input = new AuthorInput { DisplayName = "Pat Plain", Bio = "<script>alert(1)</script><b>Bold</b> reporter", X = "@patplain", Website = "javascript:alert(1)" };
+        Assert.Contains("Website", (await authors.UpdateAsync(writer, profile, input)).Error);
+        input.Website = "pat.example.org";
+        Assert.True((await authors.UpdateAsync(writer, profile, input)).Succeeded);
+        var saved = (await authors.GetAsync(writer, profile)).Value!;
+        Assert.Equal("Bold reporter", saved.Bio);
+        Assert.Equal("https://x.com/patplain", saved.X);
+        Assert.Equal("https://pat.example.org/", saved.Website);
+
+        var (other, otherProfile) = await WriterAsync(NewsroomRoles.Author, "Other Writer");
+        Assert.Contains("own profile", (await authors.UpdateAsync(other, profile, new AuthorInput { DisplayName = "Hijack" })).Error);
+        Assert.Equal(NewsroomActors.NotAllowed, (await authors.CreateAsync(other, new AuthorInput { DisplayName = "Ghost" })).Error);
+        Assert.True(otherProfile > 0);
+    }
+
+    [Fact]
+    public async Task Deleting_a_user_hands_their_bylines_to_the_chosen_author_and_never_deletes_articles()
+    {
+        var (writerId, writerEmail, _) = await app.CreateUserAsync(NewsroomRoles.Author, displayName: "Leaving Writer");
+        var writerProfile = await authors.EnsureForAccountAsync(writerId, "Leaving Writer");
+        var desk = (await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Staff Reporter" })).Value;
+        var id = await PublishAsync("Legacy story", bylines: [writerProfile]);
+        var kept = await PublishAsync("Kept byline story", bylines: [writerProfile]);
+
+        var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        Assert.True((await users.DeleteAsync(admin, writerId, desk)).Succeeded);
+        Assert.Equal(["Staff Reporter"], (await articles.GetForEditAsync(admin, id)).Value!.Authors.Select(a => a.Name));
+        Assert.Equal(["Staff Reporter"], (await articles.GetForEditAsync(admin, kept)).Value!.Authors.Select(a => a.Name));
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+        Assert.Equal(2, await db.Articles.CountAsync(a => a.Id == id || a.Id == kept));
+        Assert.False(await db.AuthorProfiles.AnyAsync(a => a.Id == writerProfile));
+
+        // Without a target the byline stays, unlinked from the deleted account.
+        var (otherId, _, _) = await app.CreateUserAsync(NewsroomRoles.Author, displayName: "Keeps Byline");
+        var otherProfile = await authors.EnsureForAccountAsync(otherId, "Keeps Byline");
+        await PublishAsync("Still signed", bylines: [otherProfile]);
+        Assert.True((await users.DeleteAsync(admin, otherId)).Succeeded);
+        var remaining = await db.AuthorProfiles.AsNoTracking().SingleAsync(a => a.Id == otherProfile);
+        Assert.Null(remaining.UserId);
+        Assert.NotNull(writerEmail);
+    }
+
+    [Fact]
+    public void Merge_adds_each_source_article_to_the_target_once() =>
+        Assert.Equal([1, 4], TagMerge.ArticlesToAdd([4, 1, 2, 4], new HashSet<int> { 2, 3 }));
+}
