@@ -22,6 +22,7 @@ public class UserPagesTests : IAsyncLifetime
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<UserAdministration>());
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Authors.AuthorProfiles>());
     }
 
     public async ValueTask DisposeAsync()

@@ -28,7 +28,7 @@ public static class ImageProcessor
 
     /// <summary>
     /// The variant sizes for an image: every configured width smaller than the image, plus the image's own width when
-    /// it is below the largest configured width (so the full resolution is there, as WebP, up to that cap; an image
+    /// it is not over the largest configured width (so the full resolution is there, as WebP, up to that cap; an image
     /// narrower than the smallest width gets just its own). Heights keep the aspect ratio, at least 1 pixel.
     /// </summary>
     public static IReadOnlyList<(int Width, int Height)> VariantSizes(int width, int height, IReadOnlyList<int> widths)
@@ -37,7 +37,7 @@ public static class ImageProcessor
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         var ordered = widths.Where(w => w > 0).Distinct().Order().ToList();
         var chosen = ordered.Where(w => w < width).ToList();
-        if (ordered.Count == 0 || width < ordered[^1]) chosen.Add(width);
+        if (ordered.Count == 0 || width <= ordered[^1]) chosen.Add(width);
         return chosen.Select(w => (w, HeightFor(width, height, w))).ToArray();
     }
 
@@ -77,7 +77,7 @@ public static class ImageProcessor
         if (format is null)
         {
             return ServiceResult<ProcessedImage>.Fail(
-                $"{codec.EncodedFormat} images are not accepted. Upload a JPEG, PNG, WebP or GIF image.");
+                $"{codec.EncodedFormat.ToString().ToUpperInvariant()} images are not accepted. Upload a JPEG, PNG, WebP or GIF image.");
         }
 
         // From the header only: nothing is decoded (or allocated) for an image over the limit.

@@ -35,10 +35,13 @@ public static partial class MediaEndpoints
         var settings = endpoints.ServiceProvider.GetRequiredService<IOptions<MediaOptions>>().Value;
         var requestLimit = settings.MaxUploadBytes + MultipartOverhead;
 
-        endpoints.MapGet("/media/{key}/{file}", Serve).AllowAnonymous();
+        // Plain status codes, not the HTML not-found page: a missing image needs no page, and re-executing a refused
+        // upload (401, 403) as a POST to that page would turn it into an antiforgery 400.
+        endpoints.MapGet("/media/{key}/{file}", Serve).AllowAnonymous().WithMetadata(PlainStatusCodes.Instance);
 
         endpoints.MapPost(UploadPath, UploadAsync)
             .RequireAuthorization(Capabilities.AccessNewsroom)
+            .WithMetadata(PlainStatusCodes.Instance)
             .WithMetadata(new UploadSizeLimit(requestLimit))
             .WithFormOptions(multipartBodyLengthLimit: requestLimit);
         return endpoints;
@@ -80,6 +83,11 @@ public static partial class MediaEndpoints
     }
 
     private sealed record UploadSizeLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
+
+    private sealed class PlainStatusCodes : ISkipStatusCodePagesMetadata
+    {
+        public static readonly PlainStatusCodes Instance = new();
+    }
 
     [GeneratedRegex(@"^(original|[0-9]{1,5})\.(?<ext>webp|jpg|png|gif)$", RegexOptions.CultureInvariant)]
     private static partial Regex FileNamePattern();
