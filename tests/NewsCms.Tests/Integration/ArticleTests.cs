@@ -280,4 +280,17 @@ public class ArticleTests : IAsyncLifetime
             await SetupTests.AssertAuditedAsync(app, action, "Audited story");
         }
     }
+
+    [Fact]
+    public async Task Publishing_needs_alt_text_on_every_body_image()
+    {
+        var editor = await AsAsync(NewsroomRoles.Editor);
+        var saved = await articles.SaveAsync(editor, null, Input("Pictures", "<p>Look:</p><img src=\"/media/abc/640.webp\" alt=\"\">"), null, SaveKind.Manual);
+        var refused = await articles.PublishAsync(editor, saved.Id, saved.Version);
+        Assert.Contains("alt text", refused.Error);
+        Assert.False((await articles.ScheduleAsync(editor, saved.Id, saved.Version, DateTime.UtcNow.AddDays(1))).Succeeded);
+
+        var described = await articles.SaveAsync(editor, saved.Id, Input("Pictures", "<p>Look:</p><img src=\"/media/abc/640.webp\" alt=\"The harbour at dawn\">"), saved.Version, SaveKind.Manual);
+        Assert.True((await articles.PublishAsync(editor, saved.Id, described.Version)).Succeeded);
+    }
 }

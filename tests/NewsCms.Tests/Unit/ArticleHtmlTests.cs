@@ -128,6 +128,17 @@ public class ArticleHtmlTests
     public void Ordinary_formatting_survives_unchanged(string html) => Assert.Equal(html, ArticleHtml.Sanitize(html));
 
     [Fact]
+    public void Only_media_library_images_survive_and_missing_alt_text_is_counted()
+    {
+        Assert.Equal("<img src=\"/media/abc123/640.webp\" alt=\"A harbour\" width=\"640\" height=\"427\" loading=\"lazy\">",
+            ArticleHtml.Sanitize("<img src=\"/media/abc123/640.webp\" alt=\" A harbour \" width=\"640\" height=\"427\" onload=\"x()\">"));
+        Assert.Equal("", ArticleHtml.Sanitize("<img src=\"https://tracker.example/pixel.gif\" alt=\"x\">"));
+        Assert.Equal("", ArticleHtml.Sanitize("<img src=\"/media/../../etc/passwd\" alt=\"x\">"));
+        Assert.Equal("<p>x</p>", ArticleHtml.Sanitize("<p src=\"/media/a\" alt=\"y\">x</p>"));
+        Assert.Equal(2, ArticleHtml.CountImagesWithoutAlt(ArticleHtml.Sanitize("<img src=\"/media/a/1.webp\"><img src=\"/media/b/1.webp\" alt=\"\"><img src=\"/media/c/1.webp\" alt=\"ok\">")));
+    }
+
+    [Fact]
     public void External_and_new_tab_links_never_pass_the_opener()
     {
         Assert.Equal("<p><a href=\"https://example.org/\" rel=\"noopener noreferrer\">x</a></p>",

@@ -1,5 +1,6 @@
 import { Editor, Extension } from '@tiptap/core'
 import StarterKit from '@tiptap/starter-kit'
+import Image from '@tiptap/extension-image'
 import { isAllowedHref } from './links.js'
 import { normalizePastedHtml } from './paste.js'
 import { SeeAlso } from './see-also.js'
@@ -159,6 +160,16 @@ export function createEditor(element, dotNetRef, options = {}) {
         },
       }),
       SeeAlso,
+      // Images come from the media library only (/media/...), with alt text and their intrinsic size.
+      Image.configure({ inline: false, allowBase64: false, HTMLAttributes: { loading: 'lazy' } }).extend({
+        addAttributes() {
+          return {
+            ...this.parent?.(),
+            width: { default: null },
+            height: { default: null },
+          }
+        },
+      }),
       NewsroomKeys.configure({
         onLinkRequested: () => {
           const attributes = entry.editor.getAttributes('link')
@@ -240,6 +251,21 @@ export function setEditable(handle, editable) {
   const entry = get(handle)
   entry.editable = !!editable
   entry.editor.setEditable(entry.editable, false)
+}
+
+/**
+ * Inserts a media-library image after the block holding the cursor: { src, alt, width, height }.
+ * Returns false when the editor is read-only or the source is not a media-library file.
+ */
+export function insertImage(handle, image) {
+  const entry = get(handle)
+  if (!entry.editable || typeof image?.src !== 'string' || !image.src.startsWith('/media/')) return false
+  const { state } = entry.editor
+  const after = state.selection.$from.depth > 0 ? state.selection.$from.after(1) : state.selection.from
+  return entry.editor.chain().focus().insertContentAt(after, {
+    type: 'image',
+    attrs: { src: image.src, alt: image.alt ?? '', width: image.width ?? null, height: image.height ?? null },
+  }).run()
 }
 
 /** Moves the local backup to another key (a new article has just got its id): the old key is dropped. */

@@ -12,6 +12,7 @@ export {
   destroy,
   runCommand,
   insertSeeAlso,
+  insertImage,
   readBackup,
   clearBackup,
   countWords,

@@ -58,12 +58,15 @@ public static class ArticleHtml
         {
             AllowedTags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
             {
-                "p", "h2", "h3", "strong", "b", "em", "i", "u", "s", "a", "ul", "ol", "li", "blockquote", "hr", "br", "aside", "span", "code",
+                "p", "h2", "h3", "strong", "b", "em", "i", "u", "s", "a", "ul", "ol", "li", "blockquote", "hr", "br", "aside", "span", "code", "img",
             },
-            AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "target", "rel", "class", "data-article-id", "start" },
+            AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+            {
+                "href", "target", "rel", "class", "data-article-id", "start", "src", "alt", "width", "height", "loading",
+            },
             AllowedClasses = new HashSet<string>(StringComparer.Ordinal) { "see-also", "see-also__label" },
             AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
-            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src" },
             AllowedCssProperties = new HashSet<string>(),
             AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
         };
@@ -90,14 +93,48 @@ public static class ArticleHtml
                     var id = element.GetAttribute("data-article-id");
                     if (id is not null && !int.TryParse(id, out _)) element.RemoveAttribute("data-article-id");
                     break;
+                case "img":
+                    NormalizeImage(element);
+                    break;
                 case "ol":
                     if (element.GetAttribute("start") is { } start && !int.TryParse(start, out _)) element.RemoveAttribute("start");
                     break;
             }
             if (element.LocalName != "aside" && element.LocalName != "span") element.RemoveAttribute("data-article-id");
             if (element.LocalName != "ol") element.RemoveAttribute("start");
+            if (element.LocalName != "img")
+            {
+                foreach (var name in ImageOnlyAttributes) element.RemoveAttribute(name);
+            }
         };
         return sanitizer;
+    }
+
+    private static readonly string[] ImageOnlyAttributes = ["src", "alt", "width", "height", "loading"];
+
+    /// <summary>Images come from the media library only; sizes are whole numbers; they load lazily.</summary>
+    private static void NormalizeImage(IElement image)
+    {
+        var src = image.GetAttribute("src") ?? "";
+        if (!src.StartsWith("/media/", StringComparison.Ordinal) || src.Contains("..", StringComparison.Ordinal))
+        {
+            image.Remove();
+            return;
+        }
+        foreach (var size in new[] { "width", "height" })
+        {
+            if (image.GetAttribute(size) is { } value && !(int.TryParse(value, out var pixels) && pixels is > 0 and < 20000)) image.RemoveAttribute(size);
+        }
+        image.SetAttribute("alt", (image.GetAttribute("alt") ?? "").Trim());
+        image.SetAttribute("loading", "lazy");
+    }
+
+    /// <summary>How many images in sanitized HTML have no alt text (publishing needs every one described).</summary>
+    public static int CountImagesWithoutAlt(string sanitizedHtml)
+    {
+        if (!sanitizedHtml.Contains("<img", StringComparison.OrdinalIgnoreCase)) return 0;
+        var document = Parser.ParseDocument("<body>" + sanitizedHtml + "</body>");
+        return document.QuerySelectorAll("img").Count(img => string.IsNullOrWhiteSpace(img.GetAttribute("alt")));
     }
 
     /// <summary>Only "_blank" targets; links that leave the site or open a new tab never pass the opener.</summary>

@@ -410,6 +410,10 @@ public sealed class ArticleService(
         {
             return ServiceResult<Guid>.Fail($"{article.LastEditedByName} changed this article meanwhile. Reload it to see their version first.");
         }
+        if (action is ArticleAction.Publish or ArticleAction.Schedule && await MissingAltTextAsync(db, article, ct) is { } missing)
+        {
+            return ServiceResult<Guid>.Fail(missing);
+        }
         db.Entry(article).Property(a => a.Version).OriginalValue = expectedVersion;
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -534,6 +538,21 @@ public sealed class ArticleService(
         return new ArticleForEdit(a.Id, a.Headline, a.Standfirst, a.Slug, a.BodyHtml, a.SeoTitle, a.MetaDescription, a.CanonicalUrl, a.Status,
             a.TrashedAt is not null, a.CreatedAt, a.UpdatedAt, a.PublishedAt, a.ScheduledAt, a.CreatedByName, a.LastEditedByName,
             a.WordCount, a.ReadingMinutes, a.Version, allowed, a.SectionId, tags, authors, a.FeaturedImageId);
+    }
+
+    /// <summary>Readers who cannot see images need their descriptions: nothing goes public without them.</summary>
+    private static async Task<string?> MissingAltTextAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
+    {
+        var inBody = ArticleHtml.CountImagesWithoutAlt(article.BodyHtml);
+        if (inBody > 0)
+        {
+            return $"Add alt text to every image in the body before publishing ({inBody} image{(inBody == 1 ? " has" : "s have")} none).";
+        }
+        if (article.FeaturedImageId is { } imageId && await db.MediaItems.AnyAsync(m => m.Id == imageId && m.AltText == "", ct))
+        {
+            return "The featured image has no alt text. Add it in the media library before publishing.";
+        }
+        return null;
     }
 
     /// <summary>Whether the actor is on the article's byline: writers may only touch articles they are an author of.</summary>
