@@ -61,8 +61,6 @@ public sealed class MediaJourneyTests(ChromiumFixture chromium) : BrowserTest(ch
         await Button(page, "Save").ClickAsync();
         await Expect(thumbnails.First.Locator("img")).ToHaveAttributeAsync("alt", "Bar chart of ferry passengers");
 
-        await page.SetViewportSizeAsync(1400, 1000);
-        await page.ScreenshotAsync(new() { Path = "/tmp/media-shot1.png", FullPage = true });
         await page.GetByLabel("Search media").FillAsync("ferry passengers");
         await Expect(thumbnails).ToHaveCountAsync(1);
         await Expect(thumbnails.First).ToContainTextAsync("chart.png");

@@ -33,6 +33,8 @@ public static partial class MediaEndpoints
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder endpoints)
     {
         var settings = endpoints.ServiceProvider.GetRequiredService<IOptions<MediaOptions>>().Value;
+        // Made now, so a media folder that cannot be created stops start-up with a message naming the setting.
+        endpoints.ServiceProvider.GetRequiredService<MediaStorage>();
         var requestLimit = settings.MaxUploadBytes + MultipartOverhead;
 
         // Plain status codes, not the HTML not-found page: a missing image needs no page, and re-executing a refused

@@ -103,7 +103,7 @@ public sealed partial class MediaLibrary(
             saved = true;
 
             await audit.WriteAsync(actor, AuditActions.MediaUploaded, Target(item),
-                $"{item.Width} × {item.Height} {item.Format}, {MediaSizes.Megabytes(item.SizeBytes)}", CancellationToken.None);
+                $"{item.Width} × {item.Height} {item.Format}, {MediaSizes.Human(item.SizeBytes)}", CancellationToken.None);
             return ServiceResult<MediaImage>.Success(ToImage(item));
         }
         finally

@@ -152,6 +152,14 @@ public static class MediaSizes
         return mb.ToString(format, System.Globalization.CultureInfo.InvariantCulture) + " MB";
     }
 
+    /// <summary>A file size for people: "840 KB", "3.2 MB".</summary>
+    public static string Human(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} bytes",
+        < 1024 * 1024 => (bytes / 1024d).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " KB",
+        _ => (bytes / BytesPerMegabyte).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " MB",
+    };
+
     public static string MegabytesSetting(double megabytes) =>
         megabytes.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " MB";
 
