@@ -469,18 +469,12 @@ public sealed class ArticleService(
 
     private static async Task<(string? Slug, string? Error)> ChooseSlugAsync(NewsCmsDbContext db, Article article, ArticleInput input, CancellationToken ct)
     {
-        var typed = input.Slug?.Trim();
-        if (!string.IsNullOrEmpty(typed))
-        {
-            var owner = await db.Set<Article>().Where(a => a.Slug == typed && a.Id != article.Id).Select(a => a.Headline).FirstOrDefaultAsync(ct);
-            return owner is null ? (typed, null) : (null, $"The slug \"{typed}\" is already used by \"{owner}\". Choose another.");
-        }
-        if (!string.IsNullOrEmpty(article.Slug)) return (article.Slug, null);
-        var baseSlug = Slugs.From(input.Headline);
-        if (baseSlug.Length == 0) baseSlug = "article";
-        var taken = await db.Set<Article>().Where(a => a.Id != article.Id && (a.Slug == baseSlug || a.Slug.StartsWith(baseSlug + "-")))
-            .Select(a => a.Slug).ToListAsync(ct);
-        return (Slugs.FirstFree(baseSlug, taken), null);
+        var others = db.Set<Article>().Where(a => a.Id != article.Id);
+        var (slug, taken) = await Slugs.ChooseAsync(others.Select(a => a.Slug), input.Slug, article.Slug, input.Headline, "article", ct);
+        if (!taken) return (slug, null);
+        var typed = input.Slug.Trim();
+        var owner = await others.Where(a => a.Slug == typed).Select(a => a.Headline).FirstOrDefaultAsync(ct);
+        return (null, $"The slug \"{typed}\" is already used by \"{owner}\". Choose another.");
     }
 
     /// <summary>Copies the input onto the article; returns whether the text (not just metadata) changed.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using System.Text;
 
 namespace NewsCms.Web.Features.Articles;
@@ -68,6 +69,23 @@ public static class Slugs
         var candidate = baseSlug;
         for (var n = 2; taken.Contains(candidate); n++) candidate = WithSuffix(baseSlug, n);
         return candidate;
+    }
+
+    /// <summary>
+    /// The slug to store for an article, tag, section or author: the one typed, when no other item has it (else
+    /// Taken); when editing with none typed, the current one; otherwise one made from <paramref name="text"/>
+    /// (or <paramref name="fallback"/>), with a numeric suffix until it is free.
+    /// </summary>
+    /// <param name="otherSlugs">The slugs of every other item of the same kind.</param>
+    public static async Task<(string? Slug, bool Taken)> ChooseAsync(IQueryable<string> otherSlugs, string? typed, string? current,
+        string text, string fallback, CancellationToken ct)
+    {
+        typed = typed?.Trim();
+        if (!string.IsNullOrEmpty(typed)) return await otherSlugs.AnyAsync(s => s == typed, ct) ? (null, true) : (typed, false);
+        if (!string.IsNullOrEmpty(current)) return (current, false);
+        var baseSlug = From(text) is { Length: > 0 } made ? made : fallback;
+        var taken = await otherSlugs.Where(s => s == baseSlug || s.StartsWith(baseSlug + "-")).ToListAsync(ct);
+        return (FirstFree(baseSlug, taken), false);
     }
 
     private static string Truncate(string slug, int max = MaxLength)

@@ -154,10 +154,9 @@ public sealed class AuthorProfiles(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var existing = await db.AuthorProfiles.Where(a => a.UserId == userId).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
         if (existing is { } id) return id;
-        var baseSlug = Slugs.From(displayName) is { Length: > 0 } s ? s : "author";
-        var taken = await db.AuthorProfiles.Where(a => a.Slug == baseSlug || a.Slug.StartsWith(baseSlug + "-")).Select(a => a.Slug).ToListAsync(ct);
+        var (slug, _) = await Slugs.ChooseAsync(db.AuthorProfiles.Select(a => a.Slug), null, null, displayName, "author", ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var author = new AuthorProfile { DisplayName = displayName, Slug = Slugs.FirstFree(baseSlug, taken), UserId = userId, CreatedAt = now, UpdatedAt = now };
+        var author = new AuthorProfile { DisplayName = displayName, Slug = slug!, UserId = userId, CreatedAt = now, UpdatedAt = now };
         db.AuthorProfiles.Add(author);
         await db.SaveChangesAsync(ct);
         return author.Id;
@@ -247,16 +246,9 @@ public sealed class AuthorProfiles(
 
     private static async Task<(string? Slug, string? Error)> ChooseSlugAsync(NewsCmsDbContext db, AuthorInput input, AuthorProfile? current, CancellationToken ct)
     {
-        var typed = input.Slug?.Trim();
         var others = db.AuthorProfiles.Where(a => current == null || a.Id != current.Id).Select(a => a.Slug);
-        if (!string.IsNullOrEmpty(typed))
-        {
-            return await others.AnyAsync(s => s == typed, ct) ? (null, $"The slug \"{typed}\" is already used by another author.") : (typed, null);
-        }
-        if (current is not null) return (current.Slug, null);
-        var baseSlug = Slugs.From(input.DisplayName) is { Length: > 0 } s ? s : "author";
-        var taken = await others.Where(x => x == baseSlug || x.StartsWith(baseSlug + "-")).ToListAsync(ct);
-        return (Slugs.FirstFree(baseSlug, taken), null);
+        var (slug, taken) = await Slugs.ChooseAsync(others, input.Slug, current?.Slug, input.DisplayName, "author", ct);
+        return taken ? (null, $"The slug \"{input.Slug.Trim()}\" is already used by another author.") : (slug, null);
     }
 }
 

@@ -75,7 +75,7 @@ public sealed class TaxonomyService(
         var existing = await db.Tags.AsNoTracking().FirstOrDefaultAsync(t => t.Name.ToLower() == name.ToLower(), ct);
         if (existing is not null) return ServiceResult<TagSummary>.Success(new TagSummary(existing.Id, existing.Name, existing.Slug, existing.Description, 0));
 
-        var slug = await ChooseSlugAsync(db.Tags.Select(t => t.Slug), TaxonomyKind.Tag, db, input, name, null, ct);
+        var slug = await ChooseSlugAsync(db.Tags.Select(t => t.Slug), input, name, null, ct);
         if (slug.Error is not null) return ServiceResult<TagSummary>.Fail(slug.Error);
         var tag = new Tag { Name = name, Slug = slug.Slug!, Description = input.Description.Trim(), CreatedAt = clock.GetUtcNow().UtcDateTime };
         db.Tags.Add(tag);
@@ -99,7 +99,7 @@ public sealed class TaxonomyService(
         {
             return ServiceResult.Fail($"There is already a tag named \"{name}\". Merge the two instead.");
         }
-        var slug = await ChooseSlugAsync(db.Tags.Where(t => t.Id != id).Select(t => t.Slug), TaxonomyKind.Tag, db, input, name, tag.Slug, ct);
+        var slug = await ChooseSlugAsync(db.Tags.Where(t => t.Id != id).Select(t => t.Slug), input, name, tag.Slug, ct);
         if (slug.Error is not null) return ServiceResult.Fail(slug.Error);
 
         var before = $"{tag.Name} ({tag.Slug})";
@@ -185,7 +185,7 @@ public sealed class TaxonomyService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var name = input.Name.Trim();
         if (await db.Sections.AnyAsync(s => s.Name.ToLower() == name.ToLower(), ct)) return ServiceResult<SectionSummary>.Fail($"There is already a section named \"{name}\".");
-        var slug = await ChooseSlugAsync(db.Sections.Select(s => s.Slug), TaxonomyKind.Section, db, input, name, null, ct);
+        var slug = await ChooseSlugAsync(db.Sections.Select(s => s.Slug), input, name, null, ct);
         if (slug.Error is not null) return ServiceResult<SectionSummary>.Fail(slug.Error);
         var position = (await db.Sections.MaxAsync(s => (int?)s.Position, ct) ?? 0) + 1;
         var section = new Section
@@ -212,7 +212,7 @@ public sealed class TaxonomyService(
         if (section is null) return ServiceResult.Fail("That section no longer exists.");
         var name = input.Name.Trim();
         if (await db.Sections.AnyAsync(s => s.Id != id && s.Name.ToLower() == name.ToLower(), ct)) return ServiceResult.Fail($"There is already a section named \"{name}\".");
-        var slug = await ChooseSlugAsync(db.Sections.Where(s => s.Id != id).Select(s => s.Slug), TaxonomyKind.Section, db, input, name, section.Slug, ct);
+        var slug = await ChooseSlugAsync(db.Sections.Where(s => s.Id != id).Select(s => s.Slug), input, name, section.Slug, ct);
         if (slug.Error is not null) return ServiceResult.Fail(slug.Error);
 
         var before = $"{section.Name} ({section.Slug})";
@@ -289,20 +289,11 @@ public sealed class TaxonomyService(
         return null;
     }
 
-    private static async Task<(string? Slug, string? Error)> ChooseSlugAsync(IQueryable<string> otherSlugs, TaxonomyKind kind, NewsCmsDbContext db,
-        TaxonomyInput input, string name, string? currentSlug, CancellationToken ct)
+    private static async Task<(string? Slug, string? Error)> ChooseSlugAsync(IQueryable<string> otherSlugs, TaxonomyInput input, string name,
+        string? currentSlug, CancellationToken ct)
     {
-        var typed = input.Slug?.Trim();
-        if (!string.IsNullOrEmpty(typed))
-        {
-            return await otherSlugs.AnyAsync(s => s == typed, ct)
-                ? (null, $"The slug \"{typed}\" is already in use. Choose another.")
-                : (typed, null);
-        }
-        if (currentSlug is not null) return (currentSlug, null);
-        var baseSlug = Slugs.From(name);
-        var taken = await otherSlugs.Where(s => s == baseSlug || s.StartsWith(baseSlug + "-")).ToListAsync(ct);
-        return (Slugs.FirstFree(baseSlug, taken), null);
+        var (slug, taken) = await Slugs.ChooseAsync(otherSlugs, input.Slug, currentSlug, name, "tag", ct);
+        return taken ? (null, $"The slug \"{input.Slug.Trim()}\" is already in use. Choose another.") : (slug, null);
     }
 
     private async Task AddRedirectIfMovedAsync(NewsCmsDbContext db, TaxonomyKind kind, string oldSlug, string newSlug, int id, CancellationToken ct)
