@@ -21,6 +21,7 @@ builder.AddAudit();
 builder.AddSiteSettings();
 builder.AddFirstRunSetup();
 builder.AddArticles();
+builder.AddPublicCache();
 builder.AddMedia();
 
 var app = builder.Build();
@@ -28,6 +29,8 @@ var app = builder.Build();
 await app.MigrateNewsCmsDatabaseAsync();
 await app.InitializeFirstRunSetupAsync();
 await app.BackfillBylinesAsync();
+// Created now, so cache eviction is wired before the first request.
+app.Services.GetRequiredService<PublicCacheVersion>();
 
 app.UseForwardedHeaders();
 app.UseSecurityHeaders();
@@ -46,6 +49,7 @@ app.UseClientAddress();
 app.UseFirstRunSetup();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePublicCache();
 app.UseMustChangePassword();
 app.UseAntiforgery();
 

@@ -23,6 +23,7 @@ public sealed partial class MediaLibrary(
     AuditLog audit,
     MediaStorage storage,
     IOptions<MediaOptions> options,
+    Articles.PublicContent publicContent,
     TimeProvider clock,
     ILogger<MediaLibrary> logger)
 {
@@ -191,6 +192,8 @@ public sealed partial class MediaLibrary(
         item.Caption = clean.Caption;
         item.Credit = clean.Credit;
         await db.SaveChangesAsync(ct);
+        // Captions, credits and alt text show on public pages.
+        publicContent.NotifyChanged();
         return ServiceResult<MediaImage>.Success(ToImage(item));
     }
 
