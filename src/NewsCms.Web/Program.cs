@@ -2,6 +2,7 @@ using NewsCms.Web.Components;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Feeds;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
@@ -23,6 +24,7 @@ builder.AddFirstRunSetup();
 builder.AddArticles();
 builder.AddPublicCache();
 builder.AddMedia();
+builder.AddFeeds();
 
 var app = builder.Build();
 
@@ -57,6 +59,7 @@ app.MapStaticAssets();
 app.MapHealth();
 app.MapAudit();
 app.MapMedia();
+app.MapFeeds();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

@@ -14,6 +14,9 @@ namespace NewsCms.Web.Features.Hosting;
 public static class PublicCache
 {
     public const string Policy = "public";
+
+    /// <summary>For public responses that also change with the clock (the news sitemap's 48 hours): cached briefly, no ETag.</summary>
+    public const string TimeBoundPolicy = "public-time-bound";
     public const string Tag = "public";
 
     private const string AntiforgeryCookie = ".AspNetCore.Antiforgery.";
@@ -23,6 +26,7 @@ public static class PublicCache
         builder.Services.AddOutputCache(options =>
         {
             options.AddPolicy(Policy, policy => policy.Expire(TimeSpan.FromMinutes(10)).Tag(Tag).SetVaryByQuery("page", "q"));
+            options.AddPolicy(TimeBoundPolicy, policy => policy.Expire(TimeSpan.FromMinutes(1)).Tag(Tag));
         });
         builder.Services.AddResponseCompression(options =>
         {

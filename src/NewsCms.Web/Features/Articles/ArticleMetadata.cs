@@ -1,0 +1,61 @@
+using System.Text.Json;
+using NewsCms.Web.Features.Media;
+
+namespace NewsCms.Web.Features.Articles;
+
+/// <summary>
+/// What search engines and social networks read from an article's head: the canonical address, OpenGraph and Twitter
+/// card values, and JSON-LD (NewsArticle and BreadcrumbList). All addresses are absolute on the configured public origin.
+/// </summary>
+public sealed record ArticleMetadata(string CanonicalUrl, string Title, string Description, string? ImageUrl, string? ImageAlt, string JsonLd)
+{
+    /// <summary>The script element as is (the markup writer would entity-encode the "+" of its type).</summary>
+    public string JsonLdScript => $"<script type=\"application/ld+json\">{JsonLd}</script>";
+
+    // The default encoder escapes <, > and &, so stored text can never close the script element it is written into.
+    private static readonly JsonSerializerOptions Json = new();
+
+    private static Dictionary<string, object?> WithoutNulls(Dictionary<string, object?> values) =>
+        values.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    public static ArticleMetadata For(PublicArticle article, MediaImage? image, Uri baseUri, string siteTitle)
+    {
+        string Absolute(string path) => new Uri(baseUri, path.TrimStart('/')).AbsoluteUri;
+        var url = Absolute(ArticleUrls.ForSlug(article.Slug));
+        var canonical = article.CanonicalUrl ?? url;
+        var description = article.MetaDescription ?? (string.IsNullOrWhiteSpace(article.Standfirst) ? article.Headline : article.Standfirst);
+        var imageUrl = image is null ? null : Absolute(image.FallbackUrl(image.LargestWidth));
+
+        var newsArticle = new Dictionary<string, object?>
+        {
+            ["@context"] = "https://schema.org",
+            ["@type"] = "NewsArticle",
+            ["headline"] = article.Headline.Length <= 110 ? article.Headline : article.Headline[..110],
+            ["description"] = description,
+            ["image"] = imageUrl is null ? null : new[] { imageUrl },
+            ["datePublished"] = article.PublishedAt?.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            ["dateModified"] = article.UpdatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            ["author"] = article.Authors.Select(a => new Dictionary<string, object?> { ["@type"] = "Person", ["name"] = a.Name, ["url"] = Absolute(a.Url) }).ToList(),
+            ["publisher"] = new Dictionary<string, object?> { ["@type"] = "Organization", ["name"] = siteTitle, ["url"] = baseUri.AbsoluteUri },
+            ["mainEntityOfPage"] = new Dictionary<string, object?> { ["@type"] = "WebPage", ["@id"] = canonical },
+            ["articleSection"] = article.Section?.Name,
+            ["keywords"] = article.Tags.Count == 0 ? null : string.Join(", ", article.Tags.Select(t => t.Name)),
+        };
+
+        var crumbs = new List<(string Name, string Url)> { (siteTitle, baseUri.AbsoluteUri) };
+        if (article.Section is { } section) crumbs.Add((section.Name, Absolute("/section/" + section.Slug)));
+        crumbs.Add((article.Headline, url));
+        var breadcrumbs = new Dictionary<string, object?>
+        {
+            ["@context"] = "https://schema.org",
+            ["@type"] = "BreadcrumbList",
+            ["itemListElement"] = crumbs.Select((c, i) => new Dictionary<string, object?>
+            {
+                ["@type"] = "ListItem", ["position"] = i + 1, ["name"] = c.Name, ["item"] = c.Url,
+            }).ToList(),
+        };
+
+        var jsonLd = JsonSerializer.Serialize(new object[] { WithoutNulls(newsArticle), breadcrumbs }, Json);
+        return new ArticleMetadata(canonical, article.SeoTitle ?? article.Headline, description, imageUrl, image?.AltText, jsonLd);
+    }
+}
