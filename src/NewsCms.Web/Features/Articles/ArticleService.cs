@@ -109,6 +109,7 @@ public sealed class ArticleService(
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
             await SetRelationsAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct);
+            await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
             await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
@@ -375,7 +376,10 @@ public sealed class ArticleService(
             article.Revisions.Add(Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
             try
             {
+                await using var transaction = await one.Database.BeginTransactionAsync(ct);
                 await one.SaveChangesAsync(ct);
+                await Search.ArticleSearch.SyncAsync(one, article.Id, ct);
+                await transaction.CommitAsync(ct);
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -425,7 +429,10 @@ public sealed class ArticleService(
 
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

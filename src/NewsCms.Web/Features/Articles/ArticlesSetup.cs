@@ -7,6 +7,7 @@ public static class ArticlesSetup
         builder.Services.AddOptions<EditorOptions>().BindConfiguration(EditorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<ArticleService>();
         builder.Services.AddSingleton<PublicArticles>();
+        builder.Services.AddSingleton<Search.ArticleSearch>();
         builder.Services.AddScoped<Authors.AuthorProfiles>();
         builder.Services.AddScoped<Taxonomy.TaxonomyService>();
         builder.Services.AddSingleton<PublicContent>();

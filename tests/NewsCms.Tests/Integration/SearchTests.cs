@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Search;
+
+namespace NewsCms.Tests.Integration;
+
+public class SearchTests
+{
+    [Theory]
+    [InlineData("harbour", "\"harbour\"")]
+    [InlineData("  harbour   ferries ", "\"harbour\" \"ferries\"")]
+    [InlineData("\"city council\" budget", "\"city council\" \"budget\"")]
+    [InlineData("budg*", "\"budg\"*")]
+    [InlineData("a NEAR b", "\"a\" \"NEAR\" \"b\"")]
+    [InlineData("\"unbalanced quote", "\"unbalanced quote\"")]
+    [InlineData("col:umn OR -x (y)", "\"col umn\" \"OR\" \"x\" \"y\"")]
+    [InlineData("Crème brûlée", "\"Crème\" \"brûlée\"")]
+    public void Reader_text_becomes_quoted_fts_terms(string text, string expected) =>
+        Assert.Equal(expected, ArticleSearch.ToMatchExpression(text));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("* \" ( ) : ^")]
+    public void Text_without_words_searches_nothing(string? text) => Assert.Null(ArticleSearch.ToMatchExpression(text));
+
+    [Fact]
+    public void Snippets_are_encoded_before_highlighting() =>
+        Assert.Equal("&lt;b&gt;x&lt;/b&gt; <mark>harbour</mark> &amp; more",
+            ArticleSearch.Highlight("<b>x</b> \u0001harbour\u0002 & more"));
+
+    [Fact]
+    public async Task Search_finds_published_articles_ranked_with_highlights_and_stays_in_step()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+
+        async Task<SaveOutcome> Save(string headline, string body, bool publish)
+        {
+            var saved = await articles.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
+            if (publish) saved = saved with { Version = (await articles.PublishAsync(admin, saved.Id, saved.Version)).Value };
+            return saved;
+        }
+
+        await Save("Weather warning for the coast", "<p>The harbour will close if the storm arrives.</p>", publish: true);
+        var headlineHit = await Save("Harbour reopens", "<p>Boats are back.</p>", publish: true);
+        await Save("Harbour draft", "<p>Not public yet: harbour.</p>", publish: false);
+
+        using var reader = app.CreateClient();
+        var page = await reader.GetStringAsync("/search?q=harbour");
+        Assert.Contains("2 results", page);
+        Assert.True(page.IndexOf("Harbour reopens", StringComparison.Ordinal) < page.IndexOf("Weather warning", StringComparison.Ordinal), "the headline match ranks first");
+        Assert.Contains("<mark>harbour</mark>", page);
+        Assert.DoesNotContain("Harbour draft", page);
+
+        // Stemming and prefixes.
+        Assert.Contains("Harbour reopens", await reader.GetStringAsync("/search?q=reopening"));
+        Assert.Contains("Weather warning", await reader.GetStringAsync("/search?q=weath*"));
+
+        // Edits and unpublishing keep the index in step.
+        var edited = await articles.SaveAsync(admin, headlineHit.Id, new ArticleInput { Headline = "Marina reopens", BodyHtml = "<p>Boats are back.</p>" }, headlineHit.Version, SaveKind.Manual);
+        Assert.Contains("Marina reopens", await reader.GetStringAsync("/search?q=marina"));
+        await articles.UnpublishAsync(admin, headlineHit.Id, edited.Version);
+        Assert.Contains("No articles match", await reader.GetStringAsync("/search?q=marina"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\"")]
+    [InlineData("\"\"\"")]
+    [InlineData("*")]
+    [InlineData("NEAR(a b)")]
+    [InlineData("harbour AND OR NOT")]
+    [InlineData("'; DROP TABLE Articles; --")]
+    [InlineData("<script>alert(1)</script>")]
+    public async Task Hostile_or_odd_queries_never_fail(string query)
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        using var reader = app.CreateClient();
+        var response = await reader.GetAsync("/search?q=" + Uri.EscapeDataString(query));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("<script>alert(1)</script>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_kilobyte_of_junk_is_answered_with_no_results()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        using var reader = app.CreateClient();
+        var junk = string.Concat(Enumerable.Range(0, 1024).Select(i => (char)('!' + i % 90)));
+        var response = await reader.GetAsync("/search?q=" + Uri.EscapeDataString(junk));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("No articles match", await response.Content.ReadAsStringAsync());
+    }
+}
