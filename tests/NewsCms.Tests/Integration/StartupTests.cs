@@ -96,7 +96,9 @@ public class StartupTests
         using var client = app.CreateClient();
         var response = await client.GetAsync("/no/such/page");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync());
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Page not found", html);
+        Assert.Contains("action=\"/search\"", html);
     }
 
     [Fact]
