@@ -78,4 +78,42 @@ public class SettingsAndAuditTests
         var methods = typeof(AuditLog).GetMethods().Where(m => m.DeclaringType == typeof(AuditLog)).Select(m => m.Name).Distinct().Order();
         Assert.Equal(["SearchAsync", "WriteAsync"], methods);
     }
+
+    [Fact]
+    public async Task Language_time_zone_publication_name_and_follow_links_show_on_the_public_site()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var store = app.Services.GetRequiredService<SiteSettingsStore>();
+        var actors = scope.ServiceProvider.GetRequiredService<NewsroomActors>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+
+        var input = new SiteSettingsInput
+        {
+            Title = "Le Quotidien", Language = "fr", TimeZone = "Europe/Paris", PublicationName = "Le Quotidien Local",
+            FollowLinks = [new FollowLink("Google News", "https://news.google.com/publications/x"), new FollowLink("WhatsApp", "javascript:alert(1)")],
+        };
+        Assert.Contains("full http(s) address", (await store.SaveAsync(admin, input, actors, audit)).Error);
+        input.FollowLinks[1] = new FollowLink("WhatsApp", "https://whatsapp.com/channel/x");
+        input.TimeZone = "Mars/Olympus";
+        Assert.Contains("not a time zone", (await store.SaveAsync(admin, input, actors, audit)).Error);
+        input.TimeZone = "Europe/Paris";
+        Assert.True((await store.SaveAsync(admin, input, actors, audit)).Succeeded);
+
+        var articles = scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Articles.ArticleService>();
+        var saved = await articles.SaveAsync(admin, null, new NewsCms.Web.Features.Articles.ArticleInput { Headline = "Bonjour", BodyHtml = "<p>x</p>" }, null, NewsCms.Web.Features.Articles.SaveKind.Manual);
+        await articles.PublishAsync(admin, saved.Id, saved.Version);
+
+        using var reader = app.CreateClient();
+        var page = await reader.GetStringAsync("/news/bonjour");
+        Assert.Contains("<html lang=\"fr\">", page);
+        Assert.Contains("Follow us", page);
+        Assert.Contains("href=\"https://news.google.com/publications/x\"", page);
+        Assert.Contains("WhatsApp", page);
+        Assert.Contains("(Europe/Paris)", page);
+        var news = await reader.GetStringAsync("/news-sitemap.xml");
+        Assert.Contains("<news:name>Le Quotidien Local</news:name>", news);
+        Assert.Contains("<news:language>fr</news:language>", news);
+    }
 }

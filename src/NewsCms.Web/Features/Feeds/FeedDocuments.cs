@@ -51,14 +51,14 @@ public static class FeedDocuments
     public static string W3CDate(DateTime utc) =>
         DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    public static SyndicationFeed BuildFeed(FeedChannel channel, IReadOnlyList<FeedEntry> entries, Uri baseUri, bool atom, DateTime now)
+    public static SyndicationFeed BuildFeed(FeedChannel channel, IReadOnlyList<FeedEntry> entries, Uri baseUri, bool atom, DateTime now, string language)
     {
         var selfPath = atom ? channel.AtomPath : channel.RssPath;
         var feed = new SyndicationFeed(channel.Title, string.IsNullOrWhiteSpace(channel.Description) ? channel.Title : channel.Description,
             Absolute(baseUri, channel.PagePath))
         {
             Id = atom ? Absolute(baseUri, channel.AtomPath).ToString() : null,
-            Language = "en",
+            Language = language,
             Generator = "NewsCms",
             LastUpdatedTime = entries.Count == 0 ? now : entries.Max(e => e.UpdatedAt > e.PublishedAt ? e.UpdatedAt : e.PublishedAt),
         };
@@ -170,7 +170,7 @@ public static class FeedDocuments
     });
 
     /// <summary>A Google News sitemap: one url with news:news per article.</summary>
-    public static Task<byte[]> NewsSitemapAsync(Uri baseUri, string publicationName, IEnumerable<NewsEntry> entries) => WriteAsync(async writer =>
+    public static Task<byte[]> NewsSitemapAsync(Uri baseUri, string publicationName, string language, IEnumerable<NewsEntry> entries) => WriteAsync(async writer =>
     {
         await writer.WriteStartDocumentAsync();
         await writer.WriteStartElementAsync(null, "urlset", SitemapNamespace);
@@ -182,7 +182,7 @@ public static class FeedDocuments
             await writer.WriteStartElementAsync("news", "news", NewsNamespace);
             await writer.WriteStartElementAsync("news", "publication", NewsNamespace);
             await writer.WriteElementStringAsync("news", "name", NewsNamespace, publicationName);
-            await writer.WriteElementStringAsync("news", "language", NewsNamespace, "en");
+            await writer.WriteElementStringAsync("news", "language", NewsNamespace, language);
             await writer.WriteEndElementAsync();
             await writer.WriteElementStringAsync("news", "publication_date", NewsNamespace, W3CDate(entry.PublishedAt));
             await writer.WriteElementStringAsync("news", "title", NewsNamespace, entry.Headline);

@@ -65,7 +65,7 @@ public static class FeedsSetup
         {
             var since = clock.GetUtcNow().UtcDateTime - NewsWindow;
             var settings = await request.Settings.GetAsync(ct);
-            return Xml(await FeedDocuments.NewsSitemapAsync(request.BaseUri, settings.Title, await request.Queries.PublishedSinceAsync(since, ct)));
+            return Xml(await FeedDocuments.NewsSitemapAsync(request.BaseUri, settings.PublicationName, settings.Language, await request.Queries.PublishedSinceAsync(since, ct)));
         }).WithMetadata(new OutputCacheAttribute { PolicyName = PublicCache.TimeBoundPolicy });
         feeds.MapGet("/robots.txt", (IOptions<SiteOptions> site) => TypedResults.Text(RobotsTxt(site.Value.BaseUri), "text/plain", Encoding.UTF8));
         return endpoints;
@@ -111,7 +111,7 @@ internal sealed class FeedRequest(FeedQueries queries, PublicArticles articles, 
         if (channel is null) return TypedResults.NotFound();
 
         var entries = await queries.LatestAsync(channel.Filter, options.Value.FullContent, ct);
-        var feed = FeedDocuments.BuildFeed(channel, entries, BaseUri, atom, clock.GetUtcNow().UtcDateTime);
+        var feed = FeedDocuments.BuildFeed(channel, entries, BaseUri, atom, clock.GetUtcNow().UtcDateTime, site.Language);
         return atom
             ? TypedResults.Bytes(await FeedDocuments.AtomAsync(feed), FeedDocuments.AtomContentType)
             : TypedResults.Bytes(await FeedDocuments.RssAsync(feed), FeedDocuments.RssContentType);

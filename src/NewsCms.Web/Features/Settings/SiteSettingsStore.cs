@@ -9,8 +9,18 @@ using NewsCms.Web.Features.Users;
 
 namespace NewsCms.Web.Features.Settings;
 
+/// <summary>A "Follow us" link (Google News, X, WhatsApp channel, RSS…).</summary>
+public sealed record FollowLink(string Label, string Url);
+
 /// <summary>The site settings readers see, as one immutable snapshot.</summary>
-public sealed record SiteSettingsSnapshot(string Title, string Tagline, string FooterText);
+public sealed record SiteSettingsSnapshot(string Title, string Tagline, string FooterText, string Language, string TimeZoneId,
+    string PublicationName, IReadOnlyList<FollowLink> FollowLinks)
+{
+    public TimeZoneInfo TimeZone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZoneId, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <summary>A stored UTC time as the site's readers read it.</summary>
+    public DateTimeOffset ToLocal(DateTime utc) => TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)), TimeZone);
+}
 
 public sealed class SiteSettingsInput
 {
@@ -22,6 +32,20 @@ public sealed class SiteSettingsInput
 
     [StringLength(1000, ErrorMessage = "The footer text can be at most 1000 characters.")]
     public string? FooterText { get; set; }
+
+    /// <summary>The language of the site's pages and feeds, as a language tag such as "en" or "fr-CA".</summary>
+    [Required(ErrorMessage = "Enter the site's language, e.g. en."), RegularExpression("^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", ErrorMessage = "Enter the language as a tag such as en, de or pt-BR.")]
+    public string Language { get; set; } = "en";
+
+    /// <summary>An IANA time zone such as Europe/London: dates on public pages are shown in it.</summary>
+    [Required(ErrorMessage = "Choose the site's time zone.")]
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>The name Google News knows the publication by; the title when empty.</summary>
+    [StringLength(200, ErrorMessage = "The publication name can be at most 200 characters.")]
+    public string? PublicationName { get; set; }
+
+    public List<FollowLink> FollowLinks { get; set; } = [];
 }
 
 /// <summary>
@@ -33,6 +57,10 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
     internal const string TitleKey = "Site.Title";
     internal const string TaglineKey = "Site.Tagline";
     internal const string FooterTextKey = "Site.FooterText";
+    internal const string LanguageKey = "Site.Language";
+    internal const string TimeZoneKey = "Site.TimeZone";
+    internal const string PublicationNameKey = "Site.PublicationName";
+    internal const string FollowLinksKey = "Site.FollowLinks";
 
     private volatile SiteSettingsSnapshot? cached;
 
@@ -45,10 +73,15 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var values = await db.SiteSettings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, ct);
+        var title = values.GetValueOrDefault(TitleKey) ?? siteOptions.Value.Title;
         snapshot = new SiteSettingsSnapshot(
-            values.GetValueOrDefault(TitleKey) ?? siteOptions.Value.Title,
+            title,
             values.GetValueOrDefault(TaglineKey) ?? "",
-            values.GetValueOrDefault(FooterTextKey) ?? "");
+            values.GetValueOrDefault(FooterTextKey) ?? "",
+            values.GetValueOrDefault(LanguageKey) ?? "en",
+            values.GetValueOrDefault(TimeZoneKey) ?? "UTC",
+            values.GetValueOrDefault(PublicationNameKey) is { Length: > 0 } publication ? publication : title,
+            values.GetValueOrDefault(FollowLinksKey) is { } json ? System.Text.Json.JsonSerializer.Deserialize<List<FollowLink>>(json) ?? [] : []);
         cached = snapshot;
         return snapshot;
     }
@@ -64,12 +97,30 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
             return ServiceResult.Fail(errors[0].ErrorMessage!);
         }
 
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(input.TimeZone, out _)) return ServiceResult.Fail($"\"{input.TimeZone}\" is not a time zone this server knows.");
+        var links = new List<FollowLink>();
+        foreach (var link in input.FollowLinks.Where(l => !string.IsNullOrWhiteSpace(l.Label) || !string.IsNullOrWhiteSpace(l.Url)))
+        {
+            var label = (link.Label ?? "").Trim();
+            if (label.Length is 0 or > 60) return ServiceResult.Fail("Each \"Follow us\" link needs a label of at most 60 characters.");
+            if (!Uri.TryCreate((link.Url ?? "").Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            {
+                return ServiceResult.Fail($"The \"Follow us\" link \"{label}\" needs a full http(s) address.");
+            }
+            links.Add(new FollowLink(label, url.AbsoluteUri));
+        }
+        if (links.Count > 12) return ServiceResult.Fail("Up to 12 \"Follow us\" links.");
+
         var before = await GetAsync(ct);
         var changed = await WriteAsync(new Dictionary<string, string>
         {
             [TitleKey] = input.Title.Trim(),
             [TaglineKey] = input.Tagline?.Trim() ?? "",
             [FooterTextKey] = input.FooterText?.Trim() ?? "",
+            [LanguageKey] = input.Language.Trim(),
+            [TimeZoneKey] = input.TimeZone.Trim(),
+            [PublicationNameKey] = input.PublicationName?.Trim() ?? "",
+            [FollowLinksKey] = System.Text.Json.JsonSerializer.Serialize(links),
         }, ct);
         if (changed.Count > 0)
         {
