@@ -51,6 +51,23 @@ public partial class ArticleMetadataTests
             crumbs.GetProperty("itemListElement").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
     }
 
+    [Fact]
+    public async Task The_home_page_describes_the_site_with_a_search_action()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        using var reader = app.CreateClient();
+        var html = await reader.GetStringAsync("/");
+        var json = JsonLd().Match(html);
+        Assert.True(json.Success);
+        using var document = JsonDocument.Parse(json.Groups[1].Value);
+        Assert.Equal("WebSite", document.RootElement.GetProperty("@type").GetString());
+        Assert.Equal("https://news.example.test/", document.RootElement.GetProperty("url").GetString());
+        var action = document.RootElement.GetProperty("potentialAction");
+        Assert.Equal("SearchAction", action.GetProperty("@type").GetString());
+        Assert.Equal("https://news.example.test/search?q={search_term_string}", action.GetProperty("target").GetProperty("urlTemplate").GetString());
+        Assert.Contains("<link rel=\"canonical\" href=\"https://news.example.test/\"", html);
+    }
+
     [GeneratedRegex("<script type=\"application/ld\\+json\">(.*?)</script>", RegexOptions.Singleline)]
     private static partial Regex JsonLd();
 }

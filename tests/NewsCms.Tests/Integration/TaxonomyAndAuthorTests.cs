@@ -127,6 +127,13 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
         Assert.DoesNotContain("hidden-desk", home);
         Assert.Contains("Cup final tonight", await reader.GetStringAsync("/section/sport"));
 
+        // Previous and next within the section.
+        await PublishAsync("Semi-final report", section: sport.Id);
+        var final = await reader.GetStringAsync("/news/cup-final-tonight");
+        Assert.Contains("rel=\"next\" href=\"/news/semi-final-report\"", final);
+        Assert.DoesNotContain("rel=\"prev\"", final);
+        Assert.Contains("rel=\"prev\" href=\"/news/cup-final-tonight\"", await reader.GetStringAsync("/news/semi-final-report"));
+
         Assert.True((await taxonomy.UpdateSectionAsync(admin, sport.Id, new TaxonomyInput { Name = "Sports", Slug = "sports" })).Succeeded);
         Assert.Equal("/section/sports", (await reader.GetAsync("/section/sport")).Headers.Location!.OriginalString);
         Assert.True((await taxonomy.DeleteSectionAsync(admin, news.Id)).Succeeded);

@@ -78,7 +78,8 @@ public sealed record TermLink(string Name, string Slug);
 public sealed record PublicArticle(
     int Id, string Slug, string Headline, string Standfirst, string BodyHtml, DateTime? PublishedAt, DateTime UpdatedAt,
     IReadOnlyList<Byline> Authors, IReadOnlyList<TermLink> Tags, TermLink? Section, int? FeaturedImageId,
-    int WordCount, int ReadingMinutes, string? SeoTitle, string? MetaDescription, string? CanonicalUrl)
+    int WordCount, int ReadingMinutes, string? SeoTitle, string? MetaDescription, string? CanonicalUrl,
+    TermLink? PreviousInSection = null, TermLink? NextInSection = null)
 {
     /// <summary>The media the page shows: the featured image and the authors' avatars (loaded in one query).</summary>
     public IEnumerable<int> ImageIds => Authors.Select(a => a.AvatarId).Append(FeaturedImageId).Where(id => id is not null).Select(id => id!.Value);

@@ -106,7 +106,17 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             .OrderBy(t => t.Name).Select(t => new TermLink(t.Name, t.Slug)).ToListAsync(ct);
         var section = article.SectionId is null ? null : await db.Sections.AsNoTracking().Where(s => s.Id == article.SectionId)
             .Select(s => new TermLink(s.Name, s.Slug)).FirstOrDefaultAsync(ct);
+        TermLink? previous = null, next = null;
+        if (article.SectionId is { } sectionId && article.PublishedAt is { } publishedAt && article.Status == ArticleStatus.Published)
+        {
+            var inSection = db.Articles.AsNoTracking().Where(a => a.SectionId == sectionId && a.Status == ArticleStatus.Published && a.TrashedAt == null && a.Id != article.Id);
+            previous = await inSection.Where(a => a.PublishedAt < publishedAt).OrderByDescending(a => a.PublishedAt)
+                .Select(a => new TermLink(a.Headline, a.Slug)).FirstOrDefaultAsync(ct);
+            next = await inSection.Where(a => a.PublishedAt > publishedAt).OrderBy(a => a.PublishedAt)
+                .Select(a => new TermLink(a.Headline, a.Slug)).FirstOrDefaultAsync(ct);
+        }
         return new PublicArticle(article.Id, article.Slug, article.Headline, article.Standfirst, article.BodyHtml, article.PublishedAt, article.UpdatedAt,
-            authors, tags, section, article.FeaturedImageId, article.WordCount, article.ReadingMinutes, article.SeoTitle, article.MetaDescription, article.CanonicalUrl);
+            authors, tags, section, article.FeaturedImageId, article.WordCount, article.ReadingMinutes, article.SeoTitle, article.MetaDescription, article.CanonicalUrl,
+            previous, next);
     }
 }
