@@ -467,10 +467,7 @@ public sealed class ArticleService(
         {
             return SaveOutcome.Fail("The canonical URL must be a full http(s) address, or empty.", "CanonicalUrl");
         }
-        if (!string.IsNullOrWhiteSpace(input.Slug) && !Slugs.IsValid(input.Slug.Trim()))
-        {
-            return SaveOutcome.Fail($"A slug uses lower-case letters, digits and hyphens only, up to {Slugs.MaxLength} characters, e.g. \"{Slugs.From(input.Slug)}\".", "Slug");
-        }
+        if (Slugs.Problem(input.Slug) is { } slugProblem) return SaveOutcome.Fail(slugProblem, "Slug");
         return null;
     }
 

@@ -53,6 +53,12 @@ public static class Slugs
         }
     }
 
+    /// <summary>Why a slug a person typed cannot be used (with a corrected suggestion), or null when it can (or none was typed).</summary>
+    public static string? Problem(string? typed) =>
+        string.IsNullOrWhiteSpace(typed) || IsValid(typed.Trim())
+            ? null
+            : $"A slug uses lower-case letters, digits and hyphens only, up to {MaxLength} characters, e.g. \"{From(typed)}\".";
+
     /// <summary>Whether a slug typed by a person is already in canonical form.</summary>
     public static bool IsValid(string? slug) => !string.IsNullOrEmpty(slug) && From(slug) == slug;
 

@@ -229,7 +229,7 @@ public sealed class AuthorProfiles(
         if (input.DisplayName.Length > 200) return "The name can be at most 200 characters.";
         if (input.JobTitle.Length > 200) return "The job title can be at most 200 characters.";
         if (input.Bio.Length > BioText.MaxLength) return $"The bio can be at most {BioText.MaxLength} characters.";
-        if (!string.IsNullOrWhiteSpace(input.Slug) && !Slugs.IsValid(input.Slug.Trim())) return $"A slug uses lower-case letters, digits and hyphens only, e.g. \"{Slugs.From(input.Slug)}\".";
+        if (Slugs.Problem(input.Slug) is { } slugProblem) return slugProblem;
 
         string? problem;
         if ((problem = SocialLinks.Normalize(input.Website, "Website", null, out var website)) is not null) return problem;

@@ -49,10 +49,11 @@ public static class PublicCache
         app.UseResponseCompression();
         app.Use(async (context, next) =>
         {
-            if (IsPublic(context) && context.Request.Headers.IfNoneMatch.Contains(context.RequestServices.GetRequiredService<PublicCacheVersion>().ETag))
+            var etag = context.RequestServices.GetRequiredService<PublicCacheVersion>().ETag;
+            if (IsPublic(context) && context.Request.Headers.IfNoneMatch.Contains(etag))
             {
                 context.Response.StatusCode = StatusCodes.Status304NotModified;
-                context.Response.Headers.ETag = context.RequestServices.GetRequiredService<PublicCacheVersion>().ETag;
+                context.Response.Headers.ETag = etag;
                 return;
             }
             await next(context);

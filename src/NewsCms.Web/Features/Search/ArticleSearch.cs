@@ -29,34 +29,32 @@ public sealed class ArticleSearch(IDbContextFactory<NewsCmsDbContext> dbFactory)
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
 
-        await using (var count = connection.CreateCommand())
-        {
-            count.CommandText = "SELECT count(*) FROM ArticleSearch WHERE ArticleSearch MATCH $match";
-            count.Parameters.Add(new SqliteParameter("$match", match));
-            var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct));
-            if (total == 0) return new PagedList<SearchHit>([], 0);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM ArticleSearch WHERE ArticleSearch MATCH $match";
+        count.Parameters.Add(new SqliteParameter("$match", match));
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct));
+        if (total == 0) return new PagedList<SearchHit>([], 0);
 
-            await using var query = connection.CreateCommand();
-            query.CommandText = $"""
-                SELECT a.Id, a.Slug, a.Headline, a.PublishedAt,
-                       snippet(ArticleSearch, -1, char(1), char(2), '…', 24)
-                FROM ArticleSearch s JOIN Articles a ON a.Id = s.rowid
-                WHERE ArticleSearch MATCH $match
-                ORDER BY bm25(ArticleSearch, 10.0, 4.0, 1.0, 3.0, 3.0), a.PublishedAt DESC
-                LIMIT $limit OFFSET $offset
-                """;
-            query.Parameters.Add(new SqliteParameter("$match", match));
-            query.Parameters.Add(new SqliteParameter("$limit", pageSize));
-            query.Parameters.Add(new SqliteParameter("$offset", Math.Max(0, page) * pageSize));
-            var hits = new List<SearchHit>();
-            await using var reader = await query.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                hits.Add(new SearchHit(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
-                    DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc), Highlight(reader.GetString(4))));
-            }
-            return new PagedList<SearchHit>(hits, total);
+        await using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT a.Id, a.Slug, a.Headline, a.PublishedAt,
+                   snippet(ArticleSearch, -1, char(1), char(2), '…', 24)
+            FROM ArticleSearch s JOIN Articles a ON a.Id = s.rowid
+            WHERE ArticleSearch MATCH $match
+            ORDER BY bm25(ArticleSearch, 10.0, 4.0, 1.0, 3.0, 3.0), a.PublishedAt DESC
+            LIMIT $limit OFFSET $offset
+            """;
+        query.Parameters.Add(new SqliteParameter("$match", match));
+        query.Parameters.Add(new SqliteParameter("$limit", pageSize));
+        query.Parameters.Add(new SqliteParameter("$offset", Math.Max(0, page) * pageSize));
+        var hits = new List<SearchHit>();
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            hits.Add(new SearchHit(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+                DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc), Highlight(reader.GetString(4))));
         }
+        return new PagedList<SearchHit>(hits, total);
     }
 
     /// <summary>

@@ -281,10 +281,7 @@ public sealed class TaxonomyService(
         if (input.Name.Trim().Length > 100) return "A name can be at most 100 characters.";
         if ((input.Description ?? "").Trim().Length > 1000) return "The description can be at most 1000 characters.";
         input.Description ??= "";
-        if (!string.IsNullOrWhiteSpace(input.Slug) && !Slugs.IsValid(input.Slug.Trim()))
-        {
-            return $"A slug uses lower-case letters, digits and hyphens only, e.g. \"{Slugs.From(input.Slug)}\".";
-        }
+        if (Slugs.Problem(input.Slug) is { } slugProblem) return slugProblem;
         if (Slugs.From(input.Name).Length == 0 && string.IsNullOrWhiteSpace(input.Slug)) return "Enter a slug: the name has no letters or digits to make one from.";
         return null;
     }
