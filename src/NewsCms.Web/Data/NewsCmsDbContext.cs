@@ -19,6 +19,7 @@ public class NewsCmsDbContext(DbContextOptions<NewsCmsDbContext> options) : Iden
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
     public DbSet<ArticleSlugRedirect> ArticleSlugRedirects => Set<ArticleSlugRedirect>();
+    public DbSet<ArticleRelation> ArticleRelations => Set<ArticleRelation>();
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<Section> Sections => Set<Section>();
     public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();

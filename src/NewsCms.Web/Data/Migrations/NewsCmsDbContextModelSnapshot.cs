@@ -319,6 +319,9 @@ namespace NewsCms.Web.Data.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsFeatured")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastEditedById")
                         .IsRequired()
                         .HasMaxLength(450)
@@ -390,9 +393,31 @@ namespace NewsCms.Web.Data.Migrations
 
                     b.HasIndex("Status", "ScheduledAt");
 
+                    b.HasIndex("IsFeatured", "Status", "PublishedAt");
+
                     b.HasIndex("SectionId", "Status", "PublishedAt");
 
                     b.ToTable("Articles");
+                });
+
+            modelBuilder.Entity("NewsCms.Web.Features.Articles.ArticleRelation", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RelatedArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ArticleId", "RelatedArticleId");
+
+                    b.HasIndex("RelatedArticleId");
+
+                    b.HasIndex("ArticleId", "Rank");
+
+                    b.ToTable("ArticleRelations");
                 });
 
             modelBuilder.Entity("NewsCms.Web.Features.Articles.ArticleRevision", b =>
@@ -921,6 +946,21 @@ namespace NewsCms.Web.Data.Migrations
                         .WithMany()
                         .HasForeignKey("SectionId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("NewsCms.Web.Features.Articles.ArticleRelation", b =>
+                {
+                    b.HasOne("NewsCms.Web.Features.Articles.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("NewsCms.Web.Features.Articles.Article", null)
+                        .WithMany()
+                        .HasForeignKey("RelatedArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("NewsCms.Web.Features.Articles.ArticleRevision", b =>

@@ -50,6 +50,9 @@ public class Article
     /// <summary>The image at the top of the article and on cards and social shares.</summary>
     public int? FeaturedImageId { get; set; }
 
+    /// <summary>Marked by an editor as the home page's lead story: the newest featured article leads.</summary>
+    public bool IsFeatured { get; set; }
+
     public string? SeoTitle { get; set; }
     public string? MetaDescription { get; set; }
     public string? CanonicalUrl { get; set; }
@@ -85,6 +88,19 @@ public enum RevisionKind
     ConflictCopy = 6,
 }
 
+/// <summary>
+/// One of an article's "Related articles", ranked when the article is published or edited (never at render),
+/// so a page reads them with one query.
+/// </summary>
+public class ArticleRelation
+{
+    public int ArticleId { get; set; }
+    public int RelatedArticleId { get; set; }
+
+    /// <summary>1 is the most related.</summary>
+    public int Rank { get; set; }
+}
+
 /// <summary>An address an article used to have; it answers 301 to the article's current address.</summary>
 public class ArticleSlugRedirect
 {
@@ -110,6 +126,7 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.Property(a => a.LastEditedByName).HasMaxLength(256);
         article.Property(a => a.Version).IsConcurrencyToken();
         article.HasIndex(a => new { a.Status, a.PublishedAt });
+        article.HasIndex(a => new { a.IsFeatured, a.Status, a.PublishedAt });
         article.HasIndex(a => new { a.Status, a.ScheduledAt });
         article.HasIndex(a => a.UpdatedAt);
         article.HasIndex(a => a.CreatedById);
@@ -138,5 +155,17 @@ internal sealed class ArticleSlugRedirectConfiguration : IEntityTypeConfiguratio
         redirect.HasKey(r => r.Slug);
         redirect.Property(r => r.Slug).HasMaxLength(Slugs.MaxLength);
         redirect.HasOne<Article>().WithMany().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ArticleRelationConfiguration : IEntityTypeConfiguration<ArticleRelation>
+{
+    public void Configure(EntityTypeBuilder<ArticleRelation> relation)
+    {
+        relation.HasKey(r => new { r.ArticleId, r.RelatedArticleId });
+        relation.HasIndex(r => new { r.ArticleId, r.Rank });
+        relation.HasIndex(r => r.RelatedArticleId);
+        relation.HasOne<Article>().WithMany().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        relation.HasOne<Article>().WithMany().HasForeignKey(r => r.RelatedArticleId).OnDelete(DeleteBehavior.Cascade);
     }
 }
