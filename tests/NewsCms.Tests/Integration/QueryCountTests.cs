@@ -85,6 +85,8 @@ public class QueryCountTests
         var fewOnHome = await QueriesFor("/");
         for (var i = 0; i < 12; i++) await Publish($"More news {i}", tags.Take(3).ToList(), bylines.Take(2).ToList());
         Assert.Equal(fewOnHome, await QueriesFor("/"));
+        // One related story then, six now: Related articles are read in one query.
+        Assert.Equal(small, await QueriesFor("/news/more-news-11"));
         Assert.Equal(await QueriesFor("/tag/tag-0"), await QueriesFor("/tag/tag-1"));
         Assert.InRange(await QueriesFor("/section/news"), 1, 10);
     }

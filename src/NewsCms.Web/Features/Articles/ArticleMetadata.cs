@@ -18,13 +18,21 @@ public sealed record ArticleMetadata(string CanonicalUrl, string Title, string D
     private static Dictionary<string, object?> WithoutNulls(Dictionary<string, object?> values) =>
         values.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value);
 
-    public static ArticleMetadata For(PublicArticle article, MediaImage? image, Uri baseUri, string siteTitle)
+    /// <param name="image">The featured image, or else the site's default social image, or none.</param>
+    /// <param name="logo">The site's logo, the publisher's logo in JSON-LD, or none.</param>
+    public static ArticleMetadata For(PublicArticle article, MediaImage? image, Uri baseUri, string siteTitle, MediaImage? logo = null)
     {
         string Absolute(string path) => new Uri(baseUri, path.TrimStart('/')).AbsoluteUri;
         var url = Absolute(ArticleUrls.ForSlug(article.Slug));
         var canonical = article.CanonicalUrl ?? url;
         var description = article.MetaDescription ?? (string.IsNullOrWhiteSpace(article.Standfirst) ? article.Headline : article.Standfirst);
         var imageUrl = image is null ? null : Absolute(image.FallbackUrl(image.LargestWidth));
+        // Search engines want a logo of at most 600 pixels wide, in a format every crawler reads.
+        var logoWidth = logo?.WidthNear(600);
+        var publisherLogo = logo is null ? null : new Dictionary<string, object?>
+        {
+            ["@type"] = "ImageObject", ["url"] = Absolute(logo.FallbackUrl(logoWidth!.Value)), ["width"] = logoWidth, ["height"] = logo.HeightFor(logoWidth.Value),
+        };
 
         var newsArticle = new Dictionary<string, object?>
         {
@@ -36,7 +44,10 @@ public sealed record ArticleMetadata(string CanonicalUrl, string Title, string D
             ["datePublished"] = article.PublishedAt?.ToString("yyyy-MM-ddTHH:mm:ssZ"),
             ["dateModified"] = article.UpdatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
             ["author"] = article.Authors.Select(a => new Dictionary<string, object?> { ["@type"] = "Person", ["name"] = a.Name, ["url"] = Absolute(a.Url) }).ToList(),
-            ["publisher"] = new Dictionary<string, object?> { ["@type"] = "Organization", ["name"] = siteTitle, ["url"] = baseUri.AbsoluteUri },
+            ["publisher"] = WithoutNulls(new Dictionary<string, object?>
+            {
+                ["@type"] = "Organization", ["name"] = siteTitle, ["url"] = baseUri.AbsoluteUri, ["logo"] = publisherLogo,
+            }),
             ["mainEntityOfPage"] = new Dictionary<string, object?> { ["@type"] = "WebPage", ["@id"] = canonical },
             ["articleSection"] = article.Section?.Name,
             ["keywords"] = article.Tags.Count == 0 ? null : string.Join(", ", article.Tags.Select(t => t.Name)),

@@ -23,6 +23,9 @@ public sealed class ArticleInput
     public List<int> AuthorIds { get; set; } = [];
 
     public int? FeaturedImageId { get; set; }
+
+    /// <summary>The home page's lead story candidate; only editors (who may edit any article) change it.</summary>
+    public bool IsFeatured { get; set; }
 }
 
 public enum SaveKind { Manual, Autosave }
@@ -32,7 +35,7 @@ public sealed record ArticleForEdit(
     int Id, string Headline, string Standfirst, string Slug, string BodyHtml, string? SeoTitle, string? MetaDescription,
     string? CanonicalUrl, ArticleStatus Status, bool Trashed, DateTime CreatedAt, DateTime UpdatedAt, DateTime? PublishedAt,
     DateTime? ScheduledAt, string CreatedByName, string LastEditedByName, int WordCount, int ReadingMinutes, Guid Version,
-    IReadOnlySet<ArticleAction> Allowed, int? SectionId, IReadOnlyList<NamedItem> Tags, IReadOnlyList<NamedItem> Authors, int? FeaturedImageId)
+    IReadOnlySet<ArticleAction> Allowed, int? SectionId, IReadOnlyList<NamedItem> Tags, IReadOnlyList<NamedItem> Authors, int? FeaturedImageId, bool IsFeatured = false)
 {
     public string StatusText => ArticleWorkflow.Describe(Status, Trashed);
 }
@@ -79,11 +82,16 @@ public sealed record PublicArticle(
     int Id, string Slug, string Headline, string Standfirst, string BodyHtml, DateTime? PublishedAt, DateTime UpdatedAt,
     IReadOnlyList<Byline> Authors, IReadOnlyList<TermLink> Tags, TermLink? Section, int? FeaturedImageId,
     int WordCount, int ReadingMinutes, string? SeoTitle, string? MetaDescription, string? CanonicalUrl,
-    TermLink? PreviousInSection = null, TermLink? NextInSection = null)
+    TermLink? PreviousInSection = null, TermLink? NextInSection = null, IReadOnlyList<RelatedArticle>? Related = null)
 {
-    /// <summary>The media the page shows: the featured image and the authors' avatars (loaded in one query).</summary>
-    public IEnumerable<int> ImageIds => Authors.Select(a => a.AvatarId).Append(FeaturedImageId).Where(id => id is not null).Select(id => id!.Value);
+    /// <summary>The media the page shows: the featured image, the authors' avatars and the related stories' pictures (loaded in one query).</summary>
+    public IEnumerable<int> ImageIds => Authors.Select(a => a.AvatarId).Append(FeaturedImageId)
+        .Concat((Related ?? []).Select(r => r.FeaturedImageId))
+        .Where(id => id is not null).Select(id => id!.Value);
 }
+
+/// <summary>One of an article's "Related articles", as stored when it was published or edited.</summary>
+public sealed record RelatedArticle(string Slug, string Headline, DateTime PublishedAt, int? FeaturedImageId);
 
 /// <summary>An article in a list (home, section, tag, author pages).</summary>
 public sealed record PublicArticleSummary(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt,
@@ -92,6 +100,18 @@ public sealed record PublicArticleSummary(int Id, string Slug, string Headline, 
     /// <summary>The featured images of a list of articles, to load in one query.</summary>
     public static IEnumerable<int> ImageIds(IEnumerable<PublicArticleSummary> articles) =>
         articles.Where(a => a.FeaturedImageId is not null).Select(a => a.FeaturedImageId!.Value);
+}
+
+/// <summary>A section in the site's navigation (the home page shows a block for each).</summary>
+public sealed record NavigationSection(int Id, string Name, string Slug);
+
+/// <summary>The newest stories of a navigation section, for its block on the home page.</summary>
+public sealed record SectionBlock(TermLink Section, IReadOnlyList<PublicArticleSummary> Articles);
+
+/// <summary>What the home page shows: the lead story, the latest after it, and a block per navigation section.</summary>
+public sealed record HomePage(PublicArticleSummary? Lead, IReadOnlyList<PublicArticleSummary> Latest, IReadOnlyList<SectionBlock> Sections, int Total)
+{
+    public IEnumerable<PublicArticleSummary> All => Latest.Concat(Sections.SelectMany(s => s.Articles)).Prepend(Lead).OfType<PublicArticleSummary>();
 }
 
 /// <summary>What the public article address resolves to.</summary>

@@ -93,6 +93,8 @@ public sealed class ArticleService(
         var changedText = Apply(article, input, slugResult.Slug!);
         article.SectionId = input.SectionId;
         article.FeaturedImageId = input.FeaturedImageId;
+        // Choosing the home page's lead is an editor's call: others keep the article's mark as it is.
+        if (Capabilities.Allows(actor.Role, Capabilities.EditAnyArticle)) article.IsFeatured = input.IsFeatured;
         article.UpdatedAt = now;
         article.LastEditedById = actor.UserId;
         article.LastEditedByName = actor.DisplayName;
@@ -110,6 +112,7 @@ public sealed class ArticleService(
             await db.SaveChangesAsync(ct);
             await SetRelationsAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct);
             await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
+            if (article.Status == ArticleStatus.Published && article.TrashedAt is null) await RelatedArticles.RefreshAsync(db, article.Id, andTheirs: false, ct);
             await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
@@ -268,7 +271,7 @@ public sealed class ArticleService(
         {
             Headline = r.Headline, Standfirst = r.Standfirst, BodyHtml = r.BodyHtml, Slug = c.Slug,
             SeoTitle = c.SeoTitle, MetaDescription = c.MetaDescription, CanonicalUrl = c.CanonicalUrl,
-            SectionId = c.SectionId, FeaturedImageId = c.FeaturedImageId,
+            SectionId = c.SectionId, FeaturedImageId = c.FeaturedImageId, IsFeatured = c.IsFeatured,
             TagIds = c.Tags.Select(t => t.Id).ToList(), AuthorIds = c.Authors.Select(a => a.Id).ToList(),
         }, expectedVersion, SaveKind.Manual, ct);
         if (!outcome.Succeeded) return outcome;
@@ -379,6 +382,7 @@ public sealed class ArticleService(
                 await using var transaction = await one.Database.BeginTransactionAsync(ct);
                 await one.SaveChangesAsync(ct);
                 await Search.ArticleSearch.SyncAsync(one, article.Id, ct);
+                await RelatedArticles.RefreshAsync(one, article.Id, andTheirs: true, ct);
                 await transaction.CommitAsync(ct);
             }
             catch (DbUpdateConcurrencyException)
@@ -427,11 +431,13 @@ public sealed class ArticleService(
         article.UpdatedAt = now;
         if (revision is { } kind) article.Revisions.Add(Revision(article, actor, kind, now));
 
+        var isPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
             await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
+            if (wasPublic || isPublic) await RelatedArticles.RefreshAsync(db, article.Id, andTheirs: isPublic && !wasPublic, ct);
             await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
@@ -440,7 +446,6 @@ public sealed class ArticleService(
         }
 
         await audit.WriteAsync(actor, auditAction, Target(article), note, ct);
-        var isPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
         if (wasPublic || isPublic) publicContent.NotifyChanged();
         return ServiceResult<Guid>.Success(article.Version);
     }
@@ -535,7 +540,7 @@ public sealed class ArticleService(
             .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new NamedItem(p.Id, p.DisplayName)).ToListAsync(ct);
         return new ArticleForEdit(a.Id, a.Headline, a.Standfirst, a.Slug, a.BodyHtml, a.SeoTitle, a.MetaDescription, a.CanonicalUrl, a.Status,
             a.TrashedAt is not null, a.CreatedAt, a.UpdatedAt, a.PublishedAt, a.ScheduledAt, a.CreatedByName, a.LastEditedByName,
-            a.WordCount, a.ReadingMinutes, a.Version, allowed, a.SectionId, tags, authors, a.FeaturedImageId);
+            a.WordCount, a.ReadingMinutes, a.Version, allowed, a.SectionId, tags, authors, a.FeaturedImageId, a.IsFeatured);
     }
 
     /// <summary>Readers who cannot see images need their descriptions: nothing goes public without them.</summary>

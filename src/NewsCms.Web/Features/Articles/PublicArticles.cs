@@ -40,7 +40,8 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         return article is null ? null : await ComposeAsync(db, article, ct);
     }
 
-    public async Task<PagedList<PublicArticleSummary>> ListAsync(PublishedFilter filter, int page, int pageSize, CancellationToken ct = default)
+    /// <summary>A page of published articles, newest first, after the first <paramref name="skip"/> (shown elsewhere).</summary>
+    public async Task<PagedList<PublicArticleSummary>> ListAsync(PublishedFilter filter, int page, int pageSize, CancellationToken ct = default, int skip = 0)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var published = db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
@@ -50,21 +51,58 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
 
         var total = await published.CountAsync(ct);
         var rows = await published.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
-            .Skip(Math.Max(0, page) * pageSize).Take(pageSize)
-            .Select(a => new { a.Id, a.Slug, a.Headline, a.Standfirst, PublishedAt = a.PublishedAt!.Value, a.SectionId, a.FeaturedImageId })
+            .Skip(skip + Math.Max(0, page) * pageSize).Take(pageSize)
+            .Select(a => new SummaryRow(a.Id, a.Slug, a.Headline, a.Standfirst, a.PublishedAt!.Value, a.SectionId, a.FeaturedImageId))
             .ToListAsync(ct);
-        var ids = rows.Select(r => r.Id).ToList();
-        var bylines = await db.ArticleAuthors.AsNoTracking().Where(aa => ids.Contains(aa.ArticleId))
-            .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new { aa.ArticleId, aa.Position, p.DisplayName, p.Slug })
-            .ToListAsync(ct);
-        var sectionIds = rows.Where(r => r.SectionId != null).Select(r => r.SectionId!.Value).Distinct().ToList();
-        var sections = await db.Sections.AsNoTracking().Where(s => sectionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => new TermLink(s.Name, s.Slug), ct);
+        return new PagedList<PublicArticleSummary>(await SummariesAsync(db, rows, ct), total);
+    }
 
-        var items = rows.Select(r => new PublicArticleSummary(r.Id, r.Slug, r.Headline, r.Standfirst, r.PublishedAt,
-            bylines.Where(b => b.ArticleId == r.Id).OrderBy(b => b.Position).Select(b => new TermLink(b.DisplayName, b.Slug)).ToList(),
-            r.SectionId is { } s && sections.TryGetValue(s, out var section) ? section : null,
-            r.FeaturedImageId)).ToList();
-        return new PagedList<PublicArticleSummary>(items, total);
+    /// <summary>
+    /// The home page: the lead story (the newest marked Featured, else the newest), the latest stories after it, and
+    /// the newest stories of each given section not already shown above. Five queries, whatever the content.
+    /// </summary>
+    public async Task<HomePage> HomeAsync(IReadOnlyList<NavigationSection> sections, int latestCount, int perSection, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var published = db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
+        var total = await published.CountAsync(ct);
+        if (total == 0) return new HomePage(null, [], [], 0);
+
+        var leadId = await published.Where(a => a.IsFeatured).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            .Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
+        var top = await published.Where(a => a.Id != leadId).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            .Take(latestCount + (leadId is null ? 1 : 0))
+            .Union(published.Where(a => a.Id == leadId))
+            .Select(a => new SummaryRow(a.Id, a.Slug, a.Headline, a.Standfirst, a.PublishedAt!.Value, a.SectionId, a.FeaturedImageId))
+            .ToListAsync(ct);
+        top = [.. top.OrderByDescending(r => r.Id == leadId).ThenByDescending(r => r.PublishedAt).ThenByDescending(r => r.Id)];
+
+        // The newest few of every section at once (a window function; LINQ has none), over-fetched by what the
+        // top of the page may already show.
+        var sectionRows = new List<SectionRow>();
+        if (sections.Count > 0 && perSection > 0)
+        {
+            var ids = System.Text.Json.JsonSerializer.Serialize(sections.Select(s => s.Id));
+            var fetch = perSection + top.Count;
+            sectionRows = await db.Database.SqlQuery<SectionRow>($"""
+                SELECT Id, Slug, Headline, Standfirst, PublishedAt, SectionId, FeaturedImageId FROM (
+                    SELECT a.*, ROW_NUMBER() OVER (PARTITION BY a.SectionId ORDER BY a.PublishedAt DESC, a.Id DESC) AS Place
+                    FROM Articles a WHERE a.Status = 3 AND a.TrashedAt IS NULL AND a.SectionId IN (SELECT value FROM json_each({ids})))
+                WHERE Place <= {fetch}
+                """).ToListAsync(ct);
+        }
+        var shown = top.Select(r => r.Id).ToHashSet();
+        var blockRows = sections.ToDictionary(s => s.Id, s => sectionRows.Where(r => r.SectionId == s.Id && !shown.Contains(r.Id))
+            .OrderByDescending(r => r.PublishedAt).ThenByDescending(r => r.Id).Take(perSection)
+            .Select(r => new SummaryRow(r.Id, r.Slug, r.Headline, r.Standfirst, DateTime.SpecifyKind(r.PublishedAt, DateTimeKind.Utc), r.SectionId, r.FeaturedImageId))
+            .ToList());
+
+        var summaries = (await SummariesAsync(db, [.. top, .. blockRows.Values.SelectMany(r => r)], ct)).DistinctBy(s => s.Id).ToDictionary(s => s.Id);
+        var lead = summaries[top[0].Id];
+        return new HomePage(lead, [.. top.Skip(1).Take(latestCount).Select(r => summaries[r.Id])],
+            [.. sections.Select(s => new SectionBlock(new TermLink(s.Name, s.Slug), [.. blockRows[s.Id].Select(r => summaries[r.Id])]))
+                .Where(b => b.Articles.Count > 0)],
+            total);
     }
 
     public async Task<Section?> FindSectionAsync(string slug, CancellationToken ct = default)
@@ -88,11 +126,40 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     }
 
     /// <summary>Sections shown in the site's navigation, in order.</summary>
-    public async Task<IReadOnlyList<TermLink>> NavigationAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<NavigationSection>> NavigationAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Sections.AsNoTracking().Where(s => s.ShowInNavigation).OrderBy(s => s.Position).ThenBy(s => s.Name)
-            .Select(s => new TermLink(s.Name, s.Slug)).ToListAsync(ct);
+            .Select(s => new NavigationSection(s.Id, s.Name, s.Slug)).ToListAsync(ct);
+    }
+
+    private sealed record SummaryRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int? SectionId, int? FeaturedImageId);
+
+    /// <summary>A row of the home page's per-section query (raw SQL, so a plain class EF can fill).</summary>
+    private sealed class SectionRow
+    {
+        public int Id { get; set; }
+        public string Slug { get; set; } = "";
+        public string Headline { get; set; } = "";
+        public string Standfirst { get; set; } = "";
+        public DateTime PublishedAt { get; set; }
+        public int? SectionId { get; set; }
+        public int? FeaturedImageId { get; set; }
+    }
+
+    /// <summary>Adds bylines and sections to listed articles: two queries for the whole list.</summary>
+    private static async Task<List<PublicArticleSummary>> SummariesAsync(NewsCmsDbContext db, IReadOnlyList<SummaryRow> rows, CancellationToken ct)
+    {
+        var ids = rows.Select(r => r.Id).Distinct().ToList();
+        var bylines = await db.ArticleAuthors.AsNoTracking().Where(aa => ids.Contains(aa.ArticleId))
+            .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new { aa.ArticleId, aa.Position, p.DisplayName, p.Slug })
+            .ToListAsync(ct);
+        var sectionIds = rows.Where(r => r.SectionId != null).Select(r => r.SectionId!.Value).Distinct().ToList();
+        var sections = await db.Sections.AsNoTracking().Where(s => sectionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => new TermLink(s.Name, s.Slug), ct);
+        return [.. rows.Select(r => new PublicArticleSummary(r.Id, r.Slug, r.Headline, r.Standfirst, r.PublishedAt,
+            [.. bylines.Where(b => b.ArticleId == r.Id).OrderBy(b => b.Position).Select(b => new TermLink(b.DisplayName, b.Slug))],
+            r.SectionId is { } s && sections.TryGetValue(s, out var section) ? section : null,
+            r.FeaturedImageId))];
     }
 
     private static async Task<PublicArticle> ComposeAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
@@ -115,8 +182,14 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             next = await inSection.Where(a => a.PublishedAt > publishedAt).OrderBy(a => a.PublishedAt)
                 .Select(a => new TermLink(a.Headline, a.Slug)).FirstOrDefaultAsync(ct);
         }
+        // Ranked when the article was published or edited; only those still public are shown.
+        var related = await db.ArticleRelations.AsNoTracking().Where(r => r.ArticleId == article.Id)
+            .Join(db.Articles.Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null), r => r.RelatedArticleId, a => a.Id,
+                (r, a) => new { r.Rank, a.Slug, a.Headline, a.PublishedAt, a.FeaturedImageId })
+            .OrderBy(x => x.Rank).Take(RelatedArticles.Shown)
+            .Select(x => new RelatedArticle(x.Slug, x.Headline, x.PublishedAt!.Value, x.FeaturedImageId)).ToListAsync(ct);
         return new PublicArticle(article.Id, article.Slug, article.Headline, article.Standfirst, article.BodyHtml, article.PublishedAt, article.UpdatedAt,
             authors, tags, section, article.FeaturedImageId, article.WordCount, article.ReadingMinutes, article.SeoTitle, article.MetaDescription, article.CanonicalUrl,
-            previous, next);
+            previous, next, related);
     }
 }

@@ -1,0 +1,172 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using NewsCms.Web.Data;
+
+namespace NewsCms.Web.Features.Articles;
+
+/// <summary>
+/// Ranks an article's "Related articles" by shared tags (a rarer tag weighs more) and text similarity (bm25 over the
+/// search index), and stores the ranking when the article is published or edited, so a page reads it with one query.
+/// </summary>
+internal static partial class RelatedArticles
+{
+    /// <summary>How many the article page shows.</summary>
+    public const int Shown = 6;
+
+    /// <summary>Fewer than this and the list is topped up with the newest stories of the section, then of the site.</summary>
+    public const int Minimum = 4;
+
+    /// <summary>Stored beyond <see cref="Shown"/> so the list stays full when a related story is later unpublished.</summary>
+    private const int Stored = 8;
+
+    private const int Candidates = 40;
+    private const int MaxTerms = 16;
+    private const double TagWeight = 0.55, TextWeight = 0.45, SameSectionBonus = 0.1;
+
+    /// <summary>
+    /// Recomputes the stored list of a published article (an unpublished one keeps none). With
+    /// <paramref name="andTheirs"/> (on publishing) the articles it now relates to are recomputed too, so older
+    /// stories link to the new one. Runs inside the caller's transaction, after the search index was updated.
+    /// </summary>
+    public static async Task RefreshAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
+    {
+        var ranked = await ComputeAsync(db, articleId, ct);
+        await db.ArticleRelations.Where(r => r.ArticleId == articleId).ExecuteDeleteAsync(ct);
+        db.ArticleRelations.AddRange(ranked.Select((id, i) => new ArticleRelation { ArticleId = articleId, RelatedArticleId = id, Rank = i + 1 }));
+        await db.SaveChangesAsync(ct);
+        if (!andTheirs) return;
+        foreach (var other in ranked.Take(Shown)) await RefreshAsync(db, other, andTheirs: false, ct);
+    }
+
+    private static async Task<IReadOnlyList<int>> ComputeAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    {
+        var article = await db.Articles.AsNoTracking().Where(a => a.Id == articleId && a.Status == ArticleStatus.Published && a.TrashedAt == null)
+            .Select(a => new { a.Headline, a.Standfirst, a.SectionId }).FirstOrDefaultAsync(ct);
+        if (article is null) return [];
+
+        var tags = await db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == articleId)
+            .Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => new { t.Id, t.Name, Uses = db.ArticleTags.Count(u => u.TagId == t.Id) })
+            .ToListAsync(ct);
+        var tagScores = await SharedTagScoresAsync(db, articleId, tags.ToDictionary(t => t.Id, t => 1.0 / Math.Log(1 + t.Uses)), ct);
+        var match = MatchExpression(article.Headline + " " + article.Standfirst + " " + string.Join(' ', tags.Select(t => t.Name)));
+        var textScores = match is null ? new Dictionary<int, double>() : await TextScoresAsync(db, articleId, match, ct);
+
+        var candidateIds = tagScores.Keys.Concat(textScores.Keys).Distinct().ToList();
+        var sameSection = article.SectionId is { } sectionId
+            ? (await db.Articles.AsNoTracking().Where(a => candidateIds.Contains(a.Id) && a.SectionId == sectionId).Select(a => a.Id).ToListAsync(ct)).ToHashSet()
+            : [];
+        var ranked = Rank(tagScores, textScores, sameSection).Take(Stored).ToList();
+        if (ranked.Count < Minimum) ranked.AddRange(await NewestAsync(db, articleId, article.SectionId, ranked, ct));
+        return ranked;
+    }
+
+    /// <summary>
+    /// Orders candidates by a blend of their shared-tag and text scores, each scaled to the best candidate's, with a
+    /// small bonus for the same section; ties go to the higher id (the newer article).
+    /// </summary>
+    internal static IEnumerable<int> Rank(IReadOnlyDictionary<int, double> tagScores, IReadOnlyDictionary<int, double> textScores, IReadOnlySet<int> sameSection)
+    {
+        var bestTag = tagScores.Count == 0 ? 1 : Math.Max(tagScores.Values.Max(), double.Epsilon);
+        var bestText = textScores.Count == 0 ? 1 : Math.Max(textScores.Values.Max(), double.Epsilon);
+        return tagScores.Keys.Union(textScores.Keys)
+            .Select(id => (Id: id, Score: TagWeight * tagScores.GetValueOrDefault(id) / bestTag
+                + TextWeight * textScores.GetValueOrDefault(id) / bestText
+                + (sameSection.Contains(id) ? SameSectionBonus : 0)))
+            .OrderByDescending(c => c.Score).ThenByDescending(c => c.Id)
+            .Select(c => c.Id);
+    }
+
+    /// <summary>
+    /// An FTS5 expression that matches any of the text's distinctive words (quoted, so nothing in it is syntax),
+    /// or null when it has none.
+    /// </summary>
+    internal static string? MatchExpression(string text)
+    {
+        var terms = Word().Matches(text.ToLowerInvariant()).Select(m => m.Value)
+            .Where(w => !StopWords.Contains(w)).Distinct().Take(MaxTerms).ToList();
+        return terms.Count == 0 ? null : string.Join(" OR ", terms.Select(t => "\"" + t + "\""));
+    }
+
+    private static async Task<Dictionary<int, double>> SharedTagScoresAsync(NewsCmsDbContext db, int articleId, Dictionary<int, double> weights, CancellationToken ct)
+    {
+        var scores = new Dictionary<int, double>();
+        if (weights.Count == 0) return scores;
+        // The weights go in as a VALUES list: one grouped query, however many articles share the tags.
+        var values = new StringBuilder();
+        var parameters = new List<SqliteParameter> { new("$id", articleId), new("$limit", Candidates) };
+        var i = 0;
+        foreach (var (tagId, weight) in weights)
+        {
+            values.Append(i == 0 ? "" : ", ").Append($"($t{i}, $w{i})");
+            parameters.Add(new SqliteParameter($"$t{i}", tagId));
+            parameters.Add(new SqliteParameter($"$w{i}", weight));
+            i++;
+        }
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = $"""
+            WITH weights(TagId, Weight) AS (VALUES {values})
+            SELECT at.ArticleId, sum(w.Weight) AS Score
+            FROM ArticleTags at JOIN weights w ON w.TagId = at.TagId JOIN Articles a ON a.Id = at.ArticleId
+            WHERE at.ArticleId <> $id AND a.Status = 3 AND a.TrashedAt IS NULL
+            GROUP BY at.ArticleId ORDER BY Score DESC, at.ArticleId DESC LIMIT $limit
+            """;
+        command.Parameters.AddRange(parameters.ToArray());
+        await db.Database.OpenConnectionAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) scores[reader.GetInt32(0)] = reader.GetDouble(1);
+        return scores;
+    }
+
+    private static async Task<Dictionary<int, double>> TextScoresAsync(NewsCmsDbContext db, int articleId, string match, CancellationToken ct)
+    {
+        var scores = new Dictionary<int, double>();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        // bm25 is negative, better matches lower: negated, a higher score is more similar. Headline words weigh most.
+        command.CommandText = """
+            SELECT rowid, -bm25(ArticleSearch, 10.0, 4.0, 1.0, 3.0, 0.5) AS Score
+            FROM ArticleSearch WHERE ArticleSearch MATCH $match AND rowid <> $id
+            ORDER BY Score DESC LIMIT $limit
+            """;
+        command.Parameters.Add(new SqliteParameter("$match", match));
+        command.Parameters.Add(new SqliteParameter("$id", articleId));
+        command.Parameters.Add(new SqliteParameter("$limit", Candidates));
+        await db.Database.OpenConnectionAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) scores[reader.GetInt32(0)] = Math.Max(0, reader.GetDouble(1));
+        return scores;
+    }
+
+    /// <summary>The newest stories of the section, then of the site, to top up a short list.</summary>
+    private static async Task<List<int>> NewestAsync(NewsCmsDbContext db, int articleId, int? sectionId, IReadOnlyCollection<int> chosen, CancellationToken ct)
+    {
+        var others = db.Articles.AsNoTracking()
+            .Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && a.Id != articleId && !chosen.Contains(a.Id));
+        var wanted = Minimum - chosen.Count;
+        List<int> newest = sectionId is null ? [] : await others.Where(a => a.SectionId == sectionId)
+            .OrderByDescending(a => a.PublishedAt).Select(a => a.Id).Take(wanted).ToListAsync(ct);
+        if (newest.Count < wanted)
+        {
+            newest.AddRange(await others.Where(a => !newest.Contains(a.Id))
+                .OrderByDescending(a => a.PublishedAt).Select(a => a.Id).Take(wanted - newest.Count).ToListAsync(ct));
+        }
+        return newest;
+    }
+
+    [GeneratedRegex(@"\p{L}[\p{L}\p{N}]{3,}")]
+    private static partial Regex Word();
+
+    /// <summary>Common words that say nothing about a story's subject.</summary>
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "about", "after", "again", "against", "also", "been", "before", "being", "between", "both", "could", "does", "doing", "down",
+        "during", "each", "from", "further", "have", "having", "here", "into", "just", "more", "most", "much", "must", "need", "next",
+        "only", "other", "over", "said", "says", "same", "should", "some", "such", "than", "that", "their", "them", "then", "there",
+        "these", "they", "this", "those", "through", "under", "until", "very", "were", "what", "when", "where", "which", "while", "will",
+        "with", "would", "year", "years", "your", "first", "last", "week", "still", "back", "make", "made", "many", "like", "new",
+    };
+}
