@@ -124,8 +124,15 @@ public sealed class AuthorProfiles(
         if (author.UserId != actor.UserId && !actor.Can(Capabilities.ManageAuthors)) return ServiceResult.Fail("You can edit your own profile only.");
         var slug = await ChooseSlugAsync(db, input, author, ct);
         if (slug.Error is not null) return ServiceResult.Fail(slug.Error);
+        var renamed = author.DisplayName != input.DisplayName;
         Apply(author, input, slug.Slug!, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            // Readers search by author name: their articles are found by the new name.
+            if (renamed) await Search.ArticleSearch.SyncBylinedAsync(db, author.Id, ct);
+            await transaction.CommitAsync(ct);
+        }
         await audit.WriteAsync(actor, AuditActions.AuthorUpdated, $"{author.DisplayName} ({author.Slug})", null, ct);
         publicContent.NotifyChanged();
         return ServiceResult.Ok;

@@ -45,8 +45,10 @@ public static class FeedsSetup
         feeds.MapGet(FeedPaths.SiteAtom, (FeedRequest request, CancellationToken ct) => request.FeedAsync(null, null, atom: true, ct));
         foreach (var kind in (string[])["section", "tag", "author"])
         {
-            feeds.MapGet($"/{kind}/{{slug}}/feed.xml", (string slug, FeedRequest request, CancellationToken ct) => request.FeedAsync(kind, slug, atom: false, ct));
-            feeds.MapGet($"/{kind}/{{slug}}/atom.xml", (string slug, FeedRequest request, CancellationToken ct) => request.FeedAsync(kind, slug, atom: true, ct));
+            feeds.MapGet($"/{kind}/{{slug}}/feed.xml", (string slug, FeedRequest request, Taxonomy.TaxonomyService taxonomy, CancellationToken ct) =>
+                request.KindFeedAsync(kind, slug, atom: false, taxonomy, ct));
+            feeds.MapGet($"/{kind}/{{slug}}/atom.xml", (string slug, FeedRequest request, Taxonomy.TaxonomyService taxonomy, CancellationToken ct) =>
+                request.KindFeedAsync(kind, slug, atom: true, taxonomy, ct));
         }
 
         feeds.MapGet("/sitemap.xml", async (FeedRequest request, CancellationToken ct) =>
@@ -115,6 +117,23 @@ internal sealed class FeedRequest(FeedQueries queries, PublicArticles articles, 
         return atom
             ? TypedResults.Bytes(await FeedDocuments.AtomAsync(feed), FeedDocuments.AtomContentType)
             : TypedResults.Bytes(await FeedDocuments.RssAsync(feed), FeedDocuments.RssContentType);
+    }
+
+    /// <summary>
+    /// A section's, tag's or author's feed. A renamed or merged tag's or section's old address answers 301 to the
+    /// new feed, as its page does, so feed readers follow the move.
+    /// </summary>
+    public async Task<Results<FileContentHttpResult, RedirectHttpResult, NotFound>> KindFeedAsync(string kind, string slug, bool atom,
+        Taxonomy.TaxonomyService taxonomy, CancellationToken ct)
+    {
+        var feed = await FeedAsync(kind, slug, atom, ct);
+        if (feed.Result is FileContentHttpResult found) return found;
+        Taxonomy.TaxonomyKind? taxonomyKind = kind switch { "tag" => Taxonomy.TaxonomyKind.Tag, "section" => Taxonomy.TaxonomyKind.Section, _ => null };
+        if (taxonomyKind is { } k && await taxonomy.FindRedirectAsync(k, slug, ct) is { } moved)
+        {
+            return TypedResults.Redirect(atom ? FeedPaths.Atom(kind, moved) : FeedPaths.Rss(kind, moved), permanent: true);
+        }
+        return TypedResults.NotFound();
     }
 
     private async Task<FeedChannel?> ChannelAsync(SiteSettingsSnapshot site, string kind, string slug, CancellationToken ct)

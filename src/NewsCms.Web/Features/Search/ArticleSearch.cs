@@ -105,15 +105,34 @@ public sealed class ArticleSearch(IDbContextFactory<NewsCmsDbContext> dbFactory)
     // ----- Keeping the index in step (called by the article service inside its own context) -----
 
     /// <summary>Puts a published article into the index, or takes it out when it is not (any more) public.</summary>
-    internal static async Task SyncAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    internal static Task SyncAsync(NewsCmsDbContext db, int articleId, CancellationToken ct) =>
+        SyncWhereAsync(db, "SELECT {0}", articleId, ct);
+
+    /// <summary>Re-indexes the articles with a tag (after the tag is renamed, or merged into).</summary>
+    internal static Task SyncTaggedAsync(NewsCmsDbContext db, int tagId, CancellationToken ct) =>
+        SyncWhereAsync(db, "SELECT ArticleId FROM ArticleTags WHERE TagId = {0}", tagId, ct);
+
+    /// <summary>Re-indexes the articles on an author's byline (after the name changes, or bylines move to them).</summary>
+    internal static Task SyncBylinedAsync(NewsCmsDbContext db, int authorProfileId, CancellationToken ct) =>
+        SyncWhereAsync(db, "SELECT ArticleId FROM ArticleAuthors WHERE AuthorProfileId = {0}", authorProfileId, ct);
+
+    /// <summary>Re-indexes the given articles (after a tag they had was deleted).</summary>
+    internal static Task SyncManyAsync(NewsCmsDbContext db, IReadOnlyCollection<int> articleIds, CancellationToken ct) =>
+        articleIds.Count == 0 ? Task.CompletedTask
+            : SyncWhereAsync(db, "SELECT value FROM json_each({0})", System.Text.Json.JsonSerializer.Serialize(articleIds), ct);
+
+    /// <summary>Two set-based statements for any number of articles: <paramref name="articleIds"/> is a query with one parameter.</summary>
+    private static async Task SyncWhereAsync(NewsCmsDbContext db, string articleIds, object parameter, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlRawAsync("DELETE FROM ArticleSearch WHERE rowid = {0}", [articleId], ct);
-        await db.Database.ExecuteSqlRawAsync("""
+        var delete = "DELETE FROM ArticleSearch WHERE rowid IN (" + articleIds + ")";
+        var insert = """
             INSERT INTO ArticleSearch(rowid, headline, standfirst, body, tags, authors)
             SELECT a.Id, a.Headline, a.Standfirst, a.BodyText,
                 COALESCE((SELECT group_concat(t.Name, ' ') FROM ArticleTags at JOIN Tags t ON t.Id = at.TagId WHERE at.ArticleId = a.Id), ''),
                 COALESCE((SELECT group_concat(p.DisplayName, ' ') FROM ArticleAuthors aa JOIN AuthorProfiles p ON p.Id = aa.AuthorProfileId WHERE aa.ArticleId = a.Id), '')
-            FROM Articles a WHERE a.Id = {0} AND a.Status = 3 AND a.TrashedAt IS NULL
-            """, [articleId], ct);
+            FROM Articles a WHERE a.Status = 3 AND a.TrashedAt IS NULL AND a.Id IN (
+            """ + articleIds + ")";
+        await db.Database.ExecuteSqlRawAsync(delete, [parameter], ct);
+        await db.Database.ExecuteSqlRawAsync(insert, [parameter], ct);
     }
 }

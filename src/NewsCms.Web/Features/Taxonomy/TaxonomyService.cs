@@ -103,11 +103,18 @@ public sealed class TaxonomyService(
         if (slug.Error is not null) return ServiceResult.Fail(slug.Error);
 
         var before = $"{tag.Name} ({tag.Slug})";
+        var renamed = tag.Name != name;
         await AddRedirectIfMovedAsync(db, TaxonomyKind.Tag, tag.Slug, slug.Slug!, tag.Id, ct);
         tag.Name = name;
         tag.Slug = slug.Slug!;
         tag.Description = input.Description.Trim();
-        await db.SaveChangesAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            // Readers search by tag name: the tagged articles are found by the new name, no longer by the old.
+            if (renamed) await Search.ArticleSearch.SyncTaggedAsync(db, tag.Id, ct);
+            await transaction.CommitAsync(ct);
+        }
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagUpdated, before, $"Now {tag.Name} ({tag.Slug})", ct);
         publicContent.NotifyChanged();
         return ServiceResult.Ok;
@@ -122,8 +129,14 @@ public sealed class TaxonomyService(
         var tag = await db.Tags.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (tag is null) return ServiceResult.Fail("That tag no longer exists.");
         db.TaxonomyRedirects.RemoveRange(await db.TaxonomyRedirects.Where(r => r.Kind == TaxonomyKind.Tag && r.TargetId == id).ToListAsync(ct));
+        var tagged = await db.ArticleTags.Where(at => at.TagId == id).Select(at => at.ArticleId).ToListAsync(ct);
         db.Tags.Remove(tag);
-        await db.SaveChangesAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await Search.ArticleSearch.SyncManyAsync(db, tagged, ct);
+            await transaction.CommitAsync(ct);
+        }
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagDeleted, $"{tag.Name} ({tag.Slug})", null, ct);
         publicContent.NotifyChanged();
         return ServiceResult.Ok;
@@ -156,6 +169,7 @@ public sealed class TaxonomyService(
         db.TaxonomyRedirects.Add(new TaxonomyRedirect { Kind = TaxonomyKind.Tag, Slug = source.Slug, TargetId = targetId, CreatedAt = clock.GetUtcNow().UtcDateTime });
         db.Tags.Remove(source);
         await db.SaveChangesAsync(ct);
+        await Search.ArticleSearch.SyncTaggedAsync(db, targetId, ct);
         await transaction.CommitAsync(ct);
 
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagsMerged, $"{source.Name} → {target.Name}",

@@ -251,6 +251,8 @@ public sealed class UserAdministration(
             await AuthorProfiles.ReassignAsync(db, user.Id, reassignToAuthorId, ct);
             var deleted = await userManager.DeleteAsync(user);
             if (!deleted.Succeeded) return Outcome.Fail(Describe(deleted));
+            // The moved bylines carry another name now: search finds those articles by it.
+            if (reassignToAuthorId is { } newAuthor) await Search.ArticleSearch.SyncBylinedAsync(db, newAuthor, ct);
             return new Outcome(null, AuditActions.UserDeleted, null);
         });
 
