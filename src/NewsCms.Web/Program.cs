@@ -47,6 +47,7 @@ else
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
+app.UseCookiePolicy();
 app.UseClientAddress();
 app.UseFirstRunSetup();
 app.UseAuthentication();

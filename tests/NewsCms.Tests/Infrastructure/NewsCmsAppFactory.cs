@@ -29,6 +29,8 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
         this.settings = settings;
         this.settings["ConnectionStrings:NewsCms"] = $"Data Source={databasePath}";
         this.settings.TryAdd("NewsCms:Site:BaseUrl", "https://news.example.test");
+        // The public origin is https, so cookies are Secure: clients speak https to the test server as browsers would.
+        ClientOptions.BaseAddress = new Uri("https://localhost");
     }
 
     public string DatabasePath { get; }
@@ -72,7 +74,7 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
     }
 
     public HttpClient CreateBrowserlikeClient() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("http://localhost") });
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
 
     /// <summary>Makes an account directly (as an Administrator would) and returns its password.</summary>
     public async Task<(string Id, string Email, string Password)> CreateUserAsync(string role, string? email = null, bool mustChangePassword = false, string? displayName = null)

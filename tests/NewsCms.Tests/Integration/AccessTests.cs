@@ -37,7 +37,7 @@ public class AccessTests
         using var client = app.CreateBrowserlikeClient();
         var response = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("http://localhost/Account/Login", response.Headers.Location!.ToString());
+        Assert.StartsWith("https://localhost/Account/Login", response.Headers.Location!.ToString());
         Assert.NotNull(capability);
     }
 

@@ -14,6 +14,7 @@ public static class AuditActions
     public const string UserDeleted = "user.deleted";
     public const string SignInFailed = "signin.failed";
     public const string LockedOut = "signin.locked-out";
+    public const string SignInThrottled = "signin.throttled";
     public const string PasswordChanged = "user.password-changed";
     public const string SettingsChanged = "settings.changed";
     public const string ArticleSubmitted = "article.submitted";
@@ -40,7 +41,7 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
     [
         SetupCompleted, BootstrapAdminCreated, UserCreated, UserUpdated, RoleChanged, UserLocked, UserUnlocked,
-        PasswordReset, UserDeleted, SignInFailed, LockedOut, PasswordChanged, SettingsChanged,
+        PasswordReset, UserDeleted, SignInFailed, LockedOut, SignInThrottled, PasswordChanged, SettingsChanged,
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored,
         ArticleTakenOver, RevisionRestored, MediaUploaded, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged, SectionCreated, SectionUpdated,
         SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted,

@@ -53,6 +53,15 @@ public static class HostingSetup
         services.AddOptions<KeyManagementOptions>().Configure<DatabaseLocation, ILoggerFactory>((keys, location, loggers) =>
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(location.Folder, "keys")), loggers));
 
+        // Every cookie is HttpOnly and SameSite=Lax; Secure whenever the public origin is https (even behind a
+        // proxy that speaks plain HTTP to the app), otherwise whenever the request is.
+        services.AddOptions<CookiePolicyOptions>().Configure<IOptions<SiteOptions>>((cookies, site) =>
+        {
+            cookies.HttpOnly = Microsoft.AspNetCore.CookiePolicy.HttpOnlyPolicy.Always;
+            cookies.MinimumSameSitePolicy = SameSiteMode.Lax;
+            cookies.Secure = site.Value.BaseUri.Scheme == Uri.UriSchemeHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        });
+
         services.AddHsts(hsts =>
         {
             hsts.MaxAge = TimeSpan.FromDays(365);
@@ -60,23 +69,6 @@ public static class HostingSetup
         });
         return builder;
     }
-
-    /// <summary>Headers every response carries; the Content-Security-Policy comes with the hardening work.</summary>
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
-        {
-            context.Response.OnStarting(() =>
-            {
-                var headers = context.Response.Headers;
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-                headers["Content-Security-Policy"] = "frame-ancestors 'none'";
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
-                return Task.CompletedTask;
-            });
-            return next(context);
-        });
 
     /// <summary>/healthz: 200 when the database answers a query, 503 otherwise.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)

@@ -20,11 +20,13 @@ public sealed class NewsroomSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<ApplicationUser> confirmation,
     AuditLog audit,
-    TimeProvider clock)
+    TimeProvider clock,
+    SignInThrottle throttle)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
+        if (await ThrottledAsync(userName) is { } refused) return refused;
         var user = await UserManager.FindByNameAsync(userName);
         if (user is null)
         {
@@ -33,6 +35,28 @@ public sealed class NewsroomSignInManager(
         }
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
     }
+
+    public override async Task<SignInResult> PasskeySignInAsync(string credentialJson) =>
+        await ThrottledAsync(null) ?? await base.PasskeySignInAsync(credentialJson);
+
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient) =>
+        await ThrottledAsync(await TwoFactorAccountAsync()) ?? await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
+        await ThrottledAsync(await TwoFactorAccountAsync()) ?? await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+
+    /// <summary>Counts the attempt against the caller's address and the account; a refusal is audited.</summary>
+    private async Task<SignInResult?> ThrottledAsync(string? account)
+    {
+        var address = Context.Connection.RemoteIpAddress?.ToString();
+        if (throttle.Attempt(address, account) is not { } refused) return null;
+        await audit.WriteAsync(null, account ?? address ?? "unknown", AuditActions.SignInThrottled, account ?? address ?? "unknown",
+            $"Too many attempts from {address ?? "an unknown address"}");
+        return refused;
+    }
+
+    /// <summary>The account half-way through signing in (password done, second factor pending), by its user name.</summary>
+    private async Task<string?> TwoFactorAccountAsync() => (await GetTwoFactorAuthenticationUserAsync())?.UserName;
 
     public override async Task<SignInResult> CheckPasswordSignInAsync(ApplicationUser user, string password, bool lockoutOnFailure)
     {

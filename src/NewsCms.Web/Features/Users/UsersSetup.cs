@@ -71,6 +71,10 @@ public static class UsersSetup
             }
         });
 
+        services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section)
+            .Validate(o => o.AttemptsPerAddress > 0 && o.AttemptsPerAccount > 0 && o.Window > TimeSpan.Zero,
+                "NewsCms:SignIn needs positive AttemptsPerAddress, AttemptsPerAccount and Window.");
+        services.AddSingleton<SignInThrottle>();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NewsroomMail>();
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
