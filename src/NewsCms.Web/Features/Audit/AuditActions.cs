@@ -36,6 +36,7 @@ public static class AuditActions
     public const string AuthorCreated = "author.created";
     public const string AuthorUpdated = "author.updated";
     public const string AuthorDeleted = "author.deleted";
+    public const string DemoContentAdded = "demo.content-added";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -43,6 +44,6 @@ public static class AuditActions
         PasswordReset, UserDeleted, SignInFailed, LockedOut, PasswordChanged, SettingsChanged,
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored,
         ArticleTakenOver, RevisionRestored, MediaUploaded, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged, SectionCreated, SectionUpdated,
-        SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted,
+        SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded,
     ];
 }
