@@ -2,6 +2,7 @@ using NewsCms.Web.Components;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Demo;
 using NewsCms.Web.Features.Feeds;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
@@ -10,7 +11,7 @@ using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.Users;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DemoSetup.WithoutDemoArgument(args));
 builder.AddRootSettingsFile();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -25,12 +26,14 @@ builder.AddArticles();
 builder.AddPublicCache();
 builder.AddMedia();
 builder.AddFeeds();
+builder.AddDemoContent();
 
 var app = builder.Build();
 
 await app.MigrateNewsCmsDatabaseAsync();
 await app.InitializeFirstRunSetupAsync();
 await app.BackfillBylinesAsync();
+await app.Services.AddDemoContentIfRequestedAsync(args);
 // Created now, so cache eviction is wired before the first request.
 app.Services.GetRequiredService<PublicCacheVersion>();
 

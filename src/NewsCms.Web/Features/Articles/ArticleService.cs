@@ -487,7 +487,7 @@ public sealed class ArticleService(
     }
 
     /// <summary>Copies the input onto the article; returns whether the text (not just metadata) changed.</summary>
-    private static bool Apply(Article article, ArticleInput input, string slug)
+    internal static bool Apply(Article article, ArticleInput input, string slug)
     {
         var body = ArticleHtml.Sanitize(input.BodyHtml);
         var headline = input.Headline.Trim();
@@ -524,7 +524,7 @@ public sealed class ArticleService(
     private SaveOutcome Conflict(Article current) => new(null, null, current.Id, current.Version, current.UpdatedAt, current.Slug,
         new ArticleConflict(current.Headline, current.Standfirst, current.BodyHtml, current.Version, current.LastEditedByName, current.UpdatedAt));
 
-    private static ArticleRevision Revision(Article article, Actor actor, RevisionKind kind, DateTime now) => new()
+    internal static ArticleRevision Revision(Article article, Actor actor, RevisionKind kind, DateTime now) => new()
     {
         ArticleId = article.Id, CreatedAt = now, AuthorId = actor.UserId, AuthorName = actor.DisplayName, Kind = kind,
         Headline = article.Headline, Standfirst = article.Standfirst, BodyHtml = article.BodyHtml,

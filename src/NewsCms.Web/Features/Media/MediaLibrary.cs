@@ -55,11 +55,46 @@ public sealed partial class MediaLibrary(
         }
         if (bytes.Length == 0) return ServiceResult<MediaImage>.Fail(EmptyFile);
 
+        var name = CleanFileName(fileName);
+        var stored = await StoreFilesAsync(bytes, name, actor.UserId, actor.DisplayName, ct);
+        if (!stored.Succeeded)
+        {
+            logger.LogInformation("Upload of {FileName} by {User} refused: {Reason}", name, actor.DisplayName, stored.Error);
+            return ServiceResult<MediaImage>.Fail(stored.Error!);
+        }
+        var item = stored.Value!;
+        var saved = false;
+        try
+        {
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                db.MediaItems.Add(item);
+                await db.SaveChangesAsync(ct);
+            }
+            saved = true;
+        }
+        finally
+        {
+            if (!saved) DeleteFiles(item);
+        }
+
+        await audit.WriteAsync(actor, AuditActions.MediaUploaded, Target(item),
+            $"{item.Width} × {item.Height} {item.Format}, {MediaSizes.Human(item.SizeBytes)}", CancellationToken.None);
+        return ServiceResult<MediaImage>.Success(ToImage(item));
+    }
+
+    /// <summary>
+    /// Decodes and re-encodes an image (original and variants) and moves its files into place. Returns the row to
+    /// save, not yet saved: the caller saves it, or calls <see cref="DeleteFiles"/> if it does not, so no files stay
+    /// behind without a row. A refusal (not an image, too large, damaged) leaves nothing.
+    /// </summary>
+    internal async Task<ServiceResult<MediaItem>> StoreFilesAsync(byte[] bytes, string fileName, string uploadedById, string uploadedByName,
+        CancellationToken ct)
+    {
+        var settings = options.Value;
         var key = MediaStorage.NewKey();
         var incoming = storage.NewIncomingFolder();
-        var final = storage.FolderFor(key);
         var placed = false;
-        var saved = false;
         try
         {
             ServiceResult<ProcessedImage> processed;
@@ -72,50 +107,34 @@ public sealed partial class MediaLibrary(
             {
                 DecodeGate.Release();
             }
-            if (!processed.Succeeded)
-            {
-                logger.LogInformation("Upload of {FileName} by {User} refused: {Reason}", CleanFileName(fileName), actor.DisplayName, processed.Error);
-                return ServiceResult<MediaImage>.Fail(processed.Error!);
-            }
+            if (!processed.Succeeded) return ServiceResult<MediaItem>.Fail(processed.Error!);
             var image = processed.Value!;
 
-            // Files first, row last: a row never points at files that are not there.
-            Directory.Move(incoming, final);
+            // Files first, row last (by the caller): a row never points at files that are not there.
+            Directory.Move(incoming, storage.FolderFor(key));
             placed = true;
-
-            var item = new MediaItem
+            return ServiceResult<MediaItem>.Success(new MediaItem
             {
                 StorageKey = key,
-                OriginalFileName = CleanFileName(fileName),
+                OriginalFileName = fileName,
                 Format = image.Format,
                 Width = image.Width,
                 Height = image.Height,
                 SizeBytes = bytes.Length,
                 VariantWidths = MediaImage.FormatWidths(image.VariantWidths),
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
-                UploadedById = actor.UserId,
-                UploadedByName = actor.DisplayName,
-            };
-            await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            {
-                db.MediaItems.Add(item);
-                await db.SaveChangesAsync(ct);
-            }
-            saved = true;
-
-            await audit.WriteAsync(actor, AuditActions.MediaUploaded, Target(item),
-                $"{item.Width} × {item.Height} {item.Format}, {MediaSizes.Human(item.SizeBytes)}", CancellationToken.None);
-            return ServiceResult<MediaImage>.Success(ToImage(item));
+                UploadedById = uploadedById,
+                UploadedByName = uploadedByName,
+            });
         }
         finally
         {
-            if (!saved)
-            {
-                MediaStorage.TryDeleteFolder(incoming, logger);
-                if (placed) MediaStorage.TryDeleteFolder(final, logger);
-            }
+            if (!placed) MediaStorage.TryDeleteFolder(incoming, logger);
         }
     }
+
+    /// <summary>Removes the files of an image whose row was not saved.</summary>
+    internal void DeleteFiles(MediaItem item) => MediaStorage.TryDeleteFolder(storage.FolderFor(item.StorageKey), logger);
 
     public async Task<ServiceResult<PagedList<MediaImage>>> ListAsync(ClaimsPrincipal acting, string? search, int page, int pageSize, CancellationToken ct = default)
     {

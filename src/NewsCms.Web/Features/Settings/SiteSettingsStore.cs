@@ -249,6 +249,17 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
     internal async Task<IReadOnlyList<string>> WriteAsync(IReadOnlyDictionary<string, string> values, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var changed = await WriteAsync(db, values, ct);
+        if (changed.Count > 0) Invalidate();
+        return changed;
+    }
+
+    /// <summary>
+    /// Writes the given keys through the caller's context, inside its transaction if it has one; the caller calls
+    /// <see cref="Invalidate"/> once that is committed.
+    /// </summary>
+    internal async Task<IReadOnlyList<string>> WriteAsync(NewsCmsDbContext db, IReadOnlyDictionary<string, string> values, CancellationToken ct = default)
+    {
         var existing = await db.SiteSettings.Where(s => values.Keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, ct);
         var changed = new List<string>();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -267,7 +278,6 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
             changed.Add(key);
         }
         await db.SaveChangesAsync(ct);
-        if (changed.Count > 0) Invalidate();
         return changed;
     }
 
