@@ -131,6 +131,11 @@ public sealed partial class DemoContentTests
             Assert.Equal(ArticleUrls.ForSlug(target.Slug), s.Href);
         });
 
+        // Every story has its Related articles ranked and stored, never itself.
+        var relations = await db.ArticleRelations.ToListAsync();
+        Assert.All(articles, a => Assert.InRange(relations.Count(r => r.ArticleId == a.Id), RelatedArticles.Minimum, 8));
+        Assert.DoesNotContain(relations, r => r.ArticleId == r.RelatedArticleId);
+
         var site = await app.Services.GetRequiredService<SiteSettingsStore>().GetAsync();
         Assert.NotEmpty(site.Tagline);
         Assert.NotEmpty(site.FooterText);
@@ -153,6 +158,7 @@ public sealed partial class DemoContentTests
         Assert.Contains("class=\"see-also\"", page);
         Assert.Contains($"href=\"{href}\"", page);
         Assert.Contains("class=\"author-box\"", page);
+        Assert.Contains("Related articles", page);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync(href)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/section/{sections[^1].Slug}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/author/{authors[0].Slug}")).StatusCode);

@@ -211,11 +211,9 @@ public sealed partial class DemoContent(
         }
         await db.SaveChangesAsync(ct);
 
-        foreach (var (_, article) in articles)
-        {
-            await ArticleSearch.SyncAsync(db, article.Id, ct);
-            // MERGE: refresh related articles for every demo article here
-        }
+        foreach (var (_, article) in articles) await ArticleSearch.SyncAsync(db, article.Id, ct);
+        // Once every story is in the search index, so each list can find all the others.
+        foreach (var (_, article) in articles) await RelatedArticles.RefreshAsync(db, article.Id, andTheirs: false, ct);
 
         await settings.WriteAsync(db, await MissingSettingsAsync(db, ct), ct);
 
