@@ -66,8 +66,12 @@ public sealed class FilingJourneyTests(ChromiumFixture chromium) : BrowserTest(c
             await Expect(page.GetByTestId("article-tags")).ToContainTextAsync(tag);
         }
 
+        // The filing changes are saved (and the new article has its address) before the picker dialog opens over the page.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/articles/[0-9]+$"));
+        await Expect(page.GetByTestId("save-state")).ToContainTextAsync("Saved");
         var featured = page.GetByRole(AriaRole.Group, new() { Name = "Featured image" });
         await featured.GetByRole(AriaRole.Button, new() { Name = "Choose image" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog).Locator(".media-grid__item")).ToHaveCountAsync(1);
         await page.GetByRole(AriaRole.Dialog).Locator(".media-grid__item").First.ClickAsync();
         await Button(page, "Use this image").ClickAsync();
         await Expect(featured.GetByTestId("media-picker-credit")).ToHaveTextAsync("Harbour Authority");
