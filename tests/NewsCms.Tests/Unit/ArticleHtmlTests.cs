@@ -2,91 +2,22 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using NewsCms.Web.Features.Articles;
 
+using NewsCms.Tests.Infrastructure;
+
 namespace NewsCms.Tests.Unit;
 
 /// <summary>The HTML policy against a corpus of cross-site scripting vectors, and against ordinary formatting.</summary>
 public class ArticleHtmlTests
 {
-    public static readonly string[] XssVectors =
-    [
-        "<script>alert(1)</script>",
-        "<SCRIPT SRC=//evil.test/x.js></SCRIPT>",
-        "<scr<script>ipt>alert(1)</scr</script>ipt>",
-        "<script/xss src=//evil.test></script>",
-        "<<script>alert(1);//<</script>",
-        "<img src=x onerror=alert(1)>",
-        "<img src=\"javascript:alert(1)\">",
-        "<IMG SRC=JaVaScRiPt:alert(1)>",
-        "<img src=`javascript:alert(1)`>",
-        "<img \"\"\"><script>alert(1)</script>\">",
-        "<body onload=alert(1)>",
-        "<p onclick=\"alert(1)\">click</p>",
-        "<p onmouseover=alert(1)>hover</p>",
-        "<a href=\"javascript:alert(1)\">x</a>",
-        "<a href=\"JAVASCRIPT:alert(1)\">x</a>",
-        "<a href=\"  javascript:alert(1)\">x</a>",
-        "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
-        "<a href=\"jav&#x0A;ascript:alert(1)\">x</a>",
-        "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
-        "<a href=\"&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;:alert(1)\">x</a>",
-        "<a href=\"vbscript:msgbox(1)\">x</a>",
-        "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
-        "<a href=\"data:text/html,<script>alert(1)</script>\">x</a>",
-        "<a href=\"javascript&colon;alert(1)\">x</a>",
-        "<a href=\"java\0script:alert(1)\">x</a>",
-        "<a href=\"#\" onfocus=alert(1) autofocus>x</a>",
-        "<svg onload=alert(1)>",
-        "<svg><script>alert(1)</script></svg>",
-        "<svg><a xlink:href=\"javascript:alert(1)\"><text x=20 y=20>x</text></a></svg>",
-        "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
-        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
-        "<iframe src=\"javascript:alert(1)\"></iframe>",
-        "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
-        "<object data=\"javascript:alert(1)\"></object>",
-        "<embed src=\"javascript:alert(1)\">",
-        "<form action=\"javascript:alert(1)\"><input type=submit></form>",
-        "<button formaction=\"javascript:alert(1)\">x</button>",
-        "<input onfocus=alert(1) autofocus>",
-        "<select onfocus=alert(1) autofocus>",
-        "<textarea onfocus=alert(1) autofocus>",
-        "<details open ontoggle=alert(1)>",
-        "<video><source onerror=alert(1)></video>",
-        "<audio src=x onerror=alert(1)>",
-        "<marquee onstart=alert(1)>x</marquee>",
-        "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-        "<link rel=stylesheet href=\"javascript:alert(1)\">",
-        "<base href=\"javascript:alert(1)//\">",
-        "<style>body{background:url(javascript:alert(1))}</style>",
-        "<p style=\"background:url(javascript:alert(1))\">x</p>",
-        "<p style=\"width:expression(alert(1))\">x</p>",
-        "<div style=\"behavior:url(xss.htc)\">x</div>",
-        "<p style=\"-moz-binding:url(//evil.test/xss.xml#xss)\">x</p>",
-        "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
-        "<div/onmouseover='alert(1)'>x</div>",
-        "<a href=x onmouseover=alert(1)//>x</a>",
-        "<p title=\"</p><script>alert(1)</script>\">x</p>",
-        "<!--<img src=x onerror=alert(1)>-->",
-        "<![CDATA[<script>alert(1)</script>]]>",
-        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-        "<template><script>alert(1)</script></template>",
-        "<xmp><script>alert(1)</script></xmp>",
-        "<isindex action=javascript:alert(1) type=submit>",
-        "<aside class=\"see-also\" data-article-id=\"1\" onclick=\"alert(1)\"><a href=\"javascript:alert(1)\">x</a></aside>",
-        "<span data-article-id=\"x\" onpointerenter=alert(1)>x</span>",
-        "<a href=\"https://ok.test\" target=\"javascript:alert(1)\">x</a>",
-        "<blockquote cite=\"javascript:alert(1)\">x</blockquote>",
-        "<h2 id=\"x\" onanimationstart=alert(1) style=\"animation-name:x\">x</h2>",
-        "<ul><li onclick=alert(1)>x</li></ul>",
-        "\"><script>alert(1)</script>",
-        "<img src=1 onerror=\"&#97;&#108;&#101;&#114;&#116;(1)\">",
-    ];
+    /// <summary>The shared corpus: the same vectors the browser test saves in every field and renders.</summary>
+    public static string[] XssVectors => XssCorpus.Vectors;
 
     private static readonly string[] ForbiddenElements =
         ["script", "style", "iframe", "object", "embed", "svg", "math", "form", "input", "button", "select", "textarea", "img",
          "video", "audio", "meta", "link", "base", "template", "details", "marquee", "table", "noscript", "xmp", "isindex", "body"];
 
     [Fact]
-    public void The_corpus_has_at_least_sixty_vectors() => Assert.True(XssVectors.Length >= 60, $"{XssVectors.Length} vectors");
+    public void The_corpus_has_at_least_a_hundred_vectors() => Assert.True(XssVectors.Length >= 100, $"{XssVectors.Length} vectors");
 
     public static TheoryData<string> Vectors() => new(XssVectors);
 
