@@ -86,6 +86,44 @@ public class PublicCacheTests
     }
 
     [Fact]
+    public async Task Last_modified_gets_304_until_something_changes_and_an_etag_wins_over_it()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        await PublishAsync(app, "Dated story");
+        using var reader = app.CreateClient(new() { HandleCookies = false });
+
+        var page = await reader.GetAsync("/news/dated-story");
+        var lastModified = page.Content.Headers.LastModified;
+        Assert.NotNull(lastModified);
+        // A page served from the output cache carries the same validators.
+        var cached = await reader.GetAsync("/news/dated-story");
+        Assert.NotNull(cached.Headers.Age);
+        Assert.Equal(lastModified, cached.Content.Headers.LastModified);
+        Assert.Equal(page.Headers.ETag, cached.Headers.ETag);
+        Assert.Equal("no-cache", cached.Headers.CacheControl?.ToString());
+
+        HttpRequestMessage Since(DateTimeOffset? date, string? etag = null)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/news/dated-story");
+            request.Headers.IfModifiedSince = date;
+            if (etag is not null) request.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(etag, isWeak: true));
+            return request;
+        }
+        Assert.Equal(HttpStatusCode.NotModified, (await reader.SendAsync(Since(lastModified))).StatusCode);
+        // A copy from before the last change is not current (the date is rounded up to a whole second after the change).
+        Assert.Equal(HttpStatusCode.OK, (await reader.SendAsync(Since(lastModified!.Value.AddSeconds(-10)))).StatusCode);
+        // If-None-Match is asked first: a stale tag means a fresh page whatever the date says.
+        Assert.Equal(HttpStatusCode.OK, (await reader.SendAsync(Since(lastModified, "\"stale\""))).StatusCode);
+
+        // Two changes in quick succession still move the date on: the copy from before them is not current.
+        await PublishAsync(app, "Another dated story");
+        await PublishAsync(app, "A third dated story");
+        var fresh = await reader.SendAsync(Since(lastModified));
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.True(fresh.Content.Headers.LastModified > lastModified);
+    }
+
+    [Fact]
     public async Task Signed_in_staff_and_missing_pages_are_never_cached()
     {
         await using var app = await NewsCmsAppFactory.CreateAsync();

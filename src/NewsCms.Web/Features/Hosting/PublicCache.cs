@@ -49,13 +49,33 @@ public static class PublicCache
         app.UseResponseCompression();
         app.Use(async (context, next) =>
         {
-            var etag = context.RequestServices.GetRequiredService<PublicCacheVersion>().ETag;
-            if (IsPublic(context) && context.Request.Headers.IfNoneMatch.Contains(etag))
+            if (!IsPublic(context))
             {
-                context.Response.StatusCode = StatusCodes.Status304NotModified;
-                context.Response.Headers.ETag = etag;
+                await next(context);
                 return;
             }
+            var version = context.RequestServices.GetRequiredService<PublicCacheVersion>();
+            if (version.IsCurrent(context.Request.GetTypedHeaders()))
+            {
+                context.Response.StatusCode = StatusCodes.Status304NotModified;
+                context.Response.Headers.ETag = version.ETag;
+                context.Response.GetTypedHeaders().LastModified = version.LastModified;
+                return;
+            }
+            // Outside the output cache, so pages served from it get them too (it stores a response's headers
+            // before OnStarting callbacks inside it run).
+            var (etag, lastModified) = (version.ETag, version.LastModified);
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode == StatusCodes.Status200OK)
+                {
+                    context.Response.Headers.ETag = etag;
+                    context.Response.GetTypedHeaders().LastModified = lastModified;
+                    context.Response.Headers.CacheControl = "no-cache";
+                    context.Response.Headers.Remove(HeaderNames.Pragma);
+                }
+                return Task.CompletedTask;
+            });
             await next(context);
         });
         app.UseOutputCache();
@@ -63,19 +83,12 @@ public static class PublicCache
         {
             if (IsPublic(context))
             {
-                var etag = context.RequestServices.GetRequiredService<PublicCacheVersion>().ETag;
                 context.Response.OnStarting(() =>
                 {
                     var cookies = context.Response.Headers.SetCookie;
                     if (cookies.Count > 0)
                     {
                         context.Response.Headers.SetCookie = cookies.Where(c => c is not null && !c.StartsWith(AntiforgeryCookie, StringComparison.Ordinal)).ToArray();
-                    }
-                    if (context.Response.StatusCode == StatusCodes.Status200OK)
-                    {
-                        context.Response.Headers.ETag = etag;
-                        context.Response.Headers.CacheControl = "no-cache";
-                        context.Response.Headers.Remove(HeaderNames.Pragma);
                     }
                     return Task.CompletedTask;
                 });
@@ -100,15 +113,26 @@ public sealed class PublicCacheVersion
 {
     private readonly string instance = Guid.NewGuid().ToString("N")[..8];
     private long version;
+    private long lastModifiedSeconds;
 
-    public PublicCacheVersion(PublicContent content, SiteSettingsStore settings, IOutputCacheStore store, ILogger<PublicCacheVersion> logger)
+    public PublicCacheVersion(PublicContent content, SiteSettingsStore settings, IOutputCacheStore store, ILogger<PublicCacheVersion> logger, TimeProvider clock)
     {
         content.Changed += Changed;
         settings.Changed += Changed;
+        lastModifiedSeconds = clock.GetUtcNow().ToUnixTimeSeconds() + 1;
 
         void Changed()
         {
             Interlocked.Increment(ref version);
+            // Whole seconds (HTTP dates have no more), rounded up and strictly increasing: two changes within one
+            // second still give two different dates, so a copy from between them is never taken for current.
+            long seen, next;
+            do
+            {
+                seen = Interlocked.Read(ref lastModifiedSeconds);
+                next = Math.Max(clock.GetUtcNow().ToUnixTimeSeconds() + 1, seen + 1);
+            }
+            while (Interlocked.CompareExchange(ref lastModifiedSeconds, next, seen) != seen);
             // Fire and forget: the in-memory store evicts synchronously in practice; a failure only means a stale page for minutes.
             _ = store.EvictByTagAsync(PublicCache.Tag, CancellationToken.None).AsTask().ContinueWith(
                 t => logger.LogError(t.Exception, "Could not evict the public page cache."), TaskContinuationOptions.OnlyOnFaulted);
@@ -116,4 +140,21 @@ public sealed class PublicCacheVersion
     }
 
     public string ETag => $"W/\"{instance}-{Interlocked.Read(ref version)}\"";
+
+    /// <summary>When public content last changed (or the app started): the Last-Modified of every public page.</summary>
+    public DateTimeOffset LastModified => DateTimeOffset.FromUnixTimeSeconds(Interlocked.Read(ref lastModifiedSeconds));
+
+    /// <summary>
+    /// Whether the reader's copy is current: its ETag matches, or, when it sent none, it was modified no earlier than
+    /// the last change (If-None-Match wins over If-Modified-Since, as HTTP says).
+    /// </summary>
+    public bool IsCurrent(Microsoft.AspNetCore.Http.Headers.RequestHeaders request)
+    {
+        if (request.IfNoneMatch is { Count: > 0 } tags)
+        {
+            var current = Microsoft.Net.Http.Headers.EntityTagHeaderValue.Parse(ETag);
+            return tags.Any(t => t.Equals(Microsoft.Net.Http.Headers.EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
+        }
+        return request.IfModifiedSince is { } since && since >= LastModified;
+    }
 }
