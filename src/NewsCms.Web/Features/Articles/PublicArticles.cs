@@ -77,24 +77,24 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             .ToListAsync(ct);
         top = [.. top.OrderByDescending(r => r.Id == leadId).ThenByDescending(r => r.PublishedAt).ThenByDescending(r => r.Id)];
 
-        // The newest few of every section at once (a window function; LINQ has none), over-fetched by what the
-        // top of the page may already show.
-        var sectionRows = new List<SectionRow>();
+        // The newest few of every section in one command: a UNION ALL of small ordered queries, each served by the
+        // (SectionId, Status, PublishedAt) index, so the cost does not grow with the archive. SQLite wants each
+        // ordered, limited part in its own subquery, which LINQ's Concat does not write: hence SQL, with parameters.
+        // Over-fetched by what the top of the page may already show.
+        var sectionRows = new List<SummaryRow>();
         if (sections.Count > 0 && perSection > 0)
         {
-            var ids = System.Text.Json.JsonSerializer.Serialize(sections.Select(s => s.Id));
-            var fetch = perSection + top.Count;
-            sectionRows = await db.Database.SqlQuery<SectionRow>($"""
-                SELECT Id, Slug, Headline, Standfirst, PublishedAt, SectionId, FeaturedImageId FROM (
-                    SELECT a.*, ROW_NUMBER() OVER (PARTITION BY a.SectionId ORDER BY a.PublishedAt DESC, a.Id DESC) AS Place
-                    FROM Articles a WHERE a.Status = 3 AND a.TrashedAt IS NULL AND a.SectionId IN (SELECT value FROM json_each({ids})))
-                WHERE Place <= {fetch}
-                """).ToListAsync(ct);
+            // {0} is the limit, {1}... the section ids: EF turns them into parameters.
+            var parts = sections.Select((_, i) =>
+                "SELECT * FROM (SELECT Id, Slug, Headline, Standfirst, PublishedAt, SectionId, FeaturedImageId FROM Articles " +
+                "WHERE SectionId = {" + (i + 1) + "} AND Status = 3 AND TrashedAt IS NULL ORDER BY PublishedAt DESC, Id DESC LIMIT {0})");
+            object[] values = [perSection + top.Count, .. sections.Select(section => (object)section.Id)];
+            sectionRows = [.. (await db.Database.SqlQueryRaw<SectionRow>(string.Join("\nUNION ALL\n", parts), values).ToListAsync(ct))
+                .Select(r => new SummaryRow(r.Id, r.Slug, r.Headline, r.Standfirst, DateTime.SpecifyKind(r.PublishedAt, DateTimeKind.Utc), r.SectionId, r.FeaturedImageId))];
         }
         var shown = top.Select(r => r.Id).ToHashSet();
         var blockRows = sections.ToDictionary(s => s.Id, s => sectionRows.Where(r => r.SectionId == s.Id && !shown.Contains(r.Id))
             .OrderByDescending(r => r.PublishedAt).ThenByDescending(r => r.Id).Take(perSection)
-            .Select(r => new SummaryRow(r.Id, r.Slug, r.Headline, r.Standfirst, DateTime.SpecifyKind(r.PublishedAt, DateTimeKind.Utc), r.SectionId, r.FeaturedImageId))
             .ToList());
 
         var summaries = (await SummariesAsync(db, [.. top, .. blockRows.Values.SelectMany(r => r)], ct)).DistinctBy(s => s.Id).ToDictionary(s => s.Id);
@@ -135,7 +135,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
 
     private sealed record SummaryRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int? SectionId, int? FeaturedImageId);
 
-    /// <summary>A row of the home page's per-section query (raw SQL, so a plain class EF can fill).</summary>
+    /// <summary>A row of the home page's per-section query (SQL, so a plain class EF can fill).</summary>
     private sealed class SectionRow
     {
         public int Id { get; set; }
