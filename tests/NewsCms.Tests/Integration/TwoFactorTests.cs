@@ -39,6 +39,31 @@ public class TwoFactorTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
     }
 
+    [Fact]
+    public async Task Turning_two_factor_on_and_off_under_My_account_keeps_the_user_signed_in()
+    {
+        // The security stamp is checked on every request, and a new authenticator key or 2FA switch changes it.
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var (_, email, password) = await app.CreateUserAsync(NewsroomRoles.Author);
+        using var client = app.CreateBrowserlikeClient();
+        await FormPost.SignInAsync(client, email, password);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Manage/EnableAuthenticator")).StatusCode);
+        string key;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            key = (await users.GetAuthenticatorKeyAsync((await users.FindByEmailAsync(email))!))!;
+        }
+        var enabled = await FormPost.SubmitAsync(client, "/Account/Manage/EnableAuthenticator", "send-code", new Dictionary<string, string> { ["Input.Code"] = Totp(key) });
+        Assert.Contains("Your authenticator app has been verified", await enabled.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
+
+        var disabled = await FormPost.SubmitAsync(client, "/Account/Manage/Disable2fa", "disable-2fa", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.Redirect, disabled.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
+    }
+
     /// <summary>The code an authenticator app shows now (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits).</summary>
     private static string Totp(string base32Key)
     {

@@ -37,7 +37,8 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromServices] IAntiforgery antiforgery) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            // A missing or forged token is the client's error: 400, not an exception.
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
 
             var user = await userManager.GetUserAsync(context.User);
             if (user is null)
@@ -63,7 +64,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] IAntiforgery antiforgery,
             [FromQuery] string? username) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
 
             var user = string.IsNullOrEmpty(username) ? null : await userManager.FindByNameAsync(username);
             var optionsJson = await signInManager.MakePasskeyRequestOptionsAsync(user);
@@ -78,8 +79,12 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         manageGroup.MapPost("/DownloadPersonalData", async (
             HttpContext context,
             [FromServices] UserManager<ApplicationUser> userManager,
-            [FromServices] AuthenticationStateProvider authenticationStateProvider) =>
+            [FromServices] AuthenticationStateProvider authenticationStateProvider,
+            [FromServices] IAntiforgery antiforgery) =>
         {
+            // The form posts its token; without this check another site could make a signed-in browser post here.
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
+
             var user = await userManager.GetUserAsync(context.User);
             if (user is null)
             {

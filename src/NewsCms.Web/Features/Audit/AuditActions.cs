@@ -26,6 +26,7 @@ public static class AuditActions
     public const string ArticleTakenOver = "article.taken-over";
     public const string RevisionRestored = "article.revision-restored";
     public const string MediaUploaded = "media.uploaded";
+    public const string MediaUpdated = "media.updated";
     public const string MediaDeleted = "media.deleted";
     public const string TagCreated = "tag.created";
     public const string TagUpdated = "tag.updated";
@@ -33,6 +34,7 @@ public static class AuditActions
     public const string TagsMerged = "tag.merged";
     public const string SectionCreated = "section.created";
     public const string SectionUpdated = "section.updated";
+    public const string SectionMoved = "section.moved";
     public const string SectionDeleted = "section.deleted";
     public const string AuthorCreated = "author.created";
     public const string AuthorUpdated = "author.updated";
@@ -44,7 +46,7 @@ public static class AuditActions
         SetupCompleted, BootstrapAdminCreated, UserCreated, UserUpdated, RoleChanged, UserLocked, UserUnlocked,
         PasswordReset, UserDeleted, SignInFailed, LockedOut, SignInThrottled, PasswordChanged, SettingsChanged,
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored,
-        ArticleTakenOver, RevisionRestored, MediaUploaded, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged, SectionCreated, SectionUpdated,
-        SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded,
+        ArticleTakenOver, RevisionRestored, MediaUploaded, MediaUpdated, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged,
+        SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded,
     ];
 }

@@ -207,10 +207,20 @@ public sealed partial class MediaLibrary(
         if (item is null) return ServiceResult<MediaImage>.Fail(ImageNotFound);
         if (!MayChange(actor, item)) return ServiceResult<MediaImage>.Fail(NotYourImage);
 
+        var changes = new[]
+        {
+            item.AltText != clean.AltText ? "alt text" : null,
+            item.Caption != clean.Caption ? "caption" : null,
+            item.Credit != clean.Credit ? "credit" : null,
+        }.OfType<string>().ToList();
         item.AltText = clean.AltText;
         item.Caption = clean.Caption;
         item.Credit = clean.Credit;
         await db.SaveChangesAsync(ct);
+        if (changes.Count > 0)
+        {
+            await audit.WriteAsync(actor, AuditActions.MediaUpdated, Target(item), "Changed " + string.Join(", ", changes), CancellationToken.None);
+        }
         // Captions, credits and alt text show on public pages.
         publicContent.NotifyChanged();
         return ServiceResult<MediaImage>.Success(ToImage(item));

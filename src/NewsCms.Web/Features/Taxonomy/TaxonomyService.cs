@@ -255,6 +255,9 @@ public sealed class TaxonomyService(
         (ordered[index], ordered[swap]) = (ordered[swap], ordered[index]);
         for (var i = 0; i < ordered.Count; i++) ordered[i].Position = i + 1;
         await db.SaveChangesAsync(ct);
+        var moved = ordered[swap];
+        await audit.WriteAsync(actorResult.Value!, AuditActions.SectionMoved, $"{moved.Name} ({moved.Slug})",
+            $"{(direction < 0 ? "Up" : "Down")} to place {moved.Position} of {ordered.Count}", ct);
         publicContent.NotifyChanged();
         return ServiceResult.Ok;
     }

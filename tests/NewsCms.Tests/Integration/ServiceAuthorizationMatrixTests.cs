@@ -1,0 +1,448 @@
+using System.Reflection;
+using System.Security.Claims;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Settings;
+using NewsCms.Web.Features.Taxonomy;
+using NewsCms.Web.Features.Users;
+using static NewsCms.Web.Features.Users.Capabilities;
+
+namespace NewsCms.Tests.Integration;
+
+/// <summary>
+/// What the newsroom does over the circuit is not a route: pages call services, which check the acting user. This
+/// matrix finds every public service method that takes the acting user (by reflection), calls it as anonymous and as
+/// each role, on the caller's own article, image or byline and on someone else's, and checks that it goes through
+/// exactly when its rule says so, and that a refused call changes nothing in the database.
+/// </summary>
+public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : IClassFixture<NewsroomFixture>
+{
+    /// <summary>Who may call: the roles of <paramref name="Own"/> on the caller's own thing, of <paramref name="Any"/> on anyone else's.</summary>
+    private sealed record Rule(string Own, string Any)
+    {
+        public bool Allows(string? role, bool own) => role is not null && Capabilities.Allows(role, own ? Own : Any);
+    }
+
+    private static Rule Can(string capability) => new(capability, capability);
+
+    private static Rule OwnOr(string own, string any) => new(own, any);
+
+    /// <summary>A call ready to make as any principal; answers null when it went through, otherwise why not.</summary>
+    private delegate Task<string?> Call(ClaimsPrincipal acting);
+
+    /// <summary>
+    /// One way of calling a service method. <paramref name="Arrange"/> makes fresh things for every call (the given
+    /// member's own, or someone else's when null), so each call starts from the same state. <paramref name="Owned"/>
+    /// cases are tried both on the caller's own thing and on someone else's.
+    /// </summary>
+    private sealed record Case(string Method, Rule Rule, bool Owned, Func<Desk, Member?, Task<Call>> Arrange, string Variant = "")
+    {
+        public override string ToString() => Method + Variant;
+    }
+
+    private static readonly IReadOnlyList<Case> Cases =
+    [
+        // Articles: writers touch the articles they are an author of; the desk (EditAnyArticle) touches any.
+        new("ArticleService.GetForEditAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Articles.GetForEditAsync(p, a.Id)).Error;
+        }),
+        new("ArticleService.SaveAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => Refusal(await d.Articles.SaveAsync(p, null, Desk.Text("New story"), null, SaveKind.Manual))), " (new)"),
+        new("ArticleService.SaveAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => Refusal(await d.Articles.SaveAsync(p, a.Id, Desk.Text("Edited draft"), a.Version, SaveKind.Manual));
+        }, " (draft)"),
+        // Once submitted, a Contributor's article is the desk's: only those who publish may still change it.
+        new("ArticleService.SaveAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.InReviewAsync(owner);
+            return async p => Refusal(await d.Articles.SaveAsync(p, a.Id, Desk.Text("Edited in review"), a.Version, SaveKind.Manual));
+        }, " (in review)"),
+        new("ArticleService.ResolveConflictAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => Refusal(await d.Articles.ResolveConflictAsync(p, a.Id, Desk.Text("My side"), a.Version, keepMine: false));
+        }),
+        new("ArticleService.SubmitAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Articles.SubmitAsync(p, a.Id, a.Version)).Error;
+        }),
+        new("ArticleService.PublishAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Articles.PublishAsync(p, a.Id, a.Version)).Error;
+        }),
+        new("ArticleService.ScheduleAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Articles.ScheduleAsync(p, a.Id, a.Version, DateTime.UtcNow.AddDays(1))).Error;
+        }),
+        new("ArticleService.UnpublishAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.PublishedAsync(owner);
+            return async p => (await d.Articles.UnpublishAsync(p, a.Id, a.Version)).Error;
+        }),
+        new("ArticleService.TrashAsync", Can(EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Articles.TrashAsync(p, a.Id, a.Version)).Error;
+        }),
+        new("ArticleService.RestoreAsync", Can(EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.TrashedAsync(owner);
+            return async p => (await d.Articles.RestoreAsync(p, a.Id, a.Version)).Error;
+        }),
+        new("ArticleService.AuthorizeTakeOverAsync", Can(EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Articles.AuthorizeTakeOverAsync(p, a.Id, "Someone")).Error;
+        }),
+        new("ArticleService.ListRevisionsAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Articles.ListRevisionsAsync(p, a.Id)).Error;
+        }),
+        new("ArticleService.GetRevisionAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            var revision = await d.FirstRevisionAsync(a.Id);
+            return async p => (await d.Articles.GetRevisionAsync(p, a.Id, revision)).Error;
+        }),
+        new("ArticleService.RestoreRevisionAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            var revision = await d.FirstRevisionAsync(a.Id);
+            return async p => Refusal(await d.Articles.RestoreRevisionAsync(p, a.Id, revision, a.Version));
+        }),
+        new("ArticleService.PreviewAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Articles.PreviewAsync(p, a.Id)).Error;
+        }),
+        // Listing is open to the newsroom, but writers see only their own articles in it.
+        new("ArticleService.ListAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var headline = Desk.Unique("Listed");
+            var a = await d.DraftAsync(owner, headline);
+            return async p => (await d.Articles.ListAsync(p, new ArticleListQuery(Search: headline))) is { Succeeded: true } list
+                ? Found(list.Value!.Items, i => i.Id == a.Id) : "refused";
+        }),
+        new("ArticleService.CountByStatusAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Articles.CountByStatusAsync(p)).Error)),
+        new("ArticleService.FindPublishedAsync", Can(AccessNewsroom), false, async (d, _) =>
+        {
+            var headline = Desk.Unique("Published");
+            var a = await d.PublishedAsync(null, headline);
+            return async p => Found(await d.Articles.FindPublishedAsync(p, headline, excludeId: 0), l => l.Id == a.Id);
+        }),
+
+        // Tags and sections: Authors may add a tag while writing; the rest is the desk's.
+        new("TaxonomyService.ListTagsAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Taxonomy.ListTagsAsync(p, null, 0, 10)).Error)),
+        new("TaxonomyService.FindTagsAsync", Can(AccessNewsroom), false, async (d, _) =>
+        {
+            var tag = await d.TagAsync();
+            return async p => Found(await d.Taxonomy.FindTagsAsync(p, tag.Name), t => t.Id == tag.Id);
+        }),
+        new("TaxonomyService.CreateTagAsync", Can(CreateTags), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Taxonomy.CreateTagAsync(p, new TaxonomyInput { Name = Desk.Unique("Tag") })).Error)),
+        new("TaxonomyService.UpdateTagAsync", Can(ManageTaxonomy), false, async (d, _) =>
+        {
+            var tag = await d.TagAsync();
+            return async p => (await d.Taxonomy.UpdateTagAsync(p, tag.Id, new TaxonomyInput { Name = Desk.Unique("Renamed tag") })).Error;
+        }),
+        new("TaxonomyService.DeleteTagAsync", Can(ManageTaxonomy), false, async (d, _) =>
+        {
+            var tag = await d.TagAsync();
+            return async p => (await d.Taxonomy.DeleteTagAsync(p, tag.Id)).Error;
+        }),
+        new("TaxonomyService.MergeTagsAsync", Can(ManageTaxonomy), false, async (d, _) =>
+        {
+            var (source, target) = (await d.TagAsync(), await d.TagAsync());
+            return async p => (await d.Taxonomy.MergeTagsAsync(p, source.Id, target.Id)).Error;
+        }),
+        new("TaxonomyService.CreateSectionAsync", Can(ManageTaxonomy), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Taxonomy.CreateSectionAsync(p, new TaxonomyInput { Name = Desk.Unique("Section") })).Error)),
+        new("TaxonomyService.UpdateSectionAsync", Can(ManageTaxonomy), false, async (d, _) =>
+        {
+            var section = await d.SectionAsync();
+            return async p => (await d.Taxonomy.UpdateSectionAsync(p, section.Id, new TaxonomyInput { Name = Desk.Unique("Renamed section") })).Error;
+        }),
+        new("TaxonomyService.MoveSectionAsync", Can(ManageTaxonomy), false, async (d, _) =>
+        {
+            var section = await d.SectionAsync();
+            return async p => (await d.Taxonomy.MoveSectionAsync(p, section.Id, -1)).Error;
+        }),
+        new("TaxonomyService.DeleteSectionAsync", Can(ManageTaxonomy), false, async (d, _) =>
+        {
+            var section = await d.SectionAsync();
+            return async p => (await d.Taxonomy.DeleteSectionAsync(p, section.Id)).Error;
+        }),
+
+        // Bylines: everyone edits their own; the desk (ManageAuthors) adds, edits and deletes any.
+        new("AuthorProfiles.ListAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Authors.ListAsync(p, null, 0, 10)).Error)),
+        new("AuthorProfiles.FindAsync", Can(AccessNewsroom), false, async (d, _) =>
+        {
+            var guest = await d.GuestAuthorAsync();
+            return async p => Found(await d.Authors.FindAsync(p, guest.DisplayName), a => a.Id == guest.Id);
+        }),
+        new("AuthorProfiles.GetAsync", Can(AccessNewsroom), false, async (d, _) =>
+        {
+            var guest = await d.GuestAuthorAsync();
+            return async p => (await d.Authors.GetAsync(p, guest.Id)).Error;
+        }),
+        new("AuthorProfiles.GetOwnAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Authors.GetOwnAsync(p)).Error)),
+        new("AuthorProfiles.CreateAsync", Can(ManageAuthors), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Authors.CreateAsync(p, new AuthorInput { DisplayName = Desk.Unique("Guest") })).Error)),
+        new("AuthorProfiles.UpdateAsync", OwnOr(AccessNewsroom, ManageAuthors), true, async (d, owner) =>
+        {
+            var profile = owner is null ? await d.GuestAuthorAsync() : (await d.Authors.GetAsync(d.Admin, owner.ProfileId)).Value!;
+            var input = AuthorInput.From(profile);
+            input.JobTitle = Desk.Unique("Reporter");
+            return async p => (await d.Authors.UpdateAsync(p, profile.Id, input)).Error;
+        }),
+        new("AuthorProfiles.DeleteAsync", Can(ManageAuthors), false, async (d, _) =>
+        {
+            var guest = await d.GuestAuthorAsync();
+            return async p => (await d.Authors.DeleteAsync(p, guest.Id)).Error;
+        }),
+
+        // Images: anyone in the newsroom uploads; the uploader and the desk describe and delete.
+        new("MediaLibrary.UploadAsync", Can(AccessNewsroom), false, (d, _) => Task.FromResult<Call>(async p =>
+        {
+            using var picture = new MemoryStream(Desk.Picture);
+            return (await d.Media.UploadAsync(p, picture, "matrix.jpg", picture.Length)).Error;
+        })),
+        new("MediaLibrary.ListAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Media.ListAsync(p, null, 0, 10)).Error)),
+        new("MediaLibrary.GetAsync", Can(AccessNewsroom), false, async (d, _) =>
+        {
+            var image = await d.ImageAsync(null);
+            return async p => (await d.Media.GetAsync(p, image.Id)).Error;
+        }),
+        new("MediaLibrary.UpdateDetailsAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var image = await d.ImageAsync(owner);
+            return async p => (await d.Media.UpdateDetailsAsync(p, image.Id, new MediaDetailsInput { AltText = Desk.Unique("A harbour") })).Error;
+        }),
+        new("MediaLibrary.DeleteAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var image = await d.ImageAsync(owner);
+            return async p => (await d.Media.DeleteAsync(p, image.Id)).Error;
+        }),
+
+        // Accounts: Administrators only, except the dashboard's head count.
+        new("UserAdministration.ListAsync", Can(ManageUsers), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Users.ListAsync(p, null, 0, 10)).Error)),
+        new("UserAdministration.GetAsync", Can(ManageUsers), false, async (d, _) =>
+        {
+            var id = await d.AccountAsync();
+            return async p => (await d.Users.GetAsync(p, id)).Error;
+        }),
+        new("UserAdministration.CountByRoleAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Users.CountByRoleAsync(p)).Error)),
+        new("UserAdministration.CreateAsync", Can(ManageUsers), false, (d, _) => Task.FromResult<Call>(async p =>
+            (await d.Users.CreateAsync(p, new NewUserInput { DisplayName = "New Colleague", Email = $"new-{Guid.NewGuid():N}@newsroom.test" })).Error)),
+        new("UserAdministration.UpdateAsync", Can(ManageUsers), false, async (d, _) =>
+        {
+            var id = await d.AccountAsync();
+            return async p => (await d.Users.UpdateAsync(p, id, "Promoted Colleague", NewsroomRoles.Author)).Error;
+        }),
+        new("UserAdministration.LockAsync", Can(ManageUsers), false, async (d, _) =>
+        {
+            var id = await d.AccountAsync();
+            return async p => (await d.Users.LockAsync(p, id)).Error;
+        }),
+        new("UserAdministration.UnlockAsync", Can(ManageUsers), false, async (d, _) =>
+        {
+            var id = await d.AccountAsync();
+            Assert.True((await d.Users.LockAsync(d.Admin, id)).Succeeded);
+            return async p => (await d.Users.UnlockAsync(p, id)).Error;
+        }),
+        new("UserAdministration.ResetPasswordAsync", Can(ManageUsers), false, async (d, _) =>
+        {
+            var id = await d.AccountAsync();
+            return async p => (await d.Users.ResetPasswordAsync(p, id)).Error;
+        }),
+        new("UserAdministration.DeleteAsync", Can(ManageUsers), false, async (d, _) =>
+        {
+            var id = await d.AccountAsync();
+            return async p => (await d.Users.DeleteAsync(p, id)).Error;
+        }),
+
+        new("SiteSettingsStore.SaveAsync", Can(ManageSettings), false, (d, _) => Task.FromResult<Call>(async p =>
+            (await d.Settings.SaveAsync(p, new SiteSettingsInput { Title = Desk.Unique("Matrix Gazette") }, d.Actors, d.Audit)).Error)),
+
+        // The check the services themselves use: every newsroom role is someone, anonymous is no one.
+        new("NewsroomActors.ResolveAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Actors.ResolveAsync(p)).Error)),
+    ];
+
+    /// <summary>Public methods of those services that take no acting user, and why none is needed.</summary>
+    private static readonly IReadOnlyDictionary<string, string> WithoutActingUser = new Dictionary<string, string>
+    {
+        ["ArticleService.PublishDueAsync"] = "the scheduler publishes what someone allowed to publish scheduled",
+        ["AuthorProfiles.EnsureForAccountAsync"] = "makes the byline of an account being made by setup or an Administrator",
+        ["AuthorProfiles.BackfillAsync"] = "runs at start-up",
+        ["MediaLibrary.GetByIdsAsync"] = "reads images for rendering; their files are public",
+        ["TaxonomyService.ListSectionsAsync"] = "sections are public: they are the site's navigation",
+        ["TaxonomyService.FindRedirectAsync"] = "looks up old public addresses of tags and sections",
+        ["SiteSettingsStore.GetAsync"] = "the settings every public page shows",
+        ["SiteSettingsStore.Invalidate"] = "drops the cached settings after setup wrote them",
+    };
+
+    [Fact]
+    public void Every_service_method_has_a_rule()
+    {
+        var (withActor, withoutActor) = ServiceMethods();
+        var ruled = Cases.Select(c => c.Method).ToHashSet();
+        var problems = withActor.Except(ruled).Select(m => $"no rule for {m} (add a Case)")
+            .Concat(ruled.Except(withActor).Select(m => $"a rule for {m}, which is not a public method taking the acting user"))
+            .Concat(withoutActor.Except(WithoutActingUser.Keys).Select(m => $"{m} takes no acting user: say why in WithoutActingUser, or give it one"))
+            .Concat(WithoutActingUser.Keys.Except(withoutActor).Select(m => $"{m} is listed in WithoutActingUser but is not such a method"))
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
+    public async Task Each_call_goes_through_exactly_for_the_principals_its_rule_names()
+    {
+        var desk = new Desk(site);
+        var failures = new List<string>();
+        var calls = 0;
+        foreach (var @case in Cases)
+        {
+            foreach (var (role, own) in Callers(@case.Owned))
+            {
+                var member = role is null ? null : site.ByRole[role];
+                var call = await @case.Arrange(desk, own ? member : null);
+                var allowed = @case.Rule.Allows(role, own);
+                var before = allowed ? null : await DatabaseSnapshot.TakeAsync(site.App.DatabasePath);
+                var who = $"{@case} as {role ?? "anonymous"}{(@case.Owned ? own ? " on their own" : " on someone else's" : "")}";
+                calls++;
+                var refusal = await call(member?.Principal ?? NewsroomFixture.Anonymous);
+                if (allowed && refusal is not null) failures.Add($"{who}: refused (\"{refusal}\"), expected to go through");
+                if (!allowed && refusal is null) failures.Add($"{who}: went through, expected a refusal");
+                if (before is not null && (await DatabaseSnapshot.TakeAsync(site.App.DatabasePath)).ChangedSince(before) is { Count: > 0 } changed)
+                {
+                    failures.Add($"{who}: refused, yet changed {string.Join(", ", changed)}");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {calls} calls broke their rule:\n" + string.Join('\n', failures));
+    }
+
+    /// <summary>Anonymous, then each role on someone else's thing and, for owned things, on their own.</summary>
+    private static IEnumerable<(string? Role, bool Own)> Callers(bool owned)
+    {
+        yield return (null, false);
+        foreach (var role in NewsroomRoles.All)
+        {
+            yield return (role, false);
+            if (owned) yield return (role, true);
+        }
+    }
+
+    /// <summary>
+    /// Public methods of the app's services, named Type.Method: those whose first parameter is the acting user, and
+    /// the others of the same types. A type is a service when at least one of its methods takes the acting user.
+    /// </summary>
+    private static (HashSet<string> WithActor, HashSet<string> WithoutActor) ServiceMethods()
+    {
+        static bool TakesActor(MethodInfo m) => m.GetParameters() is [var first, ..] && first.ParameterType == typeof(ClaimsPrincipal);
+        var methods = typeof(Program).Assembly.GetTypes()
+            .Select(t => (Type: t, Methods: t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => !m.IsSpecialName).ToList()))
+            .Where(t => t.Methods.Any(TakesActor))
+            .SelectMany(t => t.Methods.Select(m => (Name: $"{t.Type.Name}.{m.Name}", Actor: TakesActor(m))))
+            .ToList();
+        return (methods.Where(m => m.Actor).Select(m => m.Name).ToHashSet(), methods.Where(m => !m.Actor).Select(m => m.Name).ToHashSet());
+    }
+
+    private static string? Refusal(SaveOutcome outcome) => outcome.Succeeded ? null : outcome.Error ?? "a conflict";
+
+    private static string? Found<T>(IEnumerable<T> items, Func<T, bool> match) => items.Any(match) ? null : "not among the results";
+
+    /// <summary>The services and a way to make fresh things on the shared site, as its Administrator.</summary>
+    private sealed class Desk(NewsroomFixture site)
+    {
+        public static readonly byte[] Picture = TestImages.Jpeg(32, 24);
+
+        public ArticleService Articles => site.Service<ArticleService>();
+        public TaxonomyService Taxonomy => site.Service<TaxonomyService>();
+        public AuthorProfiles Authors => site.Service<AuthorProfiles>();
+        public MediaLibrary Media => site.Service<MediaLibrary>();
+        public UserAdministration Users => site.Service<UserAdministration>();
+        public SiteSettingsStore Settings => site.Service<SiteSettingsStore>();
+        public NewsroomActors Actors => site.Service<NewsroomActors>();
+        public AuditLog Audit => site.Service<AuditLog>();
+        public ClaimsPrincipal Admin => site.ByRole[NewsroomRoles.Administrator].Principal;
+
+        public static string Unique(string text) => $"{text} {Guid.NewGuid().ToString("N")[..8]}";
+
+        public static ArticleInput Text(string headline) => new() { Headline = Unique(headline), BodyHtml = "<p>Text of the story.</p>" };
+
+        /// <summary>A draft with the owner's byline, or the other writer's.</summary>
+        public async Task<(int Id, Guid Version)> DraftAsync(Member? owner, string? headline = null)
+        {
+            var input = Text("Draft");
+            if (headline is not null) input.Headline = headline;
+            input.AuthorIds = [(owner ?? site.OtherWriter).ProfileId];
+            var saved = await Articles.SaveAsync(Admin, null, input, null, SaveKind.Manual);
+            Assert.True(saved.Succeeded, saved.Error);
+            return (saved.Id, saved.Version);
+        }
+
+        public async Task<(int Id, Guid Version)> InReviewAsync(Member? owner) =>
+            await ThenAsync(await DraftAsync(owner), (id, version) => Articles.SubmitAsync(Admin, id, version));
+
+        public async Task<(int Id, Guid Version)> PublishedAsync(Member? owner, string? headline = null) =>
+            await ThenAsync(await DraftAsync(owner, headline), (id, version) => Articles.PublishAsync(Admin, id, version));
+
+        public async Task<(int Id, Guid Version)> TrashedAsync(Member? owner) =>
+            await ThenAsync(await DraftAsync(owner), (id, version) => Articles.TrashAsync(Admin, id, version));
+
+        public async Task<long> FirstRevisionAsync(int articleId) => (await Articles.ListRevisionsAsync(Admin, articleId)).Value![^1].Id;
+
+        /// <summary>An image uploaded by the owner, or by the other writer.</summary>
+        public async Task<MediaImage> ImageAsync(Member? owner)
+        {
+            using var picture = new MemoryStream(Picture);
+            var uploaded = await Media.UploadAsync((owner ?? site.OtherWriter).Principal, picture, "owned.jpg", picture.Length);
+            Assert.True(uploaded.Succeeded, uploaded.Error);
+            return uploaded.Value!;
+        }
+
+        public async Task<TagSummary> TagAsync() => Value(await Taxonomy.CreateTagAsync(Admin, new TaxonomyInput { Name = Unique("Tag") }));
+
+        public async Task<SectionSummary> SectionAsync() => Value(await Taxonomy.CreateSectionAsync(Admin, new TaxonomyInput { Name = Unique("Section") }));
+
+        /// <summary>A byline without an account.</summary>
+        public async Task<AuthorDetails> GuestAuthorAsync()
+        {
+            var id = Value(await Authors.CreateAsync(Admin, new AuthorInput { DisplayName = Unique("Guest") }));
+            return Value(await Authors.GetAsync(Admin, id));
+        }
+
+        /// <summary>A fresh Contributor account, for the Administrator's actions.</summary>
+        public async Task<string> AccountAsync() => (await site.App.CreateUserAsync(NewsroomRoles.Contributor)).Id;
+
+        private static async Task<(int Id, Guid Version)> ThenAsync((int Id, Guid Version) article, Func<int, Guid, Task<ServiceResult<Guid>>> step) =>
+            (article.Id, Value(await step(article.Id, article.Version)));
+
+        private static T Value<T>(ServiceResult<T> result)
+        {
+            Assert.True(result.Succeeded, result.Error);
+            return result.Value!;
+        }
+    }
+}
