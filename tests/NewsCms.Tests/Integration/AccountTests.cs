@@ -160,3 +160,31 @@ public class AccountTests
         Assert.Contains(app.Logs.Lines, line => line.Contains("SMTP is not configured") && line.Contains(email) && line.Contains("/Account/ResetPassword?code="));
     }
 }
+
+public class AccountPagesOutOfStepTests
+{
+    [Theory]
+    [InlineData("/Account/LoginWith2fa", "/Account/Login")]
+    [InlineData("/Account/LoginWithRecoveryCode", "/Account/Login")]
+    public async Task A_second_factor_page_without_a_sign_in_in_progress_sends_back_to_sign_in(string url, string to)
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        using var client = app.CreateBrowserlikeClient();
+        var response = await client.GetAsync(url);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(to, response.Headers.Location!.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData("/Account/Manage/Disable2fa")]
+    [InlineData("/Account/Manage/GenerateRecoveryCodes")]
+    public async Task Two_factor_pages_for_an_account_without_it_lead_to_the_two_factor_settings(string url)
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        using var client = app.CreateBrowserlikeClient();
+        await FormPost.SignInAsync(client, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        var response = await client.GetAsync(url);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/Manage/TwoFactorAuthentication", response.Headers.Location!.AbsolutePath);
+    }
+}
