@@ -67,8 +67,10 @@ public sealed class AuthorizationMatrixTests(NewsroomFixture site) : IClassFixtu
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) return ((int)response.StatusCode).ToString();
         if (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } location)
         {
-            var path = new Uri(new Uri("https://localhost/"), location).AbsolutePath;
-            if (path.Equals("/Account/Login", StringComparison.OrdinalIgnoreCase)) return SentToSignIn;
+            var target = new Uri(new Uri("https://localhost/"), location);
+            var path = target.AbsolutePath;
+            // The sign-in challenge carries the page to come back to; a page's own "start again" link to sign-in does not.
+            if (path.Equals("/Account/Login", StringComparison.OrdinalIgnoreCase) && target.Query.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase)) return SentToSignIn;
             if (path.Equals("/Account/AccessDenied", StringComparison.OrdinalIgnoreCase)) return SentToAccessDenied;
         }
         return LetIn;
