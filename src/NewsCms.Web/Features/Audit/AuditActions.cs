@@ -38,6 +38,7 @@ public static class AuditActions
     public const string AuthorUpdated = "author.updated";
     public const string AuthorDeleted = "author.deleted";
     public const string DemoContentAdded = "demo.content-added";
+    public const string BackupDownloaded = "backup.downloaded";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -45,6 +46,6 @@ public static class AuditActions
         PasswordReset, UserDeleted, SignInFailed, LockedOut, SignInThrottled, PasswordChanged, SettingsChanged,
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored,
         ArticleTakenOver, RevisionRestored, MediaUploaded, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged, SectionCreated, SectionUpdated,
-        SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded,
+        SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded, BackupDownloaded,
     ];
 }
