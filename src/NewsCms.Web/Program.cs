@@ -2,6 +2,7 @@ using NewsCms.Web.Components;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Backup;
 using NewsCms.Web.Features.Demo;
 using NewsCms.Web.Features.Feeds;
 using NewsCms.Web.Features.Hosting;
@@ -10,6 +11,13 @@ using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.Users;
 using MudBlazor.Services;
+
+// "backup <file>" and "restore <file>" do their work with the site's settings and exit; no web server starts.
+if (BackupCommandLine.IsCommand(args))
+{
+    Environment.ExitCode = await BackupCommandLine.RunAsync(args, Console.Out, Console.Error);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(DemoSetup.WithoutDemoArgument(args));
 builder.AddRootSettingsFile();
@@ -27,6 +35,7 @@ builder.AddPublicCache();
 builder.AddMedia();
 builder.AddFeeds();
 builder.AddDemoContent();
+builder.AddBackup();
 
 var app = builder.Build();
 
@@ -64,6 +73,7 @@ app.MapHealth();
 app.MapAudit();
 app.MapMedia();
 app.MapFeeds();
+app.MapBackup();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

@@ -18,6 +18,7 @@ public static class DatabaseSetup
     {
         builder.Services.AddSingleton<DatabaseLocation>();
         builder.Services.AddSingleton<SqlitePragmas>();
+        builder.Services.AddSingleton(services => SiteLock.HoldWhileRunning(services.GetRequiredService<DatabaseLocation>()));
         builder.Services.AddDbContextFactory<NewsCmsDbContext>((services, options) =>
         {
             var location = services.GetRequiredService<DatabaseLocation>();
@@ -37,6 +38,8 @@ public static class DatabaseSetup
     public static async Task MigrateNewsCmsDatabaseAsync(this WebApplication app)
     {
         var location = app.Services.GetRequiredService<DatabaseLocation>();
+        // Held until the app stops: a restore refuses to replace the files of a running site.
+        app.Services.GetRequiredService<SiteLock>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NewsCms.Database");
         try
         {
@@ -58,7 +61,7 @@ public static class DatabaseSetup
     }
 }
 
-public sealed class DatabaseUnavailableException(string message, Exception inner) : Exception(message, inner);
+public sealed class DatabaseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Where the SQLite file is: a relative path in the setting is taken from the app's content root.</summary>
 public sealed class DatabaseLocation

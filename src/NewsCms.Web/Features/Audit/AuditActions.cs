@@ -40,6 +40,7 @@ public static class AuditActions
     public const string AuthorUpdated = "author.updated";
     public const string AuthorDeleted = "author.deleted";
     public const string DemoContentAdded = "demo.content-added";
+    public const string BackupDownloaded = "backup.downloaded";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -47,6 +48,6 @@ public static class AuditActions
         PasswordReset, UserDeleted, SignInFailed, LockedOut, SignInThrottled, PasswordChanged, SettingsChanged,
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored,
         ArticleTakenOver, RevisionRestored, MediaUploaded, MediaUpdated, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged,
-        SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded,
+        SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded, BackupDownloaded,
     ];
 }

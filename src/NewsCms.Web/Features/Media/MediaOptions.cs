@@ -78,14 +78,12 @@ internal sealed class MediaOptionsValidation : IValidateOptions<MediaOptions>
 /// </summary>
 public sealed partial class MediaStorage
 {
-    private const string IncomingFolderName = ".incoming";
+    /// <summary>Uploads in progress, inside the root: not part of the library (nor of a backup).</summary>
+    public const string IncomingFolderName = ".incoming";
 
     public MediaStorage(IOptions<MediaOptions> options, DatabaseLocation database, IHostEnvironment environment, ILogger<MediaStorage> logger)
     {
-        var configured = options.Value.Root;
-        RootPath = string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine(database.Folder, "media")
-            : Path.GetFullPath(configured, environment.ContentRootPath);
+        RootPath = ResolveRoot(options.Value, database, environment);
         IncomingPath = Path.Combine(RootPath, IncomingFolderName);
         try
         {
@@ -102,6 +100,12 @@ public sealed partial class MediaStorage
     public string RootPath { get; }
 
     internal string IncomingPath { get; }
+
+    /// <summary>The media folder the settings name (also for the backup command, which makes no <see cref="MediaStorage"/>).</summary>
+    public static string ResolveRoot(MediaOptions options, DatabaseLocation database, IHostEnvironment environment) =>
+        string.IsNullOrWhiteSpace(options.Root)
+            ? Path.Combine(database.Folder, "media")
+            : Path.GetFullPath(options.Root, environment.ContentRootPath);
 
     /// <summary>A new random key: 24 lower-case hex digits (96 bits), also the folder name and part of public URLs.</summary>
     public static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
