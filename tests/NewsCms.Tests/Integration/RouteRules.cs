@@ -118,6 +118,7 @@ public static class RouteRules
         new("/admin/articles/{Id:int}/preview", Access.Can(AccessNewsroom), s => $"/admin/articles/{s.ArticleId}/preview"),
         new("/admin/media", Access.Can(AccessNewsroom)),
         new("/api/media", Access.Can(AccessNewsroom)),
+        new("/api/backup", Access.Can(ManageSettings)),
         new("/admin/profile", Access.Can(AccessNewsroom)),
         new("/admin/tags", Access.Can(ManageTaxonomy)),
         new("/admin/sections", Access.Can(ManageTaxonomy)),
