@@ -109,6 +109,7 @@ public sealed record NavigationSection(int Id, string Name, string Slug);
 public sealed record SectionBlock(TermLink Section, IReadOnlyList<PublicArticleSummary> Articles);
 
 /// <summary>What the home page shows: the lead story, the latest after it, and a block per navigation section.</summary>
+/// <param name="Total">How many articles are published, counted only up to two more than the lead and latest stories.</param>
 public sealed record HomePage(PublicArticleSummary? Lead, IReadOnlyList<PublicArticleSummary> Latest, IReadOnlyList<SectionBlock> Sections, int Total)
 {
     public IEnumerable<PublicArticleSummary> All => Latest.Concat(Sections.SelectMany(s => s.Articles)).Prepend(Lead).OfType<PublicArticleSummary>();

@@ -40,20 +40,30 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         return article is null ? null : await ComposeAsync(db, article, ct);
     }
 
-    /// <summary>A page of published articles, newest first, after the first <paramref name="skip"/> (shown elsewhere).</summary>
+    /// <summary>
+    /// A page of published articles, newest first, after the first <paramref name="skip"/> (shown elsewhere). Its
+    /// total is not the number of all matching articles: it counts those up to this page, plus one if older ones exist.
+    /// </summary>
     public async Task<PagedList<PublicArticleSummary>> ListAsync(PublishedFilter filter, int page, int pageSize, CancellationToken ct = default, int skip = 0)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var published = db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
         if (filter.SectionId is { } sectionId) published = published.Where(a => a.SectionId == sectionId);
-        if (filter.TagId is { } tagId) published = published.Where(a => db.ArticleTags.Any(at => at.ArticleId == a.Id && at.TagId == tagId));
-        if (filter.AuthorId is { } authorId) published = published.Where(a => db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id && aa.AuthorProfileId == authorId));
+        // "Id IN (the tag's articles)" rather than a correlated EXISTS: SQLite checks membership in a list it builds
+        // once, and reads only the tag's article rows (whose TrashedAt sits past the body, in overflow pages).
+        if (filter.TagId is { } tagId) published = published.Where(a => db.ArticleTags.Where(at => at.TagId == tagId).Select(at => at.ArticleId).Contains(a.Id));
+        if (filter.AuthorId is { } authorId) published = published.Where(a => db.ArticleAuthors.Where(aa => aa.AuthorProfileId == authorId).Select(aa => aa.ArticleId).Contains(a.Id));
 
-        var total = await published.CountAsync(ct);
+        // One more row than the page shows tells whether there is an older page: counting every match instead read
+        // every row of a big tag or section (TrashedAt is stored past the body, in overflow pages). So the total is
+        // the articles up to this page, plus one when there are older ones.
+        var offset = skip + Math.Max(0, page) * pageSize;
         var rows = await published.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
-            .Skip(skip + Math.Max(0, page) * pageSize).Take(pageSize)
+            .Skip(offset).Take(pageSize + 1)
             .Select(a => new SummaryRow(a.Id, a.Slug, a.Headline, a.Standfirst, a.PublishedAt!.Value, a.SectionId, a.FeaturedImageId))
             .ToListAsync(ct);
+        var total = offset + rows.Count;
+        if (rows.Count > pageSize) rows.RemoveAt(pageSize);
         return new PagedList<PublicArticleSummary>(await SummariesAsync(db, rows, ct), total);
     }
 
@@ -65,7 +75,9 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var published = db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
-        var total = await published.CountAsync(ct);
+        // The page only needs to know whether there is more than its front shows: counting every published article
+        // would read every row.
+        var total = await published.Take(latestCount + 2).CountAsync(ct);
         if (total == 0) return new HomePage(null, [], [], 0);
 
         var leadId = await published.Where(a => a.IsFeatured).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)

@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace NewsCms.Benchmarks;
+
+/// <summary>Entry point (a named class: the app's own top-level Program must stay the only global one).</summary>
+public static class BenchmarkProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(BenchmarkOptions.Usage);
+            return 0;
+        }
+        BenchmarkOptions options;
+        try
+        {
+            options = BenchmarkOptions.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(BenchmarkOptions.Usage);
+            return 1;
+        }
+
+        // Ctrl+C stops the run cleanly: the app and wrk are killed on the way out.
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            Console.WriteLine("Stopping ...");
+            stop.Cancel();
+        };
+        try
+        {
+            return (await new Harness(options, Console.Out).RunAsync(stop.Token)).ExitCode;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return 130;
+        }
+    }
+}

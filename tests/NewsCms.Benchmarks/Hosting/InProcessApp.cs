@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using NewsCms.Web.Features.Articles;
+
+namespace NewsCms.Benchmarks.Hosting;
+
+/// <summary>
+/// The app hosted inside the harness on a seeded database (Production settings, the app's own pipeline), with a
+/// statement counter among its EF interceptors. Used to count SQL statements per page and, by the builtin driver,
+/// as the app under load.
+/// </summary>
+public sealed class InProcessApp(string repository, string databasePath) : WebApplicationFactory<Program>
+{
+    public StatementCounter Counter { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        // Named here: the factory would otherwise look for its manifest in the current folder.
+        builder.UseContentRoot(Path.Combine(repository, "src", "NewsCms.Web"));
+        builder.UseSetting("ConnectionStrings:NewsCms", $"Data Source={databasePath}");
+        builder.UseSetting("NewsCms:Site:BaseUrl", "http://127.0.0.1");
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IInterceptor>(Counter);
+            // Nothing else touches the database while pages are counted.
+            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+        });
+    }
+}

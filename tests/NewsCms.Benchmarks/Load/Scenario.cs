@@ -1,0 +1,73 @@
+using NewsCms.Benchmarks.Seeding;
+
+namespace NewsCms.Benchmarks.Load;
+
+/// <summary>
+/// One measured page. A scenario requests one <see cref="Path"/> over and over (what the output cache serves), or
+/// walks through <see cref="Paths"/> (many articles, many searches). With <see cref="BypassCache"/> every request also
+/// gets a unique <c>page</c> value, which is part of the output cache's key but ignored by the article page: each
+/// request is a fresh render, even after the list wraps around.
+/// </summary>
+/// <remarks>
+/// <see cref="Connections"/> overrides the run's connection count: the two latency targets are also measured at one
+/// connection, where a request's time is its own service time rather than its wait in a saturated queue.
+/// </remarks>
+public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? Paths = null, bool BypassCache = false, bool Ceiling = false, int? Connections = null)
+{
+    public const string Home = "home";
+    public const string ArticleHit = "article (cache hit)";
+    public const string ArticleFresh = "article (fresh render)";
+    public const string Tag = "tag page";
+    public const string Author = "author page";
+    public const string Search = "search";
+    public const string Rss = "RSS feed";
+    public const string CeilingName = "ceiling";
+    public const string ArticleFreshSingle = "article (fresh render, 1 connection)";
+    public const string SearchSingle = "search (1 connection)";
+
+    /// <summary>Whether responses are checked for the output cache's Age header (to report how many were rendered).</summary>
+    public bool CountsRendered => Paths is not null;
+
+    /// <summary>The pages measured at every scale, in the order they run and are reported.</summary>
+    public static IReadOnlyList<Scenario> For(SiteSample site)
+    {
+        var fresh = new Scenario(ArticleFresh, "/news/" + site.ArticleSlug, [.. site.ArticleSlugs.Select(s => "/news/" + s)], BypassCache: true);
+        var search = new Scenario(Search, "/search?q=" + Uri.EscapeDataString(site.SearchQueries[0]), [.. site.SearchQueries.Select(q => "/search?q=" + Uri.EscapeDataString(q))]);
+        return
+        [
+            new(Home, "/"),
+            new(ArticleHit, "/news/" + site.ArticleSlug),
+            fresh,
+            new(Tag, "/tag/" + site.TagSlug),
+            new(Author, "/author/" + site.AuthorSlug),
+            search,
+            new(Rss, "/feed.xml"),
+            new(CeilingName, "/", Ceiling: true),
+            fresh with { Name = ArticleFreshSingle, Connections = 1 },
+            search with { Name = SearchSingle, Connections = 1 },
+        ];
+    }
+
+    /// <summary>The i-th path a walker requests (<paramref name="unique"/> numbers the request for <see cref="BypassCache"/>).</summary>
+    public string PathAt(long i, long unique)
+    {
+        var path = Paths is null ? Path : Paths[(int)(i % Paths.Count)];
+        return BypassCache ? path + (path.Contains('?') ? "&" : "?") + "page=" + unique : path;
+    }
+}
+
+/// <summary>What one load run measured.</summary>
+public sealed record LoadResult(long Requests, double Seconds, double P50Ms, double P99Ms, long Errors, long? Rendered, long? Answered)
+{
+    public double RequestsPerSecond => Seconds > 0 ? Requests / Seconds : 0;
+
+    /// <summary>Share of responses that were rendered (no Age header from the output cache), when counted.</summary>
+    public double? RenderedShare => Answered is > 0 ? (double)Rendered!.Value / Answered.Value : null;
+}
+
+/// <summary>Drives load at one scenario: wrk, or the builtin HttpClient driver of the smoke test.</summary>
+public interface ILoadDriver
+{
+    string Name { get; }
+    Task<LoadResult> RunAsync(Uri baseUrl, Scenario scenario, int connections, TimeSpan duration, CancellationToken ct);
+}

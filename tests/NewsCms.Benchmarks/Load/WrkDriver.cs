@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace NewsCms.Benchmarks.Load;
+
+/// <summary>
+/// Runs wrk (Debian package <c>wrk</c>) with a Lua script the harness writes: it walks the scenario's paths if it has
+/// several, counts responses without the output cache's Age header, and prints its results as one JSON line from
+/// wrk's <c>done</c> hook (more robust than parsing wrk's text).
+/// </summary>
+public sealed class WrkDriver(string workFolder) : ILoadDriver
+{
+    public const string InstallHint = "wrk is not installed. Install it with: sudo apt-get install -y wrk";
+    private const string Marker = "NEWSCMS_WRK ";
+
+    private readonly Dictionary<string, long> cursors = [];
+    private long runs;
+
+    public string Name => "wrk";
+
+    public static bool IsInstalled()
+    {
+        try
+        {
+            using var wrk = Process.Start(new ProcessStartInfo("wrk", "--version") { RedirectStandardOutput = true, RedirectStandardError = true });
+            wrk!.WaitForExit(5_000);
+            return true;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    public async Task<LoadResult> RunAsync(Uri baseUrl, Scenario scenario, int connections, TimeSpan duration, CancellationToken ct)
+    {
+        Directory.CreateDirectory(workFolder);
+        var name = string.Concat(scenario.Name.Where(char.IsLetterOrDigit));
+        string? pathFile = null;
+        if (scenario.Paths is not null)
+        {
+            pathFile = Path.Combine(workFolder, name + ".paths");
+            await File.WriteAllLinesAsync(pathFile, scenario.Paths, ct);
+        }
+        var script = Path.Combine(workFolder, name + ".lua");
+        // A walk continues where the scenario's last run (its warm-up) stopped, and a new salt keeps cache-bypassing
+        // addresses from repeating: the measured run never gets the warm-up's pages from the output cache.
+        var cursor = cursors.GetValueOrDefault(scenario.Name);
+        var threads = Math.Min(Environment.ProcessorCount, connections);
+        await File.WriteAllTextAsync(script, Script(pathFile, scenario.BypassCache, scenario.CountsRendered, ++runs, cursor, threads), ct);
+
+        var seconds = Math.Max(1, (int)Math.Round(duration.TotalSeconds));
+        var url = new Uri(baseUrl, scenario.Paths is null ? scenario.Path : "/").ToString();
+        var start = new ProcessStartInfo("wrk")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            ArgumentList = { "-t", threads.ToString(), "-c", connections.ToString(), "-d", seconds + "s",
+                "--timeout", "5s", "--latency", "-s", script, url },
+        };
+        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("Could not start wrk.");
+        using var kill = ct.Register(() => { try { wrk.Kill(); } catch (InvalidOperationException) { } });
+        var output = wrk.StandardOutput.ReadToEndAsync(ct);
+        var errors = wrk.StandardError.ReadToEndAsync(ct);
+        await wrk.WaitForExitAsync(ct);
+        var text = await output;
+        await File.WriteAllTextAsync(Path.Combine(workFolder, name + ".out"), text + await errors, ct);
+
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"wrk printed no result for {scenario.Name} (exit code {wrk.ExitCode}): {text}{await errors}");
+        var json = JsonDocument.Parse(line[Marker.Length..]).RootElement;
+        double Number(string property) => json.GetProperty(property).GetDouble();
+        // Past every path this run sent, answered or still in flight when it stopped (the app may cache those too).
+        cursors[scenario.Name] = cursor + (long)Number("issued");
+        var errorCount = (long)(Number("connect") + Number("read") + Number("write") + Number("status") + Number("timeout"));
+        return new LoadResult((long)Number("requests"), Number("duration_us") / 1e6, Number("p50_us") / 1000, Number("p99_us") / 1000, errorCount,
+            scenario.CountsRendered ? (long)Number("rendered") : null, scenario.CountsRendered ? (long)Number("answered") : null);
+    }
+
+    /// <summary>The Lua script for one scenario (wrk runs one copy per thread, plus one for setup and done).</summary>
+    public static string Script(string? pathFile, bool bypassCache, bool countRendered, long salt, long start, int threadCount)
+    {
+        var quotedPathFile = pathFile is null ? "nil" : "\"" + pathFile.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        var lua = $$"""
+            -- Written by the NewsCms benchmark harness.
+            local pathFile = {{quotedPathFile}}
+            local bypass = {{(bypassCache ? "true" : "false")}}
+            local salt = {{salt}}
+            local start = {{start}}
+            local threadCount = {{threadCount}}
+            local threads = {}
+
+            function setup(thread)
+              thread:set("tid", #threads)
+              table.insert(threads, thread)
+            end
+
+            function init(args)
+              rendered = 0
+              answered = 0
+              n = 0
+              if pathFile then
+                paths = {}
+                for line in io.lines(pathFile) do paths[#paths + 1] = line end
+                -- Each thread starts at its own place in the list.
+                n = start + tid * math.floor(#paths / threadCount)
+              end
+              first = n
+            end
+
+            if pathFile then
+              function request()
+                n = n + 1
+                local path = paths[(n % #paths) + 1]
+                if bypass then
+                  -- A unique value of the output cache's "page" key: every request is a cache miss.
+                  local sep = "?"
+                  if string.find(path, "?", 1, true) then sep = "&" end
+                  path = path .. sep .. "page=" .. string.format("%.0f", salt * 100000000000 + tid * 1000000000 + n)
+                end
+                return wrk.format(nil, path)
+              end
+            end
+
+            """;
+        if (countRendered)
+        {
+            lua += """
+
+                function response(status, headers, body)
+                  answered = answered + 1
+                  -- The output cache adds Age to the responses it serves; a rendered page has none.
+                  if headers["Age"] == nil and headers["age"] == nil then rendered = rendered + 1 end
+                end
+
+                """;
+        }
+        lua += """
+
+            function done(summary, latency, requests)
+              local r, a, issued = 0, 0, 0
+              for _, t in ipairs(threads) do
+                r = r + (t:get("rendered") or 0)
+                a = a + (t:get("answered") or 0)
+                issued = issued + (t:get("n") or 0) - (t:get("first") or 0)
+              end
+              local e = summary.errors
+              io.write(string.format('NEWSCMS_WRK {"requests":%.0f,"duration_us":%.0f,"bytes":%.0f,"connect":%.0f,"read":%.0f,"write":%.0f,"status":%.0f,"timeout":%.0f,"p50_us":%.0f,"p99_us":%.0f,"max_us":%.0f,"rendered":%.0f,"answered":%.0f,"issued":%.0f}\n',
+                summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
+                latency:percentile(50), latency:percentile(99), latency.max, r, a, issued))
+            end
+
+            """;
+        return lua;
+    }
+}

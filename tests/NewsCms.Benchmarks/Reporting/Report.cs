@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using NewsCms.Benchmarks.Load;
+
+namespace NewsCms.Benchmarks.Reporting;
+
+/// <summary>Growth and target checks, and the run written as results.json, results.md and results.svg.</summary>
+public static class Report
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static List<GrowthRow> Growth(List<ScaleResult> scales)
+    {
+        if (scales.Count < 2) return [];
+        var small = scales.MinBy(s => s.Articles)!;
+        var large = scales.MaxBy(s => s.Articles)!;
+        return [.. large.Pages.Where(p => p.Page != Scenario.CeilingName).Select(l =>
+        {
+            var s = small.Pages.Single(p => p.Page == l.Page);
+            return new GrowthRow(l.Page, s.P50Ms, l.P50Ms, Ratio(l.P50Ms, s.P50Ms), s.FreshRenderMs, l.FreshRenderMs,
+                s.FreshRenderMs is { } sf && l.FreshRenderMs is { } lf ? Ratio(lf, sf) : null);
+        })];
+    }
+
+    public static List<TargetCheck> Targets(List<ScaleResult> scales, List<GrowthRow> growth)
+    {
+        var large = scales.MaxBy(s => s.Articles)!;
+        var at = $"{large.Articles:N0} articles";
+        PageResult Page(string name) => large.Pages.Single(p => p.Page == name);
+        var targets = new List<TargetCheck>();
+        var hit = Page(Scenario.ArticleHit);
+        targets.Add(new TargetCheck("cache-hit article ≥ 0.8× the ceiling's req/s", $"{hit.RatioToCeiling:0.00}×", hit.RatioToCeiling >= 0.8));
+        foreach (var (name, connections) in new[] { (Scenario.ArticleFresh, "under load"), (Scenario.ArticleFreshSingle, "at 1 connection") })
+        {
+            var fresh = Page(name);
+            targets.Add(new TargetCheck($"fresh render p99 < 50 ms at {at} ({connections})", $"{fresh.P99Ms:0.0} ms", fresh.P99Ms < 50));
+        }
+        foreach (var (name, connections) in new[] { (Scenario.Search, "under load"), (Scenario.SearchSingle, "at 1 connection") })
+        {
+            var search = Page(name);
+            targets.Add(new TargetCheck($"search p50 < 20 ms at {at} ({connections})", $"{search.P50Ms:0.0} ms", search.P50Ms < 20));
+        }
+        if (growth.Count > 0)
+        {
+            var small = scales.Min(s => s.Articles);
+            var worst = growth.MaxBy(g => g.P50Ratio)!;
+            targets.Add(new TargetCheck($"every page at {at} within 2× of its time at {small:N0}",
+                $"worst p50 ratio {worst.P50Ratio:0.00}× ({worst.Page})", growth.All(g => g.P50Ratio <= 2)));
+        }
+        if (large.Soak is { } soak)
+        {
+            targets.Add(new TargetCheck($"soak: {soak.Seconds:0} s at {soak.Connections} connections, 0 errors", $"{soak.Errors} errors", soak.Errors == 0));
+        }
+        return targets;
+    }
+
+    public static void Write(BenchmarkRun run, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "results.json"), JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, "results.md"), Markdown(run));
+        File.WriteAllText(Path.Combine(folder, "results.svg"), Svg(run));
+    }
+
+    public static string Markdown(BenchmarkRun run)
+    {
+        var md = new StringBuilder();
+        var m = run.Machine;
+        md.AppendLine($"Machine: {m.Cores} cores ({m.Cpu}), {m.MemoryBytes / 1073741824.0:0} GiB RAM, {m.Os}, .NET {m.Runtime}; load average {m.LoadAverage} at the start. " +
+            $"Driver: {run.Driver}, {run.Connections} connections, {run.WarmupSeconds:0.#} s warm-up + {run.DurationSeconds:0.#} s per page.");
+        md.AppendLine();
+        foreach (var scale in run.Scales)
+        {
+            md.AppendLine($"### {scale.Articles:N0} articles");
+            md.AppendLine();
+            md.AppendLine(scale.ReusedDatabase
+                ? $"Database reused ({scale.DatabaseBytes / 1048576.0:N0} MB)."
+                : $"Seeded in {scale.SeedSeconds:N0} s ({scale.SeedArticlesPerSecond:N0} articles/s); database {scale.DatabaseBytes / 1048576.0:N0} MB.");
+            md.AppendLine();
+            md.AppendLine("| page | req/s | p50 ms | p99 ms | errors | × ceiling | SQL statements | fresh render ms |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var p in scale.Pages)
+            {
+                var name = p.RenderedShare is { } share ? $"{p.Page} ({share:P0} rendered)" : p.Page;
+                md.AppendLine($"| {name} | {p.RequestsPerSecond:N0} | {p.P50Ms:0.00} | {p.P99Ms:0.00} | {p.Errors:N0} | " +
+                    $"{(p.RatioToCeiling is { } r ? r.ToString("0.00", Invariant) + "×" : "")} | {p.SqlStatements?.ToString(Invariant) ?? ""} | " +
+                    $"{p.FreshRenderMs?.ToString("0.0", Invariant) ?? ""} |");
+            }
+            md.AppendLine();
+            if (scale.Soak is { } soak)
+            {
+                md.AppendLine($"Soak ({soak.Seconds:0} s, {soak.Connections} connections, home and article pages): {soak.Requests:N0} requests " +
+                    $"({soak.RequestsPerSecond:N0}/s), p50 {soak.P50Ms:0.0} ms, p99 {soak.P99Ms:0.0} ms, **{soak.Errors} errors**; app peak working set " +
+                    $"{Mb(soak.PeakDuringSoakBytes)} during the soak ({Mb(soak.PeakWorkingSetBytes)} over the whole run, VmHWM).");
+                md.AppendLine();
+            }
+            else if (scale.AppPeakWorkingSetBytes is { } peak)
+            {
+                md.AppendLine($"App peak working set over the run: {Mb(peak)}.");
+                md.AppendLine();
+            }
+        }
+        if (run.Growth.Count > 0)
+        {
+            var small = run.Scales.Min(s => s.Articles);
+            var large = run.Scales.Max(s => s.Articles);
+            md.AppendLine($"### Growth from {small:N0} to {large:N0} articles");
+            md.AppendLine();
+            md.AppendLine($"| page | p50 ms at {small:N0} | p50 ms at {large:N0} | ratio | fresh render ms at {small:N0} | at {large:N0} | ratio |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var g in run.Growth)
+            {
+                md.AppendLine($"| {g.Page} | {g.SmallP50Ms:0.00} | {g.LargeP50Ms:0.00} | {g.P50Ratio:0.00}× | {g.SmallFreshMs:0.0} | {g.LargeFreshMs:0.0} | " +
+                    $"{(g.FreshRatio is { } f ? f.ToString("0.00", Invariant) + "×" : "")} |");
+            }
+            md.AppendLine();
+        }
+        md.AppendLine("### Targets");
+        md.AppendLine();
+        md.AppendLine("| target | measured | met |");
+        md.AppendLine("| --- | --- | --- |");
+        foreach (var t in run.Targets) md.AppendLine($"| {t.Target} | {t.Measured} | {(t.Met ? "yes" : "**no**")} |");
+        return md.ToString();
+    }
+
+    /// <summary>A horizontal bar chart of req/s per page, one bar per scale.</summary>
+    public static string Svg(BenchmarkRun run)
+    {
+        string[] colours = ["#2b6cb0", "#dd6b20", "#2f855a", "#805ad5"];
+        var pages = run.Scales[0].Pages.Select(p => p.Page).ToList();
+        const int labelWidth = 250, barArea = 560, barHeight = 16, gap = 12, top = 50;
+        var perPage = run.Scales.Count * barHeight + gap;
+        var height = top + pages.Count * perPage + 30;
+        var max = Math.Max(1, run.Scales.SelectMany(s => s.Pages).Max(p => p.RequestsPerSecond));
+        var svg = new StringBuilder();
+        svg.AppendLine(Invariant, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{labelWidth + barArea + 120}" height="{height}" font-family="sans-serif" font-size="12">""");
+        svg.AppendLine("""<rect width="100%" height="100%" fill="#fff"/>""");
+        svg.AppendLine(Invariant, $"""<text x="10" y="20" font-size="15" font-weight="bold">NewsCms: requests per second ({Encode(run.Driver)}, {run.Connections} connections)</text>""");
+        for (var s = 0; s < run.Scales.Count; s++)
+        {
+            svg.AppendLine(Invariant, $"""<rect x="{labelWidth + s * 150}" y="30" width="12" height="12" fill="{colours[s % colours.Length]}"/>""");
+            svg.AppendLine(Invariant, $"""<text x="{labelWidth + s * 150 + 16}" y="40">{run.Scales[s].Articles:N0} articles</text>""");
+        }
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var y = top + i * perPage;
+            svg.AppendLine(Invariant, $"""<text x="{labelWidth - 8}" y="{y + run.Scales.Count * barHeight / 2 + 4}" text-anchor="end">{Encode(pages[i])}</text>""");
+            for (var s = 0; s < run.Scales.Count; s++)
+            {
+                var page = run.Scales[s].Pages.Single(p => p.Page == pages[i]);
+                var width = Math.Max(1, page.RequestsPerSecond / max * barArea);
+                var by = y + s * barHeight;
+                svg.AppendLine(Invariant, $"""<rect x="{labelWidth}" y="{by}" width="{width:0.0}" height="{barHeight - 2}" fill="{colours[s % colours.Length]}"/>""");
+                svg.AppendLine(Invariant, $"""<text x="{labelWidth + width + 4:0.0}" y="{by + barHeight - 5}">{page.RequestsPerSecond:N0}</text>""");
+            }
+        }
+        svg.AppendLine("</svg>");
+        return svg.ToString();
+    }
+
+    private static double Ratio(double value, double baseline) => baseline > 0 ? value / baseline : 0;
+
+    private static string Mb(long? bytes) => bytes is { } b ? $"{b / 1048576.0:N0} MB" : "n/a";
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using NewsCms.Benchmarks;
+using NewsCms.Benchmarks.Load;
+
+namespace NewsCms.Tests.Benchmarks;
+
+/// <summary>
+/// The benchmark harness end to end at a tiny scale with its builtin driver (no wrk, no publish), so it cannot rot.
+/// Asserts that every page was measured and written, never how fast.
+/// </summary>
+public class BenchmarkHarnessSmokeTests
+{
+    [Fact]
+    public async Task Harness_seeds_measures_every_page_and_writes_json_markdown_and_svg()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "newscms-bench-smoke", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = BenchmarkOptions.Parse(["--articles", "30", "--driver", "builtin", "--duration", "0.25", "--warmup", "0.05",
+                "--connections", "2", "--probes", "1", "--output", output]);
+            var (exitCode, run, folder) = await new Harness(options, TextWriter.Null).RunAsync(TestContext.Current.CancellationToken);
+
+            Assert.Equal(0, exitCode);
+            Assert.Equal(output, folder);
+            var pages = Assert.Single(run!.Scales).Pages;
+            string[] expected = [Scenario.Home, Scenario.ArticleHit, Scenario.ArticleFresh, Scenario.Tag, Scenario.Author, Scenario.Search, Scenario.Rss, Scenario.CeilingName,
+                Scenario.ArticleFreshSingle, Scenario.SearchSingle];
+            Assert.Equal(expected, pages.Select(p => p.Page));
+            Assert.All(pages, p =>
+            {
+                Assert.True(p.Requests > 0, $"{p.Page}: no requests");
+                Assert.Equal(0, p.Errors);
+            });
+            Assert.All(pages.Where(p => p.Page is not (Scenario.CeilingName or Scenario.ArticleFreshSingle or Scenario.SearchSingle)),
+                p => Assert.True(p.SqlStatements > 0, $"{p.Page}: no SQL counted"));
+            Assert.Equal(1.0, pages.Single(p => p.Page == Scenario.ArticleFresh).RenderedShare);
+
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "results.json")));
+            Assert.Equal(expected.Length, json.RootElement.GetProperty("Scales")[0].GetProperty("Pages").GetArrayLength());
+            var markdown = await File.ReadAllTextAsync(Path.Combine(output, "results.md"));
+            Assert.All(expected, page => Assert.Contains($"| {page}", markdown));
+            var svg = await File.ReadAllTextAsync(Path.Combine(output, "results.svg"));
+            Assert.StartsWith("<svg", svg);
+            Assert.All(expected, page => Assert.Contains(page, svg));
+            Assert.False(Directory.Exists(Path.Combine(output, "db")), "the seeded database is removed after the run");
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Wrk_script_walks_paths_bypasses_the_cache_and_reports_json_from_done()
+    {
+        var lua = WrkDriver.Script("/tmp/paths.txt", bypassCache: true, countRendered: true, salt: 3, start: 10, threadCount: 2);
+        Assert.Contains("local pathFile = \"/tmp/paths.txt\"", lua);
+        Assert.Contains("page=", lua);
+        Assert.Contains("function response(", lua);
+        Assert.Contains("NEWSCMS_WRK {", lua);
+
+        var single = WrkDriver.Script(null, bypassCache: false, countRendered: false, salt: 1, start: 0, threadCount: 2);
+        Assert.Contains("local pathFile = nil", single);
+        Assert.DoesNotContain("function response(", single);
+    }
+}
