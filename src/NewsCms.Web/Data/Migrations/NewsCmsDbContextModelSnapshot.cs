@@ -389,13 +389,13 @@ namespace NewsCms.Web.Data.Migrations
 
                     b.HasIndex("UpdatedAt");
 
-                    b.HasIndex("Status", "PublishedAt");
-
                     b.HasIndex("Status", "ScheduledAt");
 
-                    b.HasIndex("IsFeatured", "Status", "PublishedAt");
+                    b.HasIndex("Status", "TrashedAt", "PublishedAt");
 
-                    b.HasIndex("SectionId", "Status", "PublishedAt");
+                    b.HasIndex("IsFeatured", "Status", "TrashedAt", "PublishedAt");
+
+                    b.HasIndex("SectionId", "Status", "TrashedAt", "PublishedAt");
 
                     b.ToTable("Articles");
                 });
