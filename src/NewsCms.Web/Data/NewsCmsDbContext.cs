@@ -14,6 +14,12 @@ namespace NewsCms.Web.Data;
 
 public class NewsCmsDbContext(DbContextOptions<NewsCmsDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
+    /// <summary>
+    /// Identity's schema (version 3: passkeys) is part of the model itself, not read from the app's options: a
+    /// context made without the app's services (the backup and benchmark tools) builds the same model as the app.
+    /// </summary>
+    protected override Version SchemaVersion => Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SiteSetting> SiteSettings => Set<SiteSetting>();
     public DbSet<Article> Articles => Set<Article>();

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
@@ -25,18 +23,12 @@ public sealed class Seeder(ContentGenerator content, TextWriter console)
     private const int Checked = 5;
 
     /// <summary>
-    /// Options for the app's context outside the app. Identity reads its schema version from the application's
-    /// services: the app uses version 3 (passkeys), so the model matches its migrations only with that set too.
+    /// Options for the app's context outside the app (the context fixes Identity's schema version itself).
     /// </summary>
     public static DbContextOptions<NewsCmsDbContext> Options(string path) =>
         new DbContextOptionsBuilder<NewsCmsDbContext>()
             .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString())
-            .UseApplicationServiceProvider(IdentityServices)
             .Options;
-
-    private static readonly IServiceProvider IdentityServices = new ServiceCollection()
-        .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
-        .BuildServiceProvider();
 
     /// <summary>
     /// Seeds <paramref name="path"/> with <paramref name="articles"/> articles, or reuses it when <paramref name="reuse"/>
