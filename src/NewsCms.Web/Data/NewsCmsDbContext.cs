@@ -15,10 +15,20 @@ namespace NewsCms.Web.Data;
 public class NewsCmsDbContext(DbContextOptions<NewsCmsDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
     /// <summary>
-    /// Identity's schema (version 3: passkeys) is part of the model itself, not read from the app's options: a
-    /// context made without the app's services (the backup and benchmark tools) builds the same model as the app.
+    /// Options for a context outside the app (tools, tests) on the SQLite file at <paramref name="path"/>. Identity
+    /// reads its schema version (3: passkeys) from the application's services, so they are given here too; and the
+    /// context gets EF services of its own, so its model is never one cached for a differently configured context.
     /// </summary>
-    protected override Version SchemaVersion => Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
+    public static DbContextOptions<NewsCmsDbContext> StandaloneOptions(string path) =>
+        new DbContextOptionsBuilder<NewsCmsDbContext>()
+            .UseSqlite(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString())
+            .UseApplicationServiceProvider(IdentityServices)
+            .EnableServiceProviderCaching(false)
+            .Options;
+
+    private static readonly IServiceProvider IdentityServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+        .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
+        .BuildServiceProvider();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SiteSetting> SiteSettings => Set<SiteSetting>();

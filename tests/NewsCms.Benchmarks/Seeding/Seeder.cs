@@ -23,12 +23,9 @@ public sealed class Seeder(ContentGenerator content, TextWriter console)
     private const int Checked = 5;
 
     /// <summary>
-    /// Options for the app's context outside the app (the context fixes Identity's schema version itself).
+    /// Options for the app's context outside the app.
     /// </summary>
-    public static DbContextOptions<NewsCmsDbContext> Options(string path) =>
-        new DbContextOptionsBuilder<NewsCmsDbContext>()
-            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString())
-            .Options;
+    public static DbContextOptions<NewsCmsDbContext> Options(string path) => NewsCmsDbContext.StandaloneOptions(path);
 
     /// <summary>
     /// Seeds <paramref name="path"/> with <paramref name="articles"/> articles, or reuses it when <paramref name="reuse"/>

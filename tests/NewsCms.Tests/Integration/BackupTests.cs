@@ -303,7 +303,7 @@ public sealed partial class BackupTests : IDisposable
     {
         var copy = Path.Combine(NewFolder(), "copy.db");
         using (var zip = ZipFile.OpenRead(file)) zip.GetEntry(SiteBackup.DatabaseEntry)!.ExtractToFile(copy);
-        await using var db = new NewsCmsDbContext(new DbContextOptionsBuilder<NewsCmsDbContext>().UseSqlite($"Data Source={copy};Pooling=False").Options);
+        await using var db = new NewsCmsDbContext(NewsCmsDbContext.StandaloneOptions(copy));
         return await ArticlesAsync(db);
     }
 
