@@ -31,6 +31,20 @@ public sealed class HtmlValidationTests
         ("site-stylesheet", "/css/site.css", HttpStatusCode.OK),
     ];
 
+    /// <summary>The markup each editor block becomes on the article page: if the editor or the HTML policy changes, this says so.</summary>
+    private static readonly string[] EveryBlock =
+    [
+        "<h2>", "<h3>", "<strong>", "<em>", "<u>", "<br>", "target=\"_blank\" rel=\"noopener noreferrer\"", "<ul>", "<ol start=\"2\">",
+        "<li><p>", "<blockquote>", "<hr>", "<img src=\"/media/", "class=\"see-also\"", "<figure class=\"article__figure\">", "<figcaption>",
+        "class=\"article__credit\"",
+    ];
+
+    private static void AssertEveryBlock(string article)
+    {
+        var missing = EveryBlock.Where(markup => !article.Contains(markup, StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "The article that should show every editor block lacks: " + string.Join(", ", missing));
+    }
+
     [Fact]
     public async Task Every_public_page_type_is_valid_HTML()
     {
@@ -43,45 +57,56 @@ public sealed class HtmlValidationTests
         using var client = app.CreateClient();
         var content = await ValidationContent.CreateAsync(app);
 
+        // Kept when the checker finds errors, for a look at the markup; removed otherwise.
         var folder = Directory.CreateTempSubdirectory("newscms-html-");
-        var files = new List<string>();
-        var wrongStatus = new List<string>();
-        foreach (var (name, url, status) in Pages(content))
+        var keep = false;
+        try
         {
-            using var response = await client.GetAsync(url, ct);
-            if (response.StatusCode != status) wrongStatus.Add($"{url} answered {(int)response.StatusCode}, expected {(int)status}");
-            var extension = response.Content.Headers.ContentType?.MediaType switch
+            var files = new List<string>();
+            var wrongStatus = new List<string>();
+            foreach (var (name, url, status) in Pages(content))
             {
-                "text/html" => ".html",
-                "text/css" => ".css",
-                var other => throw new InvalidOperationException($"{url} answered {other}, which is neither HTML nor CSS."),
-            };
-            var file = Path.Combine(folder.FullName, name + extension);
-            await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync(ct), ct);
-            files.Add(file);
-        }
-        Assert.True(wrongStatus.Count == 0, string.Join("\n", wrongStatus));
+                using var response = await client.GetAsync(url, ct);
+                if (response.StatusCode != status) wrongStatus.Add($"{url} answered {(int)response.StatusCode}, expected {(int)status}");
+                var extension = response.Content.Headers.ContentType?.MediaType switch
+                {
+                    "text/html" => ".html",
+                    "text/css" => ".css",
+                    var other => throw new InvalidOperationException($"{url} answered {other}, which is neither HTML nor CSS."),
+                };
+                var body = await response.Content.ReadAsByteArrayAsync(ct);
+                if (url == $"/news/{content.Article}") AssertEveryBlock(System.Text.Encoding.UTF8.GetString(body));
+                var file = Path.Combine(folder.FullName, name + extension);
+                await File.WriteAllBytesAsync(file, body, ct);
+                files.Add(file);
+            }
+            Assert.True(wrongStatus.Count == 0, string.Join("\n", wrongStatus));
 
-        var timer = Stopwatch.StartNew();
-        var messages = await NuHtmlChecker.CheckAsync(files, ct);
-        var errors = messages.Where(m => m.IsError).ToList();
-        var warnings = messages.Where(m => m.Type == "warning").ToList();
-        var summary = $"Nu HTML Checker: {files.Count(f => f.EndsWith(".html", StringComparison.Ordinal))} pages and the stylesheet in "
-            + $"{timer.Elapsed.TotalSeconds:0.0} s, {errors.Count} errors, {warnings.Count} warnings.";
-        output.WriteLine(summary);
-        TestContext.Current.SendDiagnosticMessage(summary);
-        foreach (var warning in warnings)
-        {
-            output.WriteLine($"warning: {warning}");
-            TestContext.Current.SendDiagnosticMessage($"Nu HTML Checker warning: {warning}");
-        }
+            var timer = Stopwatch.StartNew();
+            var messages = await NuHtmlChecker.CheckAsync(files, ct);
+            var errors = messages.Where(m => m.IsError).ToList();
+            var warnings = messages.Where(m => m.Type == "warning").ToList();
+            var summary = $"Nu HTML Checker: {files.Count(f => f.EndsWith(".html", StringComparison.Ordinal))} pages and the stylesheet in "
+                + $"{timer.Elapsed.TotalSeconds:0.0} s, {errors.Count} errors, {warnings.Count} warnings.";
+            output.WriteLine(summary);
+            TestContext.Current.SendDiagnosticMessage(summary);
+            var urls = files.Zip(Pages(content)).ToDictionary(p => Path.GetFileName(p.First), p => p.Second.Url);
+            foreach (var warning in warnings)
+            {
+                output.WriteLine($"warning: {warning.Describe(urls.GetValueOrDefault(warning.File))}");
+                TestContext.Current.SendDiagnosticMessage($"Nu HTML Checker warning: {warning.Describe(urls.GetValueOrDefault(warning.File))}");
+            }
 
-        var urls = files.Zip(Pages(content)).ToDictionary(p => Path.GetFileName(p.First), p => p.Second.Url);
-        if (errors.Count > 0)
-        {
-            Assert.Fail($"The Nu HTML Checker found {errors.Count} errors (pages kept in {folder.FullName}):\n"
-                + string.Join("\n", errors.Select(e => $"{urls.GetValueOrDefault(e.File, "")} {e}")));
+            if (errors.Count > 0)
+            {
+                keep = true;
+                Assert.Fail($"The Nu HTML Checker found {errors.Count} errors (pages kept in {folder.FullName}):\n"
+                    + string.Join("\n", errors.Select(e => e.Describe(urls.GetValueOrDefault(e.File)))));
+            }
         }
-        folder.Delete(recursive: true);
+        finally
+        {
+            if (!keep) folder.Delete(recursive: true);
+        }
     }
 }

@@ -8,9 +8,13 @@ public sealed record NuMessage(string Type, string File, int? Line, int? Column,
 {
     public bool IsError => Type is "error" or "non-document-error";
 
-    public override string ToString() =>
-        $"{File}{(Line is { } line ? $":{line}" : "")}{(Column is { } column ? $":{column}" : "")}: {Message}"
+    /// <summary>"home.html (/), line 31, column 141: Duplicate ID “main”." and the checker's extract of the source.</summary>
+    public string Describe(string? url = null) =>
+        File + (string.IsNullOrEmpty(url) ? "" : $" ({url})")
+        + (Line is { } line ? $", line {line}" : "") + (Column is { } column ? $", column {column}" : "") + $": {Message}"
         + (string.IsNullOrWhiteSpace(Extract) ? "" : $"\n    {Extract.ReplaceLineEndings(" ").Trim()}");
+
+    public override string ToString() => Describe();
 }
 
 /// <summary>
