@@ -311,4 +311,134 @@ public class FeedTests
         Assert.Contains("href=\"https://news.example.test/tag/cup/atom.xml\"", Head(await reader.GetStringAsync("/tag/cup")));
         Assert.Contains("href=\"https://news.example.test/author/ada-admin/feed.xml\"", Head(await reader.GetStringAsync("/author/ada-admin")));
     }
+
+    private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
+
+    /// <summary>As a careful feed reader parses: XmlReader with DTDs prohibited and no resolver (no entity tricks, no fetches).</summary>
+    private static XDocument ParseStrictly(byte[] body, string path)
+    {
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(body), settings);
+            return XDocument.Load(reader);
+        }
+        catch (XmlException ex)
+        {
+            throw new Xunit.Sdk.XunitException($"{path} is not well-formed XML without a DTD: {ex.Message}");
+        }
+    }
+
+    /// <summary>The text of <paramref name="name"/> under <paramref name="parent"/>, with a failure naming where it is missing.</summary>
+    private static string Required(XElement parent, XName name, string where)
+    {
+        var value = parent.Element(name)?.Value;
+        Assert.False(string.IsNullOrWhiteSpace(value), $"{where}: <{name.LocalName}> is missing or empty");
+        return value!;
+    }
+
+    private static void AssertRss(XDocument document, string path)
+    {
+        Assert.Equal("rss", document.Root!.Name.LocalName);
+        Assert.Equal("2.0", (string?)document.Root.Attribute("version"));
+        var channel = Assert.Single(document.Root.Elements("channel"));
+        Required(channel, "title", path);
+        Assert.True(Uri.IsWellFormedUriString(Required(channel, "link", path), UriKind.Absolute), $"{path}: the channel link is not absolute");
+        Required(channel, "description", path);
+        var items = channel.Elements("item").ToList();
+        Assert.True(items.Count > 0, $"{path} has no item to check");
+        foreach (var item in items)
+        {
+            var where = $"{path}, item {item.Element("link")?.Value}";
+            Assert.True(!string.IsNullOrWhiteSpace(item.Element("title")?.Value) || !string.IsNullOrWhiteSpace(item.Element("description")?.Value),
+                $"{where}: neither a title nor a description");
+            Assert.True(Uri.IsWellFormedUriString(Required(item, "link", where), UriKind.Absolute), $"{where}: the link is not absolute");
+            Required(item, "guid", where);
+            var date = Required(item, "pubDate", where);
+            // RFC 822 with a four-digit year, as RSS 2.0 asks: "Fri, 04 Dec 2026 19:14:40 Z" or "... +0000".
+            Assert.Matches(@"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (Z|GMT|[+-]\d{4})$", date);
+        }
+    }
+
+    private static void AssertAtom(XDocument document, string path)
+    {
+        var feed = document.Root!;
+        Assert.Equal(Atom + "feed", feed.Name);
+        Required(feed, Atom + "id", path);
+        Required(feed, Atom + "title", path);
+        Assert.True(DateTimeOffset.TryParse(Required(feed, Atom + "updated", path), out _), $"{path}: the feed's updated is not a date");
+        var entries = feed.Elements(Atom + "entry").ToList();
+        Assert.True(entries.Count > 0, $"{path} has no entry to check");
+        foreach (var entry in entries)
+        {
+            var where = $"{path}, entry {entry.Element(Atom + "id")?.Value}";
+            Required(entry, Atom + "id", where);
+            Required(entry, Atom + "title", where);
+            Assert.True(DateTimeOffset.TryParse(Required(entry, Atom + "updated", where), out _), $"{where}: updated is not a date");
+            var link = entry.Elements(Atom + "link").FirstOrDefault(l => (string?)l.Attribute("rel") is null or "alternate");
+            Assert.True(Uri.IsWellFormedUriString((string?)link?.Attribute("href"), UriKind.Absolute), $"{where}: no alternate link with an absolute href");
+            // RFC 4287: an author in every entry, unless the feed names one for all of them.
+            Assert.True(feed.Elements(Atom + "author").Any() || entry.Elements(Atom + "author").Any(), $"{where}: no author, and the feed names none");
+        }
+    }
+
+    [Fact]
+    public async Task Every_feed_and_sitemap_parses_without_a_DTD_and_carries_the_required_elements()
+    {
+        await using var site = await StartAsync();
+        var coast = (await site.Taxonomy.CreateSectionAsync(site.Admin, new TaxonomyInput { Name = "Coast" })).Value!;
+        var harbour = (await site.Taxonomy.CreateTagAsync(site.Admin, new TaxonomyInput { Name = "Harbour" })).Value!;
+        var writer = (await site.Authors.CreateAsync(site.Admin, new AuthorInput { DisplayName = "Nadia Okafor" })).Value;
+        await site.PublishAsync("Harbour wall <rebuilt> & reopened", "Three weeks early.",
+            "<h2>How</h2><p><strong>Granite</strong> and <a href=\"/news/storm-damage\">last winter's report</a>.</p><ul><li><p>One</p></li></ul><hr>",
+            tags: [harbour.Id], section: coast.Id, bylines: [writer]);
+        // No standfirst and no byline: the item still needs its title, and Atom still an author.
+        await site.PublishAsync("Storm damage", body: "<p>Capstones lifted.</p>", tags: [harbour.Id], section: coast.Id);
+
+        using var reader = site.App.CreateClient();
+        var feeds = new List<string> { FeedPaths.SiteRss, FeedPaths.SiteAtom };
+        foreach (var (kind, slug) in (IEnumerable<(string, string)>)[("section", coast.Slug), ("tag", harbour.Slug), ("author", "nadia-okafor")])
+        {
+            feeds.Add(FeedPaths.Rss(kind, slug));
+            feeds.Add(FeedPaths.Atom(kind, slug));
+        }
+        foreach (var path in feeds)
+        {
+            var document = ParseStrictly((await GetAsync(reader, path)).Body, path);
+            if (path.EndsWith("atom.xml", StringComparison.Ordinal)) AssertAtom(document, path);
+            else AssertRss(document, path);
+        }
+
+        var index = ParseStrictly((await GetAsync(reader, "/sitemap.xml")).Body, "/sitemap.xml");
+        Assert.Equal(Sitemap + "sitemapindex", index.Root!.Name);
+        var sitemaps = index.Root.Elements(Sitemap + "sitemap").Select(s => Required(s, Sitemap + "loc", "/sitemap.xml")).ToList();
+        Assert.NotEmpty(sitemaps);
+        foreach (var location in sitemaps)
+        {
+            Assert.StartsWith(Origin + "/", location);
+            var path = location[Origin.Length..];
+            var urlset = ParseStrictly((await GetAsync(reader, path)).Body, path);
+            Assert.Equal(Sitemap + "urlset", urlset.Root!.Name);
+            var urls = urlset.Root.Elements(Sitemap + "url").ToList();
+            Assert.True(urls.Count > 0, $"{path} lists no address");
+            foreach (var url in urls) Assert.StartsWith(Origin + "/", Required(url, Sitemap + "loc", path));
+        }
+
+        var news = ParseStrictly((await GetAsync(reader, "/news-sitemap.xml")).Body, "/news-sitemap.xml");
+        Assert.Equal(Sitemap + "urlset", news.Root!.Name);
+        var newsUrls = news.Root.Elements(Sitemap + "url").ToList();
+        Assert.Equal(2, newsUrls.Count);
+        foreach (var url in newsUrls)
+        {
+            var where = "/news-sitemap.xml, " + Required(url, Sitemap + "loc", "/news-sitemap.xml");
+            var article = url.Element(News + "news");
+            Assert.True(article is not null, $"{where}: no news:news");
+            var publication = article.Element(News + "publication");
+            Assert.True(publication is not null, $"{where}: no news:publication");
+            Required(publication, News + "name", where);
+            Required(publication, News + "language", where);
+            Required(article, News + "publication_date", where);
+            Required(article, News + "title", where);
+        }
+    }
 }

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.DependencyInjection;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Settings;
+using NewsCms.Web.Features.Taxonomy;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.BrowserTests.Validation;
+
+/// <summary>
+/// A site with every public page type filled, made through the app's own services: a logo and "Follow us" links, a
+/// section, tags, authors with photos, bios and links, an article with every block the editor makes (two heading levels,
+/// bold, italic, underline, links inside and outside the site and one opening in a new tab, a line break, bulleted
+/// and numbered lists, a quote, a rule, a body image, a See-also card) and a featured image with caption and credit,
+/// enough stories for a second home page, and a published-then-trashed story (410).
+/// </summary>
+public sealed record ValidationContent(string Article, string Trashed, string Section, string Tag, string Author, string SearchWord)
+{
+    public const string ArticleHeadline = "Harbour wall rebuilt in time for the winter storms";
+
+    /// <summary>The body as the newsroom editor (TipTap) writes it: list items hold paragraphs, images stand alone.</summary>
+    public static string EveryBlockBody(MediaImage bodyImage, int linkedId, string linkedSlug, string linkedHeadline)
+    {
+        var width = bodyImage.WidthNear(960);
+        return "<p>The council finished the <strong>new harbour wall</strong> on Friday, <em>three weeks early</em> and "
+            + "<u>within budget</u>.<br>Engineers said it would hold.</p>"
+            + $"<p>Read <a href=\"{ArticleUrls.ForSlug(linkedSlug)}\">last winter's damage report</a>, the "
+            + "<a href=\"https://example.org/harbour/plans\">published plans</a> or the "
+            + "<a href=\"https://example.org/harbour/map\" target=\"_blank\">map of the works</a>.</p>"
+            + "<h2>How the wall was built</h2>"
+            + "<p>Crews worked at low tide for eleven months.</p>"
+            + $"<img src=\"{bodyImage.WebpUrl(width)}\" alt=\"{bodyImage.AltText}\" width=\"{width}\" height=\"{bodyImage.HeightFor(width)}\">"
+            + "<h3>What changed</h3>"
+            + "<ul><li><p>Granite capstones replace the concrete ones.</p></li><li><p>The wall is a metre higher.</p></li></ul>"
+            + "<ol start=\"2\"><li><p>Survey the old wall.</p></li><li><p>Lay the new footings.</p></li></ol>"
+            + "<blockquote><p>It will outlast all of us.</p></blockquote>"
+            + "<hr>"
+            + $"<aside class=\"see-also\" data-article-id=\"{linkedId}\"><span class=\"see-also__label\">See also:</span> "
+            + $"<a href=\"{ArticleUrls.ForSlug(linkedSlug)}\">{linkedHeadline}</a></aside>"
+            + "<p>The harbour reopens to small boats on Monday.</p>";
+    }
+
+    public static async Task<ValidationContent> CreateAsync(NewsCmsAppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+
+        var media = services.GetRequiredService<MediaLibrary>();
+        async Task<MediaImage> ImageAsync(string name, byte[] bytes, string alt, string caption = "", string credit = "")
+        {
+            var uploaded = await media.UploadAsync(admin, new MemoryStream(bytes), name, bytes.Length);
+            Assert.True(uploaded.Succeeded, uploaded.Error);
+            var described = await media.UpdateDetailsAsync(admin, uploaded.Value!.Id, new MediaDetailsInput { AltText = alt, Caption = caption, Credit = credit });
+            Assert.True(described.Succeeded, described.Error);
+            return (await media.GetByIdsAsync([uploaded.Value.Id]))[uploaded.Value.Id];
+        }
+        var logo = await ImageAsync("logo.png", TestImages.Png(240, 60), "The Harbour Gazette");
+        var featured = await ImageAsync("wall.jpg", TestImages.Jpeg(1200, 750), "The new harbour wall at high tide",
+            "The wall took eleven months to build.", "Port Ellery Council");
+        var inBody = await ImageAsync("crew.jpg", TestImages.Jpeg(960, 640), "Two engineers lay a granite capstone",
+            "A capstone goes in at low tide.", "Tom Brennan");
+        var nadiaPhoto = await ImageAsync("nadia.jpg", TestImages.Jpeg(200, 200), "Nadia Okafor");
+
+        var settings = await services.GetRequiredService<SiteSettingsStore>().SaveAsync(admin, new SiteSettingsInput
+        {
+            Title = "The Harbour Gazette",
+            Tagline = "News from the coast since 1921",
+            FooterText = "Independent local journalism.",
+            LogoImageId = logo.Id,
+            SocialImageId = featured.Id,
+            FollowLinks = [new FollowLink("Google News", "https://news.google.com/publications/harbour"), new FollowLink("RSS feed", "https://news.example.test/feed.xml")],
+        }, services.GetRequiredService<NewsroomActors>(), services.GetRequiredService<AuditLog>());
+        Assert.True(settings.Succeeded, settings.Error);
+
+        var taxonomy = services.GetRequiredService<TaxonomyService>();
+        var section = (await taxonomy.CreateSectionAsync(admin, new TaxonomyInput { Name = "Coast", Description = "Harbour, shipping and shoreline news." })).Value!;
+        var other = (await taxonomy.CreateSectionAsync(admin, new TaxonomyInput { Name = "Town", Description = "Council, schools and streets." })).Value!;
+        var harbour = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Harbour", Description = "The harbour and its wall." })).Value!;
+        var works = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Public works" })).Value!;
+
+        var authors = services.GetRequiredService<AuthorProfiles>();
+        var nadia = await authors.CreateAsync(admin, new AuthorInput
+        {
+            DisplayName = "Nadia Okafor", JobTitle = "Coast reporter", AvatarId = nadiaPhoto.Id,
+            Bio = "Covers the coast, the harbour and the people who keep them running. Tips to https://example.org/tips.",
+            Website = "https://example.org/nadia", X = "https://x.com/nadia_okafor",
+        });
+        var tom = await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Tom Brennan", JobTitle = "Photographer" });
+        Assert.True(nadia.Succeeded && tom.Succeeded, nadia.Error ?? tom.Error);
+
+        var articles = services.GetRequiredService<ArticleService>();
+        async Task<(int Id, string Slug, Guid Version)> PublishAsync(ArticleInput input)
+        {
+            var saved = await articles.SaveAsync(admin, null, input, null, SaveKind.Manual);
+            Assert.True(saved.Succeeded, saved.Error);
+            var published = await articles.PublishAsync(admin, saved.Id, saved.Version);
+            Assert.True(published.Succeeded, published.Error);
+            return (saved.Id, saved.Slug, published.Value);
+        }
+
+        // Enough stories for "More news" (the front page shows nine), spread over both sections.
+        for (var i = 1; i <= 8; i++)
+        {
+            await PublishAsync(new ArticleInput
+            {
+                Headline = $"Harbour notebook, week {i}",
+                Standfirst = $"Boats, tides and the lighthouse in week {i}.",
+                BodyHtml = $"<p>Week {i} at the harbour: the lighthouse kept its watch.</p>",
+                SectionId = i % 2 == 0 ? section.Id : other.Id, TagIds = [harbour.Id], AuthorIds = [nadia.Value],
+                FeaturedImageId = i % 3 == 0 ? featured.Id : null,
+            });
+        }
+        const string linkedHeadline = "Storm damage assessed along the harbour wall";
+        var linked = await PublishAsync(new ArticleInput
+        {
+            Headline = linkedHeadline,
+            Standfirst = "Engineers walked the wall at low tide to count the cost of last week's gale.",
+            BodyHtml = "<p>Council engineers spent the morning on the harbour wall, where the gale lifted several capstones.</p>",
+            SectionId = section.Id, TagIds = [harbour.Id, works.Id], AuthorIds = [nadia.Value, tom.Value],
+        });
+        var article = await PublishAsync(new ArticleInput
+        {
+            Headline = ArticleHeadline,
+            Standfirst = "Eleven months of work at low tide end three weeks early, before the first gale of the winter.",
+            BodyHtml = EveryBlockBody(inBody, linked.Id, linked.Slug, linkedHeadline),
+            SectionId = section.Id, TagIds = [harbour.Id, works.Id], AuthorIds = [nadia.Value, tom.Value], FeaturedImageId = featured.Id,
+        });
+
+        var trashed = await PublishAsync(new ArticleInput
+        {
+            Headline = "Ferry timetable withdrawn", BodyHtml = "<p>The timetable was published by mistake.</p>", SectionId = section.Id,
+        });
+        var trash = await articles.TrashAsync(admin, trashed.Id, trashed.Version);
+        Assert.True(trash.Succeeded, trash.Error);
+
+        var authorSlug = (await authors.GetAsync(admin, nadia.Value)).Value!.Slug;
+        return new ValidationContent(article.Slug, trashed.Slug, section.Slug, harbour.Slug, authorSlug, "harbour wall");
+    }
+}
