@@ -296,7 +296,6 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         ["AuthorProfiles.BackfillAsync"] = "runs at start-up",
         ["MediaLibrary.GetByIdsAsync"] = "reads images for rendering; their files are public",
         ["TaxonomyService.ListSectionsAsync"] = "sections are public: they are the site's navigation",
-        ["TaxonomyService.FindRedirectAsync"] = "looks up old public addresses of tags and sections",
         ["SiteSettingsStore.GetAsync"] = "the settings every public page shows",
         ["SiteSettingsStore.Invalidate"] = "drops the cached settings after setup wrote them",
     };

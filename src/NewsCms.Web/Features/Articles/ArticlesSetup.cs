@@ -8,8 +8,6 @@ public static class ArticlesSetup
         builder.Services.AddScoped<ArticleService>();
         builder.Services.AddSingleton<PublicArticles>();
         builder.Services.AddSingleton<Search.ArticleSearch>();
-        builder.Services.AddScoped<Authors.AuthorProfiles>();
-        builder.Services.AddScoped<Taxonomy.TaxonomyService>();
         builder.Services.AddSingleton<PublicContent>();
         builder.Services.AddSingleton<ArticlePresence>();
         // One per circuit; the editor page registers its sessions with it.
@@ -17,12 +15,5 @@ public static class ArticlesSetup
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PresenceCircuitHandler>());
         builder.Services.AddHostedService<ScheduledPublisher>();
         return builder;
-    }
-
-    /// <summary>Accounts and articles from before bylines existed get theirs (idempotent).</summary>
-    public static async Task BackfillBylinesAsync(this WebApplication app)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<Authors.AuthorProfiles>().BackfillAsync();
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Hosting;
-using NewsCms.Web.Features.Taxonomy;
 
 namespace NewsCms.Web.Features.Articles;
 
@@ -115,34 +114,6 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             [.. sections.Select(s => new SectionBlock(new TermLink(s.Name, s.Slug), [.. blockRows[s.Id].Select(r => summaries[r.Id])]))
                 .Where(b => b.Articles.Count > 0)],
             total);
-    }
-
-    public async Task<Section?> FindSectionAsync(string slug, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Sections.AsNoTracking().FirstOrDefaultAsync(s => s.Slug == slug, ct);
-    }
-
-    public async Task<Tag?> FindTagAsync(string slug, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Tags.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
-    }
-
-    public async Task<Byline?> FindAuthorAsync(string slug, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.AuthorProfiles.AsNoTracking().Where(p => p.Slug == slug)
-            .Select(p => new Byline(p.Id, p.DisplayName, p.Slug, p.JobTitle, p.Bio, p.AvatarId, p.Website, p.X, p.Facebook, p.LinkedIn, p.Instagram, p.Email))
-            .FirstOrDefaultAsync(ct);
-    }
-
-    /// <summary>Sections shown in the site's navigation, in order.</summary>
-    public async Task<IReadOnlyList<NavigationSection>> NavigationAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Sections.AsNoTracking().Where(s => s.ShowInNavigation).OrderBy(s => s.Position).ThenBy(s => s.Name)
-            .Select(s => new NavigationSection(s.Id, s.Name, s.Slug)).ToListAsync(ct);
     }
 
     private sealed record SummaryRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int? SectionId, int? FeaturedImageId);

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Settings;
+using NewsCms.Web.Features.Taxonomy;
 
 namespace NewsCms.Web.Features.Feeds;
 
@@ -41,14 +43,12 @@ public static class FeedsSetup
             .DisableAntiforgery()
             .WithMetadata(new OutputCacheAttribute { PolicyName = PublicCache.Policy });
 
-        feeds.MapGet(FeedPaths.SiteRss, (FeedRequest request, CancellationToken ct) => request.FeedAsync(null, null, atom: false, ct));
-        feeds.MapGet(FeedPaths.SiteAtom, (FeedRequest request, CancellationToken ct) => request.FeedAsync(null, null, atom: true, ct));
+        feeds.MapGet(FeedPaths.SiteRss, (FeedRequest request, CancellationToken ct) => request.SiteFeedAsync(atom: false, ct));
+        feeds.MapGet(FeedPaths.SiteAtom, (FeedRequest request, CancellationToken ct) => request.SiteFeedAsync(atom: true, ct));
         foreach (var kind in (string[])["section", "tag", "author"])
         {
-            feeds.MapGet($"/{kind}/{{slug}}/feed.xml", (string slug, FeedRequest request, Taxonomy.TaxonomyService taxonomy, CancellationToken ct) =>
-                request.KindFeedAsync(kind, slug, atom: false, taxonomy, ct));
-            feeds.MapGet($"/{kind}/{{slug}}/atom.xml", (string slug, FeedRequest request, Taxonomy.TaxonomyService taxonomy, CancellationToken ct) =>
-                request.KindFeedAsync(kind, slug, atom: true, taxonomy, ct));
+            feeds.MapGet($"/{kind}/{{slug}}/feed.xml", (string slug, FeedRequest request, CancellationToken ct) => request.KindFeedAsync(kind, slug, atom: false, ct));
+            feeds.MapGet($"/{kind}/{{slug}}/atom.xml", (string slug, FeedRequest request, CancellationToken ct) => request.KindFeedAsync(kind, slug, atom: true, ct));
         }
 
         feeds.MapGet("/sitemap.xml", async (FeedRequest request, CancellationToken ct) =>
@@ -96,56 +96,50 @@ public static class FeedsSetup
 }
 
 /// <summary>What every feed endpoint needs (all singletons), and the feeds themselves.</summary>
-internal sealed class FeedRequest(FeedQueries queries, PublicArticles articles, SiteSettingsStore settings, IOptions<SiteOptions> site,
-    IOptions<FeedOptions> options, TimeProvider clock)
+internal sealed class FeedRequest(FeedQueries queries, PublicTaxonomy taxonomy, PublicAuthors authors, SiteSettingsStore settings,
+    IOptions<SiteOptions> site, IOptions<FeedOptions> options, TimeProvider clock)
 {
     public FeedQueries Queries => queries;
     public SiteSettingsStore Settings => settings;
     public Uri BaseUri => site.Value.BaseUri;
 
-    /// <summary>The site's feed (<paramref name="kind"/> null) or a section's, tag's or author's; 404 for an unknown slug.</summary>
-    public async Task<Results<FileContentHttpResult, NotFound>> FeedAsync(string? kind, string? slug, bool atom, CancellationToken ct)
+    /// <summary>The site's feed.</summary>
+    public async Task<FileContentHttpResult> SiteFeedAsync(bool atom, CancellationToken ct)
     {
         var site = await settings.GetAsync(ct);
-        var channel = kind is null || slug is null
-            ? new FeedChannel(site.Title, site.Tagline, "/", FeedPaths.SiteRss, FeedPaths.SiteAtom, new PublishedFilter())
-            : await ChannelAsync(site, kind, slug, ct);
-        if (channel is null) return TypedResults.NotFound();
+        return await WriteAsync(site, new FeedChannel(site.Title, site.Tagline, "/", FeedPaths.SiteRss, FeedPaths.SiteAtom, new PublishedFilter()), atom, ct);
+    }
 
+    /// <summary>
+    /// A section's, tag's or author's feed, found by the feature that owns it; 404 for an unknown slug. A renamed or
+    /// merged tag's or section's old address answers 301 to the new feed, as its page does, so feed readers follow the move.
+    /// </summary>
+    public async Task<Results<FileContentHttpResult, RedirectHttpResult, NotFound>> KindFeedAsync(string kind, string slug, bool atom, CancellationToken ct)
+    {
+        var site = await settings.GetAsync(ct);
+        FeedChannel Channel(string name, PublishedFilter filter) =>
+            new($"{site.Title} — {name}", site.Tagline, $"/{kind}/{slug}", FeedPaths.Rss(kind, slug), FeedPaths.Atom(kind, slug), filter);
+        var lookup = kind switch
+        {
+            "section" => (await taxonomy.FindSectionAsync(slug, ct)).Map(s => Channel(s.Name, new PublishedFilter(SectionId: s.Id))),
+            "tag" => (await taxonomy.FindTagAsync(slug, ct)).Map(t => Channel(t.Name, new PublishedFilter(TagId: t.Id))),
+            "author" => (await authors.FindAsync(slug, ct)).Map(a => Channel(a.Name, new PublishedFilter(AuthorId: a.Id))),
+            _ => new PublicLookup<FeedChannel>.Missing(),
+        };
+        return lookup switch
+        {
+            PublicLookup<FeedChannel>.Found found => await WriteAsync(site, found.Value, atom, ct),
+            PublicLookup<FeedChannel>.MovedTo moved => TypedResults.Redirect(atom ? FeedPaths.Atom(kind, moved.Slug) : FeedPaths.Rss(kind, moved.Slug), permanent: true),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    private async Task<FileContentHttpResult> WriteAsync(SiteSettingsSnapshot site, FeedChannel channel, bool atom, CancellationToken ct)
+    {
         var entries = await queries.LatestAsync(channel.Filter, options.Value.FullContent, ct);
         var feed = FeedDocuments.BuildFeed(channel, entries, BaseUri, atom, clock.GetUtcNow().UtcDateTime, site.Language);
         return atom
             ? TypedResults.Bytes(await FeedDocuments.AtomAsync(feed), FeedDocuments.AtomContentType)
             : TypedResults.Bytes(await FeedDocuments.RssAsync(feed), FeedDocuments.RssContentType);
-    }
-
-    /// <summary>
-    /// A section's, tag's or author's feed. A renamed or merged tag's or section's old address answers 301 to the
-    /// new feed, as its page does, so feed readers follow the move.
-    /// </summary>
-    public async Task<Results<FileContentHttpResult, RedirectHttpResult, NotFound>> KindFeedAsync(string kind, string slug, bool atom,
-        Taxonomy.TaxonomyService taxonomy, CancellationToken ct)
-    {
-        var feed = await FeedAsync(kind, slug, atom, ct);
-        if (feed.Result is FileContentHttpResult found) return found;
-        Taxonomy.TaxonomyKind? taxonomyKind = kind switch { "tag" => Taxonomy.TaxonomyKind.Tag, "section" => Taxonomy.TaxonomyKind.Section, _ => null };
-        if (taxonomyKind is { } k && await taxonomy.FindRedirectAsync(k, slug, ct) is { } moved)
-        {
-            return TypedResults.Redirect(atom ? FeedPaths.Atom(kind, moved) : FeedPaths.Rss(kind, moved), permanent: true);
-        }
-        return TypedResults.NotFound();
-    }
-
-    private async Task<FeedChannel?> ChannelAsync(SiteSettingsSnapshot site, string kind, string slug, CancellationToken ct)
-    {
-        var (name, filter) = kind switch
-        {
-            "section" => await articles.FindSectionAsync(slug, ct) is { } s ? (s.Name, new PublishedFilter(SectionId: s.Id)) : default,
-            "tag" => await articles.FindTagAsync(slug, ct) is { } t ? (t.Name, new PublishedFilter(TagId: t.Id)) : default,
-            "author" => await articles.FindAuthorAsync(slug, ct) is { } a ? (a.Name, new PublishedFilter(AuthorId: a.Id)) : default,
-            _ => default((string, PublishedFilter)),
-        };
-        if (filter is null) return null;
-        return new FeedChannel($"{site.Title} — {name}", site.Tagline, $"/{kind}/{slug}", FeedPaths.Rss(kind, slug), FeedPaths.Atom(kind, slug), filter);
     }
 }

@@ -4,8 +4,15 @@ using NewsCms.Web.Features.Articles;
 
 namespace NewsCms.Web.Features.Taxonomy;
 
+/// <summary>What sections and tags share: readers reach each at its slug, and an old slug can lead to it.</summary>
+public interface ITaxonomyTerm
+{
+    int Id { get; }
+    string Slug { get; }
+}
+
 /// <summary>A tag readers can browse at /tag/{slug}; an article has any number.</summary>
-public class Tag
+public class Tag : ITaxonomyTerm
 {
     public int Id { get; set; }
     public string Name { get; set; } = "";
@@ -15,7 +22,7 @@ public class Tag
 }
 
 /// <summary>An article's primary filing, shown at /section/{slug} and, if chosen, in the site navigation.</summary>
-public class Section
+public class Section : ITaxonomyTerm
 {
     public int Id { get; set; }
     public string Name { get; set; } = "";

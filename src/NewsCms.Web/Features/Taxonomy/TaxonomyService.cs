@@ -23,7 +23,10 @@ public sealed class TaxonomyInput
     public bool ShowInNavigation { get; set; } = true;
 }
 
-/// <summary>Tags and sections: create, rename (old addresses answer 301), delete, merge tags, order sections.</summary>
+/// <summary>
+/// Tags and sections: create, rename (old addresses answer 301), delete, merge tags, order sections. Readers reach them
+/// through <see cref="PublicTaxonomy"/>.
+/// </summary>
 public sealed class TaxonomyService(
     IDbContextFactory<NewsCmsDbContext> dbFactory,
     NewsroomActors actors,
@@ -276,18 +279,6 @@ public sealed class TaxonomyService(
         await audit.WriteAsync(actorResult.Value!, AuditActions.SectionDeleted, $"{section.Name} ({section.Slug})", null, ct);
         publicContent.NotifyChanged();
         return ServiceResult.Ok;
-    }
-
-    // ----- Public lookups -----
-
-    /// <summary>The current slug for an old tag or section address, or null.</summary>
-    public async Task<string?> FindRedirectAsync(TaxonomyKind kind, string slug, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var redirect = db.TaxonomyRedirects.AsNoTracking().Where(r => r.Kind == kind && r.Slug == slug);
-        return kind == TaxonomyKind.Tag
-            ? await redirect.Join(db.Tags, r => r.TargetId, t => t.Id, (r, t) => t.Slug).FirstOrDefaultAsync(ct)
-            : await redirect.Join(db.Sections, r => r.TargetId, s => s.Id, (r, s) => s.Slug).FirstOrDefaultAsync(ct);
     }
 
     // ----- helpers -----
