@@ -41,6 +41,21 @@ internal static partial class RelatedArticles
         foreach (var other in ranked.Take(Shown)) await RefreshAsync(db, other, andTheirs: false, ct);
     }
 
+    /// <summary>
+    /// Recomputes the stored list of one article outside any write transaction: the ranking reads run first (readers
+    /// never block writers), then the list is replaced in a short transaction of its own. For saves of a published
+    /// article, where nothing else in the save depends on the list.
+    /// </summary>
+    public static async Task RefreshOnItsOwnAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    {
+        var ranked = await ComputeAsync(db, articleId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.ArticleRelations.Where(r => r.ArticleId == articleId).ExecuteDeleteAsync(ct);
+        db.ArticleRelations.AddRange(ranked.Select((id, i) => new ArticleRelation { ArticleId = articleId, RelatedArticleId = id, Rank = i + 1 }));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
     private static async Task<IReadOnlyList<int>> ComputeAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
     {
         var article = await db.Articles.AsNoTracking().Where(a => a.Id == articleId && a.Status == ArticleStatus.Published && a.TrashedAt == null)
