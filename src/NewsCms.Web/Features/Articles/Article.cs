@@ -37,6 +37,11 @@ public class Article
     public DateTime? FirstPublishedAt { get; set; }
 
     public DateTime? ScheduledAt { get; set; }
+
+    /// <summary>Who scheduled the article: when its time comes the scheduler checks that they may still publish it.</summary>
+    public string? ScheduledById { get; set; }
+    public string? ScheduledByName { get; set; }
+
     public DateTime? TrashedAt { get; set; }
 
     public string CreatedById { get; set; } = "";
@@ -124,6 +129,8 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.Property(a => a.LastEditedById).HasMaxLength(450);
         article.Property(a => a.CreatedByName).HasMaxLength(256);
         article.Property(a => a.LastEditedByName).HasMaxLength(256);
+        article.Property(a => a.ScheduledById).HasMaxLength(450);
+        article.Property(a => a.ScheduledByName).HasMaxLength(256);
         article.Property(a => a.Version).IsConcurrencyToken();
         // Every public list asks for "published, not trashed, newest first": with TrashedAt in the index SQLite answers
         // from the index alone, instead of reading each row (where TrashedAt sits after the body, in overflow pages).

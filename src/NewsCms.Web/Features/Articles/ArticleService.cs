@@ -206,6 +206,8 @@ public sealed class ArticleService(
             if (publishAtUtc <= now) return (null, null, "Choose a time in the future, or publish now.");
             article.Status = ArticleStatus.Scheduled;
             article.ScheduledAt = publishAtUtc;
+            article.ScheduledById = actor.UserId;
+            article.ScheduledByName = actor.DisplayName;
             return (AuditActions.ArticleScheduled, null, $"For {publishAtUtc:yyyy-MM-dd HH:mm} UTC");
         });
 
@@ -213,7 +215,7 @@ public sealed class ArticleService(
         TransitionAsync(acting, id, expectedVersion, ArticleAction.Unpublish, ct, (article, actor, now) =>
         {
             article.Status = ArticleStatus.Draft;
-            article.ScheduledAt = null;
+            ClearSchedule(article);
             article.PublishedAt = null;
             return (AuditActions.ArticleUnpublished, null, null);
         });
@@ -225,7 +227,7 @@ public sealed class ArticleService(
             if (article.Status == ArticleStatus.Scheduled)
             {
                 article.Status = ArticleStatus.Draft;
-                article.ScheduledAt = null;
+                ClearSchedule(article);
             }
             return (AuditActions.ArticleTrashed, null, null);
         });
@@ -387,6 +389,11 @@ public sealed class ArticleService(
             await using var one = await dbFactory.CreateDbContextAsync(ct);
             var article = await one.Set<Article>().FirstOrDefaultAsync(a => a.Id == id && a.Status == ArticleStatus.Scheduled && a.TrashedAt == null, ct);
             if (article is null) continue;
+            if (await SchedulerRefusalAsync(one, article, ct) is { } refusal)
+            {
+                await WithdrawScheduleAsync(one, article, refusal, now, ct);
+                continue;
+            }
             Publish(article, now);
             article.Version = Guid.NewGuid();
             article.Revisions.Add(Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
@@ -411,6 +418,30 @@ public sealed class ArticleService(
     }
 
     // ----- helpers -----
+
+    /// <summary>Sends a scheduled article back to the review queue instead of publishing it, and says why in the audit log.</summary>
+    private async Task WithdrawScheduleAsync(NewsCmsDbContext db, Article article, string refusal, DateTime now, CancellationToken ct)
+    {
+        var scheduledFor = article.ScheduledAt;
+        article.Status = ArticleStatus.InReview;
+        ClearSchedule(article);
+        article.Version = Guid.NewGuid();
+        article.UpdatedAt = now;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return; // Someone changed it meanwhile; the next round sees its new state.
+        }
+        var details = $"Not published at {scheduledFor:yyyy-MM-dd HH:mm} UTC: {refusal}. It is back in review.";
+        logger.LogWarning("Scheduled article {Id} \"{Headline}\" went back to review: {Reason}.", article.Id, article.Headline, refusal);
+        await audit.WriteAsync(null, "Scheduler", AuditActions.ArticleScheduleWithdrawn, Target(article), details, ct);
+    }
 
     private async Task<ServiceResult<Guid>> TransitionAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, ArticleAction action, CancellationToken ct,
         Func<Article, Actor, DateTime, (string? AuditAction, RevisionKind? Revision, string? Note)> apply)
@@ -573,7 +604,40 @@ public sealed class ArticleService(
         article.Status = ArticleStatus.Published;
         article.PublishedAt = now;
         article.FirstPublishedAt ??= now;
+        ClearSchedule(article);
+    }
+
+    private static void ClearSchedule(Article article)
+    {
         article.ScheduledAt = null;
+        article.ScheduledById = null;
+        article.ScheduledByName = null;
+    }
+
+    /// <summary>
+    /// Why the person who scheduled the article may no longer publish it (locked, deleted, role or byline changed),
+    /// or null when they still may: a schedule acts in their name when its time comes.
+    /// </summary>
+    private async Task<string?> SchedulerRefusalAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(article.ScheduledById)) return "nobody is recorded as having scheduled it";
+        var name = article.ScheduledByName ?? "the account that scheduled it";
+        var account = await db.Users.AsNoTracking().Where(u => u.Id == article.ScheduledById)
+            .Select(u => new
+            {
+                u.DisplayName,
+                u.LockoutEnd,
+                Role = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (account is null) return $"{name}, who scheduled it, no longer exists";
+        if (account.LockoutEnd > clock.GetUtcNow()) return $"{name}, who scheduled it, is locked";
+        var scheduler = new Actor(article.ScheduledById, account.DisplayName, account.Role ?? "");
+        if (!ArticleWorkflow.Allows(scheduler.Role, ArticleAction.Publish, await IsAuthorAsync(db, article.Id, scheduler, ct), ArticleStatus.Scheduled, trashed: false))
+        {
+            return $"{name}, who scheduled it, may no longer publish it (role now {account.Role ?? "none"})";
+        }
+        return null;
     }
 
     private SaveOutcome Conflict(Article current) => new(null, null, current.Id, current.Version, current.UpdatedAt, current.Slug,
