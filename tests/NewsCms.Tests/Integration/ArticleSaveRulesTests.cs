@@ -232,4 +232,34 @@ public class ArticleSaveRulesTests : IAsyncLifetime
         Assert.True(manual.Succeeded, manual.Error);
         Assert.True(await StoredRelationsAsync() > 0);
     }
+
+    [Fact]
+    public async Task The_public_rule_means_the_same_in_queries_in_raw_sql_and_on_a_loaded_article()
+    {
+        var editor = await AsAsync(NewsroomRoles.Editor);
+        var ids = new List<int>();
+        foreach (var (headline, publish, schedule, trash) in new[]
+                 {
+                     ("Rule draft", false, false, false), ("Rule published", true, false, false), ("Rule scheduled", false, true, false),
+                     ("Rule published then trashed", true, false, true), ("Rule draft trashed", false, false, true),
+                 })
+        {
+            var saved = await articles.SaveAsync(editor, null, Input(headline), null, SaveKind.Manual);
+            var version = saved.Version;
+            if (publish) version = (await articles.PublishAsync(editor, saved.Id, version)).Value;
+            if (schedule) version = (await articles.ScheduleAsync(editor, saved.Id, version, DateTime.UtcNow.AddDays(1))).Value;
+            if (trash) Assert.True((await articles.TrashAsync(editor, saved.Id, version)).Succeeded);
+            ids.Add(saved.Id);
+        }
+
+        await using var db = await DbAsync();
+        var byQuery = await db.Articles.WherePublic().Where(a => ids.Contains(a.Id)).Select(a => a.Id).OrderBy(id => id).ToListAsync();
+        var publicIds = "SELECT Id AS Value FROM Articles WHERE " + Article.PublicSql;
+        var bySql = (await db.Database.SqlQueryRaw<int>(publicIds).ToListAsync())
+            .Where(ids.Contains).Order().ToList();
+        var loaded = (await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync()).Where(a => a.IsPublic).Select(a => a.Id).Order().ToList();
+        Assert.Equal([ids[1]], byQuery);
+        Assert.Equal(byQuery, bySql);
+        Assert.Equal(byQuery, loaded);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -66,6 +67,26 @@ public class Article
     public Guid Version { get; set; }
 
     public List<ArticleRevision> Revisions { get; set; } = [];
+
+    /// <summary>
+    /// The one rule for what readers see: published and not in the trash. Queries use it through
+    /// <see cref="ArticleQueries.WherePublic"/>, raw SQL through <see cref="PublicSql"/>, loaded articles through <see cref="IsPublic"/>.
+    /// </summary>
+    public static readonly Expression<Func<Article, bool>> IsPublicExpression = a => a.Status == ArticleStatus.Published && a.TrashedAt == null;
+
+    /// <summary><see cref="IsPublicExpression"/> as a SQL condition on the Articles table (columns unqualified).</summary>
+    public static readonly string PublicSql = $"Status = {(int)ArticleStatus.Published} AND TrashedAt IS NULL";
+
+    private static readonly Func<Article, bool> IsPublicCompiled = IsPublicExpression.Compile();
+
+    /// <summary>Whether readers see this article now (<see cref="IsPublicExpression"/>; not mapped: it has no setter).</summary>
+    public bool IsPublic => IsPublicCompiled(this);
+}
+
+public static class ArticleQueries
+{
+    /// <summary>The articles readers see (<see cref="Article.IsPublicExpression"/>).</summary>
+    public static IQueryable<Article> WherePublic(this IQueryable<Article> articles) => articles.Where(Article.IsPublicExpression);
 }
 
 /// <summary>A saved state of an article's text. Revisions are only ever added; restoring one adds another.</summary>

@@ -96,7 +96,7 @@ public sealed class ArticleService(
         var stale = await db.Set<ArticleSlugRedirect>().FirstOrDefaultAsync(r => r.Slug == slugResult.Slug && r.ArticleId == article.Id, ct);
         if (stale is not null) db.Remove(stale);
 
-        var isPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
+        var isPublic = article.IsPublic;
         var rankedFrom = isPublic ? await RankingInputsAsync(db, article, ct) : default;
         var changedText = Apply(article, input, slugResult.Slug!);
         article.SectionId = input.SectionId;
@@ -361,7 +361,7 @@ public sealed class ArticleService(
     {
         if (!(await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct)).Succeeded) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var articles = db.Set<Article>().AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && a.Id != excludeId);
+        var articles = db.Set<Article>().AsNoTracking().WherePublic().Where(a => a.Id != excludeId);
         if (!string.IsNullOrWhiteSpace(text)) articles = articles.Where(a => EF.Functions.Like(a.Headline, Like.Contains(text.Trim()), Like.Escape));
         return await articles.OrderByDescending(a => a.PublishedAt).Take(8)
             .Select(a => new ArticleLink(a.Id, a.Headline, a.Slug, a.PublishedAt)).ToListAsync(ct);
@@ -453,7 +453,7 @@ public sealed class ArticleService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var article = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (article is null) return ServiceResult<Guid>.Fail(ArticleNotFound);
-        var wasPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
+        var wasPublic = article.IsPublic;
         if (!ArticleWorkflow.Allows(actor.Role, action, await IsAuthorAsync(db, id, actor, ct), article.Status, article.TrashedAt is not null))
         {
             return ServiceResult<Guid>.Fail(Refusal(action, article));
@@ -475,7 +475,7 @@ public sealed class ArticleService(
         article.UpdatedAt = now;
         if (revision is { } kind) article.Revisions.Add(Revision(article, actor, kind, now));
 
-        var isPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
+        var isPublic = article.IsPublic;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);

@@ -58,7 +58,7 @@ internal static partial class RelatedArticles
 
     private static async Task<IReadOnlyList<int>> ComputeAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
     {
-        var article = await db.Articles.AsNoTracking().Where(a => a.Id == articleId && a.Status == ArticleStatus.Published && a.TrashedAt == null)
+        var article = await db.Articles.AsNoTracking().WherePublic().Where(a => a.Id == articleId)
             .Select(a => new { a.Headline, a.Standfirst, a.SectionId }).FirstOrDefaultAsync(ct);
         if (article is null) return [];
 
@@ -126,7 +126,7 @@ internal static partial class RelatedArticles
             WITH weights(TagId, Weight) AS (VALUES {values})
             SELECT at.ArticleId, sum(w.Weight) AS Score
             FROM ArticleTags at JOIN weights w ON w.TagId = at.TagId JOIN Articles a ON a.Id = at.ArticleId
-            WHERE at.ArticleId <> $id AND a.Status = 3 AND a.TrashedAt IS NULL
+            WHERE at.ArticleId <> $id AND {Article.PublicSql}
             GROUP BY at.ArticleId ORDER BY Score DESC, at.ArticleId DESC LIMIT $limit
             """;
         command.Parameters.AddRange(parameters.ToArray());
@@ -160,7 +160,7 @@ internal static partial class RelatedArticles
     private static async Task<List<int>> NewestAsync(NewsCmsDbContext db, int articleId, int? sectionId, IReadOnlyCollection<int> chosen, CancellationToken ct)
     {
         var others = db.Articles.AsNoTracking()
-            .Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && a.Id != articleId && !chosen.Contains(a.Id));
+            .WherePublic().Where(a => a.Id != articleId && !chosen.Contains(a.Id));
         var wanted = Minimum - chosen.Count;
         List<int> newest = sectionId is null ? [] : await others.Where(a => a.SectionId == sectionId)
             .OrderByDescending(a => a.PublishedAt).Select(a => a.Id).Take(wanted).ToListAsync(ct);
