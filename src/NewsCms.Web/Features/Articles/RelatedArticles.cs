@@ -34,9 +34,7 @@ internal static partial class RelatedArticles
     public static async Task RefreshAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
     {
         var ranked = await ComputeAsync(db, articleId, ct);
-        await db.ArticleRelations.Where(r => r.ArticleId == articleId).ExecuteDeleteAsync(ct);
-        db.ArticleRelations.AddRange(ranked.Select((id, i) => new ArticleRelation { ArticleId = articleId, RelatedArticleId = id, Rank = i + 1 }));
-        await db.SaveChangesAsync(ct);
+        await StoreAsync(db, articleId, ranked, ct);
         if (!andTheirs) return;
         foreach (var other in ranked.Take(Shown)) await RefreshAsync(db, other, andTheirs: false, ct);
     }
@@ -50,10 +48,15 @@ internal static partial class RelatedArticles
     {
         var ranked = await ComputeAsync(db, articleId, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await StoreAsync(db, articleId, ranked, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private static async Task StoreAsync(NewsCmsDbContext db, int articleId, IReadOnlyList<int> ranked, CancellationToken ct)
+    {
         await db.ArticleRelations.Where(r => r.ArticleId == articleId).ExecuteDeleteAsync(ct);
         db.ArticleRelations.AddRange(ranked.Select((id, i) => new ArticleRelation { ArticleId = articleId, RelatedArticleId = id, Rank = i + 1 }));
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
     }
 
     private static async Task<IReadOnlyList<int>> ComputeAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
