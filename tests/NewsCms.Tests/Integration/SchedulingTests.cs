@@ -1,10 +1,13 @@
 using System.Net;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Users;
 
 namespace NewsCms.Tests.Integration;
@@ -106,6 +109,103 @@ public class SchedulingTests
             return (await articles.GetForEditAsync(admin, draft.Id)).Value!.Status == ArticleStatus.Published;
         });
         Assert.True(clock.GetUtcNow() <= Start.AddSeconds(20) + TimeSpan.FromSeconds(30) + ScheduledPublisher.Interval * 20);
+    }
+
+    [Theory]
+    [InlineData("unchanged")]
+    [InlineData("locked")]
+    [InlineData("demoted")]
+    [InlineData("deleted")]
+    public async Task At_publish_time_the_scheduler_checks_that_who_scheduled_the_article_may_still_publish_it(string change)
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+        };
+        using var reader = app.CreateClient();
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var (_, writerEmail, _) = await app.CreateUserAsync(NewsroomRoles.Contributor);
+        var writer = await app.PrincipalForAsync(writerEmail);
+        var (editorId, editorEmail, _) = await app.CreateUserAsync(NewsroomRoles.Editor, displayName: "Desk Editor");
+        var editor = await app.PrincipalForAsync(editorEmail);
+
+        var draft = await articles.SaveAsync(writer, null, new ArticleInput { Headline = "Lock-step story", BodyHtml = "<p>Text.</p>" }, null, SaveKind.Manual);
+        var submitted = await articles.SubmitAsync(writer, draft.Id, draft.Version);
+        var scheduled = await articles.ScheduleAsync(editor, draft.Id, submitted.Value, Start.UtcDateTime.AddHours(1));
+        Assert.True(scheduled.Succeeded, scheduled.Error);
+
+        var (changed, reason) = change switch
+        {
+            "locked" => (await users.LockAsync(admin, editorId), "locked"),
+            "demoted" => (await users.UpdateAsync(admin, editorId, "Desk Editor", NewsroomRoles.Contributor), "may no longer publish"),
+            "deleted" => (await users.DeleteAsync(admin, editorId), "no longer exists"),
+            _ => (NewsCms.Web.Features.Hosting.ServiceResult.Ok, ""),
+        };
+        Assert.True(changed.Succeeded, changed.Error);
+
+        clock.Advance(TimeSpan.FromHours(1));
+        var published = await articles.PublishDueAsync();
+        var article = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        if (change == "unchanged")
+        {
+            Assert.Equal(1, published);
+            Assert.Equal(ArticleStatus.Published, article.Status);
+            await SetupTests.AssertAuditedAsync(app, AuditActions.ArticlePublished, "Lock-step story");
+            return;
+        }
+
+        Assert.Equal(0, published);
+        Assert.Equal(ArticleStatus.InReview, article.Status);
+        Assert.Null(article.ScheduledAt);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/lock-step-story")).StatusCode);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+        var entry = Assert.Single(await db.AuditEntries.Where(e => e.Action == AuditActions.ArticleScheduleWithdrawn).ToListAsync());
+        Assert.Contains("Lock-step story", entry.Target);
+        Assert.Contains("Desk Editor", entry.Details);
+        Assert.Contains(reason, entry.Details);
+        Assert.False(await db.AuditEntries.AnyAsync(e => e.Action == AuditActions.ArticlePublished && e.Target.Contains("Lock-step story")));
+
+        // Back in the queue, the desk can schedule or publish it again as usual.
+        Assert.True((await articles.PublishAsync(admin, draft.Id, article.Version)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Upgrading_records_who_scheduled_the_articles_already_scheduled_from_the_audit_log()
+    {
+        var path = await TestDatabase.NewFileAsync();
+        await using (var db = new NewsCmsDbContext(NewsCmsDbContext.StandaloneOptions(path)))
+        {
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync("ArticleVisibilityIndexes");
+            foreach (var (id, headline, status) in new[] { (41, "Scheduled with a record", 2), (42, "Scheduled without one", 2), (43, "A draft", 0) })
+            {
+                await db.Database.ExecuteSqlRawAsync("""
+                    INSERT INTO Articles (Id, Headline, Standfirst, Slug, BodyHtml, BodyText, WordCount, ReadingMinutes, Status, CreatedAt, UpdatedAt,
+                        CreatedById, CreatedByName, LastEditedById, LastEditedByName, IsFeatured, Version)
+                    VALUES ({0}, {1}, '', {2}, '', '', 0, 0, {3}, '2026-11-01 09:00:00', '2026-11-01 09:00:00', '', '', '', '', 0, {4})
+                    """, id, headline, $"story-{id}", status, Guid.NewGuid());
+            }
+            foreach (var (actorId, actorName, target) in new[] { ("u-old", "Earlier Editor", "Scheduled with a record (#41)"),
+                         ("u-new", "Later Editor", "Scheduled with a record (#41)"), ("u-other", "Other Editor", "Something else (#141)"),
+                         ("u-draft", "Draft Editor", "A draft (#43)") })
+            {
+                await db.Database.ExecuteSqlRawAsync("""
+                    INSERT INTO AuditEntries (At, ActorId, ActorName, Action, Target) VALUES ('2026-11-01 10:00:00', {0}, {1}, 'article.scheduled', {2})
+                    """, actorId, actorName, target);
+            }
+            await migrator.MigrateAsync();
+            var rows = await db.Articles.AsNoTracking().OrderBy(a => a.Id).Select(a => new { a.Id, a.ScheduledById, a.ScheduledByName }).ToListAsync();
+            Assert.Equal([(41, "u-new", "Later Editor"), (42, null, null), (43, null, null)],
+                rows.Select(r => (r.Id, r.ScheduledById, r.ScheduledByName)));
+        }
+        SqliteConnection.ClearAllPools();
+        File.Delete(path);
     }
 
     /// <summary>Waits for a condition the app reaches on its own (a background service), failing after 15 s.</summary>

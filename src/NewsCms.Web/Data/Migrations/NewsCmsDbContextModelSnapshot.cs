@@ -345,6 +345,14 @@ namespace NewsCms.Web.Data.Migrations
                     b.Property<DateTime?>("ScheduledAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScheduledById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScheduledByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("SectionId")
                         .HasColumnType("INTEGER");
 

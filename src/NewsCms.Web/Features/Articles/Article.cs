@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -37,6 +38,11 @@ public class Article
     public DateTime? FirstPublishedAt { get; set; }
 
     public DateTime? ScheduledAt { get; set; }
+
+    /// <summary>Who scheduled the article: when its time comes the scheduler checks that they may still publish it.</summary>
+    public string? ScheduledById { get; set; }
+    public string? ScheduledByName { get; set; }
+
     public DateTime? TrashedAt { get; set; }
 
     public string CreatedById { get; set; } = "";
@@ -61,6 +67,26 @@ public class Article
     public Guid Version { get; set; }
 
     public List<ArticleRevision> Revisions { get; set; } = [];
+
+    /// <summary>
+    /// The one rule for what readers see: published and not in the trash. Queries use it through
+    /// <see cref="ArticleQueries.WherePublic"/>, raw SQL through <see cref="PublicSql"/>, loaded articles through <see cref="IsPublic"/>.
+    /// </summary>
+    public static readonly Expression<Func<Article, bool>> IsPublicExpression = a => a.Status == ArticleStatus.Published && a.TrashedAt == null;
+
+    /// <summary><see cref="IsPublicExpression"/> as a SQL condition on the Articles table (columns unqualified).</summary>
+    public static readonly string PublicSql = $"Status = {(int)ArticleStatus.Published} AND TrashedAt IS NULL";
+
+    private static readonly Func<Article, bool> IsPublicCompiled = IsPublicExpression.Compile();
+
+    /// <summary>Whether readers see this article now (<see cref="IsPublicExpression"/>; not mapped: it has no setter).</summary>
+    public bool IsPublic => IsPublicCompiled(this);
+}
+
+public static class ArticleQueries
+{
+    /// <summary>The articles readers see (<see cref="Article.IsPublicExpression"/>).</summary>
+    public static IQueryable<Article> WherePublic(this IQueryable<Article> articles) => articles.Where(Article.IsPublicExpression);
 }
 
 /// <summary>A saved state of an article's text. Revisions are only ever added; restoring one adds another.</summary>
@@ -124,6 +150,8 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.Property(a => a.LastEditedById).HasMaxLength(450);
         article.Property(a => a.CreatedByName).HasMaxLength(256);
         article.Property(a => a.LastEditedByName).HasMaxLength(256);
+        article.Property(a => a.ScheduledById).HasMaxLength(450);
+        article.Property(a => a.ScheduledByName).HasMaxLength(256);
         article.Property(a => a.Version).IsConcurrencyToken();
         // Every public list asks for "published, not trashed, newest first": with TrashedAt in the index SQLite answers
         // from the index alone, instead of reading each row (where TrashedAt sits after the body, in overflow pages).

@@ -9,6 +9,13 @@ public sealed class ArticleInput
     /// <summary>Empty: made from the headline.</summary>
     public string Slug { get; set; } = "";
 
+    /// <summary>
+    /// True while the writer has not typed a slug by hand (the editor fills <see cref="Slug"/> from the headline): the
+    /// service then makes the slug from the headline and adds "-2", "-3"… when another article has it, instead of
+    /// refusing a slug the writer never chose. False: <see cref="Slug"/> is the writer's choice (or empty).
+    /// </summary>
+    public bool SlugFollowsHeadline { get; set; }
+
     public string BodyHtml { get; set; } = "";
     public string? SeoTitle { get; set; }
     public string? MetaDescription { get; set; }

@@ -41,7 +41,12 @@ public sealed class ArticleService(
     }
 
     /// <summary>Creates (when <paramref name="id"/> is null) or saves an article's text.</summary>
-    public async Task<SaveOutcome> SaveAsync(ClaimsPrincipal acting, int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind, CancellationToken ct = default)
+    public Task<SaveOutcome> SaveAsync(ClaimsPrincipal acting, int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind, CancellationToken ct = default) =>
+        SaveAsync(acting, id, input, expectedVersion, kind, recordAs: null, ct);
+
+    /// <param name="recordAs">Always record a revision of this kind, in the same transaction as the save (a restore).</param>
+    private async Task<SaveOutcome> SaveAsync(ClaimsPrincipal acting, int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind,
+        RevisionKind? recordAs, CancellationToken ct)
     {
         var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
         if (!actorResult.Succeeded) return SaveOutcome.Fail(actorResult.Error!);
@@ -87,9 +92,12 @@ public sealed class ArticleService(
             // The old public address keeps working: it answers 301 to the new one.
             db.Add(new ArticleSlugRedirect { Slug = article.Slug, ArticleId = article.Id, CreatedAt = now });
         }
-        var stale = await db.Set<ArticleSlugRedirect>().FirstOrDefaultAsync(r => r.Slug == slugResult.Slug, ct);
+        // An article may take back one of its own old addresses; another article's are refused by ChooseSlugAsync.
+        var stale = await db.Set<ArticleSlugRedirect>().FirstOrDefaultAsync(r => r.Slug == slugResult.Slug && r.ArticleId == article.Id, ct);
         if (stale is not null) db.Remove(stale);
 
+        var isPublic = article.IsPublic;
+        var rankedFrom = isPublic ? await RankingInputsAsync(db, article, ct) : default;
         var changedText = Apply(article, input, slugResult.Slug!);
         article.SectionId = input.SectionId;
         article.FeaturedImageId = input.FeaturedImageId;
@@ -100,8 +108,8 @@ public sealed class ArticleService(
         article.LastEditedByName = actor.DisplayName;
         article.Version = Guid.NewGuid();
 
-        var revisionKind = id is null ? RevisionKind.Created : kind == SaveKind.Manual ? RevisionKind.Saved : RevisionKind.Autosaved;
-        if (id is null || (changedText && await WantsRevisionAsync(db, article.Id, kind, now, ct)))
+        var revisionKind = recordAs ?? (id is null ? RevisionKind.Created : kind == SaveKind.Manual ? RevisionKind.Saved : RevisionKind.Autosaved);
+        if (id is null || recordAs is not null || (changedText && await WantsRevisionAsync(db, article.Id, kind, now, ct)))
         {
             article.Revisions.Add(Revision(article, actor, revisionKind, now));
         }
@@ -112,7 +120,6 @@ public sealed class ArticleService(
             await db.SaveChangesAsync(ct);
             await SetRelationsAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct);
             await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
-            if (article.Status == ArticleStatus.Published && article.TrashedAt is null) await RelatedArticles.RefreshAsync(db, article.Id, andTheirs: false, ct);
             await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
@@ -121,12 +128,24 @@ public sealed class ArticleService(
             var current = await fresh.Set<Article>().AsNoTracking().FirstAsync(a => a.Id == article.Id, ct);
             return Conflict(current);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+        catch (Exception ex) when (ConstraintError(ex) is { } constraint)
         {
-            return SaveOutcome.Fail($"The slug \"{article.Slug}\" was just taken by another article. Choose another.", "Slug");
+            // Only the unique slug index means another article was quicker; any other broken constraint is a bug.
+            if (constraint is { SqliteExtendedErrorCode: SqliteUniqueConstraint } && constraint.Message.Contains("Articles.Slug", StringComparison.Ordinal))
+            {
+                return SaveOutcome.Fail($"The slug \"{article.Slug}\" was just taken by another article. Choose another.", "Slug");
+            }
+            logger.LogError(ex, "Saving article {Id} broke a database constraint other than the unique slug: {Constraint}", id?.ToString() ?? "(new)", constraint.Message);
+            return SaveOutcome.Fail(SaveFailed);
         }
 
-        if (article.Status == ArticleStatus.Published && article.TrashedAt is null) publicContent.NotifyChanged();
+        if (isPublic)
+        {
+            // Ranking reads the headline, standfirst, section and tags: it runs when one of them changed (or on a manual
+            // save), after the save committed, so autosaves of the text neither wait for it nor hold the write lock for it.
+            if (kind == SaveKind.Manual || rankedFrom != await RankingInputsAsync(db, article, ct)) await RefreshRelatedAsync(db, article.Id, ct);
+            publicContent.NotifyChanged();
+        }
         return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null);
     }
 
@@ -187,6 +206,8 @@ public sealed class ArticleService(
             if (publishAtUtc <= now) return (null, null, "Choose a time in the future, or publish now.");
             article.Status = ArticleStatus.Scheduled;
             article.ScheduledAt = publishAtUtc;
+            article.ScheduledById = actor.UserId;
+            article.ScheduledByName = actor.DisplayName;
             return (AuditActions.ArticleScheduled, null, $"For {publishAtUtc:yyyy-MM-dd HH:mm} UTC");
         });
 
@@ -194,7 +215,7 @@ public sealed class ArticleService(
         TransitionAsync(acting, id, expectedVersion, ArticleAction.Unpublish, ct, (article, actor, now) =>
         {
             article.Status = ArticleStatus.Draft;
-            article.ScheduledAt = null;
+            ClearSchedule(article);
             article.PublishedAt = null;
             return (AuditActions.ArticleUnpublished, null, null);
         });
@@ -206,7 +227,7 @@ public sealed class ArticleService(
             if (article.Status == ArticleStatus.Scheduled)
             {
                 article.Status = ArticleStatus.Draft;
-                article.ScheduledAt = null;
+                ClearSchedule(article);
             }
             return (AuditActions.ArticleTrashed, null, null);
         });
@@ -267,22 +288,16 @@ public sealed class ArticleService(
         if (!current.Succeeded) return SaveOutcome.Fail(current.Error!);
         var c = current.Value!;
         var r = revision.Value!;
+        // The text and its "Restored" revision are saved together, in one transaction: no other revision is touched.
         var outcome = await SaveAsync(acting, id, new ArticleInput
         {
             Headline = r.Headline, Standfirst = r.Standfirst, BodyHtml = r.BodyHtml, Slug = c.Slug,
             SeoTitle = c.SeoTitle, MetaDescription = c.MetaDescription, CanonicalUrl = c.CanonicalUrl,
             SectionId = c.SectionId, FeaturedImageId = c.FeaturedImageId, IsFeatured = c.IsFeatured,
             TagIds = c.Tags.Select(t => t.Id).ToList(), AuthorIds = c.Authors.Select(a => a.Id).ToList(),
-        }, expectedVersion, SaveKind.Manual, ct);
+        }, expectedVersion, SaveKind.Manual, recordAs: RevisionKind.Restored, ct);
         if (!outcome.Succeeded) return outcome;
 
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            // The save above recorded a "Saved" revision; mark it as the restore it is.
-            var last = await db.Set<ArticleRevision>().Where(x => x.ArticleId == id).OrderByDescending(x => x.Id).FirstAsync(ct);
-            last.Kind = RevisionKind.Restored;
-            await db.SaveChangesAsync(ct);
-        }
         var actor = (await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct)).Value!;
         await audit.WriteAsync(actor, AuditActions.RevisionRestored, $"{r.Headline} (#{id})", $"Revision of {r.CreatedAt:yyyy-MM-dd HH:mm} UTC by {r.AuthorName}", ct);
         return outcome;
@@ -346,7 +361,7 @@ public sealed class ArticleService(
     {
         if (!(await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct)).Succeeded) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var articles = db.Set<Article>().AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && a.Id != excludeId);
+        var articles = db.Set<Article>().AsNoTracking().WherePublic().Where(a => a.Id != excludeId);
         if (!string.IsNullOrWhiteSpace(text)) articles = articles.Where(a => EF.Functions.Like(a.Headline, Like.Contains(text.Trim()), Like.Escape));
         return await articles.OrderByDescending(a => a.PublishedAt).Take(8)
             .Select(a => new ArticleLink(a.Id, a.Headline, a.Slug, a.PublishedAt)).ToListAsync(ct);
@@ -374,6 +389,11 @@ public sealed class ArticleService(
             await using var one = await dbFactory.CreateDbContextAsync(ct);
             var article = await one.Set<Article>().FirstOrDefaultAsync(a => a.Id == id && a.Status == ArticleStatus.Scheduled && a.TrashedAt == null, ct);
             if (article is null) continue;
+            if (await SchedulerRefusalAsync(one, article, ct) is { } refusal)
+            {
+                await WithdrawScheduleAsync(one, article, refusal, now, ct);
+                continue;
+            }
             Publish(article, now);
             article.Version = Guid.NewGuid();
             article.Revisions.Add(Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
@@ -399,6 +419,30 @@ public sealed class ArticleService(
 
     // ----- helpers -----
 
+    /// <summary>Sends a scheduled article back to the review queue instead of publishing it, and says why in the audit log.</summary>
+    private async Task WithdrawScheduleAsync(NewsCmsDbContext db, Article article, string refusal, DateTime now, CancellationToken ct)
+    {
+        var scheduledFor = article.ScheduledAt;
+        article.Status = ArticleStatus.InReview;
+        ClearSchedule(article);
+        article.Version = Guid.NewGuid();
+        article.UpdatedAt = now;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return; // Someone changed it meanwhile; the next round sees its new state.
+        }
+        var details = $"Not published at {scheduledFor:yyyy-MM-dd HH:mm} UTC: {refusal}. It is back in review.";
+        logger.LogWarning("Scheduled article {Id} \"{Headline}\" went back to review: {Reason}.", article.Id, article.Headline, refusal);
+        await audit.WriteAsync(null, "Scheduler", AuditActions.ArticleScheduleWithdrawn, Target(article), details, ct);
+    }
+
     private async Task<ServiceResult<Guid>> TransitionAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, ArticleAction action, CancellationToken ct,
         Func<Article, Actor, DateTime, (string? AuditAction, RevisionKind? Revision, string? Note)> apply)
     {
@@ -409,7 +453,7 @@ public sealed class ArticleService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var article = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (article is null) return ServiceResult<Guid>.Fail(ArticleNotFound);
-        var wasPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
+        var wasPublic = article.IsPublic;
         if (!ArticleWorkflow.Allows(actor.Role, action, await IsAuthorAsync(db, id, actor, ct), article.Status, article.TrashedAt is not null))
         {
             return ServiceResult<Guid>.Fail(Refusal(action, article));
@@ -431,7 +475,7 @@ public sealed class ArticleService(
         article.UpdatedAt = now;
         if (revision is { } kind) article.Revisions.Add(Revision(article, actor, kind, now));
 
-        var isPublic = article.Status == ArticleStatus.Published && article.TrashedAt is null;
+        var isPublic = article.IsPublic;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -476,15 +520,57 @@ public sealed class ArticleService(
         return null;
     }
 
+    /// <summary>
+    /// The slug to store: the one typed by hand, when free; while it follows the headline, the headline's slug with
+    /// "-2", "-3"… until free. Another article's old addresses count as taken: they still answer 301 for it.
+    /// </summary>
     private static async Task<(string? Slug, string? Error)> ChooseSlugAsync(NewsCmsDbContext db, Article article, ArticleInput input, CancellationToken ct)
     {
         var others = db.Set<Article>().Where(a => a.Id != article.Id);
-        var (slug, taken) = await Slugs.ChooseAsync(others.Select(a => a.Slug), input.Slug, article.Slug, input.Headline, "article", ct);
+        var othersRedirects = db.Set<ArticleSlugRedirect>().Where(r => r.ArticleId != article.Id);
+        var takenSlugs = others.Select(a => a.Slug).Concat(othersRedirects.Select(r => r.Slug));
+        var follows = input.SlugFollowsHeadline;
+        var (slug, taken) = await Slugs.ChooseAsync(takenSlugs, follows ? null : input.Slug, follows ? null : article.Slug, input.Headline, "article", ct);
         if (!taken) return (slug, null);
         var typed = input.Slug.Trim();
         var owner = await others.Where(a => a.Slug == typed).Select(a => a.Headline).FirstOrDefaultAsync(ct);
-        return (null, $"The slug \"{typed}\" is already used by \"{owner}\". Choose another.");
+        if (owner is not null) return (null, $"The slug \"{typed}\" is already used by \"{owner}\". Choose another.");
+        var movedFrom = await othersRedirects.Where(r => r.Slug == typed)
+            .Join(db.Set<Article>(), r => r.ArticleId, a => a.Id, (r, a) => a.Headline).FirstOrDefaultAsync(ct);
+        return (null, $"The slug \"{typed}\" is an old address of \"{movedFrom}\" and still takes readers there. Choose another.");
     }
+
+    /// <summary>What related-article ranking reads of an article (its tags as stored now, in id order).</summary>
+    private static async Task<(string Headline, string Standfirst, int? SectionId, string Tags)> RankingInputsAsync(NewsCmsDbContext db, Article article,
+        CancellationToken ct)
+    {
+        var tags = article.Id == 0 ? [] : await db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == article.Id).Select(at => at.TagId).OrderBy(t => t).ToListAsync(ct);
+        return (article.Headline, article.Standfirst, article.SectionId, string.Join(',', tags));
+    }
+
+    /// <summary>Ranks the article's related articles again after a save; a failure leaves the previous list and is logged, the save stands.</summary>
+    private async Task RefreshRelatedAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    {
+        try
+        {
+            await RelatedArticles.RefreshOnItsOwnAsync(db, articleId, ct);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException)
+        {
+            logger.LogError(ex, "Ranking the related articles of article {Id} failed; the previous list stays until the next save.", articleId);
+        }
+    }
+
+    /// <summary>The SQLite constraint error behind a failed write, or null when it is not one.</summary>
+    private static Microsoft.Data.Sqlite.SqliteException? ConstraintError(Exception ex) =>
+        (ex as Microsoft.Data.Sqlite.SqliteException ?? (ex as DbUpdateException)?.InnerException as Microsoft.Data.Sqlite.SqliteException)
+            is { SqliteErrorCode: 19 } constraint ? constraint : null;
+
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE.</summary>
+    private const int SqliteUniqueConstraint = 2067;
+
+    private const string SaveFailed = "The article could not be saved because of an error on the server. Your text is still here; "
+        + "try again, and tell an administrator if it keeps happening.";
 
     /// <summary>Copies the input onto the article; returns whether the text (not just metadata) changed.</summary>
     internal static bool Apply(Article article, ArticleInput input, string slug)
@@ -518,7 +604,40 @@ public sealed class ArticleService(
         article.Status = ArticleStatus.Published;
         article.PublishedAt = now;
         article.FirstPublishedAt ??= now;
+        ClearSchedule(article);
+    }
+
+    private static void ClearSchedule(Article article)
+    {
         article.ScheduledAt = null;
+        article.ScheduledById = null;
+        article.ScheduledByName = null;
+    }
+
+    /// <summary>
+    /// Why the person who scheduled the article may no longer publish it (locked, deleted, role or byline changed),
+    /// or null when they still may: a schedule acts in their name when its time comes.
+    /// </summary>
+    private async Task<string?> SchedulerRefusalAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(article.ScheduledById)) return "nobody is recorded as having scheduled it";
+        var name = article.ScheduledByName ?? "the account that scheduled it";
+        var account = await db.Users.AsNoTracking().Where(u => u.Id == article.ScheduledById)
+            .Select(u => new
+            {
+                u.DisplayName,
+                u.LockoutEnd,
+                Role = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (account is null) return $"{name}, who scheduled it, no longer exists";
+        if (account.LockoutEnd > clock.GetUtcNow()) return $"{name}, who scheduled it, is locked";
+        var scheduler = new Actor(article.ScheduledById, account.DisplayName, account.Role ?? "");
+        if (!ArticleWorkflow.Allows(scheduler.Role, ArticleAction.Publish, await IsAuthorAsync(db, article.Id, scheduler, ct), ArticleStatus.Scheduled, trashed: false))
+        {
+            return $"{name}, who scheduled it, may no longer publish it (role now {account.Role ?? "none"})";
+        }
+        return null;
     }
 
     private SaveOutcome Conflict(Article current) => new(null, null, current.Id, current.Version, current.UpdatedAt, current.Slug,

@@ -27,7 +27,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             return redirect.Status == ArticleStatus.Published ? new ArticleLookup.MovedTo(redirect.Slug) : new ArticleLookup.Missing();
         }
         if (article.TrashedAt is not null) return article.FirstPublishedAt is null ? new ArticleLookup.Missing() : new ArticleLookup.Gone();
-        if (article.Status != ArticleStatus.Published) return new ArticleLookup.Missing();
+        if (!article.IsPublic) return new ArticleLookup.Missing();
         return new ArticleLookup.Found(await ComposeAsync(db, article, ct));
     }
 
@@ -46,7 +46,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     public async Task<PagedList<PublicArticleSummary>> ListAsync(PublishedFilter filter, int page, int pageSize, CancellationToken ct = default, int skip = 0)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var published = db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
+        var published = db.Articles.AsNoTracking().WherePublic();
         if (filter.SectionId is { } sectionId) published = published.Where(a => a.SectionId == sectionId);
         // "Id IN (the tag's articles)" rather than a correlated EXISTS: SQLite checks membership in a list it builds
         // once, and reads only the tag's article rows (whose TrashedAt sits past the body, in overflow pages).
@@ -73,7 +73,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     public async Task<HomePage> HomeAsync(IReadOnlyList<NavigationSection> sections, int latestCount, int perSection, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var published = db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
+        var published = db.Articles.AsNoTracking().WherePublic();
         // The page only needs to know whether there is more than its front shows: counting every published article
         // would read every row.
         var total = await published.Take(latestCount + 2).CountAsync(ct);
@@ -98,7 +98,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             // {0} is the limit, {1}... the section ids: EF turns them into parameters.
             var parts = sections.Select((_, i) =>
                 "SELECT * FROM (SELECT Id, Slug, Headline, Standfirst, PublishedAt, SectionId, FeaturedImageId FROM Articles " +
-                "WHERE SectionId = {" + (i + 1) + "} AND Status = 3 AND TrashedAt IS NULL ORDER BY PublishedAt DESC, Id DESC LIMIT {0})");
+                "WHERE SectionId = {" + (i + 1) + "} AND " + Article.PublicSql + " ORDER BY PublishedAt DESC, Id DESC LIMIT {0})");
             object[] values = [perSection + top.Count, .. sections.Select(section => (object)section.Id)];
             sectionRows = [.. (await db.Database.SqlQueryRaw<SectionRow>(string.Join("\nUNION ALL\n", parts), values).ToListAsync(ct))
                 .Select(r => new SummaryRow(r.Id, r.Slug, r.Headline, r.Standfirst, DateTime.SpecifyKind(r.PublishedAt, DateTimeKind.Utc), r.SectionId, r.FeaturedImageId))];
@@ -159,7 +159,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         TermLink? previous = null, next = null;
         if (article.SectionId is { } sectionId && article.PublishedAt is { } publishedAt && article.Status == ArticleStatus.Published)
         {
-            var inSection = db.Articles.AsNoTracking().Where(a => a.SectionId == sectionId && a.Status == ArticleStatus.Published && a.TrashedAt == null && a.Id != article.Id);
+            var inSection = db.Articles.AsNoTracking().WherePublic().Where(a => a.SectionId == sectionId && a.Id != article.Id);
             previous = await inSection.Where(a => a.PublishedAt < publishedAt).OrderByDescending(a => a.PublishedAt)
                 .Select(a => new TermLink(a.Headline, a.Slug)).FirstOrDefaultAsync(ct);
             next = await inSection.Where(a => a.PublishedAt > publishedAt).OrderBy(a => a.PublishedAt)
@@ -167,7 +167,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         }
         // Ranked when the article was published or edited; only those still public are shown.
         var related = await db.ArticleRelations.AsNoTracking().Where(r => r.ArticleId == article.Id)
-            .Join(db.Articles.Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null), r => r.RelatedArticleId, a => a.Id,
+            .Join(db.Articles.WherePublic(), r => r.RelatedArticleId, a => a.Id,
                 (r, a) => new { r.Rank, a.Slug, a.Headline, a.PublishedAt, a.FeaturedImageId })
             .OrderBy(x => x.Rank).Take(RelatedArticles.Shown)
             .Select(x => new RelatedArticle(x.Slug, x.Headline, x.PublishedAt!.Value, x.FeaturedImageId)).ToListAsync(ct);

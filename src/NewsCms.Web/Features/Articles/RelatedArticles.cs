@@ -34,16 +34,34 @@ internal static partial class RelatedArticles
     public static async Task RefreshAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
     {
         var ranked = await ComputeAsync(db, articleId, ct);
-        await db.ArticleRelations.Where(r => r.ArticleId == articleId).ExecuteDeleteAsync(ct);
-        db.ArticleRelations.AddRange(ranked.Select((id, i) => new ArticleRelation { ArticleId = articleId, RelatedArticleId = id, Rank = i + 1 }));
-        await db.SaveChangesAsync(ct);
+        await StoreAsync(db, articleId, ranked, ct);
         if (!andTheirs) return;
         foreach (var other in ranked.Take(Shown)) await RefreshAsync(db, other, andTheirs: false, ct);
     }
 
+    /// <summary>
+    /// Recomputes the stored list of one article outside any write transaction: the ranking reads run first (readers
+    /// never block writers), then the list is replaced in a short transaction of its own. For saves of a published
+    /// article, where nothing else in the save depends on the list.
+    /// </summary>
+    public static async Task RefreshOnItsOwnAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    {
+        var ranked = await ComputeAsync(db, articleId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await StoreAsync(db, articleId, ranked, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private static async Task StoreAsync(NewsCmsDbContext db, int articleId, IReadOnlyList<int> ranked, CancellationToken ct)
+    {
+        await db.ArticleRelations.Where(r => r.ArticleId == articleId).ExecuteDeleteAsync(ct);
+        db.ArticleRelations.AddRange(ranked.Select((id, i) => new ArticleRelation { ArticleId = articleId, RelatedArticleId = id, Rank = i + 1 }));
+        await db.SaveChangesAsync(ct);
+    }
+
     private static async Task<IReadOnlyList<int>> ComputeAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
     {
-        var article = await db.Articles.AsNoTracking().Where(a => a.Id == articleId && a.Status == ArticleStatus.Published && a.TrashedAt == null)
+        var article = await db.Articles.AsNoTracking().WherePublic().Where(a => a.Id == articleId)
             .Select(a => new { a.Headline, a.Standfirst, a.SectionId }).FirstOrDefaultAsync(ct);
         if (article is null) return [];
 
@@ -111,7 +129,7 @@ internal static partial class RelatedArticles
             WITH weights(TagId, Weight) AS (VALUES {values})
             SELECT at.ArticleId, sum(w.Weight) AS Score
             FROM ArticleTags at JOIN weights w ON w.TagId = at.TagId JOIN Articles a ON a.Id = at.ArticleId
-            WHERE at.ArticleId <> $id AND a.Status = 3 AND a.TrashedAt IS NULL
+            WHERE at.ArticleId <> $id AND {Article.PublicSql}
             GROUP BY at.ArticleId ORDER BY Score DESC, at.ArticleId DESC LIMIT $limit
             """;
         command.Parameters.AddRange(parameters.ToArray());
@@ -145,7 +163,7 @@ internal static partial class RelatedArticles
     private static async Task<List<int>> NewestAsync(NewsCmsDbContext db, int articleId, int? sectionId, IReadOnlyCollection<int> chosen, CancellationToken ct)
     {
         var others = db.Articles.AsNoTracking()
-            .Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && a.Id != articleId && !chosen.Contains(a.Id));
+            .WherePublic().Where(a => a.Id != articleId && !chosen.Contains(a.Id));
         var wanted = Minimum - chosen.Count;
         List<int> newest = sectionId is null ? [] : await others.Where(a => a.SectionId == sectionId)
             .OrderByDescending(a => a.PublishedAt).Select(a => a.Id).Take(wanted).ToListAsync(ct);

@@ -23,6 +23,8 @@ public static class AuditActions
     public const string ArticleUnpublished = "article.unpublished";
     public const string ArticleTrashed = "article.trashed";
     public const string ArticleRestored = "article.restored";
+    /// <summary>The scheduler sent a scheduled article back to review: who scheduled it may no longer publish it.</summary>
+    public const string ArticleScheduleWithdrawn = "article.schedule-withdrawn";
     public const string ArticleTakenOver = "article.taken-over";
     public const string RevisionRestored = "article.revision-restored";
     public const string MediaUploaded = "media.uploaded";
@@ -46,7 +48,7 @@ public static class AuditActions
     [
         SetupCompleted, BootstrapAdminCreated, UserCreated, UserUpdated, RoleChanged, UserLocked, UserUnlocked,
         PasswordReset, UserDeleted, SignInFailed, LockedOut, SignInThrottled, PasswordChanged, SettingsChanged,
-        ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored,
+        ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored, ArticleScheduleWithdrawn,
         ArticleTakenOver, RevisionRestored, MediaUploaded, MediaUpdated, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged,
         SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded, BackupDownloaded,
     ];

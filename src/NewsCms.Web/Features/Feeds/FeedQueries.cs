@@ -29,7 +29,7 @@ public sealed class FeedQueries(IDbContextFactory<NewsCmsDbContext> dbFactory)
     private const int PagesPerKind = 15_000;
 
     private static IQueryable<Article> Published(NewsCmsDbContext db) =>
-        db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && a.PublishedAt != null);
+        db.Articles.AsNoTracking().WherePublic().Where(a => a.PublishedAt != null);
 
     public async Task<IReadOnlyList<FeedEntry>> LatestAsync(PublishedFilter filter, bool withBody, CancellationToken ct = default)
     {

@@ -139,13 +139,13 @@ public sealed class ArticleSearch(IDbContextFactory<NewsCmsDbContext> dbFactory)
     private static async Task SyncWhereAsync(NewsCmsDbContext db, string articleIds, object parameter, CancellationToken ct)
     {
         var delete = "DELETE FROM ArticleSearch WHERE rowid IN (" + articleIds + ")";
-        var insert = """
+        var insert = $"""
             INSERT INTO ArticleSearch(rowid, headline, standfirst, body, tags, authors)
             SELECT a.Id, a.Headline, a.Standfirst, a.BodyText,
                 COALESCE((SELECT group_concat(t.Name, ' ') FROM ArticleTags at JOIN Tags t ON t.Id = at.TagId WHERE at.ArticleId = a.Id), ''),
                 COALESCE((SELECT group_concat(p.DisplayName, ' ') FROM ArticleAuthors aa JOIN AuthorProfiles p ON p.Id = aa.AuthorProfileId WHERE aa.ArticleId = a.Id), '')
-            FROM Articles a WHERE a.Status = 3 AND a.TrashedAt IS NULL AND a.Id IN (
-            """ + articleIds + ")";
+            FROM Articles a WHERE {Article.PublicSql} AND a.Id IN ({articleIds})
+            """;
         await db.Database.ExecuteSqlRawAsync(delete, [parameter], ct);
         await db.Database.ExecuteSqlRawAsync(insert, [parameter], ct);
     }
