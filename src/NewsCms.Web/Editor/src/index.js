@@ -5,6 +5,7 @@ export {
   setHtml,
   setEditable,
   setBaseVersion,
+  markSaved,
   setBackupKey,
   watchFields,
   getLink,

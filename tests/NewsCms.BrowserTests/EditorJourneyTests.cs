@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.BrowserTests;
+
+/// <summary>The editor never changes text on its own, and never lets old text replace newer text.</summary>
+public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(chromium)
+{
+    private static ILocator Body(IPage page) => page.GetByLabel("Body", new() { Exact = true });
+
+    private static ILocator Button(IPage page, string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    private static async Task OpenEditorAsync(BrowserSession session, string url)
+    {
+        await session.Page.GotoAsync(url);
+        await session.WaitForCircuitAsync();
+        await session.Page.Locator("[data-editor-ready=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    /// <summary>
+    /// Every block the editor makes, in the form the editor serializes it (ArticleHtmlTests.EditorBlocks), ending with a
+    /// See-also card (after which ProseMirror adds a trailing paragraph as soon as the cursor moves).
+    /// </summary>
+    private static string EveryBlock(int seeAlsoId) =>
+        "<h2>What happened</h2><p>The harbour <strong>reopened</strong> <em>today</em>, <u>two weeks early</u>. "
+        + "<a href=\"https://example.org/notice\">The notice</a>, <a target=\"_blank\" rel=\"noopener noreferrer\" href=\"https://example.org/map\">the map</a>, "
+        + "<a href=\"/news/earlier\">earlier</a> and <a href=\"mailto:desk@news.test\">the desk</a>. It cost £38,000 and 1,200 hours.</p>"
+        + "<h3>Who is back</h3><ul><li><p>Ferries run again</p></li><li><p>Fishing resumes</p><ul><li><p>from Monday</p></li></ul></li></ul>"
+        + "<ol><li><p>First the ferries</p></li><li><p>then the boats</p></li></ol><blockquote><p>We are open again, said the harbour master.</p></blockquote>"
+        + "<hr><p>Line one<br>line two</p>"
+        + "<img loading=\"lazy\" src=\"/media/1/harbour-960.webp\" alt=\"The harbour at dawn\" width=\"960\" height=\"640\">"
+        + $"<aside class=\"see-also\" data-article-id=\"{seeAlsoId}\"><span class=\"see-also__label\">See also:</span> <a href=\"/news/storm-barrier-holds-through-the-longest-night-of-the-winter\">Storm barrier holds through the longest night of the winter</a></aside>";
+
+    [Fact]
+    public async Task Opening_a_draft_with_every_block_leaves_it_unchanged_and_saving_it_stores_the_same_bytes()
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "1" }));
+        await using var scope = App.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var related = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Storm barrier holds through the longest night of the winter", BodyHtml = "<p>It held.</p>" }, null, SaveKind.Manual);
+        Assert.True((await articles.PublishAsync(admin, related.Id, related.Version)).Succeeded);
+        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Harbour reopens", BodyHtml = EveryBlock(related.Id) }, null, SaveKind.Manual);
+        var stored = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+
+        // The browser's timers run only when the test says so: the editor's pause-in-typing timer is passed at will.
+        await page.Clock.InstallAsync();
+        await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
+        await Expect(Body(page).Locator("aside.see-also")).ToBeVisibleAsync();
+        await Body(page).Locator("h2").ClickAsync(); // placing the cursor is not an edit
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Clock.RunForAsync(5_000); // past the word-count throttle and the autosave delay
+
+        // The server handles a circuit's events in order: once History is open, everything the editor sent before it has been taken.
+        await Button(page, "History").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
+        // Read once, not awaited into shape: "Unsaved changes" now would mean the load was taken as an edit.
+        Assert.Matches(new Regex(@"^Saved \d\d:\d\d$"), await page.GetByTestId("save-state").InnerTextAsync());
+        await Expect(page.GetByTestId("word-count")).ToContainTextAsync($"{stored.WordCount} words");
+        var afterOpening = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        Assert.Equal(stored.Version, afterOpening.Version);
+        Assert.Equal(stored.BodyHtml, afterOpening.BodyHtml);
+        await page.GetByRole(AriaRole.Dialog).Locator("button", new() { HasText = "Close" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+
+        // A save straight after loading stores exactly what was loaded.
+        await Button(page, "Save draft").ClickAsync();
+        await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+        var afterSaving = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        Assert.NotEqual(stored.Version, afterSaving.Version);
+        Assert.Equal(stored.BodyHtml, afterSaving.BodyHtml);
+        Assert.Equal(stored.WordCount, afterSaving.WordCount);
+    }
+}
