@@ -76,4 +76,62 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         Assert.Equal(stored.BodyHtml, afterSaving.BodyHtml);
         Assert.Equal(stored.WordCount, afterSaving.WordCount);
     }
+
+    [Fact]
+    public async Task Restoring_unsaved_text_after_a_colleague_saved_goes_through_the_conflict_dialog()
+    {
+        // Long enough that nothing autosaves: the first writer's words exist only in the editor and the browser's backup.
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
+        await using var scope = App.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
+        var (_, firstEmail, firstPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Fiona First");
+        var (_, secondEmail, secondPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Sam Second");
+
+        await SignInAsync(page, firstEmail, firstPassword);
+        await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
+        await Body(page).ClickAsync();
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Keyboard.TypeAsync(" Fiona's unsaved words.");
+
+        // Sam takes over, writes and saves, then leaves: the article comes back to Fiona.
+        await using var second = await OpenAnotherSessionAsync();
+        await SignInAsync(second.Page, secondEmail, secondPassword);
+        await OpenEditorAsync(second, $"/admin/articles/{draft.Id}");
+        await Button(second.Page, "Take over").ClickAsync();
+        await Expect(Body(second.Page)).ToHaveAttributeAsync("contenteditable", "true");
+        await Expect(page.GetByTestId("presence")).ToContainTextAsync("Sam Second took over");
+        await Body(second.Page).ClickAsync();
+        await second.Page.Keyboard.PressAsync("Control+End");
+        await second.Page.Keyboard.TypeAsync(" Sam's saved words.");
+        await Button(second.Page, "Save draft").ClickAsync();
+        await Expect(second.Page.GetByText("Saved.")).ToBeVisibleAsync();
+        var samsVersion = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        Assert.Contains("Sam's saved words.", samsVersion.BodyHtml);
+        await second.Page.GotoAsync("/admin/articles");
+        await second.WaitForCircuitAsync();
+
+        // Fiona has the article again, with Sam's text, and is offered her own unsaved text.
+        await Expect(Body(page)).ToHaveAttributeAsync("contenteditable", "true");
+        await Expect(Body(page)).ToContainTextAsync("Sam's saved words.");
+        await Expect(page.GetByTestId("backup-offer")).ToBeVisibleAsync();
+        await Button(page, "Restore unsaved text").ClickAsync();
+
+        // Her text was written against an older version: she chooses, nothing is overwritten silently.
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("Someone else saved this article");
+        await Expect(page.GetByTestId("conflict-mine")).ToContainTextAsync("Fiona's unsaved words.");
+        await Expect(page.GetByTestId("conflict-theirs")).ToContainTextAsync("Sam's saved words.");
+        var meanwhile = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        Assert.Equal(samsVersion.Version, meanwhile.Version);
+
+        await Button(page, "Keep mine").ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        var kept = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        Assert.Contains("Fiona's unsaved words.", kept.BodyHtml);
+        var history = (await articles.GetRevisionAsync(admin, draft.Id,
+            (await articles.ListRevisionsAsync(admin, draft.Id)).Value!.First(r => r.Kind == RevisionKind.ConflictCopy).Id)).Value!;
+        Assert.Contains("Sam's saved words.", history.BodyHtml);
+    }
 }
