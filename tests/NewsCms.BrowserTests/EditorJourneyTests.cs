@@ -78,7 +78,7 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
     }
 
     [Fact]
-    public async Task Restoring_unsaved_text_after_a_colleague_saved_goes_through_the_conflict_dialog()
+    public async Task Restoring_unsaved_text_after_a_take_over_and_a_colleagues_save_goes_through_the_conflict_dialog()
     {
         // Long enough that nothing autosaves: the first writer's words exist only in the editor and the browser's backup.
         var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
@@ -89,19 +89,37 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         var (_, firstEmail, firstPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Fiona First");
         var (_, secondEmail, secondPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Sam Second");
 
+        // Fiona's connection to the server can be cut (her laptop drops off the network): then the take-over cannot
+        // fetch her unsaved text, which stays only in her browser.
+        var connected = true;
+        var sockets = new List<IWebSocketRoute>();
+        await page.RouteWebSocketAsync(new Regex("/_blazor"), socket =>
+        {
+            if (!connected)
+            {
+                _ = socket.CloseAsync();
+                return;
+            }
+            socket.ConnectToServer();
+            sockets.Add(socket);
+        });
+        await page.RouteAsync(new Regex("/_blazor"), route => connected ? route.ContinueAsync() : route.AbortAsync());
+
         await SignInAsync(page, firstEmail, firstPassword);
         await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
         await Body(page).ClickAsync();
         await page.Keyboard.PressAsync("Control+End");
         await page.Keyboard.TypeAsync(" Fiona's unsaved words.");
+        await Expect(page.GetByTestId("save-state")).ToHaveTextAsync("Unsaved changes");
+        connected = false;
+        foreach (var socket in sockets) await socket.CloseAsync();
 
-        // Sam takes over, writes and saves, then leaves: the article comes back to Fiona.
+        // Sam takes over, writes and saves, then leaves.
         await using var second = await OpenAnotherSessionAsync();
         await SignInAsync(second.Page, secondEmail, secondPassword);
         await OpenEditorAsync(second, $"/admin/articles/{draft.Id}");
         await Button(second.Page, "Take over").ClickAsync();
         await Expect(Body(second.Page)).ToHaveAttributeAsync("contenteditable", "true");
-        await Expect(page.GetByTestId("presence")).ToContainTextAsync("Sam Second took over");
         await Body(second.Page).ClickAsync();
         await second.Page.Keyboard.PressAsync("Control+End");
         await second.Page.Keyboard.TypeAsync(" Sam's saved words.");
@@ -109,11 +127,13 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         await Expect(second.Page.GetByText("Saved.")).ToBeVisibleAsync();
         var samsVersion = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.Contains("Sam's saved words.", samsVersion.BodyHtml);
+        Assert.DoesNotContain("Fiona's unsaved words.", samsVersion.BodyHtml);
         await second.Page.GotoAsync("/admin/articles");
         await second.WaitForCircuitAsync();
 
-        // Fiona has the article again, with Sam's text, and is offered her own unsaved text.
-        await Expect(Body(page)).ToHaveAttributeAsync("contenteditable", "true");
+        // Fiona is back online and opens the article again: her own unsaved text is offered.
+        connected = true;
+        await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
         await Expect(Body(page)).ToContainTextAsync("Sam's saved words.");
         await Expect(page.GetByTestId("backup-offer")).ToBeVisibleAsync();
         await Button(page, "Restore unsaved text").ClickAsync();
@@ -130,8 +150,69 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         await Expect(dialog).ToHaveCountAsync(0);
         var kept = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.Contains("Fiona's unsaved words.", kept.BodyHtml);
-        var history = (await articles.GetRevisionAsync(admin, draft.Id,
-            (await articles.ListRevisionsAsync(admin, draft.Id)).Value!.First(r => r.Kind == RevisionKind.ConflictCopy).Id)).Value!;
-        Assert.Contains("Sam's saved words.", history.BodyHtml);
+        var copy = (await articles.ListRevisionsAsync(admin, draft.Id)).Value!.First(r => r.Kind == RevisionKind.ConflictCopy);
+        Assert.Contains("Sam's saved words.", (await articles.GetRevisionAsync(admin, draft.Id, copy.Id)).Value!.BodyHtml);
+    }
+
+    [Fact]
+    public async Task A_take_over_hands_over_the_first_editors_latest_text_and_they_cannot_take_it_straight_back()
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
+        await using var scope = App.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Ferry timetable", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
+        var (_, firstEmail, firstPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Fiona First");
+        var (_, secondEmail, secondPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Sam Second");
+
+        await SignInAsync(page, firstEmail, firstPassword);
+        await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
+        await Body(page).ClickAsync();
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Keyboard.TypeAsync(" Fiona's last sentence.");
+        await Expect(page.GetByTestId("save-state")).ToHaveTextAsync("Unsaved changes");
+
+        await using var second = await OpenAnotherSessionAsync();
+        await SignInAsync(second.Page, secondEmail, secondPassword);
+        await OpenEditorAsync(second, $"/admin/articles/{draft.Id}");
+        await Expect(second.Page.GetByTestId("presence")).ToContainTextAsync(new Regex(@"Fiona First is editing this article \(since \d\d:\d\d\)"));
+        await Button(second.Page, "Take over").ClickAsync();
+
+        // Sam starts from Fiona's latest text, which is saved; nothing of hers exists only in a revision or her browser.
+        await Expect(Body(second.Page)).ToHaveAttributeAsync("contenteditable", "true");
+        await Expect(Body(second.Page)).ToContainTextAsync("Fiona's last sentence.");
+        Assert.Contains("Fiona's last sentence.", (await articles.GetForEditAsync(admin, draft.Id)).Value!.BodyHtml);
+
+        // Fiona sees who has it and since when, and has no button to take it straight back.
+        await Expect(page.GetByTestId("presence")).ToContainTextAsync(new Regex(@"Sam Second took over this article at \d\d:\d\d"));
+        await Expect(page.GetByTestId("presence")).ToContainTextAsync("You can take it back after");
+        await Expect(Button(page, "Take over")).ToHaveCountAsync(0);
+        await Expect(Body(page)).ToHaveAttributeAsync("contenteditable", "false");
+    }
+
+    [Fact]
+    public async Task Scheduling_reads_and_writes_times_in_the_sites_time_zone()
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync());
+        await using var scope = App.Services.CreateAsyncScope();
+        var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var store = App.Services.GetRequiredService<NewsCms.Web.Features.Settings.SiteSettingsStore>();
+        var current = await store.GetAsync();
+        var settings = new NewsCms.Web.Features.Settings.SiteSettingsInput { Title = current.Title, Language = "en", TimeZone = "Europe/Paris" };
+        Assert.True((await store.SaveAsync(admin, settings, scope.ServiceProvider.GetRequiredService<NewsroomActors>(),
+            scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Audit.AuditLog>())).Succeeded);
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Summer timetable", BodyHtml = "<p>Ferries.</p>" }, null, SaveKind.Manual);
+
+        await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
+        // 10:00 in Paris on 1 July (summer time, UTC+2) is 08:00 UTC.
+        var year = DateTime.UtcNow.Year + 1;
+        await page.GetByLabel("Publish at (Europe/Paris)", new() { Exact = true }).FillAsync($"{year}-07-01T10:00");
+        await Button(page, "Schedule").ClickAsync();
+        await Expect(page.GetByTestId("article-status")).ToHaveTextAsync("Scheduled");
+        await Expect(page.GetByTestId("scheduled-for")).ToHaveTextAsync($"Scheduled for {year}-07-01 10:00 (Europe/Paris)");
+        var scheduled = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        Assert.Equal(new DateTime(year, 7, 1, 8, 0, 0, DateTimeKind.Utc), scheduled.ScheduledAt);
     }
 }

@@ -249,6 +249,11 @@ function isChanged(entry) {
   return !!entry.editor && !entry.editor.isDestroyed && serialize(entry.editor) !== entry.cleanHtml
 }
 
+/** Whether the text differs from what was last loaded or saved. */
+export function hasChanges(handle) {
+  return isChanged(get(handle))
+}
+
 /** The current HTML ("" when empty). */
 export function getHtml(handle) {
   return serialize(get(handle).editor)

@@ -6,6 +6,7 @@ export {
   setEditable,
   setBaseVersion,
   markSaved,
+  hasChanges,
   setBackupKey,
   watchFields,
   getLink,

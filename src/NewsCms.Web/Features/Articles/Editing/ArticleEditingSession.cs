@@ -70,6 +70,9 @@ public sealed class ArticleEditingSession(
     /// <summary>Runs after each successful save with the outcome and the body that was saved.</summary>
     public Func<SaveOutcome, string, Task>? Saved { get; set; }
 
+    /// <summary>Told about a save that failed with an exception (to log it; the session retries on its own).</summary>
+    public Action<Exception>? SaveFailed { get; set; }
+
     /// <summary>Raised whenever something shown changed.</summary>
     public event Action? Changed;
 
@@ -153,6 +156,7 @@ public sealed class ArticleEditingSession(
             // The server could not save: keep everything and try again shortly.
             SaveState = EditorSaveState.Failed;
             LastFailure = ex;
+            SaveFailed?.Invoke(ex);
             ScheduleAutosave(RetryDelay);
             return false;
         }
