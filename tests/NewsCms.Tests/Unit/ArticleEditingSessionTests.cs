@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Articles.Editing;
+using NewsCms.Web.Features.Hosting;
 
 namespace NewsCms.Tests.Unit;
 
@@ -196,5 +197,69 @@ public class ArticleEditingSessionTests
         Assert.Empty(server.Saves);
         session.MarkDirty();
         Assert.False(session.AutosavePending);
+    }
+
+    private static DateTime Utc(int hour, int minute) => new(2026, 3, 1, hour, minute, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void The_presence_banner_says_who_holds_the_article_since_when_in_the_sites_time()
+    {
+        var session = NewSession(Article(server.Version));
+        var sam = new PresenceEntry(7, "s2", "u2", "Sam", Utc(9, 5));
+        var fiona = new PresenceEntry(7, "s1", "u1", "Fiona", Utc(9, 0));
+        DateTime Paris(DateTime utc) => utc.AddHours(1);
+
+        session.ApplyPresence(sam, [sam, fiona], "s1", canTakeOver: true, takeBackFrom: null, Paris, out var watching);
+        Assert.True(session.ReadOnly);
+        Assert.Equal("Sam is editing this article (since 10:05). You can read it, but not change it unless you take over.", watching.Message);
+        Assert.True(watching.ShowTakeOver);
+
+        session.LoseTo("Sam");
+        session.ApplyPresence(sam, [sam, fiona], "s1", canTakeOver: true, takeBackFrom: Utc(9, 7), Paris, out var lost);
+        Assert.StartsWith("Sam took over this article at 10:05.", lost.Message);
+        Assert.EndsWith("You can take it back after 10:07.", lost.Message);
+        Assert.False(lost.ShowTakeOver);
+
+        // Sam leaves: the article comes back, editable, and the banner names whoever else is looking.
+        var ben = new PresenceEntry(7, "s3", "u3", "Ben", Utc(9, 6));
+        var cameBack = session.ApplyPresence(fiona, [fiona, ben], "s1", canTakeOver: true, takeBackFrom: null, Paris, out var back);
+        Assert.True(cameBack);
+        Assert.False(session.ReadOnly);
+        Assert.Null(session.TakenOverBy);
+        Assert.Equal("Ben is also looking at this article.", back.Message);
+        Assert.False(back.ShowTakeOver);
+    }
+
+    [Fact]
+    public async Task A_workflow_action_saves_pending_text_first_and_stops_when_that_save_does_not_go_through()
+    {
+        var session = NewSession(Article(server.Version));
+        var actions = new List<Guid>();
+        Task<ServiceResult<Guid>> Publish(int id, Guid version)
+        {
+            actions.Add(version);
+            return Task.FromResult(ServiceResult<Guid>.Success(Guid.NewGuid()));
+        }
+
+        body = "<p>Latest.</p>";
+        session.MarkDirty();
+        Assert.True(await session.TransitionAsync(Publish, saveFirst: true));
+        Assert.Equal("<p>Latest.</p>", Assert.Single(server.Saves).Input.BodyHtml);
+        Assert.Equal(server.Version, Assert.Single(actions)); // the action is based on the version that save made
+
+        server.Version = Guid.NewGuid(); // someone saved meanwhile: the save conflicts, nothing is published
+        session.MarkDirty();
+        Assert.False(await session.TransitionAsync(Publish, saveFirst: true));
+        Assert.Single(actions);
+        Assert.NotNull(session.Conflict);
+    }
+
+    [Fact]
+    public async Task A_refused_workflow_action_is_kept_as_the_error()
+    {
+        var session = NewSession(Article(server.Version));
+        Assert.False(await session.TransitionAsync((_, _) => Task.FromResult(ServiceResult<Guid>.Fail("You are not allowed to publish this article.")), saveFirst: false));
+        Assert.Equal("You are not allowed to publish this article.", session.Error);
+        Assert.Empty(server.Saves);
     }
 }

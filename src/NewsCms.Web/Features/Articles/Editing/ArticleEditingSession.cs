@@ -1,3 +1,5 @@
+using NewsCms.Web.Features.Hosting;
+
 namespace NewsCms.Web.Features.Articles.Editing;
 
 /// <summary>Where the writer's text stands with the server.</summary>
@@ -9,6 +11,9 @@ public sealed record EditorBackup(string Html, DateTime SavedAt, string? BaseVer
     public string? Headline => Fields?.GetValueOrDefault("headline");
     public string? Standfirst => Fields?.GetValueOrDefault("standfirst");
 }
+
+/// <summary>What the presence banner says, and whether it offers "Take over".</summary>
+public sealed record PresenceView(string? Message, bool ShowTakeOver, DateTime? TakeBackFrom);
 
 /// <summary>What the editor needs from the server: saves, as the acting user (see <see cref="ArticleService"/>).</summary>
 public interface IArticleEditorServer
@@ -244,6 +249,55 @@ public sealed class ArticleEditingSession(
 
     /// <summary>The article came back to this writer.</summary>
     public void Regain() => TakenOverBy = null;
+
+    /// <summary>
+    /// Applies who is present (<paramref name="holder"/> first among <paramref name="everyone"/>) to this editor
+    /// (<paramref name="ownSession"/>): read-only while someone else holds the article, and what the banner says —
+    /// who has it and since when (<paramref name="local"/> turns UTC into the site's time), and "Take over" only for
+    /// those allowed to (<paramref name="canTakeOver"/>) and not before <paramref name="takeBackFrom"/> for the one it
+    /// was taken from. Returns true when the article has just come back to this editor.
+    /// </summary>
+    public bool ApplyPresence(PresenceEntry? holder, IReadOnlyList<PresenceEntry> everyone, string ownSession, bool canTakeOver,
+        DateTime? takeBackFrom, Func<DateTime, DateTime> local, out PresenceView view)
+    {
+        var wasLocked = LockedByPresence;
+        LockedByPresence = holder is not null && holder.SessionId != ownSession;
+        var cameBack = wasLocked && !LockedByPresence;
+        if (cameBack) Regain();
+        var others = everyone.Where(p => p.SessionId != ownSession).Select(p => p.DisplayName).Distinct().ToList();
+        string? message;
+        if (LockedByPresence)
+        {
+            message = TakenOverBy is not null
+                ? $"{TakenOverBy} took over this article at {local(holder!.Since):HH:mm}. Your editor is read-only now; your unsaved text stays here and in this browser."
+                  + (takeBackFrom is { } from && canTakeOver ? $" You can take it back after {local(from):HH:mm}." : "")
+                : $"{holder!.DisplayName} is editing this article (since {local(holder.Since):HH:mm}). You can read it, but not change it{(canTakeOver ? " unless you take over" : "")}.";
+        }
+        else
+        {
+            message = others.Count > 0 ? $"{string.Join(", ", others)} {(others.Count == 1 ? "is" : "are")} also looking at this article." : null;
+        }
+        view = new PresenceView(message, LockedByPresence && canTakeOver && takeBackFrom is null, takeBackFrom);
+        return cameBack;
+    }
+
+    /// <summary>
+    /// A workflow action (submit, publish, schedule…) on the article. With <paramref name="saveFirst"/> pending text
+    /// is saved first, so what is published is what the writer sees; a new article gets its first save. A refusal is
+    /// kept in <see cref="Error"/>. Returns true when the action went through (the caller then loads the new state).
+    /// </summary>
+    public async Task<bool> TransitionAsync(Func<int, Guid, Task<ServiceResult<Guid>>> action, bool saveFirst)
+    {
+        if (saveFirst && (Dirty || Article is null) && !await SaveAsync(SaveKind.Manual)) return false;
+        if (Article is null) return false;
+        var result = await action(Article.Id, Article.Version);
+        if (!result.Succeeded)
+        {
+            Error = result.Error;
+            return false;
+        }
+        return true;
+    }
 
     private void ScheduleAutosave(TimeSpan delay)
     {
