@@ -83,4 +83,55 @@ public class ArticlePresenceTests
         await handler.OnCircuitClosedAsync(null!, CancellationToken.None);
         Assert.Null(presence.Holder(7));
     }
+
+    [Fact]
+    public async Task A_take_over_waits_for_the_holders_pending_text_before_the_article_changes_hands()
+    {
+        presence.Enter(7, "s1", "u1", "Ann");
+        presence.Enter(7, "s2", "u2", "Ben");
+        string? holderDuringFlush = null;
+        presence.RegisterFlush("s1", () =>
+        {
+            holderDuringFlush = presence.Holder(7)!.SessionId;
+            return Task.CompletedTask;
+        });
+
+        await presence.TakeOverAsync(7, "s2", "u2", "Ben");
+
+        Assert.Equal("s1", holderDuringFlush); // the text was saved while Ann still held the article
+        Assert.Equal("s2", presence.Holder(7)!.SessionId);
+    }
+
+    [Fact]
+    public async Task A_take_over_goes_ahead_when_the_holders_editor_cannot_save()
+    {
+        presence.Enter(7, "s1", "u1", "Ann");
+        presence.RegisterFlush("s1", () => throw new InvalidOperationException("circuit disconnected"));
+        await presence.TakeOverAsync(7, "s2", "u2", "Ben");
+        Assert.Equal("s2", presence.Holder(7)!.SessionId);
+
+        // An editor that never answers holds the take-over up for the flush timeout at most.
+        presence.RegisterFlush("s2", () => new TaskCompletionSource().Task);
+        var taking = presence.TakeOverAsync(7, "s3", "u3", "Cat");
+        Assert.False(taking.IsCompleted);
+        clock.Advance(ArticlePresence.FlushTimeout);
+        await taking.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("s3", presence.Holder(7)!.SessionId);
+    }
+
+    [Fact]
+    public void The_editor_who_lost_the_article_cannot_take_it_straight_back()
+    {
+        presence.Enter(7, "s1", "u1", "Ann");
+        presence.Enter(7, "s2", "u2", "Ben");
+        presence.TakeOver(7, "s2", "u2", "Ben");
+
+        Assert.False(presence.MayTakeOver(7, "s1"));
+        Assert.Equal(clock.GetUtcNow().UtcDateTime + ArticlePresence.TakeOverProtection, presence.MayTakeOverFrom(7, "s1"));
+        Assert.True(presence.MayTakeOver(7, "s3")); // anyone else may
+
+        clock.Advance(ArticlePresence.TakeOverProtection);
+        Assert.True(presence.MayTakeOver(7, "s1"));
+        Assert.Null(presence.MayTakeOverFrom(7, "s1"));
+    }
 }

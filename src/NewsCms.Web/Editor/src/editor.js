@@ -7,7 +7,8 @@ import { SeeAlso } from './see-also.js'
 
 // The newsroom editor: TipTap 3 (ProseMirror) driven from Blazor. Each editor lives in `editors` under a
 // numeric handle that .NET keeps; .NET is called back through a DotNetObjectReference:
-//   OnEditorChanged(int words)         throttled, after every change
+//   OnEditorChanged(int words, bool changed)  throttled, after every change and after a load; `changed` says
+//                                      whether the text now differs from the last loaded or saved text
 //   OnEditorIdle(string html)          after a pause in typing: the autosave trigger
 //   OnSelectionChanged(string[] active) the marks and blocks at the cursor, when they change
 //   OnLinkRequested(string href, bool newTab)  Mod-k
@@ -41,10 +42,15 @@ function notify(dotNetRef, method, ...args) {
   }
 }
 
-/** Counts words in the document's text; See-also cards, rules and breaks count as separators. */
+/**
+ * Counts words as the server does (ArticleHtml.ToPlainText + CountWords): blocks, rules and breaks separate words, a
+ * See-also card counts as its text ("See also: headline"), and a word is any run of non-space characters holding a
+ * letter or digit. The count shown while typing is then the count stored with the article.
+ */
 export function countWords(doc) {
-  const text = doc.textBetween(0, doc.content.size, ' ', () => ' ')
-  return text.match(/[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*/gu)?.length ?? 0
+  const text = doc.textBetween(0, doc.content.size, '\n', node =>
+    node.type.name === 'seeAlso' ? `\nSee also: ${node.attrs.headline ?? ''}\n` : '\n')
+  return text.split(/\s+/).filter(word => /[\p{L}\p{Nd}]/u.test(word)).length
 }
 
 /** The document as HTML; an empty document is "", and empty paragraphs at the end are dropped. */
@@ -96,12 +102,15 @@ export function createEditor(element, dotNetRef, options = {}) {
     idleMs: Number.isFinite(options.idleMs) && options.idleMs >= 0 ? options.idleMs : DEFAULT_IDLE_MS,
     wordsTimer: 0,
     idleTimer: 0,
+    // The text as last loaded or saved (serialized): what "changed" is measured against. Loading is not an edit,
+    // nor is a transaction that leaves the serialized text as it was (ProseMirror adding a trailing paragraph).
+    cleanHtml: '',
     lastActive: null,
   }
 
   const sendWords = () => {
     entry.wordsTimer = 0
-    if (entry.editor && !entry.editor.isDestroyed) notify(entry.dotNetRef, 'OnEditorChanged', countWords(entry.editor.state.doc))
+    if (entry.editor && !entry.editor.isDestroyed) notify(entry.dotNetRef, 'OnEditorChanged', countWords(entry.editor.state.doc), isChanged(entry))
   }
   entry.scheduleWords = () => {
     if (!entry.wordsTimer) entry.wordsTimer = setTimeout(sendWords, WORDS_THROTTLE_MS)
@@ -116,7 +125,7 @@ export function createEditor(element, dotNetRef, options = {}) {
     notify(entry.dotNetRef, 'OnSelectionChanged', active)
   }
   const saveBackup = () => {
-    if (!entry.backupKey) return
+    if (!entry.backupKey || !isChanged(entry)) return
     try {
       localStorage.setItem(entry.backupKey, JSON.stringify({
         html: serialize(entry.editor),
@@ -133,7 +142,7 @@ export function createEditor(element, dotNetRef, options = {}) {
     clearTimeout(entry.idleTimer)
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = 0
-      if (entry.editor && !entry.editor.isDestroyed) notify(entry.dotNetRef, 'OnEditorIdle', serialize(entry.editor))
+      if (entry.editor && !entry.editor.isDestroyed && isChanged(entry)) notify(entry.dotNetRef, 'OnEditorIdle', serialize(entry.editor))
     }, entry.idleMs)
   }
 
@@ -208,6 +217,7 @@ export function createEditor(element, dotNetRef, options = {}) {
     onTransaction: () => entry.sendActive(),
   })
 
+  entry.cleanHtml = serialize(entry.editor)
   editors.set(handle, entry)
   if (options.toolbar) bindToolbar(handle, entry, options.toolbar)
   element.setAttribute('data-editor-ready', 'true') // browser tests wait for this before typing
@@ -234,15 +244,31 @@ function bindToolbar(handle, entry, toolbar) {
   })
 }
 
+/** Whether the text differs from what was last loaded or saved. */
+function isChanged(entry) {
+  return !!entry.editor && !entry.editor.isDestroyed && serialize(entry.editor) !== entry.cleanHtml
+}
+
+/** Whether the text differs from what was last loaded or saved. */
+export function hasChanges(handle) {
+  return isChanged(get(handle))
+}
+
 /** The current HTML ("" when empty). */
 export function getHtml(handle) {
   return serialize(get(handle).editor)
 }
 
-/** Replaces the content without raising change events (no backup, no autosave); word count and toolbar refresh. */
-export function setHtml(handle, html) {
+/**
+ * Replaces the content without raising change events (no backup, no autosave); word count and toolbar refresh.
+ * The new content is the clean text (a load) unless `asEdit` (text brought back from a backup, not yet saved).
+ */
+export function setHtml(handle, html, asEdit = false) {
   const entry = get(handle)
   entry.editor.commands.setContent(html || '', { emitUpdate: false })
+  if (!asEdit) entry.cleanHtml = serialize(entry.editor)
+  clearTimeout(entry.idleTimer)
+  entry.idleTimer = 0
   entry.scheduleWords()
   entry.sendActive()
 }
@@ -300,6 +326,17 @@ function readFields(fields) {
 /** The revision the user's text is based on; stored with every local backup. */
 export function setBaseVersion(handle, version) {
   get(handle).baseVersion = version ?? null
+}
+
+/**
+ * The server has `html` as revision `version`: the text is clean again unless it was edited after `html` was taken.
+ * Sends the change state (and word count) at once.
+ */
+export function markSaved(handle, version, html) {
+  const entry = get(handle)
+  entry.baseVersion = version ?? null
+  entry.cleanHtml = html ?? ''
+  entry.scheduleWords()
 }
 
 /** The link at the cursor or selection: { href, newTab } (href "" when there is none). */

@@ -5,6 +5,8 @@ export {
   setHtml,
   setEditable,
   setBaseVersion,
+  markSaved,
+  hasChanges,
   setBackupKey,
   watchFields,
   getLink,

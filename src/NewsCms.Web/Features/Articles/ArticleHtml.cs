@@ -137,21 +137,22 @@ public static class ArticleHtml
         return document.QuerySelectorAll("img").Count(img => string.IsNullOrWhiteSpace(img.GetAttribute("alt")));
     }
 
-    /// <summary>Only "_blank" targets; links that leave the site or open a new tab never pass the opener.</summary>
+    /// <summary>
+    /// Only "_blank" targets; links that leave the site or open a new tab never pass the opener. The attributes are
+    /// written in the order the editor (TipTap's link mark) writes them, target, rel, href, so that a stored body
+    /// loads into the editor and serializes back byte for byte.
+    /// </summary>
     private static void NormalizeLink(IElement link)
     {
-        var target = link.GetAttribute("target");
-        if (target is not null && target != "_blank") link.RemoveAttribute("target");
-        var href = link.GetAttribute("href") ?? "";
-        var external = href.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || href.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-            || href.StartsWith("//", StringComparison.Ordinal);
-        if (external || link.GetAttribute("target") == "_blank")
-        {
-            link.SetAttribute("rel", "noopener noreferrer");
-        }
-        else
-        {
-            link.RemoveAttribute("rel");
-        }
+        var newTab = link.GetAttribute("target") == "_blank";
+        var href = link.GetAttribute("href");
+        var external = href is not null && (href.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || href.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || href.StartsWith("//", StringComparison.Ordinal));
+        link.RemoveAttribute("target");
+        link.RemoveAttribute("rel");
+        link.RemoveAttribute("href");
+        if (newTab) link.SetAttribute("target", "_blank");
+        if (external || newTab) link.SetAttribute("rel", "noopener noreferrer");
+        if (href is not null) link.SetAttribute("href", href);
     }
 }

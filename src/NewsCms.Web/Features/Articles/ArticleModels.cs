@@ -55,6 +55,9 @@ public sealed record ArticleConflict(string Headline, string Standfirst, string 
 
 public sealed record SaveOutcome(string? Error, string? Field, int Id, Guid Version, DateTime SavedAt, string Slug, ArticleConflict? Conflict)
 {
+    /// <summary>After a successful save: the article as the editor shows it now, so the editor need not fetch it again.</summary>
+    public ArticleForEdit? Article { get; init; }
+
     public bool Succeeded => Error is null && Conflict is null;
     public static SaveOutcome Fail(string error, string? field = null) => new(error, field, 0, Guid.Empty, default, "", null);
 }

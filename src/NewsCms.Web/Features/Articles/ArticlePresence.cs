@@ -12,7 +12,17 @@ public sealed record PresenceEntry(int ArticleId, string SessionId, string UserI
 /// </summary>
 public sealed class ArticlePresence(TimeProvider clock)
 {
+    /// <summary>How long a take-over holds against the editor it was taken from: they cannot simply take it straight back.</summary>
+    public static readonly TimeSpan TakeOverProtection = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a take-over waits for the previous holder's editor to save its pending text.</summary>
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Lock gate = new();
+    // Per session: how to save its pending text before it loses the article (registered by the editor holding it).
+    private readonly Dictionary<string, Func<Task>> flushes = [];
+    // Per article: the last take-over (who lost it, when), for the protection above.
+    private readonly Dictionary<int, (string FromSession, string BySession, DateTime At)> takeOvers = [];
     // Per article: everyone present, in arrival order; the first is the holder.
     private readonly Dictionary<int, List<PresenceEntry>> byArticle = [];
 
@@ -45,7 +55,11 @@ public sealed class ArticlePresence(TimeProvider clock)
         lock (gate)
         {
             removed = byArticle.TryGetValue(articleId, out var present) && present.RemoveAll(p => p.SessionId == sessionId) > 0;
-            if (present is { Count: 0 }) byArticle.Remove(articleId);
+            if (present is { Count: 0 })
+            {
+                byArticle.Remove(articleId);
+                takeOvers.Remove(articleId);
+            }
         }
         if (removed) Changed?.Invoke(articleId);
     }
@@ -61,6 +75,65 @@ public sealed class ArticlePresence(TimeProvider clock)
         foreach (var articleId in articles) Leave(articleId, sessionId);
     }
 
+    /// <summary>An editor's way to save its pending text when the article is taken from it (see <see cref="TakeOverAsync"/>).</summary>
+    public void RegisterFlush(string sessionId, Func<Task> flush)
+    {
+        lock (gate) flushes[sessionId] = flush;
+    }
+
+    public void UnregisterFlush(string sessionId)
+    {
+        lock (gate) flushes.Remove(sessionId);
+    }
+
+    /// <summary>
+    /// A take-over that hands over the latest text: the holder's editor first saves what it has not saved yet (waiting
+    /// at most <see cref="FlushTimeout"/>: an editor whose connection is gone keeps its text in its browser, and its
+    /// restore goes through the conflict dialog), then <paramref name="sessionId"/> becomes the holder.
+    /// </summary>
+    public async Task TakeOverAsync(int articleId, string sessionId, string userId, string displayName)
+    {
+        Func<Task>? flush = null;
+        lock (gate)
+        {
+            if (byArticle.TryGetValue(articleId, out var present) && present.Count > 0 && present[0].SessionId != sessionId)
+            {
+                flushes.TryGetValue(present[0].SessionId, out flush);
+            }
+        }
+        if (flush is not null)
+        {
+            try
+            {
+                await flush().WaitAsync(FlushTimeout, clock);
+            }
+            catch (Exception)
+            {
+                // The holder's editor could not save in time (connection gone, circuit closed, a failure of its own):
+                // whatever it was, the take-over goes ahead; the holder's text stays in their editor and browser.
+            }
+        }
+        TakeOver(articleId, sessionId, userId, displayName);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="sessionId"/> may take the article over now: not within <see cref="TakeOverProtection"/>
+    /// of losing it to the one who holds it now.
+    /// </summary>
+    public bool MayTakeOver(int articleId, string sessionId) => MayTakeOverFrom(articleId, sessionId) is null;
+
+    /// <summary>When <paramref name="sessionId"/> may take the article back, or null when it may now.</summary>
+    public DateTime? MayTakeOverFrom(int articleId, string sessionId)
+    {
+        lock (gate)
+        {
+            if (!takeOvers.TryGetValue(articleId, out var last) || last.FromSession != sessionId) return null;
+            var holder = byArticle.TryGetValue(articleId, out var present) && present.Count > 0 ? present[0].SessionId : null;
+            var until = last.At + TakeOverProtection;
+            return holder == last.BySession && clock.GetUtcNow().UtcDateTime < until ? until : null;
+        }
+    }
+
     /// <summary>Makes <paramref name="sessionId"/> the holder; the previous holder is told and stays as a watcher.</summary>
     public void TakeOver(int articleId, string sessionId, string userId, string displayName)
     {
@@ -70,7 +143,9 @@ public sealed class ArticlePresence(TimeProvider clock)
             var present = Present(articleId);
             previous = present.Count > 0 && present[0].SessionId != sessionId ? present[0] : null;
             present.RemoveAll(p => p.SessionId == sessionId);
-            present.Insert(0, new PresenceEntry(articleId, sessionId, userId, displayName, clock.GetUtcNow().UtcDateTime));
+            var now = clock.GetUtcNow().UtcDateTime;
+            present.Insert(0, new PresenceEntry(articleId, sessionId, userId, displayName, now));
+            if (previous is not null) takeOvers[articleId] = (previous.SessionId, sessionId, now);
         }
         if (previous is not null) TakenOver?.Invoke(previous.SessionId, displayName);
         Changed?.Invoke(articleId);

@@ -146,7 +146,12 @@ public sealed class ArticleService(
             if (kind == SaveKind.Manual || rankedFrom != await RankingInputsAsync(db, article, ct)) await RefreshRelatedAsync(db, article.Id, ct);
             publicContent.NotifyChanged();
         }
-        return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null);
+        // The editor's new state, from this context: the bylines just written decide whether it is still the writer's own.
+        var isOwnNow = await IsAuthorAsync(db, article.Id, actor, ct);
+        return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null)
+        {
+            Article = await ToEditAsync(db, article, actor, isOwnNow, ct),
+        };
     }
 
     /// <summary>

@@ -1,0 +1,97 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Features.Articles;
+
+namespace NewsCms.Tests.Integration;
+
+/// <summary>What one autosave costs: the save returns the editor's new state, so the editor fetches nothing after it.</summary>
+public class EditorSaveCostTests
+{
+    /// <summary>Counts SQL commands and the contexts that ran them, only for work started while <see cref="Counting"/> is on.</summary>
+    private sealed class Counter : DbCommandInterceptor
+    {
+        private readonly AsyncLocal<bool> counting = new();
+        private readonly ConditionalWeakTable<DbContext, object> seen = [];
+        private int commands;
+        private int contexts;
+
+        public bool Counting { get => counting.Value; set => counting.Value = value; }
+        public (int Contexts, int Commands) Take()
+        {
+            var result = (contexts, commands);
+            seen.Clear();
+            contexts = commands = 0;
+            return result;
+        }
+
+        private void Count(CommandEventData data)
+        {
+            if (!Counting) return;
+            Interlocked.Increment(ref commands);
+            if (data.Context is { } context && seen.TryAdd(context, new object())) Interlocked.Increment(ref contexts);
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Count(eventData);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<object> result, CancellationToken cancellationToken = default)
+        {
+            Count(eventData);
+            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Count(eventData);
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task An_autosave_returns_the_article_as_the_editor_shows_it_so_nothing_is_fetched_after_it()
+    {
+        var counter = new Counter();
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services =>
+        {
+            services.AddSingleton<IInterceptor>(counter);
+            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+        };
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
+
+        counter.Counting = true;
+        var saved = await articles.SaveAsync(admin, draft.Id, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start. More.</p>" }, draft.Version, SaveKind.Autosave);
+        var save = counter.Take();
+        var fetched = await articles.GetForEditAsync(admin, draft.Id);
+        var reload = counter.Take();
+        counter.Counting = false;
+
+        Assert.True(saved.Succeeded);
+        var state = saved.Article!;
+        var fresh = fetched.Value!;
+        Assert.Equal(fresh.Version, state.Version);
+        Assert.Equal(fresh.BodyHtml, state.BodyHtml);
+        Assert.Equal(fresh.WordCount, state.WordCount);
+        Assert.Equal(fresh.UpdatedAt, state.UpdatedAt);
+        Assert.Equal(fresh.Allowed.Order(), state.Allowed.Order());
+        Assert.Equal(fresh.Authors, state.Authors);
+        Assert.Equal(fresh.Tags, state.Tags);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"One autosave now (the save, returning the editor's state): {save.Contexts} contexts / {save.Commands} SQL commands; " +
+            $"the fetch the editor made after every save before: {reload.Contexts} contexts / {reload.Commands} SQL commands.");
+        Assert.True(reload.Contexts > 0 && reload.Commands > 0, "the fetch the editor no longer makes costs something");
+    }
+}
