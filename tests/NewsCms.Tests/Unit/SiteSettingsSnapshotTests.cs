@@ -42,3 +42,23 @@ public class SiteSettingsSnapshotTests
         }
     }
 }
+
+public class SiteHostSettingsTests
+{
+    [Theory]
+    [InlineData("www.news.example.org", true)]
+    [InlineData("localhost", true)]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("https://www.news.example.org", false)]
+    [InlineData("www.news.example.org:8443", false)]
+    [InlineData("www.news.example.org/", false)]
+    [InlineData("", false)]
+    public void Additional_hosts_must_be_host_names(string host, bool valid)
+    {
+        var options = new SiteOptions { BaseUrl = "https://news.example.org", AdditionalHosts = [host] };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        Assert.Equal(valid, System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options,
+            new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true));
+        if (!valid) Assert.Contains("NewsCms:Site:AdditionalHosts", results[0].ErrorMessage);
+    }
+}
