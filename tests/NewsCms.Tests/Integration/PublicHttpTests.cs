@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using NewsCms.Tests.Infrastructure;
@@ -89,6 +90,55 @@ public class PublicHttpTests
         Assert.DoesNotContain("Pier reopens early", await (await held).Content.ReadAsStringAsync());
 
         Assert.Contains("Pier reopens early", await reader.GetStringAsync("/"));
+    }
+
+    /// <summary>The app's output cache store, with evictions held until the test lets them through.</summary>
+    private sealed class HeldEvictions(IOutputCacheStore inner) : IOutputCacheStore
+    {
+        public TaskCompletionSource? Gate { get; set; }
+
+        public async ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken)
+        {
+            if (Gate is { } gate) await gate.Task;
+            await inner.EvictByTagAsync(tag, cancellationToken);
+        }
+
+        public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken) =>
+            inner.SetAsync(key, value, tags, validFor, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_copy_from_before_a_change_is_not_served_while_the_eviction_is_still_under_way()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        HeldEvictions? store = null;
+        app.TestServices = services =>
+        {
+            var framework = services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
+            services.Remove(framework);
+            services.AddSingleton<IOutputCacheStore>(provider => store = new HeldEvictions((IOutputCacheStore)framework.ImplementationFactory!(provider)));
+        };
+        using var reader = app.CreateClient(new() { HandleCookies = false });
+        await PublishAsync(app, "Ferry strike called off");
+        await reader.GetAsync("/");
+        var cached = await reader.GetAsync("/");
+        Assert.NotNull(cached.Headers.Age);
+
+        var gate = store!.Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            // Published: the version has moved on, the old entry is still in the store.
+            await PublishAsync(app, "Ferry strike back on");
+            var after = await reader.GetAsync("/");
+            Assert.Contains("Ferry strike back on", await after.Content.ReadAsStringAsync());
+            Assert.NotEqual(cached.Headers.ETag, after.Headers.ETag);
+        }
+        finally
+        {
+            gate.SetResult();
+        }
     }
 
     [Fact]
