@@ -52,6 +52,8 @@ app.Services.GetRequiredService<PublicCacheVersion>();
 
 app.UseForwardedHeaders();
 app.UseSecurityHeaders();
+// Only the site's own hosts (BaseUrl's and NewsCms:Site:AdditionalHosts), after the forwarded headers: 400 otherwise.
+app.UseSiteHosts();
 if (app.Environment.IsDevelopment())
 {
     app.UseMigrationsEndPoint();

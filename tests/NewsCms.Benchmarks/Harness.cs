@@ -149,7 +149,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
             await SettleAsync(app, ct);
         }
         var ceilingRate = results.Single(r => r.Scenario.Ceiling).Load.RequestsPerSecond;
-        return [.. results.Select(r => new PageResult(r.Scenario.Name, r.Scenario.Paths is null ? r.Scenario.Path : $"{r.Scenario.Paths.Count:N0} paths, e.g. {r.Scenario.PathAt(0, 1)}",
+        return [.. results.Select(r => new PageResult(r.Scenario.Name, r.Scenario.Paths is null ? r.Scenario.Path : $"{r.Scenario.Paths.Count:N0} paths, e.g. {r.Scenario.PathAt(0)}",
             r.Load.RequestsPerSecond, r.Load.P50Ms, r.Load.P99Ms, r.Load.Requests, r.Load.Errors,
             ceilingRate > 0 ? r.Load.RequestsPerSecond / ceilingRate : null,
             costs.TryGetValue(r.Scenario.Name, out var cost) ? cost.SqlStatements : null, cost?.FreshRenderMs, r.Load.RenderedShare))];

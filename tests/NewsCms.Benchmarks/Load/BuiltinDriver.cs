@@ -30,7 +30,9 @@ public sealed class BuiltinDriver : ILoadDriver
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var response = await client.GetAsync(scenario.PathAt(i, i), ct);
+                    using var request = new HttpRequestMessage(HttpMethod.Get, scenario.PathAt(i));
+                    if (scenario.BypassCache) request.Headers.TryAddWithoutValidation(Scenario.BypassHeader.Name, Scenario.BypassHeader.Value);
+                    using var response = await client.SendAsync(request, ct);
                     await response.Content.ReadAsByteArrayAsync(ct);
                     if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
                     Interlocked.Increment(ref answered);

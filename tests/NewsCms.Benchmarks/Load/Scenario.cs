@@ -5,8 +5,10 @@ namespace NewsCms.Benchmarks.Load;
 /// <summary>
 /// One measured page. A scenario requests one <see cref="Path"/> over and over (what the output cache serves), or
 /// walks through <see cref="Paths"/> (many articles, many searches). With <see cref="BypassCache"/> every request also
-/// gets a unique <c>page</c> value, which is part of the output cache's key but ignored by the article page: each
-/// request is a fresh render, even after the list wraps around.
+/// carries <see cref="BypassHeader"/>: the output cache neither looks up nor stores a request with an Authorization
+/// header (ASP.NET Core's default rule), and the app has no bearer sign-in, so the page renders as for any reader.
+/// Each request is a fresh render, even after the list wraps around. (Query strings cannot do this: the cache key
+/// holds only the query keys a page reads, and a page number past the end answers 404.)
 /// </summary>
 /// <remarks>
 /// <see cref="Connections"/> overrides the run's connection count: the two latency targets are also measured at one
@@ -48,12 +50,11 @@ public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? P
         ];
     }
 
-    /// <summary>The i-th path a walker requests (<paramref name="unique"/> numbers the request for <see cref="BypassCache"/>).</summary>
-    public string PathAt(long i, long unique)
-    {
-        var path = Paths is null ? Path : Paths[(int)(i % Paths.Count)];
-        return BypassCache ? path + (path.Contains('?') ? "&" : "?") + "page=" + unique : path;
-    }
+    /// <summary>The header (name, value) a cache-bypassing request carries.</summary>
+    public static readonly (string Name, string Value) BypassHeader = ("Authorization", "Bearer newscms-benchmark-fresh-render");
+
+    /// <summary>The i-th path a walker requests.</summary>
+    public string PathAt(long i) => Paths is null ? Path : Paths[(int)(i % Paths.Count)];
 }
 
 /// <summary>What one load run measured.</summary>

@@ -14,7 +14,6 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
     private const string Marker = "NEWSCMS_WRK ";
 
     private readonly Dictionary<string, long> cursors = [];
-    private long runs;
 
     public string Name => "wrk";
 
@@ -43,11 +42,10 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
             await File.WriteAllLinesAsync(pathFile, scenario.Paths, ct);
         }
         var script = Path.Combine(workFolder, name + ".lua");
-        // A walk continues where the scenario's last run (its warm-up) stopped, and a new salt keeps cache-bypassing
-        // addresses from repeating: the measured run never gets the warm-up's pages from the output cache.
+        // A walk continues where the scenario's last run (its warm-up) stopped.
         var cursor = cursors.GetValueOrDefault(scenario.Name);
         var threads = Math.Min(Environment.ProcessorCount, connections);
-        await File.WriteAllTextAsync(script, Script(pathFile, scenario.BypassCache, scenario.CountsRendered, ++runs, cursor, threads), ct);
+        await File.WriteAllTextAsync(script, Script(pathFile, scenario.BypassCache, scenario.CountsRendered, cursor, threads), ct);
 
         var seconds = Math.Max(1, (int)Math.Round(duration.TotalSeconds));
         var url = new Uri(baseUrl, scenario.Paths is null ? scenario.Path : "/").ToString();
@@ -77,14 +75,14 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
     }
 
     /// <summary>The Lua script for one scenario (wrk runs one copy per thread, plus one for setup and done).</summary>
-    public static string Script(string? pathFile, bool bypassCache, bool countRendered, long salt, long start, int threadCount)
+    public static string Script(string? pathFile, bool bypassCache, bool countRendered, long start, int threadCount)
     {
         var quotedPathFile = pathFile is null ? "nil" : "\"" + pathFile.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
         var lua = $$"""
             -- Written by the NewsCms benchmark harness.
             local pathFile = {{quotedPathFile}}
             local bypass = {{(bypassCache ? "true" : "false")}}
-            local salt = {{salt}}
+            local bypassHeaders = { ["{{Scenario.BypassHeader.Name}}"] = "{{Scenario.BypassHeader.Value}}" }
             local start = {{start}}
             local threadCount = {{threadCount}}
             local threads = {}
@@ -112,10 +110,8 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
                 n = n + 1
                 local path = paths[(n % #paths) + 1]
                 if bypass then
-                  -- A unique value of the output cache's "page" key: every request is a cache miss.
-                  local sep = "?"
-                  if string.find(path, "?", 1, true) then sep = "&" end
-                  path = path .. sep .. "page=" .. string.format("%.0f", salt * 100000000000 + tid * 1000000000 + n)
+                  -- The output cache neither looks up nor stores a request with an Authorization header: a fresh render.
+                  return wrk.format(nil, path, bypassHeaders)
                 end
                 return wrk.format(nil, path)
               end

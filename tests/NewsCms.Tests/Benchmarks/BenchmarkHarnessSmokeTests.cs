@@ -53,13 +53,14 @@ public class BenchmarkHarnessSmokeTests
     [Fact]
     public void Wrk_script_walks_paths_bypasses_the_cache_and_reports_json_from_done()
     {
-        var lua = WrkDriver.Script("/tmp/paths.txt", bypassCache: true, countRendered: true, salt: 3, start: 10, threadCount: 2);
+        var lua = WrkDriver.Script("/tmp/paths.txt", bypassCache: true, countRendered: true, start: 10, threadCount: 2);
         Assert.Contains("local pathFile = \"/tmp/paths.txt\"", lua);
-        Assert.Contains("page=", lua);
+        Assert.Contains($"[\"{Scenario.BypassHeader.Name}\"] = \"{Scenario.BypassHeader.Value}\"", lua);
+        Assert.Contains("wrk.format(nil, path, bypassHeaders)", lua);
         Assert.Contains("function response(", lua);
         Assert.Contains("NEWSCMS_WRK {", lua);
 
-        var single = WrkDriver.Script(null, bypassCache: false, countRendered: false, salt: 1, start: 0, threadCount: 2);
+        var single = WrkDriver.Script(null, bypassCache: false, countRendered: false, start: 0, threadCount: 2);
         Assert.Contains("local pathFile = nil", single);
         Assert.DoesNotContain("function response(", single);
     }

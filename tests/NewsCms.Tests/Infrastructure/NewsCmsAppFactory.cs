@@ -29,6 +29,8 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
         this.settings = settings;
         this.settings["ConnectionStrings:NewsCms"] = $"Data Source={databasePath}";
         this.settings.TryAdd("NewsCms:Site:BaseUrl", "https://news.example.test");
+        // Test clients call the app as https://localhost (browser tests too: a secure context for passkeys).
+        this.settings.TryAdd("NewsCms:Site:AdditionalHosts:0", "localhost");
         // The public origin is https, so cookies are Secure: clients speak https to the test server as browsers would.
         ClientOptions.BaseAddress = new Uri("https://localhost");
     }

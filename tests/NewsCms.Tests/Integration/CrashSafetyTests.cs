@@ -51,6 +51,8 @@ public sealed partial class CrashSafetyTests
                 ["NewsCms:Bootstrap:AdminEmail"] = NewsCmsAppFactory.AdminEmail,
                 ["NewsCms:Bootstrap:AdminPassword"] = NewsCmsAppFactory.AdminPassword,
                 ["NewsCms:Bootstrap:AdminName"] = NewsCmsAppFactory.AdminName,
+                // The restarted app is read at http://127.0.0.1:<port>: the site answers only for its own host.
+                ["NewsCms:Site:BaseUrl"] = "http://127.0.0.1",
             };
 
             // The queueing side: the app's services in this process. Its clock runs an hour behind, so that "scheduled for a

@@ -17,6 +17,12 @@ public sealed class SiteOptions : IValidatableObject
 
     public Uri BaseUri => new(BaseUrl.TrimEnd('/') + "/");
 
+    /// <summary>
+    /// Other host names the site answers to (e.g. www.example.org beside example.org), besides BaseUrl's host. Requests
+    /// for any other Host get 400.
+    /// </summary>
+    public List<string> AdditionalHosts { get; set; } = [];
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
@@ -25,6 +31,15 @@ public sealed class SiteOptions : IValidatableObject
             yield return new ValidationResult(
                 $"NewsCms:Site:BaseUrl must be an absolute http(s) URL such as https://news.example.org, not '{BaseUrl}'.",
                 [nameof(BaseUrl)]);
+        }
+        foreach (var host in AdditionalHosts)
+        {
+            if (Uri.CheckHostName(host) is UriHostNameType.Unknown or UriHostNameType.Basic)
+            {
+                yield return new ValidationResult(
+                    $"NewsCms:Site:AdditionalHosts must list host names only (such as www.example.org, without scheme or port), not '{host}'.",
+                    [nameof(AdditionalHosts)]);
+            }
         }
     }
 }
