@@ -30,6 +30,8 @@ public sealed class NewsroomSignInManager(
         var user = await UserManager.FindByNameAsync(userName);
         if (user is null)
         {
+            // As much work as checking a real password, so the answer's timing does not tell which accounts exist.
+            VerifyAgainstStandIn(password);
             await audit.WriteAsync(null, userName, AuditActions.SignInFailed, userName, "Unknown account");
             return SignInResult.Failed;
         }
@@ -61,6 +63,8 @@ public sealed class NewsroomSignInManager(
     public override async Task<SignInResult> CheckPasswordSignInAsync(ApplicationUser user, string password, bool lockoutOnFailure)
     {
         var wasLockedOut = await UserManager.IsLockedOutAsync(user);
+        // Identity refuses a locked account without hashing: hash anyway, so a locked account answers as slowly as any other.
+        if (wasLockedOut) VerifyAgainstStandIn(password);
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
         if (result.IsLockedOut)
         {
@@ -82,6 +86,15 @@ public sealed class NewsroomSignInManager(
     }
 
     private static string Target(ApplicationUser user) => $"{user.DisplayName} <{user.Email}>";
+
+    private static readonly ApplicationUser StandInUser = new() { UserName = "stand-in" };
+    private static string? standInHash;
+
+    private void VerifyAgainstStandIn(string password)
+    {
+        standInHash ??= UserManager.PasswordHasher.HashPassword(StandInUser, Guid.NewGuid().ToString("N"));
+        UserManager.PasswordHasher.VerifyHashedPassword(StandInUser, standInHash, password);
+    }
 }
 
 /// <summary>Adds the display name and the must-change-password mark to the signed-in principal.</summary>
