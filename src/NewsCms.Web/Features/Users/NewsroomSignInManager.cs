@@ -21,7 +21,8 @@ public sealed class NewsroomSignInManager(
     IUserConfirmation<ApplicationUser> confirmation,
     AuditLog audit,
     TimeProvider clock,
-    SignInThrottle throttle)
+    SignInThrottle throttle,
+    SignInRefusalAudit refusals)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
@@ -32,7 +33,10 @@ public sealed class NewsroomSignInManager(
         {
             // As much work as checking a real password, so the answer's timing does not tell which accounts exist.
             VerifyAgainstStandIn(password);
-            await audit.WriteAsync(null, userName, AuditActions.SignInFailed, userName, "Unknown account");
+            if (refusals.Admit("unknown-account|" + userName) is { } note)
+            {
+                await audit.WriteAsync(null, userName, AuditActions.SignInFailed, userName, "Unknown account" + note);
+            }
             return SignInResult.Failed;
         }
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
@@ -47,13 +51,19 @@ public sealed class NewsroomSignInManager(
     public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
         await ThrottledAsync(await TwoFactorAccountAsync()) ?? await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
 
-    /// <summary>Counts the attempt against the caller's address and the account; a refusal is audited.</summary>
+    /// <summary>
+    /// Counts the attempt against the caller's address and the account; the first refusal per limit and window is
+    /// audited, later ones are counted.
+    /// </summary>
     private async Task<SignInResult?> ThrottledAsync(string? account)
     {
         var address = Context.Connection.RemoteIpAddress?.ToString();
         if (throttle.Attempt(address, account) is not { } refused) return null;
-        await audit.WriteAsync(null, account ?? address ?? "unknown", AuditActions.SignInThrottled, account ?? address ?? "unknown",
-            $"Too many attempts from {address ?? "an unknown address"}");
+        if (refusals.Admit("throttled|" + refused.Partition) is { } note)
+        {
+            await audit.WriteAsync(null, account ?? address ?? "unknown", AuditActions.SignInThrottled, account ?? address ?? "unknown",
+                $"Too many attempts ({refused.Partition} over its limit) from {address ?? "an unknown address"}{note}");
+        }
         return refused;
     }
 
