@@ -77,6 +77,22 @@ public class AccountAbuseLimitTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Login")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_client_cannot_escape_the_per_address_limit_by_claiming_another_address()
+    {
+        // No reverse proxy is configured, so no X-Forwarded-For is believed.
+        await using var app = await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:SignIn:AttemptsPerAddress"] = "2" });
+        using var client = app.CreateBrowserlikeClient();
+        HttpResponseMessage? last = null;
+        for (var i = 1; i <= 3; i++)
+        {
+            client.DefaultRequestHeaders.Remove("X-Forwarded-For");
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.51.100.{i}");
+            last = await FormPost.SignInAsync(client, $"someone{i}@newsroom.test", "wrong-password");
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
+    }
+
     private static Task<HttpResponseMessage> RequestResetAsync(HttpClient client, string email) =>
         FormPost.SubmitAsync(client, "/Account/ForgotPassword", "forgot-password", new Dictionary<string, string> { ["Input.Email"] = email });
 

@@ -71,7 +71,7 @@ public sealed partial class SignInAndSessionTests
         using var client = app.CreateBrowserlikeClient();
         var bounce = await client.GetAsync("/admin/articles?status=Draft");
         Assert.Equal(HttpStatusCode.Redirect, bounce.StatusCode);
-        var loginUrl = bounce.Headers.Location!.PathAndQuery;
+        var loginUrl = bounce.Headers.Location!.OriginalString;
         Assert.StartsWith("/Account/Login?ReturnUrl=", loginUrl);
 
         var signIn = await FormPost.SubmitAsync(client, loginUrl, "login", new Dictionary<string, string>
@@ -145,6 +145,20 @@ public sealed partial class SignInAndSessionTests
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.DoesNotContain("attacker", signIn.Headers.Location!.OriginalString);
         Assert.Equal("/admin", signIn.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("Host", "attacker.example")]
+    [InlineData("X-Forwarded-Host", "attacker.example")]
+    public async Task The_redirect_to_sign_in_does_not_echo_the_requests_host(string header, string value)
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        using var client = app.CreateBrowserlikeClient();
+        if (header == "Host") client.DefaultRequestHeaders.Host = value;
+        else client.DefaultRequestHeaders.Add(header, value);
+        var bounce = await client.GetAsync("/admin/articles");
+        Assert.Equal(HttpStatusCode.Redirect, bounce.StatusCode);
+        Assert.Equal("/Account/Login?ReturnUrl=%2Fadmin%2Farticles", bounce.Headers.Location!.OriginalString);
     }
 
     [Fact]

@@ -137,7 +137,10 @@ public static class UsersSetup
         }
         else
         {
-            context.Response.Redirect(context.RedirectUri);
+            // The handler builds an absolute URI from the request's Host; send only the path, so a forged Host never
+            // comes back in a Location header.
+            var target = new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute);
+            context.Response.Redirect(target.IsAbsoluteUri ? target.PathAndQuery : context.RedirectUri);
         }
         return Task.CompletedTask;
     }
