@@ -37,6 +37,21 @@ public class AccountAbuseLimitTests
     }
 
     [Fact]
+    public async Task Knocking_on_a_locked_account_writes_one_row_per_window()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var (_, email, _) = await app.CreateUserAsync(NewsroomRoles.Author);
+        using var client = app.CreateBrowserlikeClient();
+        // Five wrong passwords lock the account; four more attempts meet the lock (the per-account limit allows ten).
+        for (var attempt = 1; attempt <= 9; attempt++) await FormPost.SignInAsync(client, email, "wrong-password");
+
+        var entries = (await EntriesForAsync(app, "")).Where(e => e.Target.Contains(email)).ToList();
+        Assert.Equal(4, entries.Count(e => e.Details == "Wrong password"));
+        Assert.Single(entries, e => e.Action == AuditActions.LockedOut);
+        Assert.Single(entries, e => e.Details!.StartsWith("Refused: the account is locked"));
+    }
+
+    [Fact]
     public async Task Password_reset_mail_is_limited_per_account_and_per_address_with_a_clear_message()
     {
         await using var app = await NewsCmsAppFactory.CreateAsync(new()
@@ -103,6 +118,6 @@ public class AccountAbuseLimitTests
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NewsCmsDbContext>();
-        return await db.AuditEntries.AsNoTracking().Where(e => e.Target == target).ToListAsync();
+        return await db.AuditEntries.AsNoTracking().Where(e => target == "" || e.Target == target).ToListAsync();
     }
 }

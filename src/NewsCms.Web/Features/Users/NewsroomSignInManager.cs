@@ -76,10 +76,17 @@ public sealed class NewsroomSignInManager(
         // Identity refuses a locked account without hashing: hash anyway, so a locked account answers as slowly as any other.
         if (wasLockedOut) VerifyAgainstStandIn(password);
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
-        if (result.IsLockedOut)
+        if (result.IsLockedOut && !wasLockedOut)
         {
-            await audit.WriteAsync(user.Id, user.DisplayName, wasLockedOut ? AuditActions.SignInFailed : AuditActions.LockedOut,
-                Target(user), wasLockedOut ? "Refused: the account is locked" : "Locked after repeated failed sign-ins");
+            await audit.WriteAsync(user.Id, user.DisplayName, AuditActions.LockedOut, Target(user), "Locked after repeated failed sign-ins");
+        }
+        else if (result.IsLockedOut)
+        {
+            // Anyone can knock on a locked account: the first knock per window is written, the rest counted.
+            if (refusals.Admit("locked|" + user.Id) is { } note)
+            {
+                await audit.WriteAsync(user.Id, user.DisplayName, AuditActions.SignInFailed, Target(user), "Refused: the account is locked" + note);
+            }
         }
         else if (!result.Succeeded && !result.RequiresTwoFactor && !result.IsNotAllowed)
         {
