@@ -67,6 +67,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 
 app.UseCookiePolicy();
 app.UseClientAddress();
+app.UseAccountPostLimit();
 app.UseFirstRunSetup();
 app.UseAuthentication();
 app.UseAuthorization();

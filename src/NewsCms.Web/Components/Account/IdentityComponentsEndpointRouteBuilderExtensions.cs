@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
+using NewsCms.Web.Components.Account;
 using NewsCms.Web.Components.Account.Pages;
 using NewsCms.Web.Components.Account.Pages.Manage;
 using NewsCms.Web.Data;
@@ -22,14 +23,27 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
 
         var accountGroup = endpoints.MapGroup("/Account");
 
+        // The form is read by hand (not bound with [FromForm]) so that a missing or stale antiforgery token is answered
+        // with 400 here instead of surfacing as an exception from parameter binding.
         accountGroup.MapPost("/Logout", async (
-            ClaimsPrincipal user,
+            HttpContext context,
             [FromServices] SignInManager<ApplicationUser> signInManager,
-            [FromForm] string returnUrl) =>
+            [FromServices] IAntiforgery antiforgery) =>
         {
+            if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+
+            // Signing out ends the session on the server too: a new security stamp makes every cookie issued before
+            // it worthless, so a copy of this browser's cookie cannot be replayed. (It signs the person out on their
+            // other devices as well; see the README.)
+            if (await signInManager.UserManager.GetUserAsync(context.User) is { } user)
+            {
+                await signInManager.UserManager.UpdateSecurityStampAsync(user);
+            }
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl}");
-        });
+            // Only a path on this site is followed; anything else (another site, "//host") goes home.
+            return Results.LocalRedirect(LocalUrl.OrDefault(form["ReturnUrl"].ToString(), "/"));
+        }).DisableAntiforgery();
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (
             HttpContext context,

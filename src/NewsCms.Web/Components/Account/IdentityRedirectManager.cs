@@ -4,7 +4,11 @@ using NewsCms.Web.Data;
 
 namespace NewsCms.Web.Components.Account;
 
-internal sealed class IdentityRedirectManager(NavigationManager navigationManager)
+/// <summary>
+/// Redirects from the static account pages. The Location sent is always a path on this site (never an absolute URI
+/// built from the request's Host or X-Forwarded-Host, which an untrusted client chooses).
+/// </summary>
+internal sealed class IdentityRedirectManager(NavigationManager navigationManager, IHttpContextAccessor httpContextAccessor)
 {
     public const string StatusCookieName = "Identity.StatusMessage";
 
@@ -27,8 +31,23 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
             uri = navigationManager.ToBaseRelativePath(uri);
         }
 
+        // The framework answers NavigateTo with an absolute Location made from the request's host; send the path instead.
+        var local = LocalUrl.PathOf(navigationManager.ToAbsoluteUri(uri), navigationManager.BaseUri);
+        if (httpContextAccessor.HttpContext is { } context && local is not null)
+        {
+            context.Response.OnStarting(() =>
+            {
+                var response = context.Response;
+                if (response.StatusCode is >= 300 and < 400 && response.Headers.Location.Count > 0) response.Headers.Location = local;
+                if (response.Headers.ContainsKey(EnhancedNavRedirectHeader)) response.Headers[EnhancedNavRedirectHeader] = local;
+                return Task.CompletedTask;
+            });
+        }
         navigationManager.NavigateTo(uri);
     }
+
+    // Where Blazor's enhanced navigation is told to go instead of a 302.
+    private const string EnhancedNavRedirectHeader = "blazor-enhanced-nav-redirect-location";
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {

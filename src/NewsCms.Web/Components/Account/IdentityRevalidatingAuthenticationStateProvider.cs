@@ -8,7 +8,9 @@ using NewsCms.Web.Data;
 namespace NewsCms.Web.Components.Account;
 
 // This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every minute an interactive circuit is connected.
+// every minute an interactive circuit is connected. Only the stamp is compared, on purpose: an administrator's lock,
+// a role change, a password reset and signing out change it; a lockout after failed sign-ins (which anyone can cause)
+// does not, and must not end the session (see AccountLocks).
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,

@@ -5,7 +5,8 @@ namespace NewsCms.Web.Features.Audit;
 
 /// <summary>
 /// One line of the audit log. Names are copied in (not foreign keys) so entries outlive the accounts they mention.
-/// Entries are only ever added: nothing in the app updates or deletes them.
+/// Entries are only ever added; nothing in the app updates them, and only <see cref="AuditRetention"/> deletes them,
+/// once they are older than NewsCms:Audit:RetentionDays.
 /// </summary>
 public class AuditEntry
 {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Hosting;
@@ -30,7 +31,50 @@ public sealed class AuditLog(IDbContextFactory<NewsCmsDbContext> dbFactory, Clie
     public async Task<PagedList<AuditEntryRow>> SearchAsync(AuditQuery query, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var entries = db.AuditEntries.AsNoTracking();
+        var entries = Filtered(db.AuditEntries.AsNoTracking(), query);
+        var total = await entries.CountAsync(ct);
+        var rows = await entries
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
+            .Skip(query.Page * query.PageSize).Take(query.PageSize)
+            .Select(e => new AuditEntryRow(e.Id, e.At, e.ActorName, e.Action, e.Target, e.Details, e.ClientAddress))
+            .ToListAsync(ct);
+        return new PagedList<AuditEntryRow>(rows, total);
+    }
+
+    /// <summary>
+    /// Every entry the filter matches, newest first, read page by page with a keyset (time, id) instead of an offset:
+    /// each page is found through the index however deep the export has gone, and entries written while it runs
+    /// neither shift the pages nor appear twice. Its page size and paging are ignored.
+    /// </summary>
+    public async IAsyncEnumerable<AuditEntryRow> ExportAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        const int pageSize = 500;
+        AuditEntryRow? last = null;
+        while (true)
+        {
+            List<AuditEntryRow> page;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                var entries = Filtered(db.AuditEntries.AsNoTracking(), query);
+                if (last is not null)
+                {
+                    var (at, id) = (last.At, last.Id);
+                    entries = entries.Where(e => e.At < at || (e.At == at && e.Id < id));
+                }
+                page = await entries
+                    .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
+                    .Take(pageSize)
+                    .Select(e => new AuditEntryRow(e.Id, e.At, e.ActorName, e.Action, e.Target, e.Details, e.ClientAddress))
+                    .ToListAsync(ct);
+            }
+            foreach (var row in page) yield return row;
+            if (page.Count < pageSize) yield break;
+            last = page[^1];
+        }
+    }
+
+    private static IQueryable<AuditEntry> Filtered(IQueryable<AuditEntry> entries, AuditQuery query)
+    {
         if (!string.IsNullOrWhiteSpace(query.User))
         {
             var pattern = Like.Contains(query.User.Trim());
@@ -48,14 +92,7 @@ public sealed class AuditLog(IDbContextFactory<NewsCmsDbContext> dbFactory, Clie
         {
             entries = entries.Where(e => e.At < to);
         }
-
-        var total = await entries.CountAsync(ct);
-        var rows = await entries
-            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
-            .Skip(query.Page * query.PageSize).Take(query.PageSize)
-            .Select(e => new AuditEntryRow(e.Id, e.At, e.ActorName, e.Action, e.Target, e.Details, e.ClientAddress))
-            .ToListAsync(ct);
-        return new PagedList<AuditEntryRow>(rows, total);
+        return entries;
     }
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];

@@ -10,6 +10,10 @@ public static class AuditSetup
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => o.RetentionDays >= 1, "NewsCms:Audit:RetentionDays must be at least 1 (days an audit entry is kept).")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<AuditRetention>();
         return builder;
     }
 
@@ -23,17 +27,20 @@ public static class AuditSetup
             var actor = await actors.ResolveAsync(user, Capabilities.ViewAuditLog, ct);
             if (!actor.Succeeded) return Results.Forbid();
 
-            var csv = new StringBuilder("At (UTC),Actor,Action,Target,Details,Client address\n");
-            for (var page = 0; ; page++)
+            var query = new AuditQuery(userFilter, action, from?.ToUniversalTime(), to?.ToUniversalTime());
+            // Written to the response as the pages are read: memory stays flat however long the log is.
+            return Results.Stream(async body =>
             {
-                var entries = await audit.SearchAsync(new AuditQuery(userFilter, action, from?.ToUniversalTime(), to?.ToUniversalTime(), page, 500), ct);
-                foreach (var e in entries.Items)
+                await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
+                await writer.WriteAsync("At (UTC),Actor,Action,Target,Details,Client address\n");
+                var line = new StringBuilder();
+                await foreach (var e in audit.ExportAsync(query, ct))
                 {
-                    csv.AppendJoin(',', e.At.ToString("u", CultureInfo.InvariantCulture), Csv(e.ActorName), Csv(e.Action), Csv(e.Target), Csv(e.Details), Csv(e.ClientAddress)).Append('\n');
+                    line.Clear().AppendJoin(',', e.At.ToString("u", CultureInfo.InvariantCulture), Csv(e.ActorName), Csv(e.Action), Csv(e.Target), Csv(e.Details), Csv(e.ClientAddress)).Append('\n');
+                    await writer.WriteAsync(line, ct);
                 }
-                if ((page + 1) * 500 >= entries.Total) break;
-            }
-            return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "newscms-audit.csv");
+                await writer.FlushAsync(ct);
+            }, "text/csv; charset=utf-8", "newscms-audit.csv");
         });
         return endpoints;
     }

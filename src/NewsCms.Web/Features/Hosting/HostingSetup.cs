@@ -40,8 +40,11 @@ public static class HostingSetup
                 "NewsCms:ReverseProxy:KnownProxies must list IP addresses only.");
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxyOptions>>((forwarded, proxy) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            // Trust forwarded headers only from the configured proxies (not even loopback by default).
+            // Trust forwarded headers only from the configured proxies (not even loopback by default). With no proxy
+            // configured none is read: the middleware would otherwise believe anyone when both lists are empty.
+            forwarded.ForwardedHeaders = proxy.Value.KnownProxies.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
             foreach (var address in proxy.Value.KnownProxies) forwarded.KnownProxies.Add(IPAddress.Parse(address));

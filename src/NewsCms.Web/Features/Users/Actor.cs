@@ -14,11 +14,28 @@ public sealed record Actor(string UserId, string DisplayName, string Role)
 }
 
 /// <summary>
+/// The two kinds of lock on an account. Identity's lockout after failed sign-ins always ends (after
+/// IdentityOptions.Lockout.DefaultLockoutTimeSpan) and only refuses new sign-ins: anyone can cause it by guessing, so it
+/// must never end the sessions the person already has. An administrator's lock never ends by itself, changes the
+/// security stamp (which ends every session at its next request) and is refused here too.
+/// </summary>
+public static class AccountLocks
+{
+    /// <summary>The lockout end an administrator's lock sets.</summary>
+    public static readonly DateTimeOffset ByAdministrator = DateTimeOffset.MaxValue;
+
+    // Compared with a margin: the stored value makes a round trip through the database as text.
+    private static readonly DateTimeOffset AdministratorThreshold = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static bool IsLockedByAdministrator(DateTimeOffset? lockoutEnd) => lockoutEnd >= AdministratorThreshold;
+}
+
+/// <summary>
 /// Turns the principal a page or circuit holds into an <see cref="Actor"/>, reading the account afresh so that a
 /// lock, a role change, a deletion or a password reset by an administrator takes effect at the next action, not
 /// when the cookie or circuit is next revalidated.
 /// </summary>
-public sealed class NewsroomActors(IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<IdentityOptions> identityOptions, TimeProvider clock)
+public sealed class NewsroomActors(IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<IdentityOptions> identityOptions)
 {
     public const string SessionEnded = "Your session has ended or your account was changed. Sign in again.";
     public const string NotAllowed = "You are not allowed to do that.";
@@ -46,7 +63,7 @@ public sealed class NewsroomActors(IDbContextFactory<NewsCmsDbContext> dbFactory
             })
             .FirstOrDefaultAsync(ct);
 
-        if (account is null || account.SecurityStamp != stamp || account.LockoutEnd > clock.GetUtcNow())
+        if (account is null || account.SecurityStamp != stamp || AccountLocks.IsLockedByAdministrator(account.LockoutEnd))
         {
             return ServiceResult<Actor>.Fail(SessionEnded);
         }

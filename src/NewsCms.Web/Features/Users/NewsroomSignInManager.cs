@@ -21,7 +21,8 @@ public sealed class NewsroomSignInManager(
     IUserConfirmation<ApplicationUser> confirmation,
     AuditLog audit,
     TimeProvider clock,
-    SignInThrottle throttle)
+    SignInThrottle throttle,
+    SignInRefusalAudit refusals)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
@@ -30,7 +31,12 @@ public sealed class NewsroomSignInManager(
         var user = await UserManager.FindByNameAsync(userName);
         if (user is null)
         {
-            await audit.WriteAsync(null, userName, AuditActions.SignInFailed, userName, "Unknown account");
+            // As much work as checking a real password, so the answer's timing does not tell which accounts exist.
+            VerifyAgainstStandIn(password);
+            if (refusals.Admit("unknown-account|" + userName) is { } note)
+            {
+                await audit.WriteAsync(null, userName, AuditActions.SignInFailed, userName, "Unknown account" + note);
+            }
             return SignInResult.Failed;
         }
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
@@ -45,13 +51,19 @@ public sealed class NewsroomSignInManager(
     public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
         await ThrottledAsync(await TwoFactorAccountAsync()) ?? await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
 
-    /// <summary>Counts the attempt against the caller's address and the account; a refusal is audited.</summary>
+    /// <summary>
+    /// Counts the attempt against the caller's address and the account; the first refusal per limit and window is
+    /// audited, later ones are counted.
+    /// </summary>
     private async Task<SignInResult?> ThrottledAsync(string? account)
     {
         var address = Context.Connection.RemoteIpAddress?.ToString();
         if (throttle.Attempt(address, account) is not { } refused) return null;
-        await audit.WriteAsync(null, account ?? address ?? "unknown", AuditActions.SignInThrottled, account ?? address ?? "unknown",
-            $"Too many attempts from {address ?? "an unknown address"}");
+        if (refusals.Admit("throttled|" + refused.Partition) is { } note)
+        {
+            await audit.WriteAsync(null, account ?? address ?? "unknown", AuditActions.SignInThrottled, account ?? address ?? "unknown",
+                $"Too many attempts ({refused.Partition} over its limit) from {address ?? "an unknown address"}{note}");
+        }
         return refused;
     }
 
@@ -61,11 +73,20 @@ public sealed class NewsroomSignInManager(
     public override async Task<SignInResult> CheckPasswordSignInAsync(ApplicationUser user, string password, bool lockoutOnFailure)
     {
         var wasLockedOut = await UserManager.IsLockedOutAsync(user);
+        // Identity refuses a locked account without hashing: hash anyway, so a locked account answers as slowly as any other.
+        if (wasLockedOut) VerifyAgainstStandIn(password);
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
-        if (result.IsLockedOut)
+        if (result.IsLockedOut && !wasLockedOut)
         {
-            await audit.WriteAsync(user.Id, user.DisplayName, wasLockedOut ? AuditActions.SignInFailed : AuditActions.LockedOut,
-                Target(user), wasLockedOut ? "Refused: the account is locked" : "Locked after repeated failed sign-ins");
+            await audit.WriteAsync(user.Id, user.DisplayName, AuditActions.LockedOut, Target(user), "Locked after repeated failed sign-ins");
+        }
+        else if (result.IsLockedOut)
+        {
+            // Anyone can knock on a locked account: the first knock per window is written, the rest counted.
+            if (refusals.Admit("locked|" + user.Id) is { } note)
+            {
+                await audit.WriteAsync(user.Id, user.DisplayName, AuditActions.SignInFailed, Target(user), "Refused: the account is locked" + note);
+            }
         }
         else if (!result.Succeeded && !result.RequiresTwoFactor && !result.IsNotAllowed)
         {
@@ -82,6 +103,15 @@ public sealed class NewsroomSignInManager(
     }
 
     private static string Target(ApplicationUser user) => $"{user.DisplayName} <{user.Email}>";
+
+    private static readonly ApplicationUser StandInUser = new() { UserName = "stand-in" };
+    private static string? standInHash;
+
+    private void VerifyAgainstStandIn(string password)
+    {
+        standInHash ??= UserManager.PasswordHasher.HashPassword(StandInUser, Guid.NewGuid().ToString("N"));
+        UserManager.PasswordHasher.VerifyHashedPassword(StandInUser, standInHash, password);
+    }
 }
 
 /// <summary>Adds the display name and the must-change-password mark to the signed-in principal.</summary>

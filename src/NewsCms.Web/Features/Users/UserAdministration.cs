@@ -204,7 +204,8 @@ public sealed class UserAdministration(
             var refusal = adminCheck(AccountChange.Lock, null);
             if (refusal is not null) return Outcome.Fail(refusal);
             await userManager.SetLockoutEnabledAsync(user, true);
-            var locked = await userManager.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            // Recorded apart from a lockout after failed sign-ins (which has an end and ends no session).
+            var locked = await userManager.SetLockoutEndDateAsync(user, AccountLocks.ByAdministrator);
             if (!locked.Succeeded) return Outcome.Fail(Describe(locked));
             // A new stamp ends the user's sessions at their next request.
             await userManager.UpdateSecurityStampAsync(user);

@@ -73,8 +73,13 @@ public static class UsersSetup
 
         services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section)
             .Validate(o => o.AttemptsPerAddress > 0 && o.AttemptsPerAccount > 0 && o.Window > TimeSpan.Zero,
-                "NewsCms:SignIn needs positive AttemptsPerAddress, AttemptsPerAccount and Window.");
+                "NewsCms:SignIn needs positive AttemptsPerAddress, AttemptsPerAccount and Window.")
+            .Validate(o => o.ResetRequestsPerAddress > 0 && o.ResetRequestsPerAccount > 0 && o.AccountPostsPerAddress > 0,
+                "NewsCms:SignIn needs positive ResetRequestsPerAddress, ResetRequestsPerAccount and AccountPostsPerAddress.")
+            .ValidateOnStart();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInRefusalAudit>();
+        services.AddSingleton<AccountPostLimit>();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NewsroomMail>();
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
@@ -82,6 +87,25 @@ public static class UsersSetup
         services.AddScoped<UserAdministration>();
         return builder;
     }
+
+    /// <summary>
+    /// Every POST under /Account (sign-in, two-factor, password reset, sign-out, passkeys, account management) counts
+    /// against the caller's network address; past NewsCms:SignIn:AccountPostsPerAddress per window the answer is 429.
+    /// </summary>
+    public static IApplicationBuilder UseAccountPostLimit(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/Account")
+                && context.RequestServices.GetRequiredService<AccountPostLimit>().Refuse(context.Connection.RemoteIpAddress?.ToString()) is { } wait)
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = ThrottledSignInResult.Seconds(wait);
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync(ThrottledSignInResult.TooMany("requests", wait), context.RequestAborted);
+                return;
+            }
+            await next(context);
+        });
 
     /// <summary>
     /// An account whose password an administrator chose must pick its own before using the newsroom.
@@ -113,7 +137,10 @@ public static class UsersSetup
         }
         else
         {
-            context.Response.Redirect(context.RedirectUri);
+            // The handler builds an absolute URI from the request's Host; send only the path, so a forged Host never
+            // comes back in a Location header.
+            var target = new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute);
+            context.Response.Redirect(target.IsAbsoluteUri ? target.PathAndQuery : context.RedirectUri);
         }
         return Task.CompletedTask;
     }
