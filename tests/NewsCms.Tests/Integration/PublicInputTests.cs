@@ -90,7 +90,19 @@ public class PublicInputTests(NewsroomFixture site) : IClassFixture<NewsroomFixt
         Assert.Null((await reader.GetAsync("/search?q=timetable")).Headers.Age);
     }
 
-    public static TheoryData<string> BadPages => ["abc", "1e5", "2147483648", "99999999999999999999", "0", "-1", "+2", "2.0", " 2", "0x10", "", "1&page=2", "2&page=2", "5000"];
+    [Fact]
+    public async Task An_empty_page_value_is_the_first_page_whether_or_not_the_first_page_is_cached()
+    {
+        using var reader = site.App.CreateClient(new() { HandleCookies = false });
+        foreach (var url in PublicRoutes().Where(r => QueryKeys(r.Endpoint).Contains("page")).Select(r => r.Url))
+        {
+            var address = url + (url.Contains('?') ? "&" : "?") + "page=";
+            var response = await reader.GetAsync(address);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{address} answered {(int)response.StatusCode}");
+        }
+    }
+
+    public static TheoryData<string> BadPages => ["abc", "1e5", "2147483648", "99999999999999999999", "0", "-1", "+2", "2.0", " 2", "0x10", "1&page=2", "2&page=2", "5000"];
 
     [Theory, MemberData(nameof(BadPages))]
     public async Task A_page_number_that_is_not_a_page_of_the_list_answers_404(string page)

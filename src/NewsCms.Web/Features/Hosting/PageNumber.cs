@@ -14,10 +14,13 @@ public static class PageNumber
     /// <summary>Far beyond any real list (2,000,000 articles at 20 a page), and small enough that no offset overflows.</summary>
     public const int Max = 100_000;
 
-    /// <summary>The page asked for: 1 when the query has none, null when what it has is not a page number.</summary>
+    /// <summary>
+    /// The page asked for: 1 when the query has none (an empty <c>page=</c> is none: the output cache keys it the same
+    /// as no value, so the two must answer alike), null when what it has is not a page number.
+    /// </summary>
     public static int? Parse(string[]? values)
     {
-        if (values is null || values.Length == 0) return 1;
+        if (values is null || values.Length == 0 || values is [""]) return 1;
         if (values.Length != 1) return null;
         var text = values[0];
         if (string.IsNullOrEmpty(text) || text.Length > 6 || text[0] == '0' || !text.All(char.IsAsciiDigit)) return null;
