@@ -15,7 +15,7 @@ public class ArticleEditingSessionTests
 
     private ArticleEditingSession NewSession(ArticleForEdit? article = null)
     {
-        var session = new ArticleEditingSession(server, clock, Delay, () => Task.FromResult(body), work => work());
+        var session = new ArticleEditingSession(server.SaveAsync, clock, Delay, () => Task.FromResult(body), work => work());
         if (article is not null) session.Load(article);
         return session;
     }
@@ -25,7 +25,7 @@ public class ArticleEditingSessionTests
             1, 1, version, new HashSet<ArticleAction> { ArticleAction.Edit, ArticleAction.Submit }, null, [], [], null);
 
     /// <summary>Saves in memory: one current version, conflicts when the caller's is older, failures on request.</summary>
-    private sealed class FakeServer : IArticleEditorServer
+    private sealed class FakeServer
     {
         public Guid Version { get; set; } = Guid.NewGuid();
         public List<(ArticleInput Input, SaveKind Kind)> Saves { get; } = [];
@@ -126,7 +126,7 @@ public class ArticleEditingSessionTests
     {
         var session = NewSession(Article(server.Version));
         var slow = new SlowServer();
-        var slowSession = new ArticleEditingSession(slow, clock, Delay, () => Task.FromResult(body), work => work());
+        var slowSession = new ArticleEditingSession(slow.SaveAsync, clock, Delay, () => Task.FromResult(body), work => work());
         slowSession.Load(Article(slow.Version));
         slowSession.MarkDirty();
         clock.Advance(Delay); // the save starts and waits for the server
@@ -137,7 +137,7 @@ public class ArticleEditingSessionTests
         session.Dispose();
     }
 
-    private sealed class SlowServer : IArticleEditorServer
+    private sealed class SlowServer
     {
         private readonly TaskCompletionSource done = new();
         public Guid Version { get; } = Guid.NewGuid();

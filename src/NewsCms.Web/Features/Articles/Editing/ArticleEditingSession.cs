@@ -15,11 +15,8 @@ public sealed record EditorBackup(string Html, DateTime SavedAt, string? BaseVer
 /// <summary>What the presence banner says, and whether it offers "Take over".</summary>
 public sealed record PresenceView(string? Message, bool ShowTakeOver, DateTime? TakeBackFrom);
 
-/// <summary>What the editor needs from the server: saves, as the acting user (see <see cref="ArticleService"/>).</summary>
-public interface IArticleEditorServer
-{
-    Task<SaveOutcome> SaveAsync(int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind, CancellationToken ct = default);
-}
+/// <summary>What the editor needs from the server: a save as the acting user (<see cref="ArticleService.SaveAsync"/>, which checks their rights on every call).</summary>
+public delegate Task<SaveOutcome> SaveArticle(int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind, CancellationToken ct = default);
 
 /// <summary>
 /// The article editor's state machine, apart from any component: the article as the server has it, the writer's
@@ -29,7 +26,7 @@ public interface IArticleEditorServer
 /// <c>readBody</c> when a save needs it.
 /// </summary>
 public sealed class ArticleEditingSession(
-    IArticleEditorServer server,
+    SaveArticle save,
     TimeProvider clock,
     TimeSpan autosaveDelay,
     Func<Task<string>> readBody,
@@ -138,7 +135,7 @@ public sealed class ArticleEditingSession(
             Input.BodyHtml = await readBody();
             FillRelations?.Invoke(Input);
             var body = Input.BodyHtml;
-            var outcome = await server.SaveAsync(Article?.Id, Input, Article?.Version, kind);
+            var outcome = await save(Article?.Id, Input, Article?.Version, kind);
             if (outcome.Conflict is not null)
             {
                 SaveState = EditorSaveState.Idle;
