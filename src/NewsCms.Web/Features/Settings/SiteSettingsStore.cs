@@ -111,19 +111,26 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
     internal const string SocialImageKey = "Site.SocialImageId";
     internal const string NavigationKey = "Site.Navigation";
 
-    private volatile SiteSettingsSnapshot? cached;
+    /// <summary>A snapshot and the generation it was read under; it is only used while that is still the generation.</summary>
+    private sealed record Cached(long Generation, SiteSettingsSnapshot Snapshot);
+
+    private volatile Cached? cached;
+
+    /// <summary>Moves on at every invalidation, so a read that overlapped one never puts its older snapshot back.</summary>
+    private long generation;
 
     /// <summary>Raised after a save, so caches of public pages can be evicted.</summary>
     public event Action? Changed;
 
     public async Task<SiteSettingsSnapshot> GetAsync(CancellationToken ct = default)
     {
-        if (cached is { } snapshot) return snapshot;
+        var seen = Interlocked.Read(ref generation);
+        if (cached is { } hit && hit.Generation == seen) return hit.Snapshot;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var values = await db.SiteSettings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, ct);
         var title = values.GetValueOrDefault(TitleKey) ?? siteOptions.Value.Title;
-        snapshot = new SiteSettingsSnapshot(
+        var snapshot = new SiteSettingsSnapshot(
             title,
             values.GetValueOrDefault(TaglineKey) ?? "",
             values.GetValueOrDefault(FooterTextKey) ?? "",
@@ -134,7 +141,8 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
             int.TryParse(values.GetValueOrDefault(LogoKey), out var logo) ? logo : null,
             int.TryParse(values.GetValueOrDefault(SocialImageKey), out var social) ? social : null,
             values.GetValueOrDefault(NavigationKey) is { } navigation ? System.Text.Json.JsonSerializer.Deserialize<List<NavigationEntry>>(navigation) ?? [] : []);
-        cached = snapshot;
+        // Kept with the generation read before the query: if settings were saved meanwhile, it is never served again.
+        cached = new Cached(seen, snapshot);
         return snapshot;
     }
 
@@ -284,6 +292,7 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
     /// <summary>Drops the cached snapshot after the settings were written elsewhere (setup).</summary>
     public void Invalidate()
     {
+        Interlocked.Increment(ref generation);
         cached = null;
         Changed?.Invoke();
     }
