@@ -5,9 +5,10 @@ using NewsCms.Web.Data;
 namespace NewsCms.Web.Features.Settings;
 
 /// <summary>
-/// The site settings kept in the database, one per application. Every public page needs them, so they are read
-/// into a <see cref="SiteSettingsSnapshot"/> kept in memory until a write invalidates it. It checks no one: what
-/// the newsroom changes goes through <see cref="SiteSettingsService"/>, which authorizes, validates and audits.
+/// The site settings kept in the database, one instance for the whole application. Every public page needs them,
+/// so they are read into a <see cref="SiteSettingsSnapshot"/> kept in memory until a write invalidates it. It
+/// checks no one: what the newsroom changes goes through <see cref="SiteSettingsService"/>, which authorizes,
+/// validates and audits.
 /// </summary>
 public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<SiteOptions> siteOptions, TimeProvider clock)
 {
@@ -57,7 +58,7 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
         return snapshot;
     }
 
-    /// <summary>Writes the given keys (setup uses this before any user exists) and returns the ones that changed.</summary>
+    /// <summary>Writes the given keys (for the settings service, and for setup before any user exists) and returns the ones that changed.</summary>
     internal async Task<IReadOnlyList<string>> WriteAsync(IReadOnlyDictionary<string, string> values, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
