@@ -1,12 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Features.Articles;
-using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
-using NewsCms.Web.Features.Users;
 
 namespace NewsCms.BrowserTests;
 
@@ -28,13 +26,13 @@ public sealed record ReaderContent(string Article, string LinkedArticle, string 
         var services = scope.ServiceProvider;
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
 
-        var settings = await services.GetRequiredService<SiteSettingsStore>().SaveAsync(admin, new SiteSettingsInput
+        var settings = await services.GetRequiredService<SiteSettingsService>().SaveAsync(admin, new SiteSettingsInput
         {
             Title = "The Harbour Gazette",
             Tagline = "News from the coast since 1921",
             FooterText = "Independent local journalism.",
             FollowLinks = [new FollowLink("Google News", "https://news.google.com/publications/harbour"), new FollowLink("RSS feed", "https://news.example.test/feed.xml")],
-        }, services.GetRequiredService<NewsroomActors>(), services.GetRequiredService<AuditLog>());
+        });
         Assert.True(settings.Succeeded, settings.Error);
 
         var media = services.GetRequiredService<MediaLibrary>();

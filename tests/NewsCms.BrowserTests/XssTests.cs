@@ -4,12 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Features.Articles;
-using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
-using NewsCms.Web.Features.Users;
 
 namespace NewsCms.BrowserTests;
 
@@ -54,13 +52,13 @@ public sealed class XssTests(ChromiumFixture chromium) : BrowserTest(chromium)
 
         var texts = Pack(1000);
         var shortTexts = Pack(100);
-        var settings = await services.GetRequiredService<SiteSettingsStore>().SaveAsync(admin, new SiteSettingsInput
+        var settings = await services.GetRequiredService<SiteSettingsService>().SaveAsync(admin, new SiteSettingsInput
         {
             Title = Nth(Pack(200), 0), Tagline = Nth(Pack(300), 1), FooterText = Nth(texts, 2), Language = "en", TimeZone = "UTC",
             PublicationName = Nth(Pack(200), 3),
             FollowLinks = [.. Pack(60).Take(4).Select((label, i) => new FollowLink(label, $"https://follow.example.org/{i}?x=\"><script>alert(1)</script>"))],
             Navigation = [.. Pack(40).Take(3).Select(label => new NavigationInput(null, label, "/about?q=<script>alert(1)</script>"))],
-        }, services.GetRequiredService<NewsroomActors>(), services.GetRequiredService<AuditLog>());
+        });
         Ok(settings.Succeeded, settings.Error);
 
         var media = services.GetRequiredService<MediaLibrary>();

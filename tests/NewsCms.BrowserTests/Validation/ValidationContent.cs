@@ -1,12 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Features.Articles;
-using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
-using NewsCms.Web.Features.Users;
 
 namespace NewsCms.BrowserTests.Validation;
 
@@ -65,7 +63,7 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             "A capstone goes in at low tide.", "Tom Brennan");
         var nadiaPhoto = await ImageAsync("nadia.jpg", TestImages.Jpeg(200, 200), "Nadia Okafor");
 
-        var settings = await services.GetRequiredService<SiteSettingsStore>().SaveAsync(admin, new SiteSettingsInput
+        var settings = await services.GetRequiredService<SiteSettingsService>().SaveAsync(admin, new SiteSettingsInput
         {
             Title = "The Harbour Gazette",
             Tagline = "News from the coast since 1921",
@@ -73,7 +71,7 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             LogoImageId = logo.Id,
             SocialImageId = featured.Id,
             FollowLinks = [new FollowLink("Google News", "https://news.google.com/publications/harbour"), new FollowLink("RSS feed", "https://news.example.test/feed.xml")],
-        }, services.GetRequiredService<NewsroomActors>(), services.GetRequiredService<AuditLog>());
+        });
         Assert.True(settings.Succeeded, settings.Error);
 
         var taxonomy = services.GetRequiredService<TaxonomyService>();

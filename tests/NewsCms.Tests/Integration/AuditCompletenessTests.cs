@@ -94,7 +94,7 @@ public sealed class AuditCompletenessTests
         await walk.ActionAsync(AuditActions.PasswordReset, admin, "colleague@walk.test", async () => Value(await users.ResetPasswordAsync(admin.Principal, colleagueId)));
         await walk.ActionAsync(AuditActions.UserDeleted, admin, "colleague@walk.test", async () => Ok(await users.DeleteAsync(admin.Principal, colleagueId)));
         await walk.ActionAsync(AuditActions.SettingsChanged, admin, "Site settings", async () =>
-            Ok(await Service<SiteSettingsStore>().SaveAsync(admin.Principal, new SiteSettingsInput { Title = "The Walk Gazette" }, Service<NewsroomActors>(), Service<AuditLog>())));
+            Ok(await Service<SiteSettingsService>().SaveAsync(admin.Principal, new SiteSettingsInput { Title = "The Walk Gazette" })));
 
         // Signing in and passwords, over HTTP as people do it.
         var forgetful = await walk.NewAccountAsync(NewsroomRoles.Author, "Fern Forgetful");

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
-using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
@@ -201,14 +200,14 @@ public partial class HomeAndRelatedTests
         var socialBytes = TestImages.Jpeg(1200, 630);
         var logo = (await media.UploadAsync(newsroom.Admin, new MemoryStream(logoBytes), "logo.png", logoBytes.Length)).Value!;
         var social = (await media.UploadAsync(newsroom.Admin, new MemoryStream(socialBytes), "social.jpg", socialBytes.Length)).Value!;
-        var store = newsroom.Get<SiteSettingsStore>();
+        var settings = newsroom.Get<SiteSettingsService>();
 
-        var saved = await store.SaveAsync(newsroom.Admin, new SiteSettingsInput
+        var saved = await settings.SaveAsync(newsroom.Admin, new SiteSettingsInput
         {
             Title = "The Harbour Times", Language = "en", TimeZone = "UTC", LogoImageId = logo.Id, SocialImageId = social.Id,
             Navigation = [new NavigationInput(local), new NavigationInput(null, "About us", "/about"), new NavigationInput(world),
                 new NavigationInput(null, "Shop", "https://shop.example.org/")],
-        }, newsroom.Get<NewsroomActors>(), newsroom.Get<AuditLog>());
+        });
         Assert.True(saved.Succeeded, saved.Error);
 
         using var reader = newsroom.App.CreateClient();
@@ -251,10 +250,10 @@ public partial class HomeAndRelatedTests
     public async Task A_navigation_link_must_be_a_web_address_or_a_path_on_the_site(string address)
     {
         await using var newsroom = await StartAsync();
-        var result = await newsroom.Get<SiteSettingsStore>().SaveAsync(newsroom.Admin, new SiteSettingsInput
+        var result = await newsroom.Get<SiteSettingsService>().SaveAsync(newsroom.Admin, new SiteSettingsInput
         {
             Title = "T", Language = "en", TimeZone = "UTC", Navigation = [new NavigationInput(null, "Bad", address)],
-        }, newsroom.Get<NewsroomActors>(), newsroom.Get<AuditLog>());
+        });
         Assert.False(result.Succeeded);
         Assert.Contains("needs a full http(s) address or a path on this site", result.Error);
     }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Settings;
-using NewsCms.Web.Features.Users;
 
 namespace NewsCms.Tests.Integration;
 
@@ -56,8 +55,7 @@ public class PublicCacheTests
 
         await using var scope = app.Services.CreateAsyncScope();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        await app.Services.GetRequiredService<SiteSettingsStore>().SaveAsync(admin, new SiteSettingsInput { Title = "Renamed Gazette" },
-            scope.ServiceProvider.GetRequiredService<NewsroomActors>(), scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Audit.AuditLog>());
+        await scope.ServiceProvider.GetRequiredService<SiteSettingsService>().SaveAsync(admin, new SiteSettingsInput { Title = "Renamed Gazette" });
         Assert.Contains("Renamed Gazette", await reader.GetStringAsync("/news/first-story"));
     }
 

@@ -280,8 +280,8 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             return async p => (await d.Users.DeleteAsync(p, id)).Error;
         }),
 
-        new("SiteSettingsStore.SaveAsync", Can(ManageSettings), false, (d, _) => Task.FromResult<Call>(async p =>
-            (await d.Settings.SaveAsync(p, new SiteSettingsInput { Title = Desk.Unique("Matrix Gazette") }, d.Actors, d.Audit)).Error)),
+        new("SiteSettingsService.SaveAsync", Can(ManageSettings), false, (d, _) => Task.FromResult<Call>(async p =>
+            (await d.Settings.SaveAsync(p, new SiteSettingsInput { Title = Desk.Unique("Matrix Gazette") })).Error)),
 
         // The check the services themselves use: every newsroom role is someone, anonymous is no one.
         new("NewsroomActors.ResolveAsync", Can(AccessNewsroom), false, (d, _) =>
@@ -296,8 +296,6 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         ["AuthorProfiles.BackfillAsync"] = "runs at start-up",
         ["MediaLibrary.GetByIdsAsync"] = "reads images for rendering; their files are public",
         ["TaxonomyService.ListSectionsAsync"] = "sections are public: they are the site's navigation",
-        ["SiteSettingsStore.GetAsync"] = "the settings every public page shows",
-        ["SiteSettingsStore.Invalidate"] = "drops the cached settings after setup wrote them",
     };
 
     [Fact]
@@ -311,6 +309,21 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             .Concat(WithoutActingUser.Keys.Except(withoutActor).Select(m => $"{m} is listed in WithoutActingUser but is not such a method"))
             .ToList();
         Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    /// <summary>
+    /// The check and the audit are the service's own business: it takes them from its constructor, so no caller can
+    /// leave them out or hand in others.
+    /// </summary>
+    [Fact]
+    public void No_public_method_takes_the_actor_check_or_the_audit_log_as_a_parameter()
+    {
+        var passed = typeof(Program).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
+                .Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(NewsroomActors) || p.ParameterType == typeof(AuditLog)))
+                .Select(m => $"{t.Name}.{m.Name}"))
+            .ToList();
+        Assert.True(passed.Count == 0, "inject these by the constructor instead: " + string.Join(", ", passed));
     }
 
     [Fact]
@@ -381,9 +394,8 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         public AuthorProfiles Authors => site.Service<AuthorProfiles>();
         public MediaLibrary Media => site.Service<MediaLibrary>();
         public UserAdministration Users => site.Service<UserAdministration>();
-        public SiteSettingsStore Settings => site.Service<SiteSettingsStore>();
+        public SiteSettingsService Settings => site.Service<SiteSettingsService>();
         public NewsroomActors Actors => site.Service<NewsroomActors>();
-        public AuditLog Audit => site.Service<AuditLog>();
         public ClaimsPrincipal Admin => site.ByRole[NewsroomRoles.Administrator].Principal;
 
         public static string Unique(string text) => $"{text} {Guid.NewGuid().ToString("N")[..8]}";

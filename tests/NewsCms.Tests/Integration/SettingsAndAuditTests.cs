@@ -16,10 +16,9 @@ public class SettingsAndAuditTests
         Assert.Contains("<title>NewsCms</title>", await reader.GetStringAsync("/"));
 
         await using var scope = app.Services.CreateAsyncScope();
-        var store = app.Services.GetRequiredService<SiteSettingsStore>();
+        var settings = scope.ServiceProvider.GetRequiredService<SiteSettingsService>();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var saved = await store.SaveAsync(admin, new SiteSettingsInput { Title = "The Morning Post", Tagline = "News at dawn", FooterText = "Printed daily" },
-            scope.ServiceProvider.GetRequiredService<NewsroomActors>(), scope.ServiceProvider.GetRequiredService<AuditLog>());
+        var saved = await settings.SaveAsync(admin, new SiteSettingsInput { Title = "The Morning Post", Tagline = "News at dawn", FooterText = "Printed daily" });
         Assert.True(saved.Succeeded, saved.Error);
 
         var home = await reader.GetStringAsync("/");
@@ -35,13 +34,12 @@ public class SettingsAndAuditTests
         await using var app = await NewsCmsAppFactory.CreateAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var store = app.Services.GetRequiredService<SiteSettingsStore>();
-        var actors = scope.ServiceProvider.GetRequiredService<NewsroomActors>();
-        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        var settings = scope.ServiceProvider.GetRequiredService<SiteSettingsService>();
         var (_, editorEmail, _) = await app.CreateUserAsync(NewsroomRoles.Editor);
 
-        var refused = await store.SaveAsync(await app.PrincipalForAsync(editorEmail), new SiteSettingsInput { Title = "Hijacked" }, actors, audit);
+        var refused = await settings.SaveAsync(await app.PrincipalForAsync(editorEmail), new SiteSettingsInput { Title = "Hijacked" });
         Assert.Equal(NewsroomActors.NotAllowed, refused.Error);
-        var empty = await store.SaveAsync(await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail), new SiteSettingsInput { Title = " " }, actors, audit);
+        var empty = await settings.SaveAsync(await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail), new SiteSettingsInput { Title = " " });
         Assert.Equal("Enter the site title.", empty.Error);
         Assert.Equal("NewsCms", (await store.GetAsync()).Title);
     }
@@ -85,9 +83,7 @@ public class SettingsAndAuditTests
     {
         await using var app = await NewsCmsAppFactory.CreateAsync();
         await using var scope = app.Services.CreateAsyncScope();
-        var store = app.Services.GetRequiredService<SiteSettingsStore>();
-        var actors = scope.ServiceProvider.GetRequiredService<NewsroomActors>();
-        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        var settings = scope.ServiceProvider.GetRequiredService<SiteSettingsService>();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
 
         var input = new SiteSettingsInput
@@ -95,12 +91,12 @@ public class SettingsAndAuditTests
             Title = "Le Quotidien", Language = "fr", TimeZone = "Europe/Paris", PublicationName = "Le Quotidien Local",
             FollowLinks = [new FollowLink("Google News", "https://news.google.com/publications/x"), new FollowLink("WhatsApp", "javascript:alert(1)")],
         };
-        Assert.Contains("full http(s) address", (await store.SaveAsync(admin, input, actors, audit)).Error);
+        Assert.Contains("full http(s) address", (await settings.SaveAsync(admin, input)).Error);
         input.FollowLinks[1] = new FollowLink("WhatsApp", "https://whatsapp.com/channel/x");
         input.TimeZone = "Mars/Olympus";
-        Assert.Contains("not a time zone", (await store.SaveAsync(admin, input, actors, audit)).Error);
+        Assert.Contains("not a time zone", (await settings.SaveAsync(admin, input)).Error);
         input.TimeZone = "Europe/Paris";
-        Assert.True((await store.SaveAsync(admin, input, actors, audit)).Succeeded);
+        Assert.True((await settings.SaveAsync(admin, input)).Succeeded);
 
         var articles = scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Articles.ArticleService>();
         var saved = await articles.SaveAsync(admin, null, new NewsCms.Web.Features.Articles.ArticleInput { Headline = "Bonjour", BodyHtml = "<p>x</p>" }, null, NewsCms.Web.Features.Articles.SaveKind.Manual);

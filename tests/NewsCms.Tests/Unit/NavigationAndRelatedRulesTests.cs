@@ -45,7 +45,7 @@ public class NavigationAndRelatedRulesTests
     [InlineData("", null)]
     public void Navigation_addresses_are_web_addresses_or_paths_on_the_site(string address, string? stored)
     {
-        Assert.Equal(stored, SiteSettingsStore.NavigationHref(address));
+        Assert.Equal(stored, SiteSettingsService.NavigationHref(address));
     }
 
     [Fact]
