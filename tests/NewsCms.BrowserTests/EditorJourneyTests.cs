@@ -199,8 +199,7 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         var store = App.Services.GetRequiredService<NewsCms.Web.Features.Settings.SiteSettingsStore>();
         var current = await store.GetAsync();
         var settings = new NewsCms.Web.Features.Settings.SiteSettingsInput { Title = current.Title, Language = "en", TimeZone = "Europe/Paris" };
-        Assert.True((await store.SaveAsync(admin, settings, scope.ServiceProvider.GetRequiredService<NewsroomActors>(),
-            scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Audit.AuditLog>())).Succeeded);
+        Assert.True((await scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Settings.SiteSettingsService>().SaveAsync(admin, settings)).Succeeded);
         var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
         var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Summer timetable", BodyHtml = "<p>Ferries.</p>" }, null, SaveKind.Manual);
 
