@@ -288,6 +288,24 @@ public sealed partial class MediaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_typed_Photo_prefix_is_dropped_from_the_credit_because_pages_add_it()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Author);
+        await using var scope = app.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var image = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Jpeg(64, 48)), "pier.jpg", -1)).Value!;
+
+        foreach (var typed in new[] { "Photo: Jane Doe / Reuters", "PHOTO:Jane Doe / Reuters", "  photograph :  Jane Doe / Reuters" })
+        {
+            var saved = await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Credit = typed });
+            Assert.Equal("Jane Doe / Reuters", saved.Value!.Credit);
+        }
+        // A credit that merely contains the word is left alone.
+        Assert.Equal("Photography Unit / Coast Agency",
+            (await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Credit = "Photography Unit / Coast Agency" })).Value!.Credit);
+    }
+
+    [Fact]
     public async Task The_library_is_searched_by_file_name_alt_text_caption_and_credit_and_paged()
     {
         var newsroom = await StartAsync(NewsroomRoles.Editor);

@@ -110,3 +110,26 @@ public sealed class MediaDetailsInput
     public static MediaDetailsInput From(MediaImage image) =>
         new() { AltText = image.AltText, Caption = image.Caption, Credit = image.Credit };
 }
+
+/// <summary>
+/// Image credits. Pages print them after "Photo: ", so a credit typed with that prefix ("Photo: Jane Doe") is stored
+/// and shown without it; saving and rendering use the same rule.
+/// </summary>
+public static partial class MediaCredit
+{
+    public const string Prefix = "Photo: ";
+
+    /// <summary>The credit without a typed "Photo:" (or "Photograph:", "Photos:", "Foto:") at its start.</summary>
+    public static string WithoutPrefix(string? credit)
+    {
+        var text = (credit ?? "").Trim();
+        var match = TypedPrefix().Match(text);
+        return match.Success ? text[match.Length..].TrimStart() : text;
+    }
+
+    /// <summary>"Photo: Jane Doe", or "" when there is no credit.</summary>
+    public static string Display(string? credit) => WithoutPrefix(credit) is { Length: > 0 } name ? Prefix + name : "";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(photo(graph)?s?|foto)\s*:", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex TypedPrefix();
+}

@@ -194,7 +194,8 @@ public sealed partial class MediaLibrary(
         {
             AltText = SingleLine(input.AltText),
             Caption = MultiLine(input.Caption),
-            Credit = SingleLine(input.Credit),
+            // Pages print "Photo: " before the credit: a typed one would show twice.
+            Credit = MediaCredit.WithoutPrefix(SingleLine(input.Credit)),
         };
         var validation = new List<ValidationResult>();
         if (!Validator.TryValidateObject(clean, new ValidationContext(clean), validation, validateAllProperties: true))
