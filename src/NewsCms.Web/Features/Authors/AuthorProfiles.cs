@@ -152,6 +152,8 @@ public sealed class AuthorProfiles(
         db.AuthorProfiles.Remove(author);
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.AuthorDeleted, $"{author.DisplayName} ({author.Slug})", null, ct);
+        // Its author page and feed may be cached.
+        publicContent.NotifyChanged();
         return ServiceResult.Ok;
     }
 

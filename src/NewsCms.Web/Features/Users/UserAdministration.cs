@@ -45,6 +45,7 @@ public sealed class UserAdministration(
     AuditLog audit,
     NewsroomMail mail,
     AuthorProfiles authorProfiles,
+    Articles.PublicContent publicContent,
     TimeProvider clock,
     ILogger<UserAdministration> logger)
 {
@@ -239,7 +240,15 @@ public sealed class UserAdministration(
     /// Deletes the account. Content is never deleted with it: its bylines move to <paramref name="reassignToAuthorId"/>,
     /// or with none, its author profile stays as a byline without an account.
     /// </summary>
-    public Task<ServiceResult> DeleteAsync(ClaimsPrincipal acting, string userId, int? reassignToAuthorId = null, CancellationToken ct = default) =>
+    public async Task<ServiceResult> DeleteAsync(ClaimsPrincipal acting, string userId, int? reassignToAuthorId = null, CancellationToken ct = default)
+    {
+        var result = await DeleteAccountAsync(acting, userId, reassignToAuthorId, ct);
+        // Bylines moved or lost their account: article, author and feed pages readers have cached are out of date.
+        if (result.Succeeded) publicContent.NotifyChanged();
+        return result;
+    }
+
+    private Task<ServiceResult> DeleteAccountAsync(ClaimsPrincipal acting, string userId, int? reassignToAuthorId, CancellationToken ct) =>
         ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, db, _, adminCheck) =>
         {
             var refusal = adminCheck(AccountChange.Delete, null);
