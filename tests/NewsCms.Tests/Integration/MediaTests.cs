@@ -241,6 +241,31 @@ public sealed partial class MediaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Delete_is_refused_while_the_image_is_the_site_logo_or_the_default_social_image()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Editor);
+        await using var scope = app.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var settings = app.Services.GetRequiredService<NewsCms.Web.Features.Settings.SiteSettingsStore>();
+        var logo = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Png(300, 100)), "logo.png", -1)).Value!;
+        var social = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Jpeg(1200, 630)), "social.jpg", -1)).Value!;
+        await settings.WriteAsync(new Dictionary<string, string>
+        {
+            [NewsCms.Web.Features.Settings.SiteSettingsStore.LogoKey] = logo.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [NewsCms.Web.Features.Settings.SiteSettingsStore.SocialImageKey] = social.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.Equal("This image is in use, so it was not deleted: the site logo (Settings). Remove it there first.",
+            (await library.DeleteAsync(newsroom.User, logo.Id)).Error);
+        Assert.Equal("This image is in use, so it was not deleted: the default social image (Settings). Remove it there first.",
+            (await library.DeleteAsync(newsroom.User, social.Id)).Error);
+        Assert.True(Directory.Exists(Path.Combine(MediaRoot, logo.StorageKey)));
+
+        await settings.WriteAsync(new Dictionary<string, string> { [NewsCms.Web.Features.Settings.SiteSettingsStore.LogoKey] = "" });
+        Assert.True((await library.DeleteAsync(newsroom.User, logo.Id)).Succeeded);
+    }
+
+    [Fact]
     public async Task Delete_removes_the_row_and_the_files_and_is_audited()
     {
         var newsroom = await StartAsync(NewsroomRoles.Author);

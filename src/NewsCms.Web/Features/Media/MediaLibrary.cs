@@ -228,8 +228,9 @@ public sealed partial class MediaLibrary(
     }
 
     /// <summary>
-    /// Deletes an image and its files, unless an article (as its featured image or in its text, trashed articles
-    /// included) or an author profile (as the photo) uses it: then the refusal names them.
+    /// Deletes an image and its files, unless the site settings (logo, default social image), an article (as its
+    /// featured image or in its text, trashed articles included) or an author profile (as the photo) use it: then the
+    /// refusal names them.
     /// </summary>
     public async Task<ServiceResult> DeleteAsync(ClaimsPrincipal acting, int id, CancellationToken ct = default)
     {
@@ -279,7 +280,15 @@ public sealed partial class MediaLibrary(
             .OrderBy(p => p.DisplayName).Select(p => p.DisplayName).Take(NamesShown + 1).ToListAsync(ct);
         var authorCount = authors.Count > NamesShown ? await db.AuthorProfiles.CountAsync(p => p.AvatarId == item.Id, ct) : authors.Count;
 
+        // The site settings name images by id: the logo and the image social networks show for pages without their own.
+        var idText = item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var siteUses = await db.SiteSettings.AsNoTracking()
+            .Where(s => (s.Key == Settings.SiteSettingsStore.LogoKey || s.Key == Settings.SiteSettingsStore.SocialImageKey) && s.Value == idText)
+            .Select(s => s.Key).ToListAsync(ct);
+
         var uses = new List<string>();
+        if (siteUses.Contains(Settings.SiteSettingsStore.LogoKey)) uses.Add("the site logo (Settings)");
+        if (siteUses.Contains(Settings.SiteSettingsStore.SocialImageKey)) uses.Add("the default social image (Settings)");
         if (featuredCount > 0)
         {
             uses.Add($"the featured image of {Names(featured.Select(a => Headline(a.Id, a.Headline)), featuredCount, "article")}");
