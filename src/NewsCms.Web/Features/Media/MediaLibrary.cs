@@ -344,12 +344,14 @@ public sealed partial class MediaLibrary(
     internal static string CleanFileName(string? fileName)
     {
         var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
-        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        name = XmlSafeText.Clean(new string(name.Where(c => !char.IsControl(c)).ToArray())).Trim();
         if (name.Length == 0) name = "image";
-        return name.Length <= 260 ? name : name[..260];
+        // Cut at 260, then cleaned again: the cut may split a surrogate pair.
+        return XmlSafeText.Clean(name.Length <= 260 ? name : name[..260]);
     }
 
-    private static string SingleLine(string? text) => Whitespace().Replace(text ?? "", " ").Trim();
+    // Characters XML forbids are dropped (Whitespace turns U+000B and U+000C into spaces first): they would break feeds.
+    private static string SingleLine(string? text) => XmlSafeText.Clean(Whitespace().Replace(text ?? "", " ")).Trim();
 
     private static string MultiLine(string? text)
     {
@@ -359,7 +361,7 @@ public sealed partial class MediaLibrary(
         {
             if (c == '\n' || !char.IsControl(c)) builder.Append(c);
         }
-        return builder.ToString().Trim();
+        return XmlSafeText.Clean(builder.ToString()).Trim();
     }
 
     [GeneratedRegex(@"\s+")]

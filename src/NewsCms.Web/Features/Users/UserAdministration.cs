@@ -116,6 +116,8 @@ public sealed class UserAdministration(
         if (!actorResult.Succeeded) return ServiceResult<CreatedUser>.Fail(actorResult.Error!);
         var actor = actorResult.Value!;
 
+        // The display name becomes a byline: characters XML forbids would break the feeds that carry it.
+        input.DisplayName = XmlSafeText.Clean(input.DisplayName);
         var validation = new List<ValidationResult>();
         if (!Validator.TryValidateObject(input, new ValidationContext(input), validation, validateAllProperties: true))
         {
@@ -166,6 +168,7 @@ public sealed class UserAdministration(
     /// <summary>"Save" on a user's page: display name and role.</summary>
     public async Task<ServiceResult> UpdateAsync(ClaimsPrincipal acting, string userId, string displayName, string role, CancellationToken ct = default)
     {
+        displayName = XmlSafeText.Clean(displayName);
         if (string.IsNullOrWhiteSpace(displayName)) return ServiceResult.Fail("Enter a display name.");
         if (displayName.Trim().Length > 200) return ServiceResult.Fail("The display name can be at most 200 characters.");
 
