@@ -331,6 +331,44 @@ public sealed partial class MediaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Once_a_published_article_shows_an_image_only_editors_change_its_alt_text_caption_or_credit()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Author);
+        await using var scope = app.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var image = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Jpeg(400, 300)), "quay.jpg", -1)).Value!;
+        var (_, editorEmail, _) = await app.CreateUserAsync(NewsroomRoles.Editor);
+        var editor = await app.PrincipalForAsync(editorEmail);
+
+        // In a draft only, the uploader still describes it.
+        var draft = await AddArticleAsync("Quay repairs begin", featuredImageId: image.Id);
+        Assert.True((await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Caption = "Repairs begin." })).Succeeded);
+
+        await SetPublishedAsync(draft);
+        var refused = await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Caption = "Something else entirely." });
+        Assert.Equal("This image is on a published article (“Quay repairs begin”), so only an editor can change its alt text, caption or credit.", refused.Error);
+        Assert.Equal("Repairs begin.", (await library.GetAsync(newsroom.User, image.Id)).Value!.Caption);
+
+        var byEditor = await library.UpdateDetailsAsync(editor, image.Id, new MediaDetailsInput { Caption = "Repairs began on Monday." });
+        Assert.True(byEditor.Succeeded, byEditor.Error);
+
+        // The same when a published article shows it in its text.
+        await ClearFeaturedImageAsync(draft);
+        Assert.True((await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Caption = "Free again." })).Succeeded);
+        var inText = await AddArticleAsync("Quay in pictures", body: $"<p>Text.</p><img src=\"{image.WebpUrl(320)}\" alt=\"The quay\">");
+        await SetPublishedAsync(inText);
+        Assert.Equal("This image is on a published article (“Quay in pictures”), so only an editor can change its alt text, caption or credit.",
+            (await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Credit = "Someone" })).Error);
+    }
+
+    private async Task SetPublishedAsync(int articleId)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+        await db.Set<Article>().Where(a => a.Id == articleId).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.Status, ArticleStatus.Published).SetProperty(a => a.PublishedAt, DateTime.UtcNow));
+    }
+
+    [Fact]
     public async Task The_library_is_searched_by_file_name_alt_text_caption_and_credit_and_paged()
     {
         var newsroom = await StartAsync(NewsroomRoles.Editor);

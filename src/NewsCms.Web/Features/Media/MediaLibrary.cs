@@ -14,7 +14,8 @@ namespace NewsCms.Web.Features.Media;
 
 /// <summary>
 /// The media library. Any newsroom member may upload and browse; Editors and Administrators may edit and delete any
-/// image, others only the ones they uploaded. Every call re-checks the acting user. An upload either ends with its
+/// image, others only the ones they uploaded, and only while no published article shows it (then its alt text,
+/// caption and credit are what readers see, and changing them is an editor's call, like editing the article). Every call re-checks the acting user. An upload either ends with its
 /// files in place and its row saved, or leaves nothing behind.
 /// </summary>
 public sealed partial class MediaLibrary(
@@ -214,6 +215,12 @@ public sealed partial class MediaLibrary(
             item.Caption != clean.Caption ? "caption" : null,
             item.Credit != clean.Credit ? "credit" : null,
         }.OfType<string>().ToList();
+        // What readers already see is the desk's to change: a published article's image is described by an editor.
+        if (changes.Count > 0 && !actor.Can(Capabilities.EditAnyArticle) && await PublishedUseAsync(db, item, ct) is { } headline)
+        {
+            return ServiceResult<MediaImage>.Fail(
+                $"This image is on a published article ({Headline(0, headline)}), so only an editor can change its alt text, caption or credit.");
+        }
         item.AltText = clean.AltText;
         item.Caption = clean.Caption;
         item.Credit = clean.Credit;
@@ -261,6 +268,16 @@ public sealed partial class MediaLibrary(
         MediaStorage.TryDeleteFolder(storage.FolderFor(item.StorageKey), logger);
         await audit.WriteAsync(actor, AuditActions.MediaDeleted, Target(item), null, CancellationToken.None);
         return ServiceResult.Ok;
+    }
+
+    /// <summary>The headline of a published (not trashed) article that shows the image, featured or in its text; null if none.</summary>
+    private static async Task<string?> PublishedUseAsync(NewsCmsDbContext db, MediaItem item, CancellationToken ct)
+    {
+        var marker = $"/media/{item.StorageKey}/";
+        return await db.Set<Article>().AsNoTracking()
+            .Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && (a.FeaturedImageId == item.Id || a.BodyHtml.Contains(marker)))
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            .Select(a => a.Headline).FirstOrDefaultAsync(ct);
     }
 
     private const int NamesShown = 3;
