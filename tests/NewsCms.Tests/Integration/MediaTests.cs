@@ -369,6 +369,56 @@ public sealed partial class MediaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Each_user_has_a_daily_upload_budget()
+    {
+        var photo = TestImages.Jpeg(400, 300, noise: true);
+        // Room for one of these photos a day, not two.
+        var budget = (photo.Length * 1.5 / MediaSizes.BytesPerMegabyte).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var newsroom = await StartAsync(NewsroomRoles.Author, new() { ["NewsCms:Media:DailyUploadMegabytesPerUser"] = budget });
+
+        var first = await UploadAsync(newsroom.Client, newsroom.Token, photo, "one.jpg");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var error = await ErrorOf(await UploadAsync(newsroom.Client, newsroom.Token, photo, "two.jpg"));
+        Assert.StartsWith("You have uploaded ", error);
+        Assert.Contains($"in the last 24 hours; the limit is {MediaSizes.MegabytesSetting(double.Parse(budget, System.Globalization.CultureInfo.InvariantCulture))} a day.", error);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // Another user's budget is their own.
+            var (_, otherEmail, _) = await app.CreateUserAsync(NewsroomRoles.Author);
+            var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+            Assert.True((await library.UploadAsync(await app.PrincipalForAsync(otherEmail), new MemoryStream(photo), "other.jpg", photo.Length)).Succeeded);
+
+            // A day later the first user's earlier upload no longer counts.
+            var db = scope.ServiceProvider.GetRequiredService<NewsCmsDbContext>();
+            await db.MediaItems.ExecuteUpdateAsync(u => u.SetProperty(m => m.CreatedAt, m => m.CreatedAt.AddHours(-25)));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(newsroom.Client, newsroom.Token, photo, "three.jpg")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Below_the_free_disk_space_floor_uploads_are_refused_and_nothing_is_written()
+    {
+        // A floor no disk reaches: 100 million MB.
+        var newsroom = await StartAsync(NewsroomRoles.Author, new() { ["NewsCms:Media:MinFreeDiskMegabytes"] = "100000000" });
+        var error = await ErrorOf(await UploadAsync(newsroom.Client, newsroom.Token, TestImages.Jpeg(400, 300), "harbour.jpg"));
+        Assert.StartsWith("The server is low on disk space", error);
+        Assert.Contains("Nothing was stored. Ask an administrator to free space.", error);
+        await AssertNothingStoredAsync();
+        Assert.Contains(app.Logs.Lines, line => line.Contains("low on disk space", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_image_of_extreme_aspect_ratio_is_refused_with_the_reason()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Author);
+        var error = await ErrorOf(await UploadAsync(newsroom.Client, newsroom.Token, TestImages.Png(2400, 60), "banner.png", "image/png"));
+        Assert.Equal("The image is 2400 × 60 pixels: its long side is 40 times its short side. Images may be at most 10 times as wide as " +
+            "they are tall (or as tall as they are wide). Crop it and upload it again.", error);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
     public async Task The_library_is_searched_by_file_name_alt_text_caption_and_credit_and_paged()
     {
         var newsroom = await StartAsync(NewsroomRoles.Editor);

@@ -10,7 +10,7 @@ public enum MediaVariantFormat
     /// <summary>WebP, for every current browser.</summary>
     WebP,
 
-    /// <summary>JPEG (for JPEG uploads) or PNG (for the others), for browsers without WebP.</summary>
+    /// <summary>JPEG (for opaque images) or PNG (for images with transparency), for browsers without WebP.</summary>
     Fallback,
 }
 
@@ -37,7 +37,8 @@ public sealed record MediaImage(
     string Credit,
     DateTime CreatedAt,
     string UploadedById,
-    string UploadedByName)
+    string UploadedByName,
+    string FallbackFormat = "")
 {
     /// <summary>
     /// For queries in other features: <c>db.MediaItems.AsNoTracking().Where(m => ids.Contains(m.Id)).Select(MediaImage.Projection)</c>
@@ -45,13 +46,14 @@ public sealed record MediaImage(
     /// </summary>
     public static readonly Expression<Func<MediaItem, MediaImage>> Projection = m => new MediaImage(
         m.Id, m.StorageKey, m.OriginalFileName, m.Format, m.Width, m.Height, m.SizeBytes, ParseWidths(m.VariantWidths),
-        m.AltText, m.Caption, m.Credit, m.CreatedAt, m.UploadedById, m.UploadedByName);
+        m.AltText, m.Caption, m.Credit, m.CreatedAt, m.UploadedById, m.UploadedByName, m.FallbackFormat);
 
     /// <summary>URL of the cleaned original (no metadata), e.g. /media/{key}/original.jpg.</summary>
     public string OriginalUrl => $"{Folder}original.{ImageProcessor.OriginalExtension(Format)}";
 
     /// <summary>Extension of the fallback variants: jpg or png.</summary>
-    public string FallbackExtension => ImageProcessor.FallbackExtension(Format);
+    /// <remarks>Images stored before fallbacks followed opacity have none recorded: JPEG for JPEG uploads, else PNG.</remarks>
+    public string FallbackExtension => ImageProcessor.FallbackExtension(FallbackFormat is { Length: > 0 } stored ? stored : Format == "jpeg" ? "jpeg" : "png");
 
     /// <summary>MIME type of the fallback variants: image/jpeg or image/png.</summary>
     public string FallbackContentType => FallbackExtension == "jpg" ? "image/jpeg" : "image/png";

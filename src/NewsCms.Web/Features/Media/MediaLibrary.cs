@@ -57,6 +57,12 @@ public sealed partial class MediaLibrary(
         if (bytes.Length == 0) return ServiceResult<MediaImage>.Fail(EmptyFile);
 
         var name = CleanFileName(fileName);
+        var refusal = await DailyBudgetRefusalAsync(actor, bytes.Length, ct) ?? DiskSpaceRefusal(bytes.Length);
+        if (refusal is not null)
+        {
+            logger.LogWarning("Upload of {FileName} by {User} refused: {Reason}", name, actor.DisplayName, refusal);
+            return ServiceResult<MediaImage>.Fail(refusal);
+        }
         var stored = await StoreFilesAsync(bytes, name, actor.UserId, actor.DisplayName, ct);
         if (!stored.Succeeded)
         {
@@ -102,7 +108,8 @@ public sealed partial class MediaLibrary(
             await DecodeGate.WaitAsync(ct);
             try
             {
-                processed = await Task.Run(() => ImageProcessor.Process(bytes, settings.MaxPixels, settings.EffectiveVariantWidths, incoming), ct);
+                processed = await Task.Run(() => ImageProcessor.Process(bytes, settings.MaxPixels, settings.EffectiveVariantWidths, incoming,
+                    settings.MaxAspectRatio), ct);
             }
             finally
             {
@@ -119,6 +126,7 @@ public sealed partial class MediaLibrary(
                 StorageKey = key,
                 OriginalFileName = fileName,
                 Format = image.Format,
+                FallbackFormat = image.FallbackFormat,
                 Width = image.Width,
                 Height = image.Height,
                 SizeBytes = bytes.Length,
@@ -132,6 +140,48 @@ public sealed partial class MediaLibrary(
         {
             if (!placed) MediaStorage.TryDeleteFolder(incoming, logger);
         }
+    }
+
+    /// <summary>How long the daily upload budget looks back.</summary>
+    public static readonly TimeSpan UploadBudgetWindow = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Null while the user's uploads in the last 24 hours plus this one stay within NewsCms:Media:DailyUploadMegabytesPerUser;
+    /// else the refusal. Counted from the library's rows (the uploaded files' sizes), so an image deleted again no longer counts.
+    /// </summary>
+    private async Task<string?> DailyBudgetRefusalAsync(Actor actor, long size, CancellationToken ct)
+    {
+        var settings = options.Value;
+        var since = clock.GetUtcNow().UtcDateTime - UploadBudgetWindow;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var used = await db.MediaItems.Where(m => m.UploadedById == actor.UserId && m.CreatedAt >= since).SumAsync(m => (long?)m.SizeBytes, ct) ?? 0;
+        if (used + size <= settings.DailyUploadBytesPerUser) return null;
+        return $"You have uploaded {MediaSizes.Megabytes(used)} in the last 24 hours; the limit is " +
+            $"{MediaSizes.MegabytesSetting(settings.DailyUploadMegabytesPerUser)} a day. This file ({MediaSizes.Megabytes(size)}) would go over it: " +
+            "try again later, or ask an administrator.";
+    }
+
+    /// <summary>
+    /// Null while the media disk keeps NewsCms:Media:MinFreeDiskMegabytes free after this upload and its variants
+    /// (allowed for as four times the upload); else the refusal. Checked before anything is written.
+    /// </summary>
+    private string? DiskSpaceRefusal(long size)
+    {
+        var floor = options.Value.MinFreeDiskBytes;
+        if (floor <= 0) return null;
+        long free;
+        try
+        {
+            free = storage.FreeBytes();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            logger.LogWarning(ex, "Could not read the free space of the media folder {Folder}", storage.RootPath);
+            return null;
+        }
+        if (free - 4 * size >= floor) return null;
+        return $"The server is low on disk space ({MediaSizes.Megabytes(free)} free; uploads stop below " +
+            $"{MediaSizes.MegabytesSetting(options.Value.MinFreeDiskMegabytes)}). Nothing was stored. Ask an administrator to free space.";
     }
 
     /// <summary>Removes the files of an image whose row was not saved.</summary>
