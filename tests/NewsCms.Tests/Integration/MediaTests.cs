@@ -419,6 +419,26 @@ public sealed partial class MediaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_body_image_on_the_article_page_shows_its_caption_and_credit()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Editor);
+        await using var scope = app.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var image = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Jpeg(800, 500)), "pier.jpg", -1)).Value!;
+        await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { AltText = "The pier", Caption = "Waves over the pier.", Credit = "Photo: Jane Doe" });
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var saved = await articles.SaveAsync(newsroom.User, null, new ArticleInput
+        {
+            Headline = "Storm night", BodyHtml = $"<p>It blew.</p><img src=\"{image.WebpUrl(640)}\" alt=\"The pier\">",
+        }, null, SaveKind.Manual);
+        Assert.True((await articles.PublishAsync(newsroom.User, saved.Id, saved.Version)).Succeeded);
+
+        using var reader = app.CreateClient();
+        var page = await reader.GetStringAsync("/news/storm-night");
+        Assert.Contains("<figcaption>Waves over the pier. <span class=\"article__credit\">Photo: Jane Doe</span></figcaption>", page);
+    }
+
+    [Fact]
     public async Task The_library_is_searched_by_file_name_alt_text_caption_and_credit_and_paged()
     {
         var newsroom = await StartAsync(NewsroomRoles.Editor);

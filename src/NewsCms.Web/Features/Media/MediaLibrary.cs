@@ -226,12 +226,21 @@ public sealed partial class MediaLibrary(
     /// Images by id, for rendering (public pages included: the files are public anyway). One query; ids that do not
     /// exist are left out.
     /// </summary>
-    public async Task<IReadOnlyDictionary<int, MediaImage>> GetByIdsAsync(IEnumerable<int> ids, CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<int, MediaImage>> GetByIdsAsync(IEnumerable<int> ids, CancellationToken ct = default) =>
+        await GetByIdsAsync(ids, [], ct);
+
+    /// <summary>
+    /// As <see cref="GetByIdsAsync(IEnumerable{int}, CancellationToken)"/>, plus the images with the given storage keys
+    /// (those an article's text shows, <see cref="BodyImages.StorageKeys"/>), still in one query.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, MediaImage>> GetByIdsAsync(IEnumerable<int> ids, IReadOnlyCollection<string> storageKeys, CancellationToken ct = default)
     {
         var wanted = ids.Distinct().ToList();
-        if (wanted.Count == 0) return new Dictionary<int, MediaImage>();
+        var keys = storageKeys.Distinct().ToList();
+        if (wanted.Count == 0 && keys.Count == 0) return new Dictionary<int, MediaImage>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var images = await db.MediaItems.AsNoTracking().Where(m => wanted.Contains(m.Id)).Select(MediaImage.Projection).ToListAsync(ct);
+        var images = await db.MediaItems.AsNoTracking().Where(m => wanted.Contains(m.Id) || keys.Contains(m.StorageKey))
+            .Select(MediaImage.Projection).ToListAsync(ct);
         return images.ToDictionary(i => i.Id);
     }
 
