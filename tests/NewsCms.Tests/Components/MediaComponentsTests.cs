@@ -84,6 +84,23 @@ public sealed class MediaComponentsTests : IAsyncLifetime
         Assert.Empty(context.Render<ResponsiveImage>().Markup.Trim());
     }
 
+    [Theory]
+    [InlineData("Jane Doe / Coast Agency")]
+    [InlineData("Photo: Jane Doe / Coast Agency")]
+    [InlineData("photo:Jane Doe / Coast Agency")]
+    public void The_featured_image_separates_caption_and_credit_and_says_Photo_once(string credit)
+    {
+        var figure = context.Render<FeaturedImage>(p => p.Add(c => c.Image, Sample with { Caption = "The harbour reopened on Monday.", Credit = credit }));
+
+        var caption = figure.Find("figcaption");
+        Assert.Equal("The harbour reopened on Monday. Photo: Jane Doe / Coast Agency", System.Text.RegularExpressions.Regex.Replace(caption.TextContent, @"\s+", " ").Trim());
+        // The credit is an inline-block (kept together on one line), which drops a space at its start: the space sits before it.
+        Assert.Equal("Photo: Jane Doe / Coast Agency", figure.Find(".article__credit").TextContent);
+
+        var creditOnly = context.Render<FeaturedImage>(p => p.Add(c => c.Image, Sample with { Caption = "", Credit = credit }));
+        Assert.Equal("Photo: Jane Doe / Coast Agency", creditOnly.Find("figcaption").TextContent.Trim());
+    }
+
     [Fact]
     public void The_picker_shows_the_chosen_image_and_removes_it()
     {

@@ -241,6 +241,31 @@ public sealed partial class MediaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Delete_is_refused_while_the_image_is_the_site_logo_or_the_default_social_image()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Editor);
+        await using var scope = app.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var settings = app.Services.GetRequiredService<NewsCms.Web.Features.Settings.SiteSettingsStore>();
+        var logo = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Png(300, 100)), "logo.png", -1)).Value!;
+        var social = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Jpeg(1200, 630)), "social.jpg", -1)).Value!;
+        await settings.WriteAsync(new Dictionary<string, string>
+        {
+            [NewsCms.Web.Features.Settings.SiteSettingsStore.LogoKey] = logo.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [NewsCms.Web.Features.Settings.SiteSettingsStore.SocialImageKey] = social.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.Equal("This image is in use, so it was not deleted: the site logo (Settings). Remove it there first.",
+            (await library.DeleteAsync(newsroom.User, logo.Id)).Error);
+        Assert.Equal("This image is in use, so it was not deleted: the default social image (Settings). Remove it there first.",
+            (await library.DeleteAsync(newsroom.User, social.Id)).Error);
+        Assert.True(Directory.Exists(Path.Combine(MediaRoot, logo.StorageKey)));
+
+        await settings.WriteAsync(new Dictionary<string, string> { [NewsCms.Web.Features.Settings.SiteSettingsStore.LogoKey] = "" });
+        Assert.True((await library.DeleteAsync(newsroom.User, logo.Id)).Succeeded);
+    }
+
+    [Fact]
     public async Task Delete_removes_the_row_and_the_files_and_is_audited()
     {
         var newsroom = await StartAsync(NewsroomRoles.Author);
@@ -285,6 +310,132 @@ public sealed partial class MediaTests : IAsyncDisposable
         Assert.Equal("Alt text can be at most 500 characters.",
             (await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { AltText = new string('a', 501) })).Error);
         Assert.True((await library.DeleteAsync(editor, image.Id)).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_typed_Photo_prefix_is_dropped_from_the_credit_because_pages_add_it()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Author);
+        await using var scope = app.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var image = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Jpeg(64, 48)), "pier.jpg", -1)).Value!;
+
+        foreach (var typed in new[] { "Photo: Jane Doe / Reuters", "PHOTO:Jane Doe / Reuters", "  photograph :  Jane Doe / Reuters" })
+        {
+            var saved = await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Credit = typed });
+            Assert.Equal("Jane Doe / Reuters", saved.Value!.Credit);
+        }
+        // A credit that merely contains the word is left alone.
+        Assert.Equal("Photography Unit / Coast Agency",
+            (await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Credit = "Photography Unit / Coast Agency" })).Value!.Credit);
+    }
+
+    [Fact]
+    public async Task Once_a_published_article_shows_an_image_only_editors_change_its_alt_text_caption_or_credit()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Author);
+        await using var scope = app.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var image = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Jpeg(400, 300)), "quay.jpg", -1)).Value!;
+        var (_, editorEmail, _) = await app.CreateUserAsync(NewsroomRoles.Editor);
+        var editor = await app.PrincipalForAsync(editorEmail);
+
+        // In a draft only, the uploader still describes it.
+        var draft = await AddArticleAsync("Quay repairs begin", featuredImageId: image.Id);
+        Assert.True((await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Caption = "Repairs begin." })).Succeeded);
+
+        await SetPublishedAsync(draft);
+        var refused = await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Caption = "Something else entirely." });
+        Assert.Equal("This image is on a published article (“Quay repairs begin”), so only an editor can change its alt text, caption or credit.", refused.Error);
+        Assert.Equal("Repairs begin.", (await library.GetAsync(newsroom.User, image.Id)).Value!.Caption);
+
+        var byEditor = await library.UpdateDetailsAsync(editor, image.Id, new MediaDetailsInput { Caption = "Repairs began on Monday." });
+        Assert.True(byEditor.Succeeded, byEditor.Error);
+
+        // The same when a published article shows it in its text.
+        await ClearFeaturedImageAsync(draft);
+        Assert.True((await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Caption = "Free again." })).Succeeded);
+        var inText = await AddArticleAsync("Quay in pictures", body: $"<p>Text.</p><img src=\"{image.WebpUrl(320)}\" alt=\"The quay\">");
+        await SetPublishedAsync(inText);
+        Assert.Equal("This image is on a published article (“Quay in pictures”), so only an editor can change its alt text, caption or credit.",
+            (await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { Credit = "Someone" })).Error);
+    }
+
+    private async Task SetPublishedAsync(int articleId)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+        await db.Set<Article>().Where(a => a.Id == articleId).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.Status, ArticleStatus.Published).SetProperty(a => a.PublishedAt, DateTime.UtcNow));
+    }
+
+    [Fact]
+    public async Task Each_user_has_a_daily_upload_budget()
+    {
+        var photo = TestImages.Jpeg(400, 300, noise: true);
+        // Room for one of these photos a day, not two.
+        var budget = (photo.Length * 1.5 / MediaSizes.BytesPerMegabyte).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var newsroom = await StartAsync(NewsroomRoles.Author, new() { ["NewsCms:Media:DailyUploadMegabytesPerUser"] = budget });
+
+        var first = await UploadAsync(newsroom.Client, newsroom.Token, photo, "one.jpg");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var error = await ErrorOf(await UploadAsync(newsroom.Client, newsroom.Token, photo, "two.jpg"));
+        Assert.StartsWith("You have uploaded ", error);
+        Assert.Contains($"in the last 24 hours; the limit is {MediaSizes.MegabytesSetting(double.Parse(budget, System.Globalization.CultureInfo.InvariantCulture))} a day.", error);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // Another user's budget is their own.
+            var (_, otherEmail, _) = await app.CreateUserAsync(NewsroomRoles.Author);
+            var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+            Assert.True((await library.UploadAsync(await app.PrincipalForAsync(otherEmail), new MemoryStream(photo), "other.jpg", photo.Length)).Succeeded);
+
+            // A day later the first user's earlier upload no longer counts.
+            var db = scope.ServiceProvider.GetRequiredService<NewsCmsDbContext>();
+            await db.MediaItems.ExecuteUpdateAsync(u => u.SetProperty(m => m.CreatedAt, m => m.CreatedAt.AddHours(-25)));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(newsroom.Client, newsroom.Token, photo, "three.jpg")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Below_the_free_disk_space_floor_uploads_are_refused_and_nothing_is_written()
+    {
+        // A floor no disk reaches: 100 million MB.
+        var newsroom = await StartAsync(NewsroomRoles.Author, new() { ["NewsCms:Media:MinFreeDiskMegabytes"] = "100000000" });
+        var error = await ErrorOf(await UploadAsync(newsroom.Client, newsroom.Token, TestImages.Jpeg(400, 300), "harbour.jpg"));
+        Assert.StartsWith("The server is low on disk space", error);
+        Assert.Contains("Nothing was stored. Ask an administrator to free space.", error);
+        await AssertNothingStoredAsync();
+        Assert.Contains(app.Logs.Lines, line => line.Contains("low on disk space", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_image_of_extreme_aspect_ratio_is_refused_with_the_reason()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Author);
+        var error = await ErrorOf(await UploadAsync(newsroom.Client, newsroom.Token, TestImages.Png(2400, 60), "banner.png", "image/png"));
+        Assert.Equal("The image is 2400 × 60 pixels: its long side is 40 times its short side. Images may be at most 10 times as wide as " +
+            "they are tall (or as tall as they are wide). Crop it and upload it again.", error);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_body_image_on_the_article_page_shows_its_caption_and_credit()
+    {
+        var newsroom = await StartAsync(NewsroomRoles.Editor);
+        await using var scope = app.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var image = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Jpeg(800, 500)), "pier.jpg", -1)).Value!;
+        await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { AltText = "The pier", Caption = "Waves over the pier.", Credit = "Photo: Jane Doe" });
+        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var saved = await articles.SaveAsync(newsroom.User, null, new ArticleInput
+        {
+            Headline = "Storm night", BodyHtml = $"<p>It blew.</p><img src=\"{image.WebpUrl(640)}\" alt=\"The pier\">",
+        }, null, SaveKind.Manual);
+        Assert.True((await articles.PublishAsync(newsroom.User, saved.Id, saved.Version)).Succeeded);
+
+        using var reader = app.CreateClient();
+        var page = await reader.GetStringAsync("/news/storm-night");
+        Assert.Contains("<figcaption>Waves over the pier. <span class=\"article__credit\">Photo: Jane Doe</span></figcaption>", page);
     }
 
     [Fact]

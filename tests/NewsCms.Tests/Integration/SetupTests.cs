@@ -103,6 +103,25 @@ public class SetupTests
         Assert.Equal(0, await CountUsersAsync(app));
     }
 
+    [Fact]
+    public async Task Setup_offers_the_title_the_site_already_has_and_keeps_it()
+    {
+        await using var app = await NewsCmsAppFactory.WithoutBootstrap();
+        using var client = app.CreateBrowserlikeClient();
+        // A site filled before its first account (as --demo does) already has a title.
+        await app.Services.GetRequiredService<SiteSettingsStore>().WriteAsync(new Dictionary<string, string> { [SiteSettingsStore.TitleKey] = "Kestrel Bay Courier" });
+
+        var page = await (await client.GetAsync("/setup")).Content.ReadAsStringAsync();
+        var title = System.Text.RegularExpressions.Regex.Match(page, "<input[^>]*id=\"site-title\"[^>]*>").Value;
+        Assert.Contains("value=\"Kestrel Bay Courier\"", title);
+
+        var fields = Form(app.Services.GetRequiredService<FirstRunSetup>().Code!, "chief@newsroom.test");
+        fields["Input.SiteTitle"] = "Kestrel Bay Courier";
+        var done = await FormPost.SubmitAsync(client, "/setup", "setup", fields);
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal("Kestrel Bay Courier", (await app.Services.GetRequiredService<SiteSettingsStore>().GetAsync()).Title);
+    }
+
     private static Dictionary<string, string> Form(string code, string email) => new()
     {
         ["Input.SetupCode"] = code,

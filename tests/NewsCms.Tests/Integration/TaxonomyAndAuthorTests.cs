@@ -219,6 +219,32 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_a_user_or_an_author_profile_empties_the_public_cache()
+    {
+        using var reader = app.CreateClient();
+        var (writerId, _, _) = await app.CreateUserAsync(NewsroomRoles.Author, displayName: "Departing Writer");
+        var writerProfile = await authors.EnsureForAccountAsync(writerId, "Departing Writer");
+        var desk = (await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Night Desk" })).Value;
+        var id = await PublishAsync("Harbour story", bylines: [writerProfile]);
+        var page = "/news/" + (await articles.GetForEditAsync(admin, id)).Value!.Slug;
+        Assert.Contains("Departing Writer", await reader.GetStringAsync(page));
+        Assert.NotNull((await reader.GetAsync(page)).Headers.Age); // cached
+
+        var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        Assert.True((await users.DeleteAsync(admin, writerId, desk)).Succeeded);
+        var afterUser = await reader.GetAsync(page);
+        Assert.Null(afterUser.Headers.Age);
+        Assert.Contains("Night Desk", await afterUser.Content.ReadAsStringAsync());
+
+        var spare = (await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Spare Byline" })).Value;
+        var spareSlug = (await authors.GetAsync(admin, spare)).Value!.Slug;
+        Assert.Contains("Spare Byline", await reader.GetStringAsync($"/author/{spareSlug}"));
+        Assert.NotNull((await reader.GetAsync($"/author/{spareSlug}")).Headers.Age);
+        Assert.True((await authors.DeleteAsync(admin, spare)).Succeeded);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await reader.GetAsync($"/author/{spareSlug}")).StatusCode);
+    }
+
+    [Fact]
     public void Merge_adds_each_source_article_to_the_target_once() =>
         Assert.Equal([1, 4], TagMerge.ArticlesToAdd([4, 1, 2, 4], new HashSet<int> { 2, 3 }));
 }

@@ -85,6 +85,53 @@ public sealed class MediaImageProcessorTests : IDisposable
     }
 
     [Fact]
+    public void Opaque_png_webp_and_gif_uploads_get_lossy_jpeg_fallbacks_and_transparent_ones_keep_png()
+    {
+        var png = ImageProcessor.Process(TestImages.Png(700, 500), MaxPixels, Widths, Path.Combine(folder, "png"));
+        Assert.True(png.Succeeded, png.Error);
+        Assert.Equal(("png", "jpeg"), (png.Value!.Format, png.Value.FallbackFormat));
+        Assert.Equal(["original.png", "320.webp", "320.jpg", "640.webp", "640.jpg", "700.webp", "700.jpg"], png.Value.Files);
+        using (var jpeg = SKCodec.Create(Path.Combine(folder, "png", "640.jpg")))
+        {
+            Assert.Equal(SKEncodedImageFormat.Jpeg, jpeg.EncodedFormat);
+        }
+
+        // Saved with an alpha channel that is everywhere fully opaque: opaque all the same.
+        using var rgba = new SKBitmap(new SKImageInfo(300, 200, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        rgba.Erase(new SKColor(20, 120, 200, 255));
+        using var rgbaPng = rgba.Encode(SKEncodedImageFormat.Png, 100);
+        var opaqueRgba = ImageProcessor.Process(rgbaPng.ToArray(), MaxPixels, Widths, Path.Combine(folder, "rgba"));
+        Assert.Equal("jpeg", opaqueRgba.Value!.FallbackFormat);
+        Assert.Contains("300.jpg", opaqueRgba.Value.Files);
+
+        var webp = ImageProcessor.Process(TestImages.Webp(400, 300), MaxPixels, Widths, Path.Combine(folder, "webp"));
+        Assert.Contains("320.jpg", webp.Value!.Files);
+
+        var transparent = ImageProcessor.Process(TestImages.Png(400, 300, alpha: true), MaxPixels, Widths, Path.Combine(folder, "alpha"));
+        Assert.Equal("png", transparent.Value!.FallbackFormat);
+        Assert.Contains("320.png", transparent.Value.Files);
+    }
+
+    [Theory]
+    [InlineData(2100, 200)]
+    [InlineData(150, 1600)]
+    public void Images_of_extreme_aspect_ratio_are_refused_from_their_header(int width, int height)
+    {
+        var result = ImageProcessor.Process(TestImages.PngHeaderOnly(width, height), MaxPixels, Widths, folder, maxAspectRatio: 10);
+        Assert.NotNull(result.Error);
+        Assert.StartsWith($"The image is {width} × {height} pixels", result.Error);
+        Assert.Contains("at most 10 times as wide as they are tall", result.Error);
+        Assert.False(Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any());
+    }
+
+    [Fact]
+    public void A_wide_panorama_within_the_ratio_is_accepted()
+    {
+        var result = ImageProcessor.Process(TestImages.Jpeg(1000, 100), MaxPixels, Widths, folder, maxAspectRatio: 10);
+        Assert.True(result.Succeeded, result.Error);
+    }
+
+    [Fact]
     public void Text_is_not_an_image()
     {
         var result = ImageProcessor.Process("Not a photo, just text pretending to be one."u8, MaxPixels, Widths, folder);

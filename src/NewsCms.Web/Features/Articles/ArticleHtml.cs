@@ -20,7 +20,12 @@ public static class ArticleHtml
         "script", "style", "template", "noscript", "xmp", "iframe", "object", "embed", "svg", "math", "textarea", "select", "title", "head",
     };
 
-    public static string Sanitize(string? html) => string.IsNullOrWhiteSpace(html) ? "" : Sanitizer.Sanitize(html).Trim();
+    /// <summary>
+    /// The body as stored: the policy applied, and characters XML forbids dropped (also those written as character
+    /// references such as &amp;#1;, which the parser turns into the character), so feeds can carry it.
+    /// </summary>
+    public static string Sanitize(string? html) =>
+        string.IsNullOrWhiteSpace(html) ? "" : Hosting.XmlSafeText.Clean(Sanitizer.Sanitize(Hosting.XmlSafeText.Clean(html))).Trim();
 
     /// <summary>Plain text of sanitized HTML, with block elements separated, for search, excerpts and counts.</summary>
     public static string ToPlainText(string sanitizedHtml)

@@ -52,6 +52,7 @@ public sealed class ArticleService(
         if (!actorResult.Succeeded) return SaveOutcome.Fail(actorResult.Error!);
         var actor = actorResult.Value!;
 
+        RemoveXmlForbiddenCharacters(input);
         var invalid = Validate(input);
         if (invalid is not null) return invalid;
 
@@ -507,6 +508,17 @@ public sealed class ArticleService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Set<Article>().AnyAsync(a => a.Id == id, ct)) return ServiceResult.Fail(ArticleNotFound);
         return actor.Can(Capabilities.EditAnyArticle) || await IsAuthorAsync(db, id, actor, ct) ? ServiceResult.Ok : ServiceResult.Fail(NewsroomActors.NotAllowed);
+    }
+
+    /// <summary>Characters XML forbids would break every feed and sitemap showing the article: they are dropped (the body's by ArticleHtml).</summary>
+    private static void RemoveXmlForbiddenCharacters(ArticleInput input)
+    {
+        input.Headline = XmlSafeText.Clean(input.Headline);
+        input.Standfirst = XmlSafeText.Clean(input.Standfirst);
+        input.Slug = XmlSafeText.Clean(input.Slug);
+        input.SeoTitle = XmlSafeText.CleanOptional(input.SeoTitle);
+        input.MetaDescription = XmlSafeText.CleanOptional(input.MetaDescription);
+        input.CanonicalUrl = XmlSafeText.CleanOptional(input.CanonicalUrl);
     }
 
     private static SaveOutcome? Validate(ArticleInput input)

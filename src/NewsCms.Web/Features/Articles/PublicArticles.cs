@@ -75,8 +75,8 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var published = db.Articles.AsNoTracking().WherePublic();
         // The page only needs to know whether there is more than its front shows: counting every published article
-        // would read every row.
-        var total = await published.Take(latestCount + 2).CountAsync(ct);
+        // would read every row. Ordered as the visibility index is, so the limit is well defined (and EF does not warn).
+        var total = await published.OrderByDescending(a => a.PublishedAt).Take(latestCount + 2).CountAsync(ct);
         if (total == 0) return new HomePage(null, [], [], 0);
 
         var leadId = await published.Where(a => a.IsFeatured).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)

@@ -152,6 +152,8 @@ public sealed class AuthorProfiles(
         db.AuthorProfiles.Remove(author);
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.AuthorDeleted, $"{author.DisplayName} ({author.Slug})", null, ct);
+        // Its author page and feed may be cached.
+        publicContent.NotifyChanged();
         return ServiceResult.Ok;
     }
 
@@ -161,6 +163,7 @@ public sealed class AuthorProfiles(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var existing = await db.AuthorProfiles.Where(a => a.UserId == userId).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
         if (existing is { } id) return id;
+        displayName = XmlSafeText.Clean(displayName).Trim();
         var (slug, _) = await Slugs.ChooseAsync(db.AuthorProfiles.Select(a => a.Slug), null, null, displayName, "author", ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var author = new AuthorProfile { DisplayName = displayName, Slug = slug!, UserId = userId, CreatedAt = now, UpdatedAt = now };
@@ -229,9 +232,11 @@ public sealed class AuthorProfiles(
     /// <summary>Validates and tidies the input in place; returns the first problem, or null.</summary>
     internal static string? Normalize(AuthorInput input)
     {
-        input.DisplayName = (input.DisplayName ?? "").Trim();
-        input.JobTitle = (input.JobTitle ?? "").Trim();
-        input.Bio = BioText.Clean(input.Bio);
+        // Characters XML forbids would break the feeds that carry the byline.
+        input.DisplayName = XmlSafeText.Clean(input.DisplayName).Trim();
+        input.JobTitle = XmlSafeText.Clean(input.JobTitle).Trim();
+        input.Bio = BioText.Clean(XmlSafeText.Clean(input.Bio));
+        input.Slug = XmlSafeText.Clean(input.Slug);
         if (input.DisplayName.Length == 0) return "Enter the name shown on bylines.";
         if (input.DisplayName.Length > 200) return "The name can be at most 200 characters.";
         if (input.JobTitle.Length > 200) return "The job title can be at most 200 characters.";

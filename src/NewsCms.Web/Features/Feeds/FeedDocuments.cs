@@ -5,6 +5,7 @@ using System.Xml;
 using System.Xml.Linq;
 using AngleSharp.Html.Parser;
 using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Hosting;
 
 namespace NewsCms.Web.Features.Feeds;
 
@@ -24,6 +25,8 @@ public static class FeedPaths
 /// <summary>
 /// Writes feeds and sitemaps. All XML goes through an <see cref="XmlWriter"/> (UTF-8 without BOM, Async = true):
 /// text from the newsroom is never concatenated into markup. Every address is absolute on the configured public origin.
+/// Services drop the characters XML forbids on save; every text is passed through <see cref="XmlSafeText"/> here
+/// again (<see cref="Text"/>), so a value stored some other way can never make a feed fail.
 /// </summary>
 public static class FeedDocuments
 {
@@ -47,6 +50,9 @@ public static class FeedDocuments
 
     public static Uri Absolute(Uri baseUri, string path) => new(baseUri, path.TrimStart('/'));
 
+    /// <summary>Text as it may go into XML: without the characters XML forbids.</summary>
+    private static string Text(string? text) => XmlSafeText.Clean(text);
+
     /// <summary>W3C Datetime (as sitemaps want it), in UTC to the second.</summary>
     public static string W3CDate(DateTime utc) =>
         DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -54,15 +60,16 @@ public static class FeedDocuments
     public static SyndicationFeed BuildFeed(FeedChannel channel, IReadOnlyList<FeedEntry> entries, Uri baseUri, bool atom, DateTime now, string language)
     {
         var selfPath = atom ? channel.AtomPath : channel.RssPath;
-        var feed = new SyndicationFeed(channel.Title, string.IsNullOrWhiteSpace(channel.Description) ? channel.Title : channel.Description,
+        var title = Text(channel.Title);
+        var feed = new SyndicationFeed(title, string.IsNullOrWhiteSpace(channel.Description) ? title : Text(channel.Description),
             Absolute(baseUri, channel.PagePath))
         {
             Id = atom ? Absolute(baseUri, channel.AtomPath).ToString() : null,
-            Language = language,
+            Language = Text(language),
             Generator = "NewsCms",
             LastUpdatedTime = entries.Count == 0 ? now : entries.Max(e => e.UpdatedAt > e.PublishedAt ? e.UpdatedAt : e.PublishedAt),
         };
-        feed.Links.Add(new SyndicationLink(Absolute(baseUri, selfPath), "self", channel.Title, atom ? "application/atom+xml" : "application/rss+xml", 0));
+        feed.Links.Add(new SyndicationLink(Absolute(baseUri, selfPath), "self", title, atom ? "application/atom+xml" : "application/rss+xml", 0));
         if (!atom)
         {
             feed.AttributeExtensions.Add(new XmlQualifiedName("dc", "http://www.w3.org/2000/xmlns/"), DublinCoreNamespace);
@@ -78,22 +85,23 @@ public static class FeedDocuments
         var item = new SyndicationItem
         {
             Id = link.ToString(),
-            Title = new TextSyndicationContent(entry.Headline),
+            Title = new TextSyndicationContent(Text(entry.Headline)),
             PublishDate = entry.PublishedAt,
             LastUpdatedTime = entry.UpdatedAt > entry.PublishedAt ? entry.UpdatedAt : entry.PublishedAt,
         };
         item.Links.Add(SyndicationLink.CreateAlternateLink(link));
-        if (!string.IsNullOrWhiteSpace(entry.Standfirst)) item.Summary = new TextSyndicationContent(entry.Standfirst);
+        if (!string.IsNullOrWhiteSpace(entry.Standfirst)) item.Summary = new TextSyndicationContent(Text(entry.Standfirst));
         foreach (var author in entry.Authors)
         {
             // Atom's author; RSS gets it as a10:author (RSS's own author element needs an e-mail address) and dc:creator.
-            item.Authors.Add(new SyndicationPerson(null, author.Name, Absolute(baseUri, "/author/" + author.Slug).ToString()));
-            if (!atom) item.ElementExtensions.Add(Extension(DublinCoreNamespace, "dc", "creator", author.Name));
+            var name = Text(author.Name);
+            item.Authors.Add(new SyndicationPerson(null, name, Absolute(baseUri, "/author/" + author.Slug).ToString()));
+            if (!atom) item.ElementExtensions.Add(Extension(DublinCoreNamespace, "dc", "creator", name));
         }
-        foreach (var tag in entry.Tags) item.Categories.Add(new SyndicationCategory(tag));
+        foreach (var tag in entry.Tags) item.Categories.Add(new SyndicationCategory(Text(tag)));
         if (entry.BodyHtml is { } body)
         {
-            var html = AbsoluteUrls(body, baseUri);
+            var html = Text(AbsoluteUrls(body, baseUri));
             if (atom) item.Content = SyndicationContent.CreateHtmlContent(html);
             else item.ElementExtensions.Add(Extension(ContentNamespace, "content", "encoded", html));
         }
@@ -181,11 +189,11 @@ public static class FeedDocuments
             await writer.WriteElementStringAsync(null, "loc", SitemapNamespace, Absolute(baseUri, ArticleUrls.ForSlug(entry.Slug)).ToString());
             await writer.WriteStartElementAsync("news", "news", NewsNamespace);
             await writer.WriteStartElementAsync("news", "publication", NewsNamespace);
-            await writer.WriteElementStringAsync("news", "name", NewsNamespace, publicationName);
-            await writer.WriteElementStringAsync("news", "language", NewsNamespace, language);
+            await writer.WriteElementStringAsync("news", "name", NewsNamespace, Text(publicationName));
+            await writer.WriteElementStringAsync("news", "language", NewsNamespace, Text(language));
             await writer.WriteEndElementAsync();
             await writer.WriteElementStringAsync("news", "publication_date", NewsNamespace, W3CDate(entry.PublishedAt));
-            await writer.WriteElementStringAsync("news", "title", NewsNamespace, entry.Headline);
+            await writer.WriteElementStringAsync("news", "title", NewsNamespace, Text(entry.Headline));
             await writer.WriteEndElementAsync();
             await writer.WriteEndElementAsync();
         }

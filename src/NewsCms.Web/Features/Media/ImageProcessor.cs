@@ -9,7 +9,9 @@ namespace NewsCms.Web.Features.Media;
 /// <param name="Height">Height after the EXIF orientation was applied.</param>
 /// <param name="VariantWidths">Widths of the variants, ascending.</param>
 /// <param name="Files">The file names written, e.g. original.jpg, 320.webp, 320.jpg.</param>
-public sealed record ProcessedImage(string Format, int Width, int Height, IReadOnlyList<int> VariantWidths, IReadOnlyList<string> Files);
+/// <param name="FallbackFormat">The format of the fallback variants: jpeg for opaque images, png for ones with transparency.</param>
+public sealed record ProcessedImage(string Format, int Width, int Height, IReadOnlyList<int> VariantWidths, IReadOnlyList<string> Files,
+    string FallbackFormat = "jpeg");
 
 /// <summary>
 /// Turns uploaded bytes into the files NewsCms serves. The bytes are decoded (their name and content type are never
@@ -49,18 +51,22 @@ public static class ImageProcessor
         _ => "png",
     };
 
+    /// <summary>The extension of the fallback variants (for browsers without WebP) of a fallback format: jpg or png.</summary>
+    public static string FallbackExtension(string fallbackFormat) => fallbackFormat == "jpeg" ? "jpg" : "png";
+
     /// <summary>
-    /// The extension of the fallback variants (for browsers without WebP): JPEG for photographs uploaded as JPEG,
-    /// PNG for the others, which may have transparency.
+    /// The fallback format: JPEG (lossy, a fraction of PNG's size for photographs and illustrations) for every opaque
+    /// image, whatever it was uploaded as; PNG only for images with transparency, which JPEG cannot hold.
     /// </summary>
-    public static string FallbackExtension(string format) => format == "jpeg" ? "jpg" : "png";
+    public static string FallbackFormatFor(bool opaque) => opaque ? "jpeg" : "png";
 
     /// <summary>
     /// Decodes <paramref name="data"/> and writes the cleaned original and the variants to <paramref name="folder"/>
     /// (created if needed). A refusal comes back as an error message; the folder may then hold partial files, which
     /// the caller removes.
     /// </summary>
-    public static ServiceResult<ProcessedImage> Process(ReadOnlySpan<byte> data, long maxPixels, IReadOnlyList<int> variantWidths, string folder)
+    public static ServiceResult<ProcessedImage> Process(ReadOnlySpan<byte> data, long maxPixels, IReadOnlyList<int> variantWidths, string folder,
+        double maxAspectRatio = double.PositiveInfinity)
     {
         using var skData = SKData.CreateCopy(data);
         using var codec = SKCodec.Create(skData);
@@ -91,6 +97,15 @@ public static class ImageProcessor
                 $"the limit is {Megapixels(maxPixels)} megapixels. Make it smaller and upload it again.");
         }
 
+        var ratio = (double)Math.Max(info.Width, info.Height) / Math.Min(info.Width, info.Height);
+        if (ratio > maxAspectRatio)
+        {
+            var limit = maxAspectRatio.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+            return ServiceResult<ProcessedImage>.Fail(
+                $"The image is {info.Width} × {info.Height} pixels: its long side is {ratio.ToString(ratio >= 10 ? "0" : "0.#", System.Globalization.CultureInfo.InvariantCulture)} times its short side. " +
+                $"Images may be at most {limit} times as wide as they are tall (or as tall as they are wide). Crop it and upload it again.");
+        }
+
         var opaque = info.AlphaType == SKAlphaType.Opaque;
         var decodeInfo = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888,
             opaque ? SKAlphaType.Opaque : SKAlphaType.Premul, SKColorSpace.CreateSrgb());
@@ -103,6 +118,8 @@ public static class ImageProcessor
             return ServiceResult<ProcessedImage>.Fail(Damaged);
         }
 
+        // A PNG, WebP or GIF may carry an alpha channel that is fully opaque everywhere: it is opaque all the same.
+        var fallbackFormat = FallbackFormatFor(opaque || IsFullyOpaque(decoded));
         using var reoriented = ApplyOrigin(decoded, codec.EncodedOrigin);
         var upright = reoriented ?? decoded;
         Directory.CreateDirectory(folder);
@@ -117,7 +134,7 @@ public static class ImageProcessor
         });
         files.Add(originalName);
 
-        var fallback = FallbackExtension(format);
+        var fallback = FallbackExtension(fallbackFormat);
         var sizes = VariantSizes(upright.Width, upright.Height, variantWidths);
         // Immutable: the image shares the pixels instead of copying them (4 bytes a pixel).
         upright.SetImmutable();
@@ -132,7 +149,19 @@ public static class ImageProcessor
         }
 
         return ServiceResult<ProcessedImage>.Success(
-            new ProcessedImage(format, upright.Width, upright.Height, sizes.Select(s => s.Width).ToArray(), files));
+            new ProcessedImage(format, upright.Width, upright.Height, sizes.Select(s => s.Width).ToArray(), files, fallbackFormat));
+    }
+
+    /// <summary>True when every pixel's alpha is 255 (RGBA 8888: every fourth byte).</summary>
+    private static bool IsFullyOpaque(SKBitmap bitmap)
+    {
+        if (bitmap.AlphaType == SKAlphaType.Opaque) return true;
+        var pixels = bitmap.GetPixelSpan();
+        for (var i = 3; i < pixels.Length; i += 4)
+        {
+            if (pixels[i] != 255) return false;
+        }
+        return true;
     }
 
     private static int HeightFor(int width, int height, int variantWidth) =>

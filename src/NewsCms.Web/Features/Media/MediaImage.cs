@@ -10,7 +10,7 @@ public enum MediaVariantFormat
     /// <summary>WebP, for every current browser.</summary>
     WebP,
 
-    /// <summary>JPEG (for JPEG uploads) or PNG (for the others), for browsers without WebP.</summary>
+    /// <summary>JPEG (for opaque images) or PNG (for images with transparency), for browsers without WebP.</summary>
     Fallback,
 }
 
@@ -37,7 +37,8 @@ public sealed record MediaImage(
     string Credit,
     DateTime CreatedAt,
     string UploadedById,
-    string UploadedByName)
+    string UploadedByName,
+    string FallbackFormat = "")
 {
     /// <summary>
     /// For queries in other features: <c>db.MediaItems.AsNoTracking().Where(m => ids.Contains(m.Id)).Select(MediaImage.Projection)</c>
@@ -45,13 +46,14 @@ public sealed record MediaImage(
     /// </summary>
     public static readonly Expression<Func<MediaItem, MediaImage>> Projection = m => new MediaImage(
         m.Id, m.StorageKey, m.OriginalFileName, m.Format, m.Width, m.Height, m.SizeBytes, ParseWidths(m.VariantWidths),
-        m.AltText, m.Caption, m.Credit, m.CreatedAt, m.UploadedById, m.UploadedByName);
+        m.AltText, m.Caption, m.Credit, m.CreatedAt, m.UploadedById, m.UploadedByName, m.FallbackFormat);
 
     /// <summary>URL of the cleaned original (no metadata), e.g. /media/{key}/original.jpg.</summary>
     public string OriginalUrl => $"{Folder}original.{ImageProcessor.OriginalExtension(Format)}";
 
     /// <summary>Extension of the fallback variants: jpg or png.</summary>
-    public string FallbackExtension => ImageProcessor.FallbackExtension(Format);
+    /// <remarks>Images stored before fallbacks followed opacity have none recorded: JPEG for JPEG uploads, else PNG.</remarks>
+    public string FallbackExtension => ImageProcessor.FallbackExtension(FallbackFormat is { Length: > 0 } stored ? stored : Format == "jpeg" ? "jpeg" : "png");
 
     /// <summary>MIME type of the fallback variants: image/jpeg or image/png.</summary>
     public string FallbackContentType => FallbackExtension == "jpg" ? "image/jpeg" : "image/png";
@@ -109,4 +111,27 @@ public sealed class MediaDetailsInput
 
     public static MediaDetailsInput From(MediaImage image) =>
         new() { AltText = image.AltText, Caption = image.Caption, Credit = image.Credit };
+}
+
+/// <summary>
+/// Image credits. Pages print them after "Photo: ", so a credit typed with that prefix ("Photo: Jane Doe") is stored
+/// and shown without it; saving and rendering use the same rule.
+/// </summary>
+public static partial class MediaCredit
+{
+    public const string Prefix = "Photo: ";
+
+    /// <summary>The credit without a typed "Photo:" (or "Photograph:", "Photos:", "Foto:") at its start.</summary>
+    public static string WithoutPrefix(string? credit)
+    {
+        var text = (credit ?? "").Trim();
+        var match = TypedPrefix().Match(text);
+        return match.Success ? text[match.Length..].TrimStart() : text;
+    }
+
+    /// <summary>"Photo: Jane Doe", or "" when there is no credit.</summary>
+    public static string Display(string? credit) => WithoutPrefix(credit) is { Length: > 0 } name ? Prefix + name : "";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(photo(graph)?s?|foto)\s*:", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex TypedPrefix();
 }

@@ -24,6 +24,9 @@ public class MediaItem
     public int Height { get; set; }
     public long SizeBytes { get; set; }
 
+    /// <summary>The format of the fallback variants: jpeg (opaque images) or png (images with transparency).</summary>
+    public string FallbackFormat { get; set; } = "";
+
     /// <summary>Widths of the generated variants, ascending, comma-separated (e.g. "320,640,1280").</summary>
     public string VariantWidths { get; set; } = "";
 
@@ -44,6 +47,7 @@ internal sealed class MediaItemConfiguration : IEntityTypeConfiguration<MediaIte
         media.HasIndex(m => m.StorageKey).IsUnique();
         media.Property(m => m.OriginalFileName).HasMaxLength(260);
         media.Property(m => m.Format).HasMaxLength(10);
+        media.Property(m => m.FallbackFormat).HasMaxLength(10);
         media.Property(m => m.VariantWidths).HasMaxLength(200);
         media.Property(m => m.AltText).HasMaxLength(500);
         media.Property(m => m.Caption).HasMaxLength(1000);

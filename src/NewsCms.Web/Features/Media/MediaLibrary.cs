@@ -14,7 +14,8 @@ namespace NewsCms.Web.Features.Media;
 
 /// <summary>
 /// The media library. Any newsroom member may upload and browse; Editors and Administrators may edit and delete any
-/// image, others only the ones they uploaded. Every call re-checks the acting user. An upload either ends with its
+/// image, others only the ones they uploaded, and only while no published article shows it (then its alt text,
+/// caption and credit are what readers see, and changing them is an editor's call, like editing the article). Every call re-checks the acting user. An upload either ends with its
 /// files in place and its row saved, or leaves nothing behind.
 /// </summary>
 public sealed partial class MediaLibrary(
@@ -56,6 +57,12 @@ public sealed partial class MediaLibrary(
         if (bytes.Length == 0) return ServiceResult<MediaImage>.Fail(EmptyFile);
 
         var name = CleanFileName(fileName);
+        var refusal = await DailyBudgetRefusalAsync(actor, bytes.Length, ct) ?? DiskSpaceRefusal(bytes.Length);
+        if (refusal is not null)
+        {
+            logger.LogWarning("Upload of {FileName} by {User} refused: {Reason}", name, actor.DisplayName, refusal);
+            return ServiceResult<MediaImage>.Fail(refusal);
+        }
         var stored = await StoreFilesAsync(bytes, name, actor.UserId, actor.DisplayName, ct);
         if (!stored.Succeeded)
         {
@@ -101,7 +108,8 @@ public sealed partial class MediaLibrary(
             await DecodeGate.WaitAsync(ct);
             try
             {
-                processed = await Task.Run(() => ImageProcessor.Process(bytes, settings.MaxPixels, settings.EffectiveVariantWidths, incoming), ct);
+                processed = await Task.Run(() => ImageProcessor.Process(bytes, settings.MaxPixels, settings.EffectiveVariantWidths, incoming,
+                    settings.MaxAspectRatio), ct);
             }
             finally
             {
@@ -118,6 +126,7 @@ public sealed partial class MediaLibrary(
                 StorageKey = key,
                 OriginalFileName = fileName,
                 Format = image.Format,
+                FallbackFormat = image.FallbackFormat,
                 Width = image.Width,
                 Height = image.Height,
                 SizeBytes = bytes.Length,
@@ -131,6 +140,48 @@ public sealed partial class MediaLibrary(
         {
             if (!placed) MediaStorage.TryDeleteFolder(incoming, logger);
         }
+    }
+
+    /// <summary>How long the daily upload budget looks back.</summary>
+    public static readonly TimeSpan UploadBudgetWindow = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Null while the user's uploads in the last 24 hours plus this one stay within NewsCms:Media:DailyUploadMegabytesPerUser;
+    /// else the refusal. Counted from the library's rows (the uploaded files' sizes), so an image deleted again no longer counts.
+    /// </summary>
+    private async Task<string?> DailyBudgetRefusalAsync(Actor actor, long size, CancellationToken ct)
+    {
+        var settings = options.Value;
+        var since = clock.GetUtcNow().UtcDateTime - UploadBudgetWindow;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var used = await db.MediaItems.Where(m => m.UploadedById == actor.UserId && m.CreatedAt >= since).SumAsync(m => (long?)m.SizeBytes, ct) ?? 0;
+        if (used + size <= settings.DailyUploadBytesPerUser) return null;
+        return $"You have uploaded {MediaSizes.Megabytes(used)} in the last 24 hours; the limit is " +
+            $"{MediaSizes.MegabytesSetting(settings.DailyUploadMegabytesPerUser)} a day. This file ({MediaSizes.Megabytes(size)}) would go over it: " +
+            "try again later, or ask an administrator.";
+    }
+
+    /// <summary>
+    /// Null while the media disk keeps NewsCms:Media:MinFreeDiskMegabytes free after this upload and its variants
+    /// (allowed for as four times the upload); else the refusal. Checked before anything is written.
+    /// </summary>
+    private string? DiskSpaceRefusal(long size)
+    {
+        var floor = options.Value.MinFreeDiskBytes;
+        if (floor <= 0) return null;
+        long free;
+        try
+        {
+            free = storage.FreeBytes();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            logger.LogWarning(ex, "Could not read the free space of the media folder {Folder}", storage.RootPath);
+            return null;
+        }
+        if (free - 4 * size >= floor) return null;
+        return $"The server is low on disk space ({MediaSizes.Megabytes(free)} free; uploads stop below " +
+            $"{MediaSizes.MegabytesSetting(options.Value.MinFreeDiskMegabytes)}). Nothing was stored. Ask an administrator to free space.";
     }
 
     /// <summary>Removes the files of an image whose row was not saved.</summary>
@@ -175,12 +226,21 @@ public sealed partial class MediaLibrary(
     /// Images by id, for rendering (public pages included: the files are public anyway). One query; ids that do not
     /// exist are left out.
     /// </summary>
-    public async Task<IReadOnlyDictionary<int, MediaImage>> GetByIdsAsync(IEnumerable<int> ids, CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<int, MediaImage>> GetByIdsAsync(IEnumerable<int> ids, CancellationToken ct = default) =>
+        await GetByIdsAsync(ids, [], ct);
+
+    /// <summary>
+    /// As <see cref="GetByIdsAsync(IEnumerable{int}, CancellationToken)"/>, plus the images with the given storage keys
+    /// (those an article's text shows, <see cref="BodyImages.StorageKeys"/>), still in one query.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, MediaImage>> GetByIdsAsync(IEnumerable<int> ids, IReadOnlyCollection<string> storageKeys, CancellationToken ct = default)
     {
         var wanted = ids.Distinct().ToList();
-        if (wanted.Count == 0) return new Dictionary<int, MediaImage>();
+        var keys = storageKeys.Distinct().ToList();
+        if (wanted.Count == 0 && keys.Count == 0) return new Dictionary<int, MediaImage>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var images = await db.MediaItems.AsNoTracking().Where(m => wanted.Contains(m.Id)).Select(MediaImage.Projection).ToListAsync(ct);
+        var images = await db.MediaItems.AsNoTracking().Where(m => wanted.Contains(m.Id) || keys.Contains(m.StorageKey))
+            .Select(MediaImage.Projection).ToListAsync(ct);
         return images.ToDictionary(i => i.Id);
     }
 
@@ -194,7 +254,8 @@ public sealed partial class MediaLibrary(
         {
             AltText = SingleLine(input.AltText),
             Caption = MultiLine(input.Caption),
-            Credit = SingleLine(input.Credit),
+            // Pages print "Photo: " before the credit: a typed one would show twice.
+            Credit = MediaCredit.WithoutPrefix(SingleLine(input.Credit)),
         };
         var validation = new List<ValidationResult>();
         if (!Validator.TryValidateObject(clean, new ValidationContext(clean), validation, validateAllProperties: true))
@@ -213,6 +274,12 @@ public sealed partial class MediaLibrary(
             item.Caption != clean.Caption ? "caption" : null,
             item.Credit != clean.Credit ? "credit" : null,
         }.OfType<string>().ToList();
+        // What readers already see is the desk's to change: a published article's image is described by an editor.
+        if (changes.Count > 0 && !actor.Can(Capabilities.EditAnyArticle) && await PublishedUseAsync(db, item, ct) is { } headline)
+        {
+            return ServiceResult<MediaImage>.Fail(
+                $"This image is on a published article ({Headline(0, headline)}), so only an editor can change its alt text, caption or credit.");
+        }
         item.AltText = clean.AltText;
         item.Caption = clean.Caption;
         item.Credit = clean.Credit;
@@ -227,8 +294,9 @@ public sealed partial class MediaLibrary(
     }
 
     /// <summary>
-    /// Deletes an image and its files, unless an article (as its featured image or in its text, trashed articles
-    /// included) or an author profile (as the photo) uses it: then the refusal names them.
+    /// Deletes an image and its files, unless the site settings (logo, default social image), an article (as its
+    /// featured image or in its text, trashed articles included) or an author profile (as the photo) use it: then the
+    /// refusal names them.
     /// </summary>
     public async Task<ServiceResult> DeleteAsync(ClaimsPrincipal acting, int id, CancellationToken ct = default)
     {
@@ -261,6 +329,16 @@ public sealed partial class MediaLibrary(
         return ServiceResult.Ok;
     }
 
+    /// <summary>The headline of a published (not trashed) article that shows the image, featured or in its text; null if none.</summary>
+    private static async Task<string?> PublishedUseAsync(NewsCmsDbContext db, MediaItem item, CancellationToken ct)
+    {
+        var marker = $"/media/{item.StorageKey}/";
+        return await db.Set<Article>().AsNoTracking()
+            .Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && (a.FeaturedImageId == item.Id || a.BodyHtml.Contains(marker)))
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            .Select(a => a.Headline).FirstOrDefaultAsync(ct);
+    }
+
     private const int NamesShown = 3;
 
     private static async Task<string?> DescribeUsesAsync(NewsCmsDbContext db, MediaItem item, CancellationToken ct)
@@ -278,7 +356,15 @@ public sealed partial class MediaLibrary(
             .OrderBy(p => p.DisplayName).Select(p => p.DisplayName).Take(NamesShown + 1).ToListAsync(ct);
         var authorCount = authors.Count > NamesShown ? await db.AuthorProfiles.CountAsync(p => p.AvatarId == item.Id, ct) : authors.Count;
 
+        // The site settings name images by id: the logo and the image social networks show for pages without their own.
+        var idText = item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var siteUses = await db.SiteSettings.AsNoTracking()
+            .Where(s => (s.Key == Settings.SiteSettingsStore.LogoKey || s.Key == Settings.SiteSettingsStore.SocialImageKey) && s.Value == idText)
+            .Select(s => s.Key).ToListAsync(ct);
+
         var uses = new List<string>();
+        if (siteUses.Contains(Settings.SiteSettingsStore.LogoKey)) uses.Add("the site logo (Settings)");
+        if (siteUses.Contains(Settings.SiteSettingsStore.SocialImageKey)) uses.Add("the default social image (Settings)");
         if (featuredCount > 0)
         {
             uses.Add($"the featured image of {Names(featured.Select(a => Headline(a.Id, a.Headline)), featuredCount, "article")}");
@@ -334,12 +420,14 @@ public sealed partial class MediaLibrary(
     internal static string CleanFileName(string? fileName)
     {
         var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
-        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        name = XmlSafeText.Clean(new string(name.Where(c => !char.IsControl(c)).ToArray())).Trim();
         if (name.Length == 0) name = "image";
-        return name.Length <= 260 ? name : name[..260];
+        // Cut at 260, then cleaned again: the cut may split a surrogate pair.
+        return XmlSafeText.Clean(name.Length <= 260 ? name : name[..260]);
     }
 
-    private static string SingleLine(string? text) => Whitespace().Replace(text ?? "", " ").Trim();
+    // Characters XML forbids are dropped (Whitespace turns U+000B and U+000C into spaces first): they would break feeds.
+    private static string SingleLine(string? text) => XmlSafeText.Clean(Whitespace().Replace(text ?? "", " ")).Trim();
 
     private static string MultiLine(string? text)
     {
@@ -349,7 +437,7 @@ public sealed partial class MediaLibrary(
         {
             if (c == '\n' || !char.IsControl(c)) builder.Append(c);
         }
-        return builder.ToString().Trim();
+        return XmlSafeText.Clean(builder.ToString()).Trim();
     }
 
     [GeneratedRegex(@"\s+")]

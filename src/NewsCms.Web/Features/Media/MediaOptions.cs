@@ -27,12 +27,31 @@ public sealed class MediaOptions
     /// </summary>
     public double MaxMegapixels { get; set; } = 50;
 
+    /// <summary>
+    /// How many megabytes of files one user may upload in 24 hours (a rolling window). Keeps one account (or a stolen
+    /// one) from filling the disk or keeping the server busy re-encoding.
+    /// </summary>
+    public double DailyUploadMegabytesPerUser { get; set; } = 500;
+
+    /// <summary>Uploads are refused, and nothing is written, while the media folder's disk has less free space than this.</summary>
+    public double MinFreeDiskMegabytes { get; set; } = 1024;
+
+    /// <summary>
+    /// How many times longer an image's long side may be than its short side. Longer strips (a 20000 × 1 "image")
+    /// are refused from the header: they render badly and make absurd variants.
+    /// </summary>
+    public double MaxAspectRatio { get; set; } = 10;
+
     /// <summary>Widths of the responsive variants made at upload. Empty: 320, 640, 960, 1280, 1920.</summary>
     public List<int> VariantWidths { get; set; } = [];
 
     public long MaxUploadBytes => (long)Math.Round(MaxUploadMegabytes * MediaSizes.BytesPerMegabyte);
 
     public long MaxPixels => (long)Math.Round(MaxMegapixels * 1_000_000);
+
+    public long DailyUploadBytesPerUser => (long)Math.Round(DailyUploadMegabytesPerUser * MediaSizes.BytesPerMegabyte);
+
+    public long MinFreeDiskBytes => (long)Math.Round(MinFreeDiskMegabytes * MediaSizes.BytesPerMegabyte);
 
     /// <summary>The configured widths, ascending and without repeats (the default when none are set).</summary>
     public IReadOnlyList<int> EffectiveVariantWidths =>
@@ -54,6 +73,18 @@ internal sealed class MediaOptionsValidation : IValidateOptions<MediaOptions>
         if (!(options.MaxMegapixels >= 0.01 && options.MaxMegapixels <= 1000))
         {
             failures.Add($"{MediaOptions.Section}:MaxMegapixels must be between 0.01 and 1000 (it is {options.MaxMegapixels}).");
+        }
+        if (!(options.DailyUploadMegabytesPerUser > 0 && options.DailyUploadMegabytesPerUser <= 1_000_000))
+        {
+            failures.Add($"{MediaOptions.Section}:DailyUploadMegabytesPerUser must be more than 0 and at most 1000000 (it is {options.DailyUploadMegabytesPerUser}).");
+        }
+        if (!(options.MinFreeDiskMegabytes >= 0 && options.MinFreeDiskMegabytes <= 1_000_000_000))
+        {
+            failures.Add($"{MediaOptions.Section}:MinFreeDiskMegabytes must be between 0 (no floor) and 1000000000 (it is {options.MinFreeDiskMegabytes}).");
+        }
+        if (!(options.MaxAspectRatio >= 1 && options.MaxAspectRatio <= 1000))
+        {
+            failures.Add($"{MediaOptions.Section}:MaxAspectRatio must be between 1 and 1000 (it is {options.MaxAspectRatio}).");
         }
         if (options.VariantWidths.Any(w => w is < MinVariantWidth or > MaxVariantWidth))
         {
@@ -117,6 +148,9 @@ public sealed partial class MediaStorage
         IsValidKey(key) ? Path.Combine(RootPath, key) : throw new ArgumentException("Not a media storage key.", nameof(key));
 
     internal string NewIncomingFolder() => Path.Combine(IncomingPath, Guid.NewGuid().ToString("N"));
+
+    /// <summary>Free space, in bytes, on the disk that holds the media folder (for the calling user, as quotas apply).</summary>
+    public long FreeBytes() => new DriveInfo(RootPath).AvailableFreeSpace;
 
     /// <summary>Deletes a folder and what is in it; a failure is logged, not thrown (the caller's outcome stands).</summary>
     internal static void TryDeleteFolder(string path, ILogger logger)

@@ -64,6 +64,7 @@ public sealed class SiteSettingsService(
     {
         var actor = await actors.ResolveAsync(acting, Capabilities.ManageSettings, ct);
         if (!actor.Succeeded) return actor;
+        RemoveXmlForbiddenCharacters(input);
 
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(input, new ValidationContext(input), errors, validateAllProperties: true))
@@ -153,6 +154,19 @@ public sealed class SiteSettingsService(
                 string.Join("; ", changed.Select(k => k == TitleKey ? $"Title: {before.Title} → {input.Title.Trim()}" : $"{k} changed")), ct);
         }
         return ServiceResult.Ok;
+    }
+
+    /// <summary>The title, tagline and publication name go into every feed and sitemap: characters XML forbids are dropped.</summary>
+    private static void RemoveXmlForbiddenCharacters(SiteSettingsInput input)
+    {
+        input.Title = XmlSafeText.Clean(input.Title);
+        input.Tagline = XmlSafeText.CleanOptional(input.Tagline);
+        input.FooterText = XmlSafeText.CleanOptional(input.FooterText);
+        input.Language = XmlSafeText.Clean(input.Language);
+        input.TimeZone = XmlSafeText.Clean(input.TimeZone);
+        input.PublicationName = XmlSafeText.CleanOptional(input.PublicationName);
+        input.FollowLinks = input.FollowLinks.Select(l => new FollowLink(XmlSafeText.Clean(l.Label), XmlSafeText.Clean(l.Url))).ToList();
+        input.Navigation = input.Navigation?.Select(n => n with { Label = XmlSafeText.CleanOptional(n.Label), Url = XmlSafeText.CleanOptional(n.Url) }).ToList();
     }
 
     /// <summary>A navigation address as stored: an absolute http(s) URL, or a path on this site (never //host).</summary>

@@ -87,7 +87,7 @@ public sealed class FirstRunSetup(
         if (!string.IsNullOrWhiteSpace(bootstrap.AdminEmail) && !string.IsNullOrEmpty(bootstrap.AdminPassword))
         {
             var result = await CreateAdministratorAsync(scope.ServiceProvider, bootstrap.AdminEmail.Trim(),
-                string.IsNullOrWhiteSpace(bootstrap.AdminName) ? "Administrator" : bootstrap.AdminName.Trim(),
+                string.IsNullOrWhiteSpace(bootstrap.AdminName) ? "Administrator" : XmlSafeText.Clean(bootstrap.AdminName).Trim(),
                 bootstrap.AdminPassword, siteTitle: null, AuditActions.BootstrapAdminCreated, ct);
             if (!result.Succeeded)
             {
@@ -116,8 +116,9 @@ public sealed class FirstRunSetup(
             }
 
             await using var scope = scopes.CreateAsyncScope();
-            var result = await CreateAdministratorAsync(scope.ServiceProvider, input.Email.Trim(), input.DisplayName.Trim(),
-                input.Password, input.SiteTitle.Trim(), AuditActions.SetupCompleted, ct);
+            // The name and title appear in bylines and feeds: characters XML forbids are dropped.
+            var result = await CreateAdministratorAsync(scope.ServiceProvider, input.Email.Trim(), XmlSafeText.Clean(input.DisplayName).Trim(),
+                input.Password, XmlSafeText.Clean(input.SiteTitle).Trim(), AuditActions.SetupCompleted, ct);
             if (result.Succeeded)
             {
                 Code = null;

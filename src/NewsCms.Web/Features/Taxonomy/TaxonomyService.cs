@@ -285,6 +285,10 @@ public sealed class TaxonomyService(
 
     private static string? Validate(TaxonomyInput input)
     {
+        // Characters XML forbids would break the feeds that name the tag or section.
+        input.Name = XmlSafeText.Clean(input.Name);
+        input.Slug = XmlSafeText.Clean(input.Slug);
+        input.Description = XmlSafeText.Clean(input.Description);
         if (string.IsNullOrWhiteSpace(input.Name)) return "Enter a name.";
         if (input.Name.Trim().Length > 100) return "A name can be at most 100 characters.";
         if ((input.Description ?? "").Trim().Length > 1000) return "The description can be at most 1000 characters.";

@@ -45,6 +45,7 @@ public sealed class UserAdministration(
     AuditLog audit,
     NewsroomMail mail,
     AuthorProfiles authorProfiles,
+    Articles.PublicContent publicContent,
     TimeProvider clock,
     ILogger<UserAdministration> logger)
 {
@@ -115,6 +116,8 @@ public sealed class UserAdministration(
         if (!actorResult.Succeeded) return ServiceResult<CreatedUser>.Fail(actorResult.Error!);
         var actor = actorResult.Value!;
 
+        // The display name becomes a byline: characters XML forbids would break the feeds that carry it.
+        input.DisplayName = XmlSafeText.Clean(input.DisplayName);
         var validation = new List<ValidationResult>();
         if (!Validator.TryValidateObject(input, new ValidationContext(input), validation, validateAllProperties: true))
         {
@@ -165,6 +168,7 @@ public sealed class UserAdministration(
     /// <summary>"Save" on a user's page: display name and role.</summary>
     public async Task<ServiceResult> UpdateAsync(ClaimsPrincipal acting, string userId, string displayName, string role, CancellationToken ct = default)
     {
+        displayName = XmlSafeText.Clean(displayName);
         if (string.IsNullOrWhiteSpace(displayName)) return ServiceResult.Fail("Enter a display name.");
         if (displayName.Trim().Length > 200) return ServiceResult.Fail("The display name can be at most 200 characters.");
 
@@ -240,7 +244,15 @@ public sealed class UserAdministration(
     /// Deletes the account. Content is never deleted with it: its bylines move to <paramref name="reassignToAuthorId"/>,
     /// or with none, its author profile stays as a byline without an account.
     /// </summary>
-    public Task<ServiceResult> DeleteAsync(ClaimsPrincipal acting, string userId, int? reassignToAuthorId = null, CancellationToken ct = default) =>
+    public async Task<ServiceResult> DeleteAsync(ClaimsPrincipal acting, string userId, int? reassignToAuthorId = null, CancellationToken ct = default)
+    {
+        var result = await DeleteAccountAsync(acting, userId, reassignToAuthorId, ct);
+        // Bylines moved or lost their account: article, author and feed pages readers have cached are out of date.
+        if (result.Succeeded) publicContent.NotifyChanged();
+        return result;
+    }
+
+    private Task<ServiceResult> DeleteAccountAsync(ClaimsPrincipal acting, string userId, int? reassignToAuthorId, CancellationToken ct) =>
         ChangeAccountAsync(acting, userId, ct, async (actor, user, userManager, db, _, adminCheck) =>
         {
             var refusal = adminCheck(AccountChange.Delete, null);

@@ -1,0 +1,37 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Features.Articles;
+
+namespace NewsCms.Tests.Integration;
+
+/// <summary>
+/// The test app turns EF's "Skip/Take without OrderBy" warning into an exception (NewsCmsAppFactory): a page that
+/// limits rows in no defined order answers 500 here.
+/// </summary>
+public sealed class QueryWarningTests
+{
+    [Fact]
+    public async Task Public_pages_and_feeds_limit_rows_only_in_a_defined_order()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        using var reader = app.CreateClient();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+            foreach (var headline in new[] { "First story", "Second story" })
+            {
+                var saved = await articles.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>Text.</p>" }, null, SaveKind.Manual);
+                Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+            }
+        }
+
+        foreach (var path in new[] { "/", "/news/first-story", "/search?q=story", "/feed.xml", "/atom.xml", "/sitemap.xml", "/sitemaps/pages.xml",
+                     "/sitemaps/articles-1.xml", "/news-sitemap.xml" })
+        {
+            var response = await reader.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} answered {(int)response.StatusCode}");
+        }
+    }
+}
