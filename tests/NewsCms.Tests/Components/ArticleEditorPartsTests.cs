@@ -75,11 +75,13 @@ public sealed class ArticleEditorPartsTests : IAsyncDisposable
 
         var mine = provider.Find("[data-testid=conflict-mine]");
         Assert.Equal("Harbour reopens: the first boats are out", mine.QuerySelector("strong")!.TextContent);
+        Assert.Equal("Fishermen are back at sea.", mine.QuerySelector("[data-testid=conflict-standfirst]")!.TextContent);
         Assert.Contains("My version of the story.", mine.TextContent);
         Assert.Null(mine.QuerySelector("script")); // the writer's unsaved HTML is sanitized before it is shown
 
         var theirs = provider.Find("[data-testid=conflict-theirs]");
         Assert.Equal("Harbour reopens after storm", theirs.QuerySelector("strong")!.TextContent);
+        Assert.Equal("Boats are back.", theirs.QuerySelector("[data-testid=conflict-standfirst]")!.TextContent);
         Assert.Equal("Monday", theirs.QuerySelector("p > strong")!.TextContent);
         Assert.Contains("Their version (Eddie Editor)", provider.Markup);
         Assert.Contains("Your version", provider.Markup);
