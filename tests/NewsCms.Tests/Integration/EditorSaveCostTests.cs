@@ -8,7 +8,7 @@ using NewsCms.Web.Features.Articles;
 
 namespace NewsCms.Tests.Integration;
 
-/// <summary>What one autosave costs: the save returns the editor's new state, so the editor fetches nothing after it.</summary>
+/// <summary>What one autosave or Publish costs: each returns the editor's new state, so the editor fetches nothing after it.</summary>
 public class EditorSaveCostTests
 {
     /// <summary>Counts SQL commands and the contexts that ran them, only for work started while <see cref="Counting"/> is on.</summary>
@@ -68,14 +68,14 @@ public class EditorSaveCostTests
             services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
         };
         await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
 
         counter.Counting = true;
-        var saved = await articles.SaveAsync(admin, draft.Id, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start. More.</p>" }, draft.Version, SaveKind.Autosave);
+        var saved = await articles.Editing.SaveAsync(admin, draft.Id, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start. More.</p>" }, draft.Version, SaveKind.Autosave);
         var save = counter.Take();
-        var fetched = await articles.GetForEditAsync(admin, draft.Id);
+        var fetched = await articles.Reads.GetForEditAsync(admin, draft.Id);
         var reload = counter.Take();
         counter.Counting = false;
 
@@ -92,6 +92,46 @@ public class EditorSaveCostTests
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"One autosave now (the save, returning the editor's state): {save.Contexts} contexts / {save.Commands} SQL commands; " +
             $"the fetch the editor made after every save before: {reload.Contexts} contexts / {reload.Commands} SQL commands.");
+        Assert.True(reload.Contexts > 0 && reload.Commands > 0, "the fetch the editor no longer makes costs something");
+    }
+
+    [Fact]
+    public async Task Publishing_returns_the_article_as_the_editor_shows_it_so_nothing_is_fetched_after_it()
+    {
+        var counter = new Counter();
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services =>
+        {
+            services.AddSingleton<IInterceptor>(counter);
+            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+        };
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Harbour opens", BodyHtml = "<p>Boats.</p>" }, null, SaveKind.Manual);
+
+        counter.Counting = true;
+        var published = await articles.Workflow.PublishAsync(admin, draft.Id, draft.Version);
+        var publish = counter.Take();
+        var fetched = await articles.Reads.GetForEditAsync(admin, draft.Id);
+        var reload = counter.Take();
+        counter.Counting = false;
+
+        // The action's answer is what the editor used to fetch after it.
+        Assert.True(published.Succeeded, published.Error);
+        var state = published.Value!;
+        var fresh = fetched.Value!;
+        Assert.Equal(ArticleStatus.Published, state.Status);
+        Assert.Equal(fresh.Version, state.Version);
+        Assert.Equal(fresh.Status, state.Status);
+        Assert.Equal(fresh.PublishedAt, state.PublishedAt);
+        Assert.Equal(fresh.UpdatedAt, state.UpdatedAt);
+        Assert.Equal(fresh.Allowed.Order(), state.Allowed.Order());
+        Assert.Equal(fresh.Authors, state.Authors);
+        Assert.Equal(fresh.Tags, state.Tags);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"One Publish from the editor now (the action, returning the editor's state): {publish.Contexts} contexts / {publish.Commands} SQL commands; " +
+            $"the fetch the editor made after every action before: {reload.Contexts} contexts / {reload.Commands} SQL commands.");
         Assert.True(reload.Contexts > 0 && reload.Commands > 0, "the fetch the editor no longer makes costs something");
     }
 }
