@@ -57,20 +57,58 @@ public class EditorSaveCostTests
         }
     }
 
+    /// <summary>A fresh site that counts SQL from the moment <see cref="Counter.Counting"/> is on, with a saved draft.</summary>
+    private sealed class CountedSite : IAsyncDisposable
+    {
+        public required Counter Counter { get; init; }
+        public required NewsCmsAppFactory App { get; init; }
+        public required AsyncServiceScope Scope { get; init; }
+        public NewsroomArticles Articles => Scope.ServiceProvider.NewsroomArticles();
+        public required System.Security.Claims.ClaimsPrincipal Admin { get; init; }
+        public required SaveOutcome Draft { get; init; }
+
+        public static async Task<CountedSite> StartAsync(string headline, string body)
+        {
+            var counter = new Counter();
+            var app = await NewsCmsAppFactory.CreateAsync();
+            app.TestServices = services =>
+            {
+                services.AddSingleton<IInterceptor>(counter);
+                services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+            };
+            var scope = app.Services.CreateAsyncScope();
+            var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+            var draft = await scope.ServiceProvider.NewsroomArticles().Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
+            Assert.True(draft.Succeeded, draft.Error);
+            return new CountedSite { App = app, Scope = scope, Admin = admin, Draft = draft, Counter = counter };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Scope.DisposeAsync();
+            await App.DisposeAsync();
+        }
+    }
+
+    /// <summary>The state a call answered with is what fetching the article again gives.</summary>
+    private static void AssertSameState(ArticleForEdit fresh, ArticleForEdit state)
+    {
+        Assert.Equal(fresh.Version, state.Version);
+        Assert.Equal(fresh.Status, state.Status);
+        Assert.Equal(fresh.BodyHtml, state.BodyHtml);
+        Assert.Equal(fresh.WordCount, state.WordCount);
+        Assert.Equal(fresh.UpdatedAt, state.UpdatedAt);
+        Assert.Equal(fresh.PublishedAt, state.PublishedAt);
+        Assert.Equal(fresh.Allowed.Order(), state.Allowed.Order());
+        Assert.Equal(fresh.Authors, state.Authors);
+        Assert.Equal(fresh.Tags, state.Tags);
+    }
+
     [Fact]
     public async Task An_autosave_returns_the_article_as_the_editor_shows_it_so_nothing_is_fetched_after_it()
     {
-        var counter = new Counter();
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        app.TestServices = services =>
-        {
-            services.AddSingleton<IInterceptor>(counter);
-            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
-        };
-        await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.NewsroomArticles();
-        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
+        await using var site = await CountedSite.StartAsync("Pier repairs", "<p>Start.</p>");
+        var (articles, admin, draft, counter) = (site.Articles, site.Admin, site.Draft, site.Counter);
 
         counter.Counting = true;
         var saved = await articles.Editing.SaveAsync(admin, draft.Id, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start. More.</p>" }, draft.Version, SaveKind.Autosave);
@@ -80,15 +118,7 @@ public class EditorSaveCostTests
         counter.Counting = false;
 
         Assert.True(saved.Succeeded);
-        var state = saved.Article!;
-        var fresh = fetched.Value!;
-        Assert.Equal(fresh.Version, state.Version);
-        Assert.Equal(fresh.BodyHtml, state.BodyHtml);
-        Assert.Equal(fresh.WordCount, state.WordCount);
-        Assert.Equal(fresh.UpdatedAt, state.UpdatedAt);
-        Assert.Equal(fresh.Allowed.Order(), state.Allowed.Order());
-        Assert.Equal(fresh.Authors, state.Authors);
-        Assert.Equal(fresh.Tags, state.Tags);
+        AssertSameState(fetched.Value!, saved.Article!);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"One autosave now (the save, returning the editor's state): {save.Contexts} contexts / {save.Commands} SQL commands; " +
             $"the fetch the editor made after every save before: {reload.Contexts} contexts / {reload.Commands} SQL commands.");
@@ -98,17 +128,8 @@ public class EditorSaveCostTests
     [Fact]
     public async Task Publishing_returns_the_article_as_the_editor_shows_it_so_nothing_is_fetched_after_it()
     {
-        var counter = new Counter();
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        app.TestServices = services =>
-        {
-            services.AddSingleton<IInterceptor>(counter);
-            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
-        };
-        await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.NewsroomArticles();
-        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Harbour opens", BodyHtml = "<p>Boats.</p>" }, null, SaveKind.Manual);
+        await using var site = await CountedSite.StartAsync("Harbour opens", "<p>Boats.</p>");
+        var (articles, admin, draft, counter) = (site.Articles, site.Admin, site.Draft, site.Counter);
 
         counter.Counting = true;
         var published = await articles.Workflow.PublishAsync(admin, draft.Id, draft.Version);
@@ -119,16 +140,8 @@ public class EditorSaveCostTests
 
         // The action's answer is what the editor used to fetch after it.
         Assert.True(published.Succeeded, published.Error);
-        var state = published.Value!;
-        var fresh = fetched.Value!;
-        Assert.Equal(ArticleStatus.Published, state.Status);
-        Assert.Equal(fresh.Version, state.Version);
-        Assert.Equal(fresh.Status, state.Status);
-        Assert.Equal(fresh.PublishedAt, state.PublishedAt);
-        Assert.Equal(fresh.UpdatedAt, state.UpdatedAt);
-        Assert.Equal(fresh.Allowed.Order(), state.Allowed.Order());
-        Assert.Equal(fresh.Authors, state.Authors);
-        Assert.Equal(fresh.Tags, state.Tags);
+        Assert.Equal(ArticleStatus.Published, published.Value!.Status);
+        AssertSameState(fetched.Value!, published.Value);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"One Publish from the editor now (the action, returning the editor's state): {publish.Contexts} contexts / {publish.Commands} SQL commands; " +
             $"the fetch the editor made after every action before: {reload.Contexts} contexts / {reload.Commands} SQL commands.");

@@ -235,15 +235,16 @@ public class ArticleEditingSessionTests
     {
         var session = NewSession(Article(server.Version));
         var actions = new List<Guid>();
+        var after = Article(Guid.NewGuid());
         Task<ServiceResult<ArticleForEdit>> Publish(int id, Guid version)
         {
             actions.Add(version);
-            return Task.FromResult(ServiceResult<ArticleForEdit>.Success(Article(Guid.NewGuid())));
+            return Task.FromResult(ServiceResult<ArticleForEdit>.Success(after));
         }
 
         body = "<p>Latest.</p>";
         session.MarkDirty();
-        Assert.NotNull(await session.TransitionAsync(Publish, saveFirst: true));
+        Assert.Same(after, await session.TransitionAsync(Publish, saveFirst: true)); // the action's answer is the new state: nothing is fetched
         Assert.Equal("<p>Latest.</p>", Assert.Single(server.Saves).Input.BodyHtml);
         Assert.Equal(server.Version, Assert.Single(actions)); // the action is based on the version that save made
 

@@ -37,6 +37,8 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
     internal sealed record AuditNote(string? ActorId, string ActorName, string Action, string? Details)
     {
         public static AuditNote By(Actor actor, string action, string? details) => new(actor.UserId, actor.DisplayName, action, details);
+
+        public static AuditNote ByScheduler(string action, string details) => new(null, "Scheduler", action, details);
     }
 
     /// <summary>

@@ -113,7 +113,7 @@ public sealed class ArticleEditing(
                 // manual save), after the save committed, so autosaves of the text neither wait for it nor hold the write lock for it.
                 RankAfterCommitIf = isPublic ? async ct => kind == SaveKind.Manual || rankedFrom != await RankingInputsAsync(db, article, ct) : null,
                 NotifyPublic = isPublic,
-                Audit = auditAs is var (action, details) ? ArticleCommit.AuditNote.By(actor, action, details) : null,
+                Audit = auditAs is { } note ? ArticleCommit.AuditNote.By(actor, note.Action, note.Details) : null,
             }, ct);
             if (!committed)
             {

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
-using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Users;
 using static NewsCms.Web.Features.Articles.NewsroomArticleAccess;
@@ -100,7 +99,7 @@ public sealed class ArticleWorkflowService(
             var committed = await commit.CommitAsync(one, article, new ArticleCommit.Plan
             {
                 RankWithCommit = true, RankTheirsToo = true,
-                Audit = new ArticleCommit.AuditNote(null, "Scheduler", AuditActions.ArticlePublished, "As scheduled"),
+                Audit = ArticleCommit.AuditNote.ByScheduler(AuditActions.ArticlePublished, "As scheduled"),
             }, ct);
             if (!committed) continue; // Someone changed it meanwhile; the next round sees its new state.
             published++;
@@ -123,7 +122,7 @@ public sealed class ArticleWorkflowService(
         var details = $"Not published at {scheduledFor:yyyy-MM-dd HH:mm} UTC: {refusal}. It is back in review.";
         var committed = await commit.CommitAsync(db, article, new ArticleCommit.Plan
         {
-            Audit = new ArticleCommit.AuditNote(null, "Scheduler", AuditActions.ArticleScheduleWithdrawn, details),
+            Audit = ArticleCommit.AuditNote.ByScheduler(AuditActions.ArticleScheduleWithdrawn, details),
         }, ct);
         if (!committed) return; // Someone changed it meanwhile; the next round sees its new state.
         logger.LogWarning("Scheduled article {Id} \"{Headline}\" went back to review: {Reason}.", article.Id, article.Headline, refusal);

@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
-using NewsCms.Web.Features.Audit;
-using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Users;
 using static NewsCms.Web.Features.Articles.NewsroomArticleAccess;
