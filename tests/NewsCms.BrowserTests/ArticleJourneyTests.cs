@@ -14,10 +14,10 @@ public sealed class ArticleJourneyTests(ChromiumFixture chromium) : BrowserTest(
     private async Task<int> PublishedArticleAsync(string headline, string body = "<p>Earlier reporting.</p>")
     {
         await using var scope = App.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var saved = await articles.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
         return saved.Id;
     }
 
@@ -119,10 +119,10 @@ public sealed class ArticleJourneyTests(ChromiumFixture chromium) : BrowserTest(
         // The service refuses a publish attempt made directly with the contributor's identity.
         var id = int.Parse(Regex.Match(page.Url, @"(\d+)$").Value);
         await using var scope = App.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var contributor = await App.PrincipalForAsync(email);
-        var current = (await articles.GetForEditAsync(contributor, id)).Value!;
-        var attempt = await articles.PublishAsync(contributor, id, current.Version);
+        var current = (await articles.Reads.GetForEditAsync(contributor, id)).Value!;
+        var attempt = await articles.Workflow.PublishAsync(contributor, id, current.Version);
         Assert.False(attempt.Succeeded);
         Assert.Contains("not allowed to publish", attempt.Error);
 
@@ -137,9 +137,9 @@ public sealed class ArticleJourneyTests(ChromiumFixture chromium) : BrowserTest(
     {
         var page = await StartAsync(await NewsCmsAppFactory.CreateAsync());
         await using var setup = App.Services.CreateAsyncScope();
-        var articles = setup.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = setup.ServiceProvider.NewsroomArticles();
         var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Shared story", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Shared story", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
 
         var (_, firstEmail, firstPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Fiona First");
         var (_, secondEmail, secondPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Sam Second");
@@ -246,10 +246,10 @@ public sealed class ArticleJourneyTests(ChromiumFixture chromium) : BrowserTest(
     {
         var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
         await using var scope = App.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var (_, email, password) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Edna Editor");
         var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Budget row", BodyHtml = "<p>First take.</p>" }, null, SaveKind.Manual);
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Budget row", BodyHtml = "<p>First take.</p>" }, null, SaveKind.Manual);
 
         await SignInAsync(page, email, password);
         await OpenEditorAsync(page, $"/admin/articles/{draft.Id}");
@@ -258,7 +258,7 @@ public sealed class ArticleJourneyTests(ChromiumFixture chromium) : BrowserTest(
         await page.Keyboard.TypeAsync(" Edna's addition.");
 
         // Meanwhile the article is saved elsewhere (by the administrator, outside this editor).
-        var theirs = await articles.SaveAsync(admin, draft.Id, new ArticleInput { Headline = "Budget row deepens", BodyHtml = "<p>Admin's rewrite.</p>" }, draft.Version, SaveKind.Manual);
+        var theirs = await articles.Editing.SaveAsync(admin, draft.Id, new ArticleInput { Headline = "Budget row deepens", BodyHtml = "<p>Admin's rewrite.</p>" }, draft.Version, SaveKind.Manual);
         Assert.True(theirs.Succeeded);
 
         await Button(page, "Save draft").ClickAsync();
@@ -270,9 +270,9 @@ public sealed class ArticleJourneyTests(ChromiumFixture chromium) : BrowserTest(
         await Expect(dialog).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("save-state")).ToContainTextAsync("Saved");
 
-        var saved = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        var saved = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.Contains("Edna's addition.", saved.BodyHtml);
-        var history = (await articles.ListRevisionsAsync(admin, draft.Id)).Value!;
+        var history = (await articles.Reads.ListRevisionsAsync(admin, draft.Id)).Value!;
         Assert.Contains(history, r => r.Kind == RevisionKind.ConflictCopy && r.Headline == "Budget row deepens");
 
         // History shows what changed since a revision, and restoring one adds a revision.
@@ -284,7 +284,7 @@ public sealed class ArticleJourneyTests(ChromiumFixture chromium) : BrowserTest(
         await Button(page, "Restore").ClickAsync();
         await Expect(Body(page)).ToContainTextAsync("Admin's rewrite.");
         await Expect(page.GetByLabel("Headline", new() { Exact = true })).ToHaveValueAsync("Budget row deepens");
-        Assert.Equal(RevisionKind.Restored, (await articles.ListRevisionsAsync(admin, draft.Id)).Value![0].Kind);
+        Assert.Equal(RevisionKind.Restored, (await articles.Reads.ListRevisionsAsync(admin, draft.Id)).Value![0].Kind);
     }
 
     private static string RepositoryRoot()

@@ -40,12 +40,12 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
     {
         var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "1" }));
         await using var scope = App.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var related = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Storm barrier holds through the longest night of the winter", BodyHtml = "<p>It held.</p>" }, null, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(admin, related.Id, related.Version)).Succeeded);
-        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Harbour reopens", BodyHtml = EveryBlock(related.Id) }, null, SaveKind.Manual);
-        var stored = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        var related = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Storm barrier holds through the longest night of the winter", BodyHtml = "<p>It held.</p>" }, null, SaveKind.Manual);
+        Assert.True((await articles.Workflow.PublishAsync(admin, related.Id, related.Version)).Succeeded);
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Harbour reopens", BodyHtml = EveryBlock(related.Id) }, null, SaveKind.Manual);
+        var stored = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
 
         // The browser's timers run only when the test says so: the editor's pause-in-typing timer is passed at will.
         await page.Clock.InstallAsync();
@@ -62,7 +62,7 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         // Read once, not awaited into shape: "Unsaved changes" now would mean the load was taken as an edit.
         Assert.Matches(new Regex(@"^Saved \d\d:\d\d$"), await page.GetByTestId("save-state").InnerTextAsync());
         await Expect(page.GetByTestId("word-count")).ToContainTextAsync($"{stored.WordCount} words");
-        var afterOpening = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        var afterOpening = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.Equal(stored.Version, afterOpening.Version);
         Assert.Equal(stored.BodyHtml, afterOpening.BodyHtml);
         await page.GetByRole(AriaRole.Dialog).Locator("button", new() { HasText = "Close" }).ClickAsync();
@@ -71,7 +71,7 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         // A save straight after loading stores exactly what was loaded.
         await Button(page, "Save draft").ClickAsync();
         await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
-        var afterSaving = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        var afterSaving = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.NotEqual(stored.Version, afterSaving.Version);
         Assert.Equal(stored.BodyHtml, afterSaving.BodyHtml);
         Assert.Equal(stored.WordCount, afterSaving.WordCount);
@@ -83,9 +83,9 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         // Long enough that nothing autosaves: the first writer's words exist only in the editor and the browser's backup.
         var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
         await using var scope = App.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
         var (_, firstEmail, firstPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Fiona First");
         var (_, secondEmail, secondPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Sam Second");
 
@@ -125,7 +125,7 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         await second.Page.Keyboard.TypeAsync(" Sam's saved words.");
         await Button(second.Page, "Save draft").ClickAsync();
         await Expect(second.Page.GetByText("Saved.")).ToBeVisibleAsync();
-        var samsVersion = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        var samsVersion = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.Contains("Sam's saved words.", samsVersion.BodyHtml);
         Assert.DoesNotContain("Fiona's unsaved words.", samsVersion.BodyHtml);
         await second.Page.GotoAsync("/admin/articles");
@@ -143,15 +143,15 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         await Expect(dialog).ToContainTextAsync("Someone else saved this article");
         await Expect(page.GetByTestId("conflict-mine")).ToContainTextAsync("Fiona's unsaved words.");
         await Expect(page.GetByTestId("conflict-theirs")).ToContainTextAsync("Sam's saved words.");
-        var meanwhile = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        var meanwhile = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.Equal(samsVersion.Version, meanwhile.Version);
 
         await Button(page, "Keep mine").ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
-        var kept = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        var kept = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.Contains("Fiona's unsaved words.", kept.BodyHtml);
-        var copy = (await articles.ListRevisionsAsync(admin, draft.Id)).Value!.First(r => r.Kind == RevisionKind.ConflictCopy);
-        Assert.Contains("Sam's saved words.", (await articles.GetRevisionAsync(admin, draft.Id, copy.Id)).Value!.BodyHtml);
+        var copy = (await articles.Reads.ListRevisionsAsync(admin, draft.Id)).Value!.First(r => r.Kind == RevisionKind.ConflictCopy);
+        Assert.Contains("Sam's saved words.", (await articles.Reads.GetRevisionAsync(admin, draft.Id, copy.Id)).Value!.BodyHtml);
     }
 
     [Fact]
@@ -159,9 +159,9 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
     {
         var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
         await using var scope = App.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Ferry timetable", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Ferry timetable", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
         var (_, firstEmail, firstPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Fiona First");
         var (_, secondEmail, secondPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Sam Second");
 
@@ -181,7 +181,7 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         // Sam starts from Fiona's latest text, which is saved; nothing of hers exists only in a revision or her browser.
         await Expect(Body(second.Page)).ToHaveAttributeAsync("contenteditable", "true");
         await Expect(Body(second.Page)).ToContainTextAsync("Fiona's last sentence.");
-        Assert.Contains("Fiona's last sentence.", (await articles.GetForEditAsync(admin, draft.Id)).Value!.BodyHtml);
+        Assert.Contains("Fiona's last sentence.", (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!.BodyHtml);
 
         // Fiona sees who has it and since when, and has no button to take it straight back.
         await Expect(page.GetByTestId("presence")).ToContainTextAsync(new Regex(@"Sam Second took over this article at \d\d:\d\d"));
@@ -200,8 +200,8 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         var current = await store.GetAsync();
         var settings = new NewsCms.Web.Features.Settings.SiteSettingsInput { Title = current.Title, Language = "en", TimeZone = "Europe/Paris" };
         Assert.True((await scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Settings.SiteSettingsService>().SaveAsync(admin, settings)).Succeeded);
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
-        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Summer timetable", BodyHtml = "<p>Ferries.</p>" }, null, SaveKind.Manual);
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Summer timetable", BodyHtml = "<p>Ferries.</p>" }, null, SaveKind.Manual);
 
         await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
         await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
@@ -211,7 +211,7 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         await Button(page, "Schedule").ClickAsync();
         await Expect(page.GetByTestId("article-status")).ToHaveTextAsync("Scheduled");
         await Expect(page.GetByTestId("scheduled-for")).ToHaveTextAsync($"Scheduled for {year}-07-01 10:00 (Europe/Paris)");
-        var scheduled = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        var scheduled = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.Equal(new DateTime(year, 7, 1, 8, 0, 0, DateTimeKind.Utc), scheduled.ScheduledAt);
     }
 }

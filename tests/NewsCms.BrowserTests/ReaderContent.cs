@@ -68,12 +68,12 @@ public sealed record ReaderContent(string Article, string LinkedArticle, string 
         });
         Assert.True(nadia.Succeeded && tom.Succeeded, nadia.Error ?? tom.Error);
 
-        var articles = services.GetRequiredService<ArticleService>();
+        var articles = services.NewsroomArticles();
         async Task<(int Id, string Slug)> PublishAsync(ArticleInput input)
         {
-            var saved = await articles.SaveAsync(admin, null, input, null, SaveKind.Manual);
+            var saved = await articles.Editing.SaveAsync(admin, null, input, null, SaveKind.Manual);
             Assert.True(saved.Succeeded, saved.Error);
-            var published = await articles.PublishAsync(admin, saved.Id, saved.Version);
+            var published = await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
             Assert.True(published.Succeeded, published.Error);
             return (saved.Id, saved.Slug);
         }

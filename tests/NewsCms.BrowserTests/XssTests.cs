@@ -96,7 +96,7 @@ public sealed class XssTests(ChromiumFixture chromium) : BrowserTest(chromium)
         var authorSlug = (await authors.GetAsync(admin, author.Value)).Value!.Slug;
 
         // Every vector in a body (HTML), and, packed, in headlines, standfirsts and SEO fields (text).
-        var articles = services.GetRequiredService<ArticleService>();
+        var articles = services.NewsroomArticles();
         var headlines = Pack(300);
         var count = Math.Max(3, headlines.Count);
         var slugs = new List<string>();
@@ -105,14 +105,14 @@ public sealed class XssTests(ChromiumFixture chromium) : BrowserTest(chromium)
         {
             var body = string.Concat(Vectors.Skip(i * Vectors.Length / count).Take(Vectors.Length / count + 1).Select(v => "<p>" + v + "</p>"));
             if (ids.Count > 0) body += $"<aside class=\"see-also\" data-article-id=\"{ids[0]}\"><span class=\"see-also__label\">See also:</span> <a href=\"/news/{slugs[0]}\">x</a></aside>";
-            var saved = await articles.SaveAsync(admin, null, new ArticleInput
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput
             {
                 Headline = Nth(headlines, i), Standfirst = Nth(texts, i), BodyHtml = body, Slug = $"xss-{i}",
                 SeoTitle = Nth(headlines, i + 1), MetaDescription = Nth(Pack(500), i), SectionId = section.Value!.Id,
                 TagIds = [.. tags.Select(t => t.Id)], AuthorIds = [author.Value], FeaturedImageId = imageIds[i % 2], IsFeatured = i == 0,
             }, null, SaveKind.Manual);
             Ok(saved.Succeeded, saved.Error);
-            var published = await articles.PublishAsync(admin, saved.Id, saved.Version);
+            var published = await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
             Ok(published.Succeeded, published.Error);
             slugs.Add(saved.Slug);
             ids.Add(saved.Id);

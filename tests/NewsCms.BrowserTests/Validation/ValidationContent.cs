@@ -90,14 +90,14 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
         var tom = await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Tom Brennan", JobTitle = "Photographer" });
         Assert.True(nadia.Succeeded && tom.Succeeded, nadia.Error ?? tom.Error);
 
-        var articles = services.GetRequiredService<ArticleService>();
+        var articles = services.NewsroomArticles();
         async Task<(int Id, string Slug, Guid Version)> PublishAsync(ArticleInput input)
         {
-            var saved = await articles.SaveAsync(admin, null, input, null, SaveKind.Manual);
+            var saved = await articles.Editing.SaveAsync(admin, null, input, null, SaveKind.Manual);
             Assert.True(saved.Succeeded, saved.Error);
-            var published = await articles.PublishAsync(admin, saved.Id, saved.Version);
+            var published = await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
             Assert.True(published.Succeeded, published.Error);
-            return (saved.Id, saved.Slug, published.Value);
+            return (saved.Id, saved.Slug, published.Value!.Version);
         }
 
         // Enough stories for "More news" (the front page shows nine), spread over both sections.
@@ -132,7 +132,7 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
         {
             Headline = "Ferry timetable withdrawn", BodyHtml = "<p>The timetable was published by mistake.</p>", SectionId = section.Id,
         });
-        var trash = await articles.TrashAsync(admin, trashed.Id, trashed.Version);
+        var trash = await articles.Workflow.TrashAsync(admin, trashed.Id, trashed.Version);
         Assert.True(trash.Succeeded, trash.Error);
 
         var authorSlug = (await authors.GetAsync(admin, nadia.Value)).Value!.Slug;

@@ -60,14 +60,14 @@ public sealed class NewsroomFixture : IAsyncLifetime
         using var picture = new MemoryStream(TestImages.Jpeg(64, 48));
         var image = Succeeded(await Service<MediaLibrary>().UploadAsync(admin, picture, "harbour.jpg", picture.Length));
 
-        var articles = Service<ArticleService>();
-        var saved = await articles.SaveAsync(admin, null, new ArticleInput
+        var articles = Service<IServiceProvider>().NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput
         {
             Headline = "Harbour ferry timetable changes", BodyHtml = "<p>The council changed the ferry timetable.</p>",
             SectionId = section.Id, TagIds = [tag.Id], AuthorIds = [OtherWriter.ProfileId],
         }, null, SaveKind.Manual);
         Assert.True(saved.Succeeded, saved.Error);
-        Succeeded(await articles.PublishAsync(admin, saved.Id, saved.Version));
+        Succeeded(await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version));
 
         Samples = new SiteSamples(saved.Id, saved.Slug, section.Slug, tag.Slug, guestId, guest.Slug,
             members[NewsroomRoles.Contributor].UserId, image.OriginalUrl);

@@ -16,12 +16,12 @@ public partial class ArticleMetadataTests
         await using var scope = app.Services.CreateAsyncScope();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
         var section = (await scope.ServiceProvider.GetRequiredService<TaxonomyService>().CreateSectionAsync(admin, new TaxonomyInput { Name = "Politics" })).Value!;
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
-        var saved = await articles.SaveAsync(admin, null, new ArticleInput
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput
         {
             Headline = "Vote </script><script>alert(1)</script> tonight", Standfirst = "Councillors \"decide\" & more.", BodyHtml = "<p>Text.</p>", SectionId = section.Id,
         }, null, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
 
         using var reader = app.CreateClient();
         var html = await reader.GetStringAsync($"/news/{saved.Slug}");

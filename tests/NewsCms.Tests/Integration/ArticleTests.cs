@@ -14,14 +14,14 @@ public class ArticleTests : IAsyncLifetime
 {
     private NewsCmsAppFactory app = default!;
     private AsyncServiceScope scope;
-    private ArticleService articles = default!;
+    private NewsroomArticles articles = default!;
 
     public async ValueTask InitializeAsync()
     {
         app = await NewsCmsAppFactory.CreateAsync();
         app.CreateClient().Dispose();
         scope = app.Services.CreateAsyncScope();
-        articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        articles = scope.ServiceProvider.NewsroomArticles();
     }
 
     public async ValueTask DisposeAsync()
@@ -46,16 +46,16 @@ public class ArticleTests : IAsyncLifetime
         var editor = await AsAsync(NewsroomRoles.Editor);
         using var reader = app.CreateClient();
 
-        var created = await articles.SaveAsync(contributor, null, Input("Council approves new budget", "<p>The <strong>council</strong> voted.</p><script>alert(1)</script>"), null, SaveKind.Manual);
+        var created = await articles.Editing.SaveAsync(contributor, null, Input("Council approves new budget", "<p>The <strong>council</strong> voted.</p><script>alert(1)</script>"), null, SaveKind.Manual);
         Assert.True(created.Succeeded, created.Error);
         Assert.Equal("council-approves-new-budget", created.Slug);
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/council-approves-new-budget")).StatusCode);
 
-        var submitted = await articles.SubmitAsync(contributor, created.Id, created.Version);
+        var submitted = await articles.Workflow.SubmitAsync(contributor, created.Id, created.Version);
         Assert.True(submitted.Succeeded, submitted.Error);
-        Assert.Contains("not allowed", (await articles.PublishAsync(contributor, created.Id, submitted.Value)).Error);
+        Assert.Contains("not allowed", (await articles.Workflow.PublishAsync(contributor, created.Id, submitted.Value!.Version)).Error);
 
-        var published = await articles.PublishAsync(editor, created.Id, submitted.Value);
+        var published = await articles.Workflow.PublishAsync(editor, created.Id, submitted.Value!.Version);
         Assert.True(published.Succeeded, published.Error);
 
         var page = await reader.GetAsync("/news/council-approves-new-budget");
@@ -70,7 +70,7 @@ public class ArticleTests : IAsyncLifetime
 
         await SetupTests.AssertAuditedAsync(app, AuditActions.ArticleSubmitted, "Council approves");
         await SetupTests.AssertAuditedAsync(app, AuditActions.ArticlePublished, "Council approves");
-        var revisions = (await articles.ListRevisionsAsync(editor, created.Id)).Value!;
+        var revisions = (await articles.Reads.ListRevisionsAsync(editor, created.Id)).Value!;
         Assert.Equal([RevisionKind.Published, RevisionKind.Submitted, RevisionKind.Created], revisions.Select(r => r.Kind));
     }
 
@@ -79,23 +79,23 @@ public class ArticleTests : IAsyncLifetime
     {
         var author = await AsAsync(NewsroomRoles.Author);
         var editor = await AsAsync(NewsroomRoles.Editor);
-        var created = await articles.SaveAsync(author, null, Input("Original headline"), null, SaveKind.Manual);
+        var created = await articles.Editing.SaveAsync(author, null, Input("Original headline"), null, SaveKind.Manual);
 
-        var editorSave = await articles.SaveAsync(editor, created.Id, Input("Editor's headline", "<p>Editor's text.</p>"), created.Version, SaveKind.Manual);
+        var editorSave = await articles.Editing.SaveAsync(editor, created.Id, Input("Editor's headline", "<p>Editor's text.</p>"), created.Version, SaveKind.Manual);
         Assert.True(editorSave.Succeeded);
 
-        var stale = await articles.SaveAsync(author, created.Id, Input("Author's headline", "<p>Author's text.</p>"), created.Version, SaveKind.Autosave);
+        var stale = await articles.Editing.SaveAsync(author, created.Id, Input("Author's headline", "<p>Author's text.</p>"), created.Version, SaveKind.Autosave);
         Assert.False(stale.Succeeded);
         Assert.NotNull(stale.Conflict);
         Assert.Equal("Editor's headline", stale.Conflict.Headline);
         Assert.Equal(editorSave.Version, stale.Conflict.Version);
-        Assert.Equal("Editor's headline", (await articles.GetForEditAsync(editor, created.Id)).Value!.Headline);
+        Assert.Equal("Editor's headline", (await articles.Reads.GetForEditAsync(editor, created.Id)).Value!.Headline);
 
         // Keeping mine saves it over theirs and keeps theirs as a revision.
-        var kept = await articles.ResolveConflictAsync(author, created.Id, Input("Author's headline", "<p>Author's text.</p>"), stale.Conflict.Version, keepMine: true);
+        var kept = await articles.Editing.ResolveConflictAsync(author, created.Id, Input("Author's headline", "<p>Author's text.</p>"), stale.Conflict.Version, keepMine: true);
         Assert.True(kept.Succeeded, kept.Error);
-        Assert.Equal("Author's headline", (await articles.GetForEditAsync(editor, created.Id)).Value!.Headline);
-        var revisions = (await articles.ListRevisionsAsync(editor, created.Id)).Value!;
+        Assert.Equal("Author's headline", (await articles.Reads.GetForEditAsync(editor, created.Id)).Value!.Headline);
+        var revisions = (await articles.Reads.ListRevisionsAsync(editor, created.Id)).Value!;
         Assert.Contains(revisions, r => r.Kind == RevisionKind.ConflictCopy && r.Headline == "Editor's headline");
     }
 
@@ -103,12 +103,12 @@ public class ArticleTests : IAsyncLifetime
     public async Task Two_racing_saves_with_the_same_version_cannot_both_win()
     {
         var author = await AsAsync(NewsroomRoles.Author);
-        var created = await articles.SaveAsync(author, null, Input("Race"), null, SaveKind.Manual);
+        var created = await articles.Editing.SaveAsync(author, null, Input("Race"), null, SaveKind.Manual);
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
         {
             await using var s = app.Services.CreateAsyncScope();
-            return await s.ServiceProvider.GetRequiredService<ArticleService>()
-                .SaveAsync(author, created.Id, Input($"Race {i}"), created.Version, SaveKind.Manual);
+            return await s.ServiceProvider.NewsroomArticles()
+                .Editing.SaveAsync(author, created.Id, Input($"Race {i}"), created.Version, SaveKind.Manual);
         })));
         Assert.Single(outcomes, o => o.Succeeded);
         Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.NotNull(o.Conflict));
@@ -118,17 +118,17 @@ public class ArticleTests : IAsyncLifetime
     public async Task Slugs_are_unique_with_a_clear_message_and_generated_ones_get_a_suffix()
     {
         var author = await AsAsync(NewsroomRoles.Author);
-        var first = await articles.SaveAsync(author, null, Input("Same headline"), null, SaveKind.Manual);
-        var second = await articles.SaveAsync(author, null, Input("Same headline"), null, SaveKind.Manual);
+        var first = await articles.Editing.SaveAsync(author, null, Input("Same headline"), null, SaveKind.Manual);
+        var second = await articles.Editing.SaveAsync(author, null, Input("Same headline"), null, SaveKind.Manual);
         Assert.Equal("same-headline", first.Slug);
         Assert.Equal("same-headline-2", second.Slug);
 
-        var taken = await articles.SaveAsync(author, second.Id, Input("Same headline", slug: "same-headline"), second.Version, SaveKind.Manual);
+        var taken = await articles.Editing.SaveAsync(author, second.Id, Input("Same headline", slug: "same-headline"), second.Version, SaveKind.Manual);
         Assert.Equal("Slug", taken.Field);
         Assert.Contains("already used by \"Same headline\"", taken.Error);
-        var invalid = await articles.SaveAsync(author, second.Id, Input("Same headline", slug: "Not A Slug"), second.Version, SaveKind.Manual);
+        var invalid = await articles.Editing.SaveAsync(author, second.Id, Input("Same headline", slug: "Not A Slug"), second.Version, SaveKind.Manual);
         Assert.Contains("not-a-slug", invalid.Error);
-        Assert.Equal("Enter a headline.", (await articles.SaveAsync(author, null, Input(" "), null, SaveKind.Manual)).Error);
+        Assert.Equal("Enter a headline.", (await articles.Editing.SaveAsync(author, null, Input(" "), null, SaveKind.Manual)).Error);
     }
 
     [Fact]
@@ -138,34 +138,34 @@ public class ArticleTests : IAsyncLifetime
         using var reader = app.CreateBrowserlikeClient();
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/no-such-story")).StatusCode);
 
-        var draft = await articles.SaveAsync(editor, null, Input("Draft story"), null, SaveKind.Manual);
+        var draft = await articles.Editing.SaveAsync(editor, null, Input("Draft story"), null, SaveKind.Manual);
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/draft-story")).StatusCode);
-        var trashedDraft = await articles.TrashAsync(editor, draft.Id, draft.Version);
+        var trashedDraft = await articles.Workflow.TrashAsync(editor, draft.Id, draft.Version);
         Assert.True(trashedDraft.Succeeded);
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/draft-story")).StatusCode);
 
-        var story = await articles.SaveAsync(editor, null, Input("Moving story"), null, SaveKind.Manual);
-        var published = await articles.PublishAsync(editor, story.Id, story.Version);
+        var story = await articles.Editing.SaveAsync(editor, null, Input("Moving story"), null, SaveKind.Manual);
+        var published = await articles.Workflow.PublishAsync(editor, story.Id, story.Version);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/news/moving-story")).StatusCode);
 
-        var renamed = await articles.SaveAsync(editor, story.Id, Input("Moving story", slug: "moved-story"), published.Value, SaveKind.Manual);
+        var renamed = await articles.Editing.SaveAsync(editor, story.Id, Input("Moving story", slug: "moved-story"), published.Value!.Version, SaveKind.Manual);
         Assert.True(renamed.Succeeded, renamed.Error);
         var old = await reader.GetAsync("/news/moving-story");
         Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
         Assert.Equal("/news/moved-story", old.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/news/moved-story")).StatusCode);
 
-        var unpublished = await articles.UnpublishAsync(editor, story.Id, renamed.Version);
+        var unpublished = await articles.Workflow.UnpublishAsync(editor, story.Id, renamed.Version);
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/moved-story")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/moving-story")).StatusCode);
 
-        var trashed = await articles.TrashAsync(editor, story.Id, unpublished.Value);
+        var trashed = await articles.Workflow.TrashAsync(editor, story.Id, unpublished.Value!.Version);
         Assert.Equal(HttpStatusCode.Gone, (await reader.GetAsync("/news/moved-story")).StatusCode);
         Assert.Equal(HttpStatusCode.Gone, (await reader.GetAsync("/news/moving-story")).StatusCode);
 
-        var restored = await articles.RestoreAsync(editor, story.Id, trashed.Value);
+        var restored = await articles.Workflow.RestoreAsync(editor, story.Id, trashed.Value!.Version);
         Assert.True(restored.Succeeded);
-        Assert.Equal("Draft", (await articles.GetForEditAsync(editor, story.Id)).Value!.StatusText);
+        Assert.Equal("Draft", (await articles.Reads.GetForEditAsync(editor, story.Id)).Value!.StatusText);
     }
 
     [Fact]
@@ -175,20 +175,20 @@ public class ArticleTests : IAsyncLifetime
         var otherContributor = await AsAsync(NewsroomRoles.Contributor);
         var author = await AsAsync(NewsroomRoles.Author);
 
-        var draft = await articles.SaveAsync(contributor, null, Input("Contributor draft"), null, SaveKind.Manual);
-        Assert.Equal(NewsroomActors.NotAllowed, (await articles.GetForEditAsync(otherContributor, draft.Id)).Error);
-        Assert.False((await articles.SaveAsync(otherContributor, draft.Id, Input("Hijack"), draft.Version, SaveKind.Manual)).Succeeded);
-        Assert.False((await articles.SaveAsync(author, draft.Id, Input("Hijack"), draft.Version, SaveKind.Manual)).Succeeded);
-        Assert.False((await articles.ScheduleAsync(contributor, draft.Id, draft.Version, DateTime.UtcNow.AddDays(1))).Succeeded);
-        Assert.False((await articles.TrashAsync(author, draft.Id, draft.Version)).Succeeded);
+        var draft = await articles.Editing.SaveAsync(contributor, null, Input("Contributor draft"), null, SaveKind.Manual);
+        Assert.Equal(NewsroomActors.NotAllowed, (await articles.Reads.GetForEditAsync(otherContributor, draft.Id)).Error);
+        Assert.False((await articles.Editing.SaveAsync(otherContributor, draft.Id, Input("Hijack"), draft.Version, SaveKind.Manual)).Succeeded);
+        Assert.False((await articles.Editing.SaveAsync(author, draft.Id, Input("Hijack"), draft.Version, SaveKind.Manual)).Succeeded);
+        Assert.False((await articles.Workflow.ScheduleAsync(contributor, draft.Id, draft.Version, DateTime.UtcNow.AddDays(1))).Succeeded);
+        Assert.False((await articles.Workflow.TrashAsync(author, draft.Id, draft.Version)).Succeeded);
 
-        var submitted = await articles.SubmitAsync(contributor, draft.Id, draft.Version);
-        var afterSubmit = await articles.SaveAsync(contributor, draft.Id, Input("Changed after submit"), submitted.Value, SaveKind.Manual);
+        var submitted = await articles.Workflow.SubmitAsync(contributor, draft.Id, draft.Version);
+        var afterSubmit = await articles.Editing.SaveAsync(contributor, draft.Id, Input("Changed after submit"), submitted.Value!.Version, SaveKind.Manual);
         Assert.Contains("only the desk can change it now", afterSubmit.Error);
 
-        var ownStory = await articles.SaveAsync(author, null, Input("Author story"), null, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(author, ownStory.Id, ownStory.Version)).Succeeded);
-        Assert.DoesNotContain((await articles.ListAsync(contributor, new ArticleListQuery())).Value!.Items, a => a.Headline == "Author story");
+        var ownStory = await articles.Editing.SaveAsync(author, null, Input("Author story"), null, SaveKind.Manual);
+        Assert.True((await articles.Workflow.PublishAsync(author, ownStory.Id, ownStory.Version)).Succeeded);
+        Assert.DoesNotContain((await articles.Reads.ListAsync(contributor, new ArticleListQuery())).Value!.Items, a => a.Headline == "Author story");
     }
 
     [Fact]
@@ -196,42 +196,42 @@ public class ArticleTests : IAsyncLifetime
     {
         var author = await AsAsync(NewsroomRoles.Author);
         var editor = await AsAsync(NewsroomRoles.Editor);
-        for (var i = 0; i < 5; i++) await articles.SaveAsync(author, null, Input($"Author piece {i}"), null, SaveKind.Manual);
-        var mine = await articles.SaveAsync(editor, null, Input("Editor piece"), null, SaveKind.Manual);
-        await articles.PublishAsync(editor, mine.Id, mine.Version);
+        for (var i = 0; i < 5; i++) await articles.Editing.SaveAsync(author, null, Input($"Author piece {i}"), null, SaveKind.Manual);
+        var mine = await articles.Editing.SaveAsync(editor, null, Input("Editor piece"), null, SaveKind.Manual);
+        await articles.Workflow.PublishAsync(editor, mine.Id, mine.Version);
 
-        Assert.Equal(6, (await articles.ListAsync(editor, new ArticleListQuery())).Value!.Total);
-        Assert.Equal("Editor piece", Assert.Single((await articles.ListAsync(editor, new ArticleListQuery(Mine: true))).Value!.Items).Headline);
-        Assert.Single((await articles.ListAsync(editor, new ArticleListQuery(Status: ArticleStatus.Published))).Value!.Items);
-        Assert.Equal(5, (await articles.ListAsync(editor, new ArticleListQuery(Search: "author piece"))).Value!.Total);
-        var page = (await articles.ListAsync(editor, new ArticleListQuery(Page: 1, PageSize: 4))).Value!;
+        Assert.Equal(6, (await articles.Reads.ListAsync(editor, new ArticleListQuery())).Value!.Total);
+        Assert.Equal("Editor piece", Assert.Single((await articles.Reads.ListAsync(editor, new ArticleListQuery(Mine: true))).Value!.Items).Headline);
+        Assert.Single((await articles.Reads.ListAsync(editor, new ArticleListQuery(Status: ArticleStatus.Published))).Value!.Items);
+        Assert.Equal(5, (await articles.Reads.ListAsync(editor, new ArticleListQuery(Search: "author piece"))).Value!.Total);
+        var page = (await articles.Reads.ListAsync(editor, new ArticleListQuery(Page: 1, PageSize: 4))).Value!;
         Assert.Equal(2, page.Items.Count);
-        Assert.Equal("Editor piece", (await articles.ListAsync(editor, new ArticleListQuery(SortByPublished: true))).Value!.Items[0].Headline);
+        Assert.Equal("Editor piece", (await articles.Reads.ListAsync(editor, new ArticleListQuery(SortByPublished: true))).Value!.Items[0].Headline);
 
-        var counts = (await articles.CountByStatusAsync(editor)).Value!;
+        var counts = (await articles.Reads.CountByStatusAsync(editor)).Value!;
         Assert.Equal(5, counts["Draft"]);
         Assert.Equal(1, counts["Published"]);
         Assert.Equal(0, counts["In trash"]);
-        Assert.Equal(5, (await articles.CountByStatusAsync(author)).Value!["Draft"]);
-        Assert.Equal(0, (await articles.CountByStatusAsync(author)).Value!["Published"]);
+        Assert.Equal(5, (await articles.Reads.CountByStatusAsync(author)).Value!["Draft"]);
+        Assert.Equal(0, (await articles.Reads.CountByStatusAsync(author)).Value!["Published"]);
     }
 
     [Fact]
     public async Task Autosaves_record_a_revision_at_most_every_few_minutes_but_manual_saves_always()
     {
         var author = await AsAsync(NewsroomRoles.Author);
-        var created = await articles.SaveAsync(author, null, Input("Revisions"), null, SaveKind.Manual);
-        var auto1 = await articles.SaveAsync(author, created.Id, Input("Revisions", "<p>one</p>"), created.Version, SaveKind.Autosave);
-        var auto2 = await articles.SaveAsync(author, created.Id, Input("Revisions", "<p>two</p>"), auto1.Version, SaveKind.Autosave);
-        var manual = await articles.SaveAsync(author, created.Id, Input("Revisions", "<p>three</p>"), auto2.Version, SaveKind.Manual);
+        var created = await articles.Editing.SaveAsync(author, null, Input("Revisions"), null, SaveKind.Manual);
+        var auto1 = await articles.Editing.SaveAsync(author, created.Id, Input("Revisions", "<p>one</p>"), created.Version, SaveKind.Autosave);
+        var auto2 = await articles.Editing.SaveAsync(author, created.Id, Input("Revisions", "<p>two</p>"), auto1.Version, SaveKind.Autosave);
+        var manual = await articles.Editing.SaveAsync(author, created.Id, Input("Revisions", "<p>three</p>"), auto2.Version, SaveKind.Manual);
         Assert.True(manual.Succeeded);
-        var revisions = (await articles.ListRevisionsAsync(author, created.Id)).Value!;
+        var revisions = (await articles.Reads.ListRevisionsAsync(author, created.Id)).Value!;
         Assert.Equal([RevisionKind.Saved, RevisionKind.Created], revisions.Select(r => r.Kind));
 
-        var restored = await articles.RestoreRevisionAsync(author, created.Id, revisions[1].Id, manual.Version);
+        var restored = await articles.Editing.RestoreRevisionAsync(author, created.Id, revisions[1].Id, manual.Version);
         Assert.True(restored.Succeeded, restored.Error);
-        Assert.Equal("<p>Body text.</p>", (await articles.GetForEditAsync(author, created.Id)).Value!.BodyHtml);
-        var after = (await articles.ListRevisionsAsync(author, created.Id)).Value!;
+        Assert.Equal("<p>Body text.</p>", (await articles.Reads.GetForEditAsync(author, created.Id)).Value!.BodyHtml);
+        var after = (await articles.Reads.ListRevisionsAsync(author, created.Id)).Value!;
         Assert.Equal(RevisionKind.Restored, after[0].Kind);
         Assert.Equal(3, after.Count);
         await SetupTests.AssertAuditedAsync(app, AuditActions.RevisionRestored, "Revisions");
@@ -243,7 +243,7 @@ public class ArticleTests : IAsyncLifetime
         var (_, authorEmail, authorPassword) = await app.CreateUserAsync(NewsroomRoles.Author);
         var (_, otherEmail, otherPassword) = await app.CreateUserAsync(NewsroomRoles.Author);
         var author = await app.PrincipalForAsync(authorEmail);
-        var draft = await articles.SaveAsync(author, null, Input("Unpublished scoop", "<h2>Inside</h2><p>Details.</p>"), null, SaveKind.Manual);
+        var draft = await articles.Editing.SaveAsync(author, null, Input("Unpublished scoop", "<h2>Inside</h2><p>Details.</p>"), null, SaveKind.Manual);
 
         using var writer = app.CreateBrowserlikeClient();
         await FormPost.SignInAsync(writer, authorEmail, authorPassword);
@@ -267,13 +267,13 @@ public class ArticleTests : IAsyncLifetime
     public async Task Workflow_actions_are_audited()
     {
         var editor = await AsAsync(NewsroomRoles.Editor);
-        var saved = await articles.SaveAsync(editor, null, Input("Audited story"), null, SaveKind.Manual);
-        var scheduled = await articles.ScheduleAsync(editor, saved.Id, saved.Version, DateTime.UtcNow.AddDays(1));
-        var published = await articles.PublishAsync(editor, saved.Id, scheduled.Value);
-        var unpublished = await articles.UnpublishAsync(editor, saved.Id, published.Value);
-        var trashed = await articles.TrashAsync(editor, saved.Id, unpublished.Value);
-        Assert.True((await articles.RestoreAsync(editor, saved.Id, trashed.Value)).Succeeded);
-        Assert.True((await articles.AuthorizeTakeOverAsync(editor, saved.Id, "Someone")).Succeeded);
+        var saved = await articles.Editing.SaveAsync(editor, null, Input("Audited story"), null, SaveKind.Manual);
+        var scheduled = await articles.Workflow.ScheduleAsync(editor, saved.Id, saved.Version, DateTime.UtcNow.AddDays(1));
+        var published = await articles.Workflow.PublishAsync(editor, saved.Id, scheduled.Value!.Version);
+        var unpublished = await articles.Workflow.UnpublishAsync(editor, saved.Id, published.Value!.Version);
+        var trashed = await articles.Workflow.TrashAsync(editor, saved.Id, unpublished.Value!.Version);
+        Assert.True((await articles.Workflow.RestoreAsync(editor, saved.Id, trashed.Value!.Version)).Succeeded);
+        Assert.True((await articles.Editing.AuthorizeTakeOverAsync(editor, saved.Id, "Someone")).Succeeded);
         foreach (var action in new[] { AuditActions.ArticleScheduled, AuditActions.ArticlePublished, AuditActions.ArticleUnpublished,
                      AuditActions.ArticleTrashed, AuditActions.ArticleRestored, AuditActions.ArticleTakenOver })
         {
@@ -285,12 +285,12 @@ public class ArticleTests : IAsyncLifetime
     public async Task Publishing_needs_alt_text_on_every_body_image()
     {
         var editor = await AsAsync(NewsroomRoles.Editor);
-        var saved = await articles.SaveAsync(editor, null, Input("Pictures", "<p>Look:</p><img src=\"/media/abc/640.webp\" alt=\"\">"), null, SaveKind.Manual);
-        var refused = await articles.PublishAsync(editor, saved.Id, saved.Version);
+        var saved = await articles.Editing.SaveAsync(editor, null, Input("Pictures", "<p>Look:</p><img src=\"/media/abc/640.webp\" alt=\"\">"), null, SaveKind.Manual);
+        var refused = await articles.Workflow.PublishAsync(editor, saved.Id, saved.Version);
         Assert.Contains("alt text", refused.Error);
-        Assert.False((await articles.ScheduleAsync(editor, saved.Id, saved.Version, DateTime.UtcNow.AddDays(1))).Succeeded);
+        Assert.False((await articles.Workflow.ScheduleAsync(editor, saved.Id, saved.Version, DateTime.UtcNow.AddDays(1))).Succeeded);
 
-        var described = await articles.SaveAsync(editor, saved.Id, Input("Pictures", "<p>Look:</p><img src=\"/media/abc/640.webp\" alt=\"The harbour at dawn\">"), saved.Version, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(editor, saved.Id, described.Version)).Succeeded);
+        var described = await articles.Editing.SaveAsync(editor, saved.Id, Input("Pictures", "<p>Look:</p><img src=\"/media/abc/640.webp\" alt=\"The harbour at dawn\">"), saved.Version, SaveKind.Manual);
+        Assert.True((await articles.Workflow.PublishAsync(editor, saved.Id, described.Version)).Succeeded);
     }
 }

@@ -51,7 +51,7 @@ public sealed class AuditCompletenessTests
         await using var scope = app.Services.CreateAsyncScope();
         T Service<T>() where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
         var users = Service<UserAdministration>();
-        var articles = Service<ArticleService>();
+        var articles = Service<IServiceProvider>().NewsroomArticles();
         var taxonomy = Service<TaxonomyService>();
         var authors = Service<AuthorProfiles>();
         var media = Service<MediaLibrary>();
@@ -151,27 +151,27 @@ public sealed class AuditCompletenessTests
 
         // Articles through their workflow.
         var headline = "Walk: bridge reopens";
-        var draft = await articles.SaveAsync(contributor.Principal, null, new ArticleInput { Headline = headline, BodyHtml = "<p>The bridge reopens.</p>" }, null, SaveKind.Manual);
+        var draft = await articles.Editing.SaveAsync(contributor.Principal, null, new ArticleInput { Headline = headline, BodyHtml = "<p>The bridge reopens.</p>" }, null, SaveKind.Manual);
         Assert.True(draft.Succeeded, draft.Error);
         var story = (draft.Id, draft.Version);
-        await walk.ActionAsync(AuditActions.ArticleSubmitted, contributor, headline, async () => story.Version = Value(await articles.SubmitAsync(contributor.Principal, story.Id, story.Version)));
-        await walk.ActionAsync(AuditActions.ArticlePublished, editor, headline, async () => story.Version = Value(await articles.PublishAsync(editor.Principal, story.Id, story.Version)));
-        await walk.ActionAsync(AuditActions.ArticleUnpublished, editor, headline, async () => story.Version = Value(await articles.UnpublishAsync(editor.Principal, story.Id, story.Version)));
+        await walk.ActionAsync(AuditActions.ArticleSubmitted, contributor, headline, async () => story.Version = Value(await articles.Workflow.SubmitAsync(contributor.Principal, story.Id, story.Version)).Version);
+        await walk.ActionAsync(AuditActions.ArticlePublished, editor, headline, async () => story.Version = Value(await articles.Workflow.PublishAsync(editor.Principal, story.Id, story.Version)).Version);
+        await walk.ActionAsync(AuditActions.ArticleUnpublished, editor, headline, async () => story.Version = Value(await articles.Workflow.UnpublishAsync(editor.Principal, story.Id, story.Version)).Version);
         await walk.ActionAsync(AuditActions.ArticleScheduled, editor, headline, async () =>
-            story.Version = Value(await articles.ScheduleAsync(editor.Principal, story.Id, story.Version, DateTime.UtcNow.AddDays(1))));
-        await walk.ActionAsync(AuditActions.ArticleTrashed, editor, headline, async () => story.Version = Value(await articles.TrashAsync(editor.Principal, story.Id, story.Version)));
-        await walk.ActionAsync(AuditActions.ArticleRestored, editor, headline, async () => story.Version = Value(await articles.RestoreAsync(editor.Principal, story.Id, story.Version)));
+            story.Version = Value(await articles.Workflow.ScheduleAsync(editor.Principal, story.Id, story.Version, DateTime.UtcNow.AddDays(1))).Version);
+        await walk.ActionAsync(AuditActions.ArticleTrashed, editor, headline, async () => story.Version = Value(await articles.Workflow.TrashAsync(editor.Principal, story.Id, story.Version)).Version);
+        await walk.ActionAsync(AuditActions.ArticleRestored, editor, headline, async () => story.Version = Value(await articles.Workflow.RestoreAsync(editor.Principal, story.Id, story.Version)).Version);
 
         var ownHeadline = "Walk: tide tables";
-        var first = await articles.SaveAsync(author.Principal, null, new ArticleInput { Headline = ownHeadline, BodyHtml = "<p>First text.</p>" }, null, SaveKind.Manual);
+        var first = await articles.Editing.SaveAsync(author.Principal, null, new ArticleInput { Headline = ownHeadline, BodyHtml = "<p>First text.</p>" }, null, SaveKind.Manual);
         Assert.True(first.Succeeded, first.Error);
-        var own = await articles.SaveAsync(author.Principal, first.Id, new ArticleInput { Headline = ownHeadline, BodyHtml = "<p>Second text.</p>" }, first.Version, SaveKind.Manual);
+        var own = await articles.Editing.SaveAsync(author.Principal, first.Id, new ArticleInput { Headline = ownHeadline, BodyHtml = "<p>Second text.</p>" }, first.Version, SaveKind.Manual);
         Assert.True(own.Succeeded, own.Error);
-        await walk.ActionAsync(AuditActions.ArticleTakenOver, editor, ownHeadline, async () => Ok(await articles.AuthorizeTakeOverAsync(editor.Principal, own.Id, author.DisplayName)));
+        await walk.ActionAsync(AuditActions.ArticleTakenOver, editor, ownHeadline, async () => Ok(await articles.Editing.AuthorizeTakeOverAsync(editor.Principal, own.Id, author.DisplayName)));
         await walk.ActionAsync(AuditActions.RevisionRestored, author, ownHeadline, async () =>
         {
-            var oldest = Value(await articles.ListRevisionsAsync(author.Principal, own.Id))[^1];
-            var restored = await articles.RestoreRevisionAsync(author.Principal, own.Id, oldest.Id, own.Version);
+            var oldest = Value(await articles.Reads.ListRevisionsAsync(author.Principal, own.Id))[^1];
+            var restored = await articles.Editing.RestoreRevisionAsync(author.Principal, own.Id, oldest.Id, own.Version);
             Assert.True(restored.Succeeded, restored.Error);
         });
 

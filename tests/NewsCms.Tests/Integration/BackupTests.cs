@@ -263,14 +263,14 @@ public sealed partial class BackupTests : IDisposable
         app.CreateClient().Dispose();
         await using var scope = app.Services.CreateAsyncScope();
         var media = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
 
         var image = (await media.UploadAsync(admin, new MemoryStream(TestImages.Jpeg(900, 600)), "harbour.jpg", -1)).Value!;
         Assert.True((await media.UpdateDetailsAsync(admin, image.Id, new MediaDetailsInput { AltText = "Boats in the harbour" })).Succeeded);
-        var story = await articles.SaveAsync(admin, null,
+        var story = await articles.Editing.SaveAsync(admin, null,
             new ArticleInput { Headline = "Harbour reopens", BodyHtml = "<p>The boats are back.</p>", FeaturedImageId = image.Id }, null, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(admin, story.Id, story.Version)).Succeeded);
+        Assert.True((await articles.Workflow.PublishAsync(admin, story.Id, story.Version)).Succeeded);
         await AddArticleAsync(app, "Unfinished draft");
         return image;
     }
@@ -278,8 +278,8 @@ public sealed partial class BackupTests : IDisposable
     private static async Task AddArticleAsync(NewsCmsAppFactory app, string headline)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        var saved = await scope.ServiceProvider.GetRequiredService<ArticleService>()
-            .SaveAsync(await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail), null, new ArticleInput { Headline = headline }, null, SaveKind.Manual);
+        var saved = await scope.ServiceProvider.NewsroomArticles()
+            .Editing.SaveAsync(await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail), null, new ArticleInput { Headline = headline }, null, SaveKind.Manual);
         Assert.True(saved.Succeeded, saved.Error);
     }
 

@@ -17,7 +17,7 @@ namespace NewsCms.Tests.Integration;
 /// <para>
 /// How articles get published: the newsroom publishes through its Blazor circuit, and there is no HTTP API for it, so the
 /// test uses the app's own scheduled publishing. Before each start, this test process queues articles, scheduled and
-/// already due, through the app's ArticleService on the same database file. On start-up the child's ScheduledPublisher
+/// already due, through the app's article services on the same database file. On start-up the child's ScheduledPublisher
 /// publishes them one transaction after another and logs "Published scheduled article {id}" after each commit: that
 /// line is the app's acknowledgement. The test kills the child after a random number of them plus a random few
 /// milliseconds, i.e. in the middle of the publishing loop, with more commits on their way. Meanwhile this process keeps
@@ -72,13 +72,13 @@ public sealed partial class CrashSafetyTests
             async Task QueueAsync(int round)
             {
                 await using var scope = queue.Services.CreateAsyncScope();
-                var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+                var articles = scope.ServiceProvider.NewsroomArticles();
                 for (var i = 0; i < ArticlesPerRound; i++)
                 {
-                    var draft = await articles.SaveAsync(admin, null,
+                    var draft = await articles.Editing.SaveAsync(admin, null,
                         new ArticleInput { Headline = $"Round {round} story {i}", BodyHtml = $"<p>Story {i} of round {round}.</p>" }, null, SaveKind.Manual, ct);
                     Assert.True(draft.Succeeded, draft.Error);
-                    var scheduled = await articles.ScheduleAsync(admin, draft.Id, draft.Version, clock.GetUtcNow().UtcDateTime.AddMinutes(1), ct);
+                    var scheduled = await articles.Workflow.ScheduleAsync(admin, draft.Id, draft.Version, clock.GetUtcNow().UtcDateTime.AddMinutes(1), ct);
                     Assert.True(scheduled.Succeeded, scheduled.Error);
                     queued[draft.Id] = draft.Slug;
                 }
@@ -89,11 +89,11 @@ public sealed partial class CrashSafetyTests
             async Task SaveDraftsUntilAsync(CancellationToken stop)
             {
                 await using var scope = queue.Services.CreateAsyncScope();
-                var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+                var articles = scope.ServiceProvider.NewsroomArticles();
                 // Not cancelled mid-save: a save that started finishes, so every returned one is known.
                 while (!stop.IsCancellationRequested)
                 {
-                    var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = $"Draft {drafts.Count}" }, null, SaveKind.Manual, ct);
+                    var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = $"Draft {drafts.Count}" }, null, SaveKind.Manual, ct);
                     Assert.True(draft.Succeeded, draft.Error);
                     drafts[draft.Id] = draft.Slug;
                 }

@@ -195,10 +195,10 @@ public sealed partial class DemoContentTests
         await using var app = await StartAsync();
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            var service = scope.ServiceProvider.GetRequiredService<ArticleService>();
+            var service = scope.ServiceProvider.NewsroomArticles();
             var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-            var draft = await service.SaveAsync(admin, null, new ArticleInput { Headline = "Our first draft", BodyHtml = "<p>Not yet.</p>" }, null, SaveKind.Manual);
-            if (trashed) Assert.True((await service.TrashAsync(admin, draft.Id, draft.Version)).Succeeded);
+            var draft = await service.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Our first draft", BodyHtml = "<p>Not yet.</p>" }, null, SaveKind.Manual);
+            if (trashed) Assert.True((await service.Workflow.TrashAsync(admin, draft.Id, draft.Version)).Succeeded);
         }
         var before = await SnapshotAsync(app);
 

@@ -8,7 +8,7 @@ using NewsCms.Web.Features.Articles;
 
 namespace NewsCms.Tests.Integration;
 
-/// <summary>What one autosave costs: the save returns the editor's new state, so the editor fetches nothing after it.</summary>
+/// <summary>What one autosave or Publish costs: each returns the editor's new state, so the editor fetches nothing after it.</summary>
 public class EditorSaveCostTests
 {
     /// <summary>Counts SQL commands and the contexts that ran them, only for work started while <see cref="Counting"/> is on.</summary>
@@ -57,41 +57,94 @@ public class EditorSaveCostTests
         }
     }
 
+    /// <summary>A fresh site that counts SQL from the moment <see cref="Counter.Counting"/> is on, with a saved draft.</summary>
+    private sealed class CountedSite : IAsyncDisposable
+    {
+        public required Counter Counter { get; init; }
+        public required NewsCmsAppFactory App { get; init; }
+        public required AsyncServiceScope Scope { get; init; }
+        public NewsroomArticles Articles => Scope.ServiceProvider.NewsroomArticles();
+        public required System.Security.Claims.ClaimsPrincipal Admin { get; init; }
+        public required SaveOutcome Draft { get; init; }
+
+        public static async Task<CountedSite> StartAsync(string headline, string body)
+        {
+            var counter = new Counter();
+            var app = await NewsCmsAppFactory.CreateAsync();
+            app.TestServices = services =>
+            {
+                services.AddSingleton<IInterceptor>(counter);
+                services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+            };
+            var scope = app.Services.CreateAsyncScope();
+            var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+            var draft = await scope.ServiceProvider.NewsroomArticles().Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
+            Assert.True(draft.Succeeded, draft.Error);
+            return new CountedSite { App = app, Scope = scope, Admin = admin, Draft = draft, Counter = counter };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Scope.DisposeAsync();
+            await App.DisposeAsync();
+        }
+    }
+
+    /// <summary>The state a call answered with is what fetching the article again gives.</summary>
+    private static void AssertSameState(ArticleForEdit fresh, ArticleForEdit state)
+    {
+        Assert.Equal(fresh.Version, state.Version);
+        Assert.Equal(fresh.Status, state.Status);
+        Assert.Equal(fresh.BodyHtml, state.BodyHtml);
+        Assert.Equal(fresh.WordCount, state.WordCount);
+        Assert.Equal(fresh.UpdatedAt, state.UpdatedAt);
+        Assert.Equal(fresh.PublishedAt, state.PublishedAt);
+        Assert.Equal(fresh.Allowed.Order(), state.Allowed.Order());
+        Assert.Equal(fresh.Authors, state.Authors);
+        Assert.Equal(fresh.Tags, state.Tags);
+    }
+
     [Fact]
     public async Task An_autosave_returns_the_article_as_the_editor_shows_it_so_nothing_is_fetched_after_it()
     {
-        var counter = new Counter();
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        app.TestServices = services =>
-        {
-            services.AddSingleton<IInterceptor>(counter);
-            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
-        };
-        await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
-        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
+        await using var site = await CountedSite.StartAsync("Pier repairs", "<p>Start.</p>");
+        var (articles, admin, draft, counter) = (site.Articles, site.Admin, site.Draft, site.Counter);
 
         counter.Counting = true;
-        var saved = await articles.SaveAsync(admin, draft.Id, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start. More.</p>" }, draft.Version, SaveKind.Autosave);
+        var saved = await articles.Editing.SaveAsync(admin, draft.Id, new ArticleInput { Headline = "Pier repairs", BodyHtml = "<p>Start. More.</p>" }, draft.Version, SaveKind.Autosave);
         var save = counter.Take();
-        var fetched = await articles.GetForEditAsync(admin, draft.Id);
+        var fetched = await articles.Reads.GetForEditAsync(admin, draft.Id);
         var reload = counter.Take();
         counter.Counting = false;
 
         Assert.True(saved.Succeeded);
-        var state = saved.Article!;
-        var fresh = fetched.Value!;
-        Assert.Equal(fresh.Version, state.Version);
-        Assert.Equal(fresh.BodyHtml, state.BodyHtml);
-        Assert.Equal(fresh.WordCount, state.WordCount);
-        Assert.Equal(fresh.UpdatedAt, state.UpdatedAt);
-        Assert.Equal(fresh.Allowed.Order(), state.Allowed.Order());
-        Assert.Equal(fresh.Authors, state.Authors);
-        Assert.Equal(fresh.Tags, state.Tags);
+        AssertSameState(fetched.Value!, saved.Article!);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"One autosave now (the save, returning the editor's state): {save.Contexts} contexts / {save.Commands} SQL commands; " +
             $"the fetch the editor made after every save before: {reload.Contexts} contexts / {reload.Commands} SQL commands.");
+        Assert.True(reload.Contexts > 0 && reload.Commands > 0, "the fetch the editor no longer makes costs something");
+    }
+
+    [Fact]
+    public async Task Publishing_returns_the_article_as_the_editor_shows_it_so_nothing_is_fetched_after_it()
+    {
+        await using var site = await CountedSite.StartAsync("Harbour opens", "<p>Boats.</p>");
+        var (articles, admin, draft, counter) = (site.Articles, site.Admin, site.Draft, site.Counter);
+
+        counter.Counting = true;
+        var published = await articles.Workflow.PublishAsync(admin, draft.Id, draft.Version);
+        var publish = counter.Take();
+        var fetched = await articles.Reads.GetForEditAsync(admin, draft.Id);
+        var reload = counter.Take();
+        counter.Counting = false;
+
+        // The action's answer is what the editor used to fetch after it.
+        Assert.True(published.Succeeded, published.Error);
+        Assert.Equal(ArticleStatus.Published, published.Value!.Status);
+        AssertSameState(fetched.Value!, published.Value);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"One Publish from the editor now (the action, returning the editor's state): {publish.Contexts} contexts / {publish.Commands} SQL commands; " +
+            $"the fetch the editor made after every action before: {reload.Contexts} contexts / {reload.Commands} SQL commands.");
         Assert.True(reload.Contexts > 0 && reload.Commands > 0, "the fetch the editor no longer makes costs something");
     }
 }

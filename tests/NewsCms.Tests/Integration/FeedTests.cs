@@ -27,14 +27,14 @@ public class FeedTests
         public required NewsCmsAppFactory App { get; init; }
         public required AsyncServiceScope Scope { get; init; }
         public required ClaimsPrincipal Admin { get; init; }
-        public ArticleService Articles => Scope.ServiceProvider.GetRequiredService<ArticleService>();
+        public NewsroomArticles Articles => Scope.ServiceProvider.NewsroomArticles();
         public TaxonomyService Taxonomy => Scope.ServiceProvider.GetRequiredService<TaxonomyService>();
         public AuthorProfiles Authors => Scope.ServiceProvider.GetRequiredService<AuthorProfiles>();
 
         public async Task<SaveOutcome> DraftAsync(string headline, string standfirst = "", string body = "<p>Text.</p>",
             List<int>? tags = null, int? section = null, List<int>? bylines = null)
         {
-            var saved = await Articles.SaveAsync(Admin, null, new ArticleInput
+            var saved = await Articles.Editing.SaveAsync(Admin, null, new ArticleInput
             {
                 Headline = headline, Standfirst = standfirst, BodyHtml = body, TagIds = tags ?? [], SectionId = section, AuthorIds = bylines ?? [],
             }, null, SaveKind.Manual);
@@ -46,9 +46,9 @@ public class FeedTests
             List<int>? tags = null, int? section = null, List<int>? bylines = null)
         {
             var saved = await DraftAsync(headline, standfirst, body, tags, section, bylines);
-            var published = await Articles.PublishAsync(Admin, saved.Id, saved.Version);
+            var published = await Articles.Workflow.PublishAsync(Admin, saved.Id, saved.Version);
             Assert.True(published.Succeeded, published.Error);
-            return (saved.Id, published.Value);
+            return (saved.Id, published.Value!.Version);
         }
 
         public async ValueTask DisposeAsync()
@@ -230,7 +230,7 @@ public class FeedTests
         await site.PublishAsync("Second story");
         await site.DraftAsync("Unfinished draft");
         var (trashId, trashVersion) = await site.PublishAsync("Trashed story");
-        Assert.True((await site.Articles.TrashAsync(site.Admin, trashId, trashVersion)).Succeeded);
+        Assert.True((await site.Articles.Workflow.TrashAsync(site.Admin, trashId, trashVersion)).Succeeded);
 
         using var reader = site.App.CreateClient();
         var (indexResponse, indexBody) = await GetAsync(reader, "/sitemap.xml");

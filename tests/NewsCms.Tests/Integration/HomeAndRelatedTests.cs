@@ -21,7 +21,7 @@ public partial class HomeAndRelatedTests
     {
         public NewsCmsAppFactory App => app;
         public ClaimsPrincipal Admin => admin;
-        public ArticleService Articles => scope.ServiceProvider.GetRequiredService<ArticleService>();
+        public NewsroomArticles Articles => scope.ServiceProvider.NewsroomArticles();
         public TaxonomyService Taxonomy => scope.ServiceProvider.GetRequiredService<TaxonomyService>();
         public T Get<T>() where T : notnull => scope.ServiceProvider.GetRequiredService<T>();
 
@@ -33,12 +33,12 @@ public partial class HomeAndRelatedTests
         public async Task<SaveOutcome> PublishAsync(string headline, string body = "<p>Text.</p>", int? section = null, List<int>? tags = null,
             bool featured = false, ClaimsPrincipal? by = null)
         {
-            var saved = await Articles.SaveAsync(by ?? admin, null, new ArticleInput
+            var saved = await Articles.Editing.SaveAsync(by ?? admin, null, new ArticleInput
             {
                 Headline = headline, BodyHtml = body, SectionId = section, TagIds = tags ?? [], IsFeatured = featured,
             }, null, SaveKind.Manual);
             Assert.True(saved.Succeeded, saved.Error);
-            var published = await Articles.PublishAsync(admin, saved.Id, saved.Version);
+            var published = await Articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
             Assert.True(published.Succeeded, published.Error);
             return saved;
         }
@@ -102,8 +102,8 @@ public partial class HomeAndRelatedTests
         Assert.Equal("Related articles", page.QuerySelector(".related h2")!.TextContent);
 
         // Only published stories are shown: unpublishing one drops it from the others' lists at once.
-        var current = (await newsroom.Articles.GetForEditAsync(newsroom.Admin, timetable.Id)).Value!;
-        Assert.True((await newsroom.Articles.UnpublishAsync(newsroom.Admin, timetable.Id, current.Version)).Succeeded);
+        var current = (await newsroom.Articles.Reads.GetForEditAsync(newsroom.Admin, timetable.Id)).Value!;
+        Assert.True((await newsroom.Articles.Workflow.UnpublishAsync(newsroom.Admin, timetable.Id, current.Version)).Succeeded);
         page = Parse(await reader.GetStringAsync($"/news/{strike.Slug}"));
         Assert.DoesNotContain($"/news/{timetable.Slug}", page.QuerySelectorAll(".related a").Select(a => a.GetAttribute("href")));
     }
@@ -119,8 +119,8 @@ public partial class HomeAndRelatedTests
         var story = await newsroom.PublishAsync("Line closed for repairs", "<p>Engineers are at work.</p>", tags: [rail]);
         Assert.Equal(station.Slug, (await newsroom.RelatedSlugsAsync(story.Id))[0]);
 
-        var edit = (await newsroom.Articles.GetForEditAsync(newsroom.Admin, story.Id)).Value!;
-        var saved = await newsroom.Articles.SaveAsync(newsroom.Admin, story.Id, new ArticleInput
+        var edit = (await newsroom.Articles.Reads.GetForEditAsync(newsroom.Admin, story.Id)).Value!;
+        var saved = await newsroom.Articles.Editing.SaveAsync(newsroom.Admin, story.Id, new ArticleInput
         {
             Headline = "School exam rooms closed for repairs", BodyHtml = "<p>Pupils sit exams elsewhere.</p>", Slug = edit.Slug, TagIds = [schools],
         }, edit.Version, SaveKind.Manual);
@@ -183,9 +183,9 @@ public partial class HomeAndRelatedTests
         // An author's save cannot mark their article Featured: the choice of lead is an editor's.
         await newsroom.App.CreateUserAsync(NewsroomRoles.Author, "writer@newsroom.test");
         var writer = await newsroom.App.PrincipalForAsync("writer@newsroom.test");
-        var draft = await newsroom.Articles.SaveAsync(writer, null, new ArticleInput { Headline = "Writer's story", BodyHtml = "<p>x</p>", IsFeatured = true }, null, SaveKind.Manual);
+        var draft = await newsroom.Articles.Editing.SaveAsync(writer, null, new ArticleInput { Headline = "Writer's story", BodyHtml = "<p>x</p>", IsFeatured = true }, null, SaveKind.Manual);
         Assert.True(draft.Succeeded, draft.Error);
-        Assert.False((await newsroom.Articles.GetForEditAsync(writer, draft.Id)).Value!.IsFeatured);
+        Assert.False((await newsroom.Articles.Reads.GetForEditAsync(writer, draft.Id)).Value!.IsFeatured);
     }
 
     [Fact]

@@ -426,12 +426,12 @@ public sealed partial class MediaTests : IAsyncDisposable
         var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
         var image = (await library.UploadAsync(newsroom.User, new MemoryStream(TestImages.Jpeg(800, 500)), "pier.jpg", -1)).Value!;
         await library.UpdateDetailsAsync(newsroom.User, image.Id, new MediaDetailsInput { AltText = "The pier", Caption = "Waves over the pier.", Credit = "Photo: Jane Doe" });
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
-        var saved = await articles.SaveAsync(newsroom.User, null, new ArticleInput
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(newsroom.User, null, new ArticleInput
         {
             Headline = "Storm night", BodyHtml = $"<p>It blew.</p><img src=\"{image.WebpUrl(640)}\" alt=\"The pier\">",
         }, null, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(newsroom.User, saved.Id, saved.Version)).Succeeded);
+        Assert.True((await articles.Workflow.PublishAsync(newsroom.User, saved.Id, saved.Version)).Succeeded);
 
         using var reader = app.CreateClient();
         var page = await reader.GetStringAsync("/news/storm-night");

@@ -12,12 +12,12 @@ public class PublicCacheTests
     private static async Task<(int Id, Guid Version)> PublishAsync(NewsCmsAppFactory app, string headline)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var saved = await articles.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>Text.</p>" }, null, SaveKind.Manual);
-        var published = await articles.PublishAsync(admin, saved.Id, saved.Version);
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>Text.</p>" }, null, SaveKind.Manual);
+        var published = await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
         Assert.True(published.Succeeded, published.Error);
-        return (saved.Id, published.Value);
+        return (saved.Id, published.Value!.Version);
     }
 
     [Fact]

@@ -17,12 +17,12 @@ public class PublicHttpTests
     private static async Task<(int Id, Guid Version, string Slug)> PublishAsync(NewsCmsAppFactory app, string headline, int? imageId = null)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var saved = await articles.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>Text.</p>", FeaturedImageId = imageId }, null, SaveKind.Manual);
-        var published = await articles.PublishAsync(admin, saved.Id, saved.Version);
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>Text.</p>", FeaturedImageId = imageId }, null, SaveKind.Manual);
+        var published = await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
         Assert.True(published.Succeeded, published.Error);
-        return (saved.Id, published.Value, saved.Slug);
+        return (saved.Id, published.Value!.Version, saved.Slug);
     }
 
     private static async Task<int> UploadAsync(NewsCmsAppFactory app)
@@ -53,7 +53,7 @@ public class PublicHttpTests
         await gate.Held.Task.WaitAsync(TestContext.Current.CancellationToken);
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            var unpublished = await scope.ServiceProvider.GetRequiredService<ArticleService>().UnpublishAsync(admin, id, version);
+            var unpublished = await scope.ServiceProvider.NewsroomArticles().Workflow.UnpublishAsync(admin, id, version);
             Assert.True(unpublished.Succeeded, unpublished.Error);
         }
         gate.Release.SetResult();

@@ -47,7 +47,7 @@ public class QueryCountTests
         using var reader = app.CreateClient();
         await using var scope = app.Services.CreateAsyncScope();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var taxonomy = scope.ServiceProvider.GetRequiredService<TaxonomyService>();
         var authors = scope.ServiceProvider.GetRequiredService<AuthorProfiles>();
         var section = (await taxonomy.CreateSectionAsync(admin, new TaxonomyInput { Name = "News" })).Value!.Id;
@@ -59,8 +59,8 @@ public class QueryCountTests
 
         async Task Publish(string headline, List<int> tagIds, List<int> authorIds)
         {
-            var saved = await articles.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>x</p>", TagIds = tagIds, AuthorIds = authorIds, SectionId = section }, null, SaveKind.Manual);
-            Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>x</p>", TagIds = tagIds, AuthorIds = authorIds, SectionId = section }, null, SaveKind.Manual);
+            Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
         }
         await Publish("Small article", [tags[0]], [bylines[0]]);
         await Publish("Big article", tags, bylines);

@@ -25,11 +25,11 @@ public sealed class QueryWarningTests
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+            var articles = scope.ServiceProvider.NewsroomArticles();
             foreach (var headline in new[] { "First story", "Second story" })
             {
-                var saved = await articles.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>Text.</p>" }, null, SaveKind.Manual);
-                Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+                var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>Text.</p>" }, null, SaveKind.Manual);
+                Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
             }
         }
 

@@ -19,20 +19,20 @@ public class RenameFollowThroughTests
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
         var taxonomy = scope.ServiceProvider.GetRequiredService<TaxonomyService>();
         var authors = scope.ServiceProvider.GetRequiredService<AuthorProfiles>();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var search = scope.ServiceProvider.GetRequiredService<ArticleSearch>();
 
         var tag = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Quayside" })).Value!;
         var other = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Waterfront" })).Value!;
         var doomed = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Zeppelin" })).Value!;
         var author = (await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Petra Quillfeather" })).Value;
-        var saved = await articles.SaveAsync(admin, null, new ArticleInput
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput
         {
             Headline = "Night market returns", BodyHtml = "<p>Stalls until late.</p>", TagIds = [tag.Id, doomed.Id], AuthorIds = [author],
         }, null, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
-        var mergedAway = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Ferry timetable", BodyHtml = "<p>x</p>", TagIds = [other.Id] }, null, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(admin, mergedAway.Id, mergedAway.Version)).Succeeded);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        var mergedAway = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Ferry timetable", BodyHtml = "<p>x</p>", TagIds = [other.Id] }, null, SaveKind.Manual);
+        Assert.True((await articles.Workflow.PublishAsync(admin, mergedAway.Id, mergedAway.Version)).Succeeded);
 
         async Task<IEnumerable<string>> Find(string text) => (await search.SearchAsync(text, 0, 10)).Items.Select(h => h.Headline);
         Assert.Contains("Night market returns", await Find("quayside"));

@@ -30,23 +30,23 @@ public class SchedulingTests
         };
         using var reader = app.CreateClient();
         await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var (_, email, _) = await app.CreateUserAsync(NewsroomRoles.Author);
         var author = await app.PrincipalForAsync(email);
 
-        var draft = await articles.SaveAsync(author, null, new ArticleInput { Headline = "Embargoed report", BodyHtml = "<p>Numbers.</p>" }, null, SaveKind.Manual);
-        Assert.Contains("in the future", (await articles.ScheduleAsync(author, draft.Id, draft.Version, Start.UtcDateTime.AddMinutes(-1))).Error);
-        var scheduled = await articles.ScheduleAsync(author, draft.Id, draft.Version, Start.UtcDateTime.AddMinutes(30));
+        var draft = await articles.Editing.SaveAsync(author, null, new ArticleInput { Headline = "Embargoed report", BodyHtml = "<p>Numbers.</p>" }, null, SaveKind.Manual);
+        Assert.Contains("in the future", (await articles.Workflow.ScheduleAsync(author, draft.Id, draft.Version, Start.UtcDateTime.AddMinutes(-1))).Error);
+        var scheduled = await articles.Workflow.ScheduleAsync(author, draft.Id, draft.Version, Start.UtcDateTime.AddMinutes(30));
         Assert.True(scheduled.Succeeded, scheduled.Error);
 
         clock.Advance(TimeSpan.FromMinutes(29));
-        Assert.Equal(0, await articles.PublishDueAsync());
+        Assert.Equal(0, await articles.Workflow.PublishDueAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/news/embargoed-report")).StatusCode);
 
         clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(1, await articles.PublishDueAsync());
+        Assert.Equal(1, await articles.Workflow.PublishDueAsync());
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/news/embargoed-report")).StatusCode);
-        var published = (await articles.GetForEditAsync(author, draft.Id)).Value!;
+        var published = (await articles.Reads.GetForEditAsync(author, draft.Id)).Value!;
         Assert.Equal(ArticleStatus.Published, published.Status);
         Assert.Equal(Start.UtcDateTime.AddMinutes(30), published.PublishedAt);
     }
@@ -67,10 +67,10 @@ public class SchedulingTests
             before.TestServices = services => services.AddSingleton<TimeProvider>(clock);
             before.CreateClient().Dispose();
             await using var scope = before.Services.CreateAsyncScope();
-            var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+            var articles = scope.ServiceProvider.NewsroomArticles();
             var admin = await before.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-            var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Overnight story" }, null, SaveKind.Manual);
-            Assert.True((await articles.ScheduleAsync(admin, draft.Id, draft.Version, Start.UtcDateTime.AddHours(8))).Succeeded);
+            var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Overnight story" }, null, SaveKind.Manual);
+            Assert.True((await articles.Workflow.ScheduleAsync(admin, draft.Id, draft.Version, Start.UtcDateTime.AddHours(8))).Succeeded);
             id = draft.Id;
         }
 
@@ -96,17 +96,17 @@ public class SchedulingTests
         app.TestServices = services => services.AddSingleton<TimeProvider>(clock);
         using var reader = app.CreateClient();
         await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var draft = await articles.SaveAsync(admin, null, new ArticleInput { Headline = "Timed story" }, null, SaveKind.Manual);
-        Assert.True((await articles.ScheduleAsync(admin, draft.Id, draft.Version, Start.UtcDateTime.AddSeconds(20))).Succeeded);
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Timed story" }, null, SaveKind.Manual);
+        Assert.True((await articles.Workflow.ScheduleAsync(admin, draft.Id, draft.Version, Start.UtcDateTime.AddSeconds(20))).Succeeded);
 
         // Within 30 seconds of its time: the publisher ticks every ScheduledPublisher.Interval on the (fake) clock.
         Assert.True(ScheduledPublisher.Interval <= TimeSpan.FromSeconds(30));
         await WaitUntilAsync(async () =>
         {
             clock.Advance(ScheduledPublisher.Interval);
-            return (await articles.GetForEditAsync(admin, draft.Id)).Value!.Status == ArticleStatus.Published;
+            return (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!.Status == ArticleStatus.Published;
         });
         Assert.True(clock.GetUtcNow() <= Start.AddSeconds(20) + TimeSpan.FromSeconds(30) + ScheduledPublisher.Interval * 20);
     }
@@ -127,7 +127,7 @@ public class SchedulingTests
         };
         using var reader = app.CreateClient();
         await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
         var (_, writerEmail, _) = await app.CreateUserAsync(NewsroomRoles.Contributor);
@@ -135,9 +135,9 @@ public class SchedulingTests
         var (editorId, editorEmail, _) = await app.CreateUserAsync(NewsroomRoles.Editor, displayName: "Desk Editor");
         var editor = await app.PrincipalForAsync(editorEmail);
 
-        var draft = await articles.SaveAsync(writer, null, new ArticleInput { Headline = "Lock-step story", BodyHtml = "<p>Text.</p>" }, null, SaveKind.Manual);
-        var submitted = await articles.SubmitAsync(writer, draft.Id, draft.Version);
-        var scheduled = await articles.ScheduleAsync(editor, draft.Id, submitted.Value, Start.UtcDateTime.AddHours(1));
+        var draft = await articles.Editing.SaveAsync(writer, null, new ArticleInput { Headline = "Lock-step story", BodyHtml = "<p>Text.</p>" }, null, SaveKind.Manual);
+        var submitted = await articles.Workflow.SubmitAsync(writer, draft.Id, draft.Version);
+        var scheduled = await articles.Workflow.ScheduleAsync(editor, draft.Id, submitted.Value!.Version, Start.UtcDateTime.AddHours(1));
         Assert.True(scheduled.Succeeded, scheduled.Error);
 
         var (changed, reason) = change switch
@@ -150,8 +150,8 @@ public class SchedulingTests
         Assert.True(changed.Succeeded, changed.Error);
 
         clock.Advance(TimeSpan.FromHours(1));
-        var published = await articles.PublishDueAsync();
-        var article = (await articles.GetForEditAsync(admin, draft.Id)).Value!;
+        var published = await articles.Workflow.PublishDueAsync();
+        var article = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
         if (change == "unchanged")
         {
             Assert.Equal(1, published);
@@ -172,7 +172,7 @@ public class SchedulingTests
         Assert.False(await db.AuditEntries.AnyAsync(e => e.Action == AuditActions.ArticlePublished && e.Target.Contains("Lock-step story")));
 
         // Back in the queue, the desk can schedule or publish it again as usual.
-        Assert.True((await articles.PublishAsync(admin, draft.Id, article.Version)).Succeeded);
+        Assert.True((await articles.Workflow.PublishAsync(admin, draft.Id, article.Version)).Succeeded);
     }
 
     [Fact]

@@ -37,13 +37,13 @@ public class SearchTests
     {
         await using var app = await NewsCmsAppFactory.CreateAsync();
         await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
 
         async Task<SaveOutcome> Save(string headline, string body, bool publish)
         {
-            var saved = await articles.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
-            if (publish) saved = saved with { Version = (await articles.PublishAsync(admin, saved.Id, saved.Version)).Value };
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
+            if (publish) saved = saved with { Version = (await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Value!.Version };
             return saved;
         }
 
@@ -63,9 +63,9 @@ public class SearchTests
         Assert.Contains("Weather warning", await reader.GetStringAsync("/search?q=weath*"));
 
         // Edits and unpublishing keep the index in step.
-        var edited = await articles.SaveAsync(admin, headlineHit.Id, new ArticleInput { Headline = "Marina reopens", BodyHtml = "<p>Boats are back.</p>" }, headlineHit.Version, SaveKind.Manual);
+        var edited = await articles.Editing.SaveAsync(admin, headlineHit.Id, new ArticleInput { Headline = "Marina reopens", BodyHtml = "<p>Boats are back.</p>" }, headlineHit.Version, SaveKind.Manual);
         Assert.Contains("Marina reopens", await reader.GetStringAsync("/search?q=marina"));
-        await articles.UnpublishAsync(admin, headlineHit.Id, edited.Version);
+        await articles.Workflow.UnpublishAsync(admin, headlineHit.Id, edited.Version);
         Assert.Contains("No articles match", await reader.GetStringAsync("/search?q=marina"));
     }
 

@@ -47,101 +47,101 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
     private static readonly IReadOnlyList<Case> Cases =
     [
         // Articles: writers touch the articles they are an author of; the desk (EditAnyArticle) touches any.
-        new("ArticleService.GetForEditAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        new("NewsroomArticleReads.GetForEditAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => (await d.Articles.GetForEditAsync(p, a.Id)).Error;
+            return async p => (await d.Articles.Reads.GetForEditAsync(p, a.Id)).Error;
         }),
-        new("ArticleService.SaveAsync", Can(AccessNewsroom), false, (d, _) =>
-            Task.FromResult<Call>(async p => Refusal(await d.Articles.SaveAsync(p, null, Desk.Text("New story"), null, SaveKind.Manual))), " (new)"),
-        new("ArticleService.SaveAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        new("ArticleEditing.SaveAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => Refusal(await d.Articles.Editing.SaveAsync(p, null, Desk.Text("New story"), null, SaveKind.Manual))), " (new)"),
+        new("ArticleEditing.SaveAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => Refusal(await d.Articles.SaveAsync(p, a.Id, Desk.Text("Edited draft"), a.Version, SaveKind.Manual));
+            return async p => Refusal(await d.Articles.Editing.SaveAsync(p, a.Id, Desk.Text("Edited draft"), a.Version, SaveKind.Manual));
         }, " (draft)"),
         // Once submitted, a Contributor's article is the desk's: only those who publish may still change it.
-        new("ArticleService.SaveAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        new("ArticleEditing.SaveAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.InReviewAsync(owner);
-            return async p => Refusal(await d.Articles.SaveAsync(p, a.Id, Desk.Text("Edited in review"), a.Version, SaveKind.Manual));
+            return async p => Refusal(await d.Articles.Editing.SaveAsync(p, a.Id, Desk.Text("Edited in review"), a.Version, SaveKind.Manual));
         }, " (in review)"),
-        new("ArticleService.ResolveConflictAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        new("ArticleEditing.ResolveConflictAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => Refusal(await d.Articles.ResolveConflictAsync(p, a.Id, Desk.Text("My side"), a.Version, keepMine: false));
+            return async p => Refusal(await d.Articles.Editing.ResolveConflictAsync(p, a.Id, Desk.Text("My side"), a.Version, keepMine: false));
         }),
-        new("ArticleService.SubmitAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        new("ArticleWorkflowService.SubmitAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => (await d.Articles.SubmitAsync(p, a.Id, a.Version)).Error;
+            return async p => (await d.Articles.Workflow.SubmitAsync(p, a.Id, a.Version)).Error;
         }),
-        new("ArticleService.PublishAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        new("ArticleWorkflowService.PublishAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => (await d.Articles.PublishAsync(p, a.Id, a.Version)).Error;
+            return async p => (await d.Articles.Workflow.PublishAsync(p, a.Id, a.Version)).Error;
         }),
-        new("ArticleService.ScheduleAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        new("ArticleWorkflowService.ScheduleAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => (await d.Articles.ScheduleAsync(p, a.Id, a.Version, DateTime.UtcNow.AddDays(1))).Error;
+            return async p => (await d.Articles.Workflow.ScheduleAsync(p, a.Id, a.Version, DateTime.UtcNow.AddDays(1))).Error;
         }),
-        new("ArticleService.UnpublishAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        new("ArticleWorkflowService.UnpublishAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.PublishedAsync(owner);
-            return async p => (await d.Articles.UnpublishAsync(p, a.Id, a.Version)).Error;
+            return async p => (await d.Articles.Workflow.UnpublishAsync(p, a.Id, a.Version)).Error;
         }),
-        new("ArticleService.TrashAsync", Can(EditAnyArticle), true, async (d, owner) =>
+        new("ArticleWorkflowService.TrashAsync", Can(EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => (await d.Articles.TrashAsync(p, a.Id, a.Version)).Error;
+            return async p => (await d.Articles.Workflow.TrashAsync(p, a.Id, a.Version)).Error;
         }),
-        new("ArticleService.RestoreAsync", Can(EditAnyArticle), true, async (d, owner) =>
+        new("ArticleWorkflowService.RestoreAsync", Can(EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.TrashedAsync(owner);
-            return async p => (await d.Articles.RestoreAsync(p, a.Id, a.Version)).Error;
+            return async p => (await d.Articles.Workflow.RestoreAsync(p, a.Id, a.Version)).Error;
         }),
-        new("ArticleService.AuthorizeTakeOverAsync", Can(EditAnyArticle), true, async (d, owner) =>
+        new("ArticleEditing.AuthorizeTakeOverAsync", Can(EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => (await d.Articles.AuthorizeTakeOverAsync(p, a.Id, "Someone")).Error;
+            return async p => (await d.Articles.Editing.AuthorizeTakeOverAsync(p, a.Id, "Someone")).Error;
         }),
-        new("ArticleService.ListRevisionsAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        new("NewsroomArticleReads.ListRevisionsAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => (await d.Articles.ListRevisionsAsync(p, a.Id)).Error;
+            return async p => (await d.Articles.Reads.ListRevisionsAsync(p, a.Id)).Error;
         }),
-        new("ArticleService.GetRevisionAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
-        {
-            var a = await d.DraftAsync(owner);
-            var revision = await d.FirstRevisionAsync(a.Id);
-            return async p => (await d.Articles.GetRevisionAsync(p, a.Id, revision)).Error;
-        }),
-        new("ArticleService.RestoreRevisionAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        new("NewsroomArticleReads.GetRevisionAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
             var revision = await d.FirstRevisionAsync(a.Id);
-            return async p => Refusal(await d.Articles.RestoreRevisionAsync(p, a.Id, revision, a.Version));
+            return async p => (await d.Articles.Reads.GetRevisionAsync(p, a.Id, revision)).Error;
         }),
-        new("ArticleService.PreviewAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        new("ArticleEditing.RestoreRevisionAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
-            return async p => (await d.Articles.PreviewAsync(p, a.Id)).Error;
+            var revision = await d.FirstRevisionAsync(a.Id);
+            return async p => Refusal(await d.Articles.Editing.RestoreRevisionAsync(p, a.Id, revision, a.Version));
+        }),
+        new("NewsroomArticleReads.PreviewAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Articles.Reads.PreviewAsync(p, a.Id)).Error;
         }),
         // Listing is open to the newsroom, but writers see only their own articles in it.
-        new("ArticleService.ListAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        new("NewsroomArticleReads.ListAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
         {
             var headline = Desk.Unique("Listed");
             var a = await d.DraftAsync(owner, headline);
-            return async p => (await d.Articles.ListAsync(p, new ArticleListQuery(Search: headline))) is { Succeeded: true } list
+            return async p => (await d.Articles.Reads.ListAsync(p, new ArticleListQuery(Search: headline))) is { Succeeded: true } list
                 ? Found(list.Value!.Items, i => i.Id == a.Id) : "refused";
         }),
-        new("ArticleService.CountByStatusAsync", Can(AccessNewsroom), false, (d, _) =>
-            Task.FromResult<Call>(async p => (await d.Articles.CountByStatusAsync(p)).Error)),
-        new("ArticleService.FindPublishedAsync", Can(AccessNewsroom), false, async (d, _) =>
+        new("NewsroomArticleReads.CountByStatusAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Articles.Reads.CountByStatusAsync(p)).Error)),
+        new("NewsroomArticleReads.FindPublishedAsync", Can(AccessNewsroom), false, async (d, _) =>
         {
             var headline = Desk.Unique("Published");
             var a = await d.PublishedAsync(null, headline);
-            return async p => Found(await d.Articles.FindPublishedAsync(p, headline, excludeId: 0), l => l.Id == a.Id);
+            return async p => Found(await d.Articles.Reads.FindPublishedAsync(p, headline, excludeId: 0), l => l.Id == a.Id);
         }),
 
         // Tags and sections: Authors may add a tag while writing; the rest is the desk's.
@@ -291,7 +291,7 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
     /// <summary>Public methods of those services that take no acting user, and why none is needed.</summary>
     private static readonly IReadOnlyDictionary<string, string> WithoutActingUser = new Dictionary<string, string>
     {
-        ["ArticleService.PublishDueAsync"] = "the scheduler publishes what someone allowed to publish scheduled",
+        ["ArticleWorkflowService.PublishDueAsync"] = "the scheduler publishes what someone allowed to publish scheduled",
         ["AuthorProfiles.EnsureForAccountAsync"] = "makes the byline of an account being made by setup or an Administrator",
         ["AuthorProfiles.BackfillAsync"] = "runs at start-up",
         ["MediaLibrary.GetByIdsAsync"] = "reads images for rendering; their files are public",
@@ -389,7 +389,7 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
     {
         public static readonly byte[] Picture = TestImages.Jpeg(32, 24);
 
-        public ArticleService Articles => site.Service<ArticleService>();
+        public NewsroomArticles Articles => site.Service<IServiceProvider>().NewsroomArticles();
         public TaxonomyService Taxonomy => site.Service<TaxonomyService>();
         public AuthorProfiles Authors => site.Service<AuthorProfiles>();
         public MediaLibrary Media => site.Service<MediaLibrary>();
@@ -408,21 +408,21 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             var input = Text("Draft");
             if (headline is not null) input.Headline = headline;
             input.AuthorIds = [(owner ?? site.OtherWriter).ProfileId];
-            var saved = await Articles.SaveAsync(Admin, null, input, null, SaveKind.Manual);
+            var saved = await Articles.Editing.SaveAsync(Admin, null, input, null, SaveKind.Manual);
             Assert.True(saved.Succeeded, saved.Error);
             return (saved.Id, saved.Version);
         }
 
         public async Task<(int Id, Guid Version)> InReviewAsync(Member? owner) =>
-            await ThenAsync(await DraftAsync(owner), (id, version) => Articles.SubmitAsync(Admin, id, version));
+            await ThenAsync(await DraftAsync(owner), (id, version) => Articles.Workflow.SubmitAsync(Admin, id, version));
 
         public async Task<(int Id, Guid Version)> PublishedAsync(Member? owner, string? headline = null) =>
-            await ThenAsync(await DraftAsync(owner, headline), (id, version) => Articles.PublishAsync(Admin, id, version));
+            await ThenAsync(await DraftAsync(owner, headline), (id, version) => Articles.Workflow.PublishAsync(Admin, id, version));
 
         public async Task<(int Id, Guid Version)> TrashedAsync(Member? owner) =>
-            await ThenAsync(await DraftAsync(owner), (id, version) => Articles.TrashAsync(Admin, id, version));
+            await ThenAsync(await DraftAsync(owner), (id, version) => Articles.Workflow.TrashAsync(Admin, id, version));
 
-        public async Task<long> FirstRevisionAsync(int articleId) => (await Articles.ListRevisionsAsync(Admin, articleId)).Value![^1].Id;
+        public async Task<long> FirstRevisionAsync(int articleId) => (await Articles.Reads.ListRevisionsAsync(Admin, articleId)).Value![^1].Id;
 
         /// <summary>An image uploaded by the owner, or by the other writer.</summary>
         public async Task<MediaImage> ImageAsync(Member? owner)
@@ -447,8 +447,8 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         /// <summary>A fresh Contributor account, for the Administrator's actions.</summary>
         public async Task<string> AccountAsync() => (await site.App.CreateUserAsync(NewsroomRoles.Contributor)).Id;
 
-        private static async Task<(int Id, Guid Version)> ThenAsync((int Id, Guid Version) article, Func<int, Guid, Task<ServiceResult<Guid>>> step) =>
-            (article.Id, Value(await step(article.Id, article.Version)));
+        private static async Task<(int Id, Guid Version)> ThenAsync((int Id, Guid Version) article, Func<int, Guid, Task<ServiceResult<ArticleForEdit>>> step) =>
+            (article.Id, Value(await step(article.Id, article.Version)).Version);
 
         private static T Value<T>(ServiceResult<T> result)
         {

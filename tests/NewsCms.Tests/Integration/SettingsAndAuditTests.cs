@@ -98,9 +98,9 @@ public class SettingsAndAuditTests
         input.TimeZone = "Europe/Paris";
         Assert.True((await settings.SaveAsync(admin, input)).Succeeded);
 
-        var articles = scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Articles.ArticleService>();
-        var saved = await articles.SaveAsync(admin, null, new NewsCms.Web.Features.Articles.ArticleInput { Headline = "Bonjour", BodyHtml = "<p>x</p>" }, null, NewsCms.Web.Features.Articles.SaveKind.Manual);
-        await articles.PublishAsync(admin, saved.Id, saved.Version);
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(admin, null, new NewsCms.Web.Features.Articles.ArticleInput { Headline = "Bonjour", BodyHtml = "<p>x</p>" }, null, NewsCms.Web.Features.Articles.SaveKind.Manual);
+        await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
 
         using var reader = app.CreateClient();
         var page = await reader.GetStringAsync("/news/bonjour");

@@ -23,8 +23,8 @@ public sealed partial class SignInAndSessionTests
         // The principal the editor's circuit holds, with the stamp of the cookie it came with.
         var circuitPrincipal = await app.PrincipalForAsync(email);
         await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
-        var draft = await articles.SaveAsync(circuitPrincipal, null, new ArticleInput { Headline = "Council budget", BodyHtml = "<p>First.</p>" }, null, SaveKind.Manual);
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var draft = await articles.Editing.SaveAsync(circuitPrincipal, null, new ArticleInput { Headline = "Council budget", BodyHtml = "<p>First.</p>" }, null, SaveKind.Manual);
         Assert.True(draft.Succeeded, draft.Error);
 
         // Someone else guesses at the editor's password until Identity locks the account against new sign-ins.
@@ -37,7 +37,7 @@ public sealed partial class SignInAndSessionTests
         }
 
         // The editor's next save and next page still work.
-        var next = await articles.SaveAsync(circuitPrincipal, draft.Id, new ArticleInput { Headline = "Council budget", BodyHtml = "<p>Second.</p>" }, draft.Version, SaveKind.Manual);
+        var next = await articles.Editing.SaveAsync(circuitPrincipal, draft.Id, new ArticleInput { Headline = "Council budget", BodyHtml = "<p>Second.</p>" }, draft.Version, SaveKind.Manual);
         Assert.True(next.Succeeded, next.Error);
         Assert.Equal(HttpStatusCode.OK, (await editor.GetAsync("/admin")).StatusCode);
         // A new sign-in is still refused while the lockout lasts, even with the right password.

@@ -16,7 +16,7 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
 {
     private NewsCmsAppFactory app = default!;
     private AsyncServiceScope scope;
-    private ArticleService articles = default!;
+    private NewsroomArticles articles = default!;
     private TaxonomyService taxonomy = default!;
     private AuthorProfiles authors = default!;
     private ClaimsPrincipal admin = default!;
@@ -26,7 +26,7 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
         app = await NewsCmsAppFactory.CreateAsync();
         app.CreateClient().Dispose();
         scope = app.Services.CreateAsyncScope();
-        articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
+        articles = scope.ServiceProvider.NewsroomArticles();
         taxonomy = scope.ServiceProvider.GetRequiredService<TaxonomyService>();
         authors = scope.ServiceProvider.GetRequiredService<AuthorProfiles>();
         admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
@@ -47,12 +47,12 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
 
     private async Task<int> PublishAsync(string headline, List<int>? tags = null, int? section = null, List<int>? bylines = null)
     {
-        var saved = await articles.SaveAsync(admin, null, new ArticleInput
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput
         {
             Headline = headline, BodyHtml = "<p>Text.</p>", TagIds = tags ?? [], SectionId = section, AuthorIds = bylines ?? [],
         }, null, SaveKind.Manual);
         Assert.True(saved.Succeeded, saved.Error);
-        Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
         return saved.Id;
     }
 
@@ -91,7 +91,7 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
         var b = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Beta" })).Value!;
         var id = await PublishAsync("Two tags", [a.Id, b.Id]);
         Assert.True((await taxonomy.DeleteTagAsync(admin, a.Id)).Succeeded);
-        var edit = (await articles.GetForEditAsync(admin, id)).Value!;
+        var edit = (await articles.Reads.GetForEditAsync(admin, id)).Value!;
         Assert.Equal(["Beta"], edit.Tags.Select(t => t.Name));
         using var reader = app.CreateClient();
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/tag/alpha")).StatusCode);
@@ -147,19 +147,19 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
         var (second, secondProfile) = await WriterAsync(NewsroomRoles.Author, "Bo Second");
         var guest = (await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Gail Guest", JobTitle = "Wire reporter", Bio = "Writes from the coast. See https://example.org/gail." })).Value;
 
-        var draft = await articles.SaveAsync(first, null, new ArticleInput { Headline = "Joint report" }, null, SaveKind.Manual);
-        Assert.Equal(["Ada First"], (await articles.GetForEditAsync(first, draft.Id)).Value!.Authors.Select(a => a.Name));
-        Assert.Equal(NewsroomActors.NotAllowed, (await articles.GetForEditAsync(second, draft.Id)).Error);
+        var draft = await articles.Editing.SaveAsync(first, null, new ArticleInput { Headline = "Joint report" }, null, SaveKind.Manual);
+        Assert.Equal(["Ada First"], (await articles.Reads.GetForEditAsync(first, draft.Id)).Value!.Authors.Select(a => a.Name));
+        Assert.Equal(NewsroomActors.NotAllowed, (await articles.Reads.GetForEditAsync(second, draft.Id)).Error);
 
         // The first writer adds the second and a guest: now the second may edit too.
-        var shared = await articles.SaveAsync(first, draft.Id, new ArticleInput { Headline = "Joint report", AuthorIds = [firstProfile, secondProfile, guest] }, draft.Version, SaveKind.Manual);
+        var shared = await articles.Editing.SaveAsync(first, draft.Id, new ArticleInput { Headline = "Joint report", AuthorIds = [firstProfile, secondProfile, guest] }, draft.Version, SaveKind.Manual);
         Assert.True(shared.Succeeded, shared.Error);
-        var bySecond = await articles.SaveAsync(second, draft.Id, new ArticleInput { Headline = "Joint report, updated" }, shared.Version, SaveKind.Manual);
+        var bySecond = await articles.Editing.SaveAsync(second, draft.Id, new ArticleInput { Headline = "Joint report, updated" }, shared.Version, SaveKind.Manual);
         Assert.True(bySecond.Succeeded, bySecond.Error);
-        Assert.Contains("Keep yourself among the authors", (await articles.SaveAsync(second, draft.Id,
+        Assert.Contains("Keep yourself among the authors", (await articles.Editing.SaveAsync(second, draft.Id,
             new ArticleInput { Headline = "Joint report", AuthorIds = [firstProfile] }, bySecond.Version, SaveKind.Manual)).Error);
 
-        Assert.True((await articles.PublishAsync(second, draft.Id, bySecond.Version)).Succeeded);
+        Assert.True((await articles.Workflow.PublishAsync(second, draft.Id, bySecond.Version)).Succeeded);
         using var reader = app.CreateClient();
         var page = await reader.GetStringAsync("/news/joint-report");
         Assert.Contains("href=\"/author/ada-first\"", page);
@@ -202,8 +202,8 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
 
         var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
         Assert.True((await users.DeleteAsync(admin, writerId, desk)).Succeeded);
-        Assert.Equal(["Staff Reporter"], (await articles.GetForEditAsync(admin, id)).Value!.Authors.Select(a => a.Name));
-        Assert.Equal(["Staff Reporter"], (await articles.GetForEditAsync(admin, kept)).Value!.Authors.Select(a => a.Name));
+        Assert.Equal(["Staff Reporter"], (await articles.Reads.GetForEditAsync(admin, id)).Value!.Authors.Select(a => a.Name));
+        Assert.Equal(["Staff Reporter"], (await articles.Reads.GetForEditAsync(admin, kept)).Value!.Authors.Select(a => a.Name));
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
         Assert.Equal(2, await db.Articles.CountAsync(a => a.Id == id || a.Id == kept));
         Assert.False(await db.AuthorProfiles.AnyAsync(a => a.Id == writerProfile));
@@ -226,7 +226,7 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
         var writerProfile = await authors.EnsureForAccountAsync(writerId, "Departing Writer");
         var desk = (await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Night Desk" })).Value;
         var id = await PublishAsync("Harbour story", bylines: [writerProfile]);
-        var page = "/news/" + (await articles.GetForEditAsync(admin, id)).Value!.Slug;
+        var page = "/news/" + (await articles.Reads.GetForEditAsync(admin, id)).Value!.Slug;
         Assert.Contains("Departing Writer", await reader.GetStringAsync(page));
         Assert.NotNull((await reader.GetAsync(page)).Headers.Age); // cached
 

@@ -80,15 +80,15 @@ public sealed class XmlSafeTextTests : IAsyncLifetime
         });
         Assert.True(described.Succeeded, described.Error);
 
-        var articles = Service<ArticleService>();
-        var saved = await articles.SaveAsync(admin, null, new ArticleInput
+        var articles = Service<IServiceProvider>().NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput
         {
             Headline = $"Tide{Dirty} tables change", Standfirst = $"Higher{Dirty} than ever", BodyHtml = $"<p>The sea{Dirty} rose &#1;&#xB; again.</p><img src=\"{image.WebpUrl(320)}\" alt=\"Pier{Dirty}\">",
             SeoTitle = $"S{Dirty}EO", MetaDescription = $"Me{Dirty}ta", TagIds = [tag.Id], SectionId = section.Id, AuthorIds = [author, samProfile],
             FeaturedImageId = image.Id,
         }, null, SaveKind.Manual);
         Assert.True(saved.Succeeded, saved.Error);
-        Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
 
         await AssertNothingStoredHasForbiddenCharactersAsync();
         await AssertEveryFeedAndSitemapParsesAsync("tide-tables-change", tag.Slug, section.Slug);
@@ -100,12 +100,12 @@ public sealed class XmlSafeTextTests : IAsyncLifetime
         var section = (await Service<TaxonomyService>().CreateSectionAsync(admin, new TaxonomyInput { Name = "Coast" })).Value!;
         var tag = (await Service<TaxonomyService>().CreateTagAsync(admin, new TaxonomyInput { Name = "Tides" })).Value!;
         var author = (await Service<AuthorProfiles>().CreateAsync(admin, new AuthorInput { DisplayName = "Rosa Reed" })).Value;
-        var articles = Service<ArticleService>();
-        var saved = await articles.SaveAsync(admin, null, new ArticleInput
+        var articles = Service<IServiceProvider>().NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput
         {
             Headline = "Tide tables change", Standfirst = "Higher", BodyHtml = "<p>The sea rose.</p>", TagIds = [tag.Id], SectionId = section.Id, AuthorIds = [author],
         }, null, SaveKind.Manual);
-        Assert.True((await articles.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
 
         // As an import or an older version might have left it: straight into the database, past every service.
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync())

@@ -235,21 +235,22 @@ public class ArticleEditingSessionTests
     {
         var session = NewSession(Article(server.Version));
         var actions = new List<Guid>();
-        Task<ServiceResult<Guid>> Publish(int id, Guid version)
+        var after = Article(Guid.NewGuid());
+        Task<ServiceResult<ArticleForEdit>> Publish(int id, Guid version)
         {
             actions.Add(version);
-            return Task.FromResult(ServiceResult<Guid>.Success(Guid.NewGuid()));
+            return Task.FromResult(ServiceResult<ArticleForEdit>.Success(after));
         }
 
         body = "<p>Latest.</p>";
         session.MarkDirty();
-        Assert.True(await session.TransitionAsync(Publish, saveFirst: true));
+        Assert.Same(after, await session.TransitionAsync(Publish, saveFirst: true)); // the action's answer is the new state: nothing is fetched
         Assert.Equal("<p>Latest.</p>", Assert.Single(server.Saves).Input.BodyHtml);
         Assert.Equal(server.Version, Assert.Single(actions)); // the action is based on the version that save made
 
         server.Version = Guid.NewGuid(); // someone saved meanwhile: the save conflicts, nothing is published
         session.MarkDirty();
-        Assert.False(await session.TransitionAsync(Publish, saveFirst: true));
+        Assert.Null(await session.TransitionAsync(Publish, saveFirst: true));
         Assert.Single(actions);
         Assert.NotNull(session.Conflict);
     }
@@ -258,7 +259,7 @@ public class ArticleEditingSessionTests
     public async Task A_refused_workflow_action_is_kept_as_the_error()
     {
         var session = NewSession(Article(server.Version));
-        Assert.False(await session.TransitionAsync((_, _) => Task.FromResult(ServiceResult<Guid>.Fail("You are not allowed to publish this article.")), saveFirst: false));
+        Assert.Null(await session.TransitionAsync((_, _) => Task.FromResult(ServiceResult<ArticleForEdit>.Fail("You are not allowed to publish this article.")), saveFirst: false));
         Assert.Equal("You are not allowed to publish this article.", session.Error);
         Assert.Empty(server.Saves);
     }

@@ -5,7 +5,10 @@ public static class ArticlesSetup
     public static WebApplicationBuilder AddArticles(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<EditorOptions>().BindConfiguration(EditorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddScoped<ArticleService>();
+        builder.Services.AddScoped<NewsroomArticleReads>();
+        builder.Services.AddScoped<ArticleEditing>();
+        builder.Services.AddScoped<ArticleWorkflowService>();
+        builder.Services.AddScoped<ArticleCommit>();
         builder.Services.AddSingleton<PublicArticles>();
         builder.Services.AddSingleton<Search.ArticleSearch>();
         builder.Services.AddSingleton<PublicContent>();

@@ -17,7 +17,7 @@ public sealed class ScheduledPublisher(IServiceScopeFactory scopes, TimeProvider
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ArticleService>().PublishDueAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<ArticleWorkflowService>().PublishDueAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -198,11 +198,11 @@ public sealed partial class DemoContent(
         foreach (var (sample, article) in articles)
         {
             // The same helper the article service saves with: sanitized body, plain text, word count, reading time.
-            ArticleService.Apply(article, new ArticleInput
+            ArticleEditing.Apply(article, new ArticleInput
             {
                 Headline = sample.Headline, Standfirst = sample.Standfirst, BodyHtml = WithSeeAlso(sample.Body, byKey),
             }, article.Slug);
-            article.Revisions.Add(ArticleService.Revision(article, demoActor, RevisionKind.Published, article.PublishedAt!.Value));
+            article.Revisions.Add(ArticleCommit.Revision(article, demoActor, RevisionKind.Published, article.PublishedAt!.Value));
             db.ArticleAuthors.AddRange(sample.Authors.Select((key, order) => new ArticleAuthor
             {
                 ArticleId = article.Id, AuthorProfileId = authors[key].Id, Position = order,

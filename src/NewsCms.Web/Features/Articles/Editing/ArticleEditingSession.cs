@@ -15,7 +15,7 @@ public sealed record EditorBackup(string Html, DateTime SavedAt, string? BaseVer
 /// <summary>What the presence banner says, and whether it offers "Take over".</summary>
 public sealed record PresenceView(string? Message, bool ShowTakeOver, DateTime? TakeBackFrom);
 
-/// <summary>What the editor needs from the server: a save as the acting user (<see cref="ArticleService.SaveAsync"/>, which checks their rights on every call).</summary>
+/// <summary>What the editor needs from the server: a save as the acting user (<see cref="ArticleEditing.SaveAsync"/>, which checks their rights on every call).</summary>
 public delegate Task<SaveOutcome> SaveArticle(int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind, CancellationToken ct = default);
 
 /// <summary>
@@ -281,19 +281,20 @@ public sealed class ArticleEditingSession(
     /// <summary>
     /// A workflow action (submit, publish, schedule…) on the article. With <paramref name="saveFirst"/> pending text
     /// is saved first, so what is published is what the writer sees; a new article gets its first save. A refusal is
-    /// kept in <see cref="Error"/>. Returns true when the action went through (the caller then loads the new state).
+    /// kept in <see cref="Error"/>. Returns the article's new state, as the action answered it, when the action went
+    /// through (the caller then loads it; nothing is fetched again), or null.
     /// </summary>
-    public async Task<bool> TransitionAsync(Func<int, Guid, Task<ServiceResult<Guid>>> action, bool saveFirst)
+    public async Task<ArticleForEdit?> TransitionAsync(Func<int, Guid, Task<ServiceResult<ArticleForEdit>>> action, bool saveFirst)
     {
-        if (saveFirst && (Dirty || Article is null) && !await SaveAsync(SaveKind.Manual)) return false;
-        if (Article is null) return false;
+        if (saveFirst && (Dirty || Article is null) && !await SaveAsync(SaveKind.Manual)) return null;
+        if (Article is null) return null;
         var result = await action(Article.Id, Article.Version);
         if (!result.Succeeded)
         {
             Error = result.Error;
-            return false;
+            return null;
         }
-        return true;
+        return result.Value;
     }
 
     private void ScheduleAutosave(TimeSpan delay)

@@ -1,0 +1,361 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Taxonomy;
+using NewsCms.Web.Features.Users;
+using static NewsCms.Web.Features.Articles.NewsroomArticleAccess;
+
+namespace NewsCms.Web.Features.Articles;
+
+/// <summary>
+/// Writing an article's text and filing: create and save, resolve a conflict, bring a revision back, record a
+/// take-over. Each call re-checks the acting user and the workflow rules, opens its own short-lived context, and never
+/// overwrites a newer version than the caller saw. Commits go through <see cref="ArticleCommit"/>.
+/// </summary>
+public sealed class ArticleEditing(
+    IDbContextFactory<NewsCmsDbContext> dbFactory,
+    NewsroomActors actors,
+    AuditLog audit,
+    ArticleCommit commit,
+    NewsroomArticleReads reads,
+    AuthorProfiles authorProfiles,
+    TimeProvider clock,
+    ILogger<ArticleEditing> logger)
+{
+    /// <summary>Autosaves make a revision at most this often; manual saves always do.</summary>
+    public static readonly TimeSpan AutosaveRevisionInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>Creates (when <paramref name="id"/> is null) or saves an article's text.</summary>
+    public Task<SaveOutcome> SaveAsync(ClaimsPrincipal acting, int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind, CancellationToken ct = default) =>
+        SaveAsync(acting, id, input, expectedVersion, kind, recordAs: null, auditAs: null, ct);
+
+    /// <param name="recordAs">Always record a revision of this kind, in the same transaction as the save (a restore).</param>
+    /// <param name="auditAs">The audit entry the save makes (action, details), if any.</param>
+    private async Task<SaveOutcome> SaveAsync(ClaimsPrincipal acting, int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind,
+        RevisionKind? recordAs, (string Action, string Details)? auditAs, CancellationToken ct)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return SaveOutcome.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        RemoveXmlForbiddenCharacters(input);
+        var invalid = Validate(input);
+        if (invalid is not null) return invalid;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        Article article;
+        if (id is null)
+        {
+            article = new Article
+            {
+                Status = ArticleStatus.Draft, CreatedAt = now, CreatedById = actor.UserId, CreatedByName = actor.DisplayName,
+            };
+            db.Add(article);
+        }
+        else
+        {
+            var existing = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
+            if (existing is null) return SaveOutcome.Fail(ArticleNotFound);
+            article = existing;
+            if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.Edit, await IsAuthorAsync(db, article.Id, actor, ct), article.Status, article.TrashedAt is not null))
+            {
+                return SaveOutcome.Fail(EditRefusal(article));
+            }
+            if (expectedVersion is { } expected && expected != article.Version)
+            {
+                return Conflict(article);
+            }
+            // Checked again by SQLite at save time: the token makes a racing save fail instead of overwriting.
+            db.Entry(article).Property(a => a.Version).OriginalValue = expectedVersion ?? article.Version;
+        }
+
+        var slugResult = await ChooseSlugAsync(db, article, input, ct);
+        if (slugResult.Error is not null) return SaveOutcome.Fail(slugResult.Error, "Slug");
+        var relations = await CheckRelationsAsync(db, article, input, actor, ct);
+        if (relations.Error is not null) return SaveOutcome.Fail(relations.Error, relations.Field);
+        if (article.Id != 0 && article.Slug != slugResult.Slug && article.FirstPublishedAt is not null)
+        {
+            // The old public address keeps working: it answers 301 to the new one.
+            db.Add(new ArticleSlugRedirect { Slug = article.Slug, ArticleId = article.Id, CreatedAt = now });
+        }
+        // An article may take back one of its own old addresses; another article's are refused by ChooseSlugAsync.
+        var stale = await db.Set<ArticleSlugRedirect>().FirstOrDefaultAsync(r => r.Slug == slugResult.Slug && r.ArticleId == article.Id, ct);
+        if (stale is not null) db.Remove(stale);
+
+        var isPublic = article.IsPublic;
+        var rankedFrom = isPublic ? await RankingInputsAsync(db, article, ct) : default;
+        var changedText = Apply(article, input, slugResult.Slug!);
+        article.SectionId = input.SectionId;
+        article.FeaturedImageId = input.FeaturedImageId;
+        // Choosing the home page's lead is an editor's call: others keep the article's mark as it is.
+        if (Capabilities.Allows(actor.Role, Capabilities.EditAnyArticle)) article.IsFeatured = input.IsFeatured;
+        article.UpdatedAt = now;
+        article.LastEditedById = actor.UserId;
+        article.LastEditedByName = actor.DisplayName;
+        article.Version = Guid.NewGuid();
+
+        var revisionKind = recordAs ?? (id is null ? RevisionKind.Created : kind == SaveKind.Manual ? RevisionKind.Saved : RevisionKind.Autosaved);
+        if (id is null || recordAs is not null || (changedText && await WantsRevisionAsync(db, article.Id, kind, now, ct)))
+        {
+            article.Revisions.Add(ArticleCommit.Revision(article, actor, revisionKind, now));
+        }
+
+        try
+        {
+            var committed = await commit.CommitAsync(db, article, new ArticleCommit.Plan
+            {
+                AlsoWrite = ct => SetRelationsAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct),
+                // Ranking reads the headline, standfirst, section and tags: it runs when one of them changed (or on a
+                // manual save), after the save committed, so autosaves of the text neither wait for it nor hold the write lock for it.
+                RankAfterCommitIf = isPublic ? async ct => kind == SaveKind.Manual || rankedFrom != await RankingInputsAsync(db, article, ct) : null,
+                NotifyPublic = isPublic,
+                Audit = auditAs is { } note ? ArticleCommit.AuditNote.By(actor, note.Action, note.Details) : null,
+            }, ct);
+            if (!committed)
+            {
+                await using var fresh = await dbFactory.CreateDbContextAsync(ct);
+                var current = await fresh.Set<Article>().AsNoTracking().FirstAsync(a => a.Id == article.Id, ct);
+                return Conflict(current);
+            }
+        }
+        catch (Exception ex) when (ConstraintError(ex) is { } constraint)
+        {
+            // Only the unique slug index means another article was quicker; any other broken constraint is a bug.
+            if (constraint is { SqliteExtendedErrorCode: SqliteUniqueConstraint } && constraint.Message.Contains("Articles.Slug", StringComparison.Ordinal))
+            {
+                return SaveOutcome.Fail($"The slug \"{article.Slug}\" was just taken by another article. Choose another.", "Slug");
+            }
+            logger.LogError(ex, "Saving article {Id} broke a database constraint other than the unique slug: {Constraint}", id?.ToString() ?? "(new)", constraint.Message);
+            return SaveOutcome.Fail(SaveFailed);
+        }
+
+        // The editor's new state, from this context: the bylines just written decide whether it is still the writer's own.
+        var isOwnNow = await IsAuthorAsync(db, article.Id, actor, ct);
+        return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null)
+        {
+            Article = await ToEditAsync(db, article, actor, isOwnNow, ct),
+        };
+    }
+
+    /// <summary>
+    /// Resolves a conflict without losing either side: the text not kept is stored as a revision.
+    /// With <paramref name="keepMine"/> the caller's text is saved over the current version they have now seen.
+    /// </summary>
+    public async Task<SaveOutcome> ResolveConflictAsync(ClaimsPrincipal acting, int id, ArticleInput mine, Guid theirVersion, bool keepMine, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return SaveOutcome.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var article = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
+            if (article is null) return SaveOutcome.Fail(ArticleNotFound);
+            if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.Edit, await IsAuthorAsync(db, id, actor, ct), article.Status, article.TrashedAt is not null))
+            {
+                return SaveOutcome.Fail(EditRefusal(article));
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            // Keep the side that loses as a revision, so History can bring it back.
+            db.Add(keepMine
+                ? ArticleCommit.Revision(article, new Actor(article.LastEditedById, article.LastEditedByName, ""), RevisionKind.ConflictCopy, now)
+                : new ArticleRevision
+                {
+                    ArticleId = id, CreatedAt = now, AuthorId = actor.UserId, AuthorName = actor.DisplayName, Kind = RevisionKind.ConflictCopy,
+                    Headline = Truncate(mine.Headline, 300), Standfirst = Truncate(mine.Standfirst, 1000), BodyHtml = ArticleHtml.Sanitize(mine.BodyHtml),
+                });
+            await db.SaveChangesAsync(ct);
+            if (!keepMine)
+            {
+                return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null);
+            }
+        }
+        return await SaveAsync(acting, id, mine, theirVersion, SaveKind.Manual, ct);
+    }
+
+    /// <summary>Records a take-over (presence itself is in memory, see <see cref="ArticlePresence"/>).</summary>
+    public async Task<ServiceResult> AuthorizeTakeOverAsync(ClaimsPrincipal acting, int id, string fromName, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return actorResult;
+        var actor = actorResult.Value!;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Set<Article>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (article is null) return ServiceResult.Fail(ArticleNotFound);
+        if (!ArticleWorkflow.Allows(actor.Role, ArticleAction.TakeOver, await IsAuthorAsync(db, id, actor, ct), article.Status, article.TrashedAt is not null))
+        {
+            return ServiceResult.Fail("Only Editors and Administrators can take over an article someone else is editing.");
+        }
+        await audit.WriteAsync(actor, AuditActions.ArticleTakenOver, ArticleCommit.Target(article), $"From {fromName}", ct);
+        return ServiceResult.Ok;
+    }
+
+    /// <summary>Brings a revision's text back as the current text, recorded as a new revision (history is never rewritten).</summary>
+    public async Task<SaveOutcome> RestoreRevisionAsync(ClaimsPrincipal acting, int id, long revisionId, Guid expectedVersion, CancellationToken ct = default)
+    {
+        var revision = await reads.GetRevisionAsync(acting, id, revisionId, ct);
+        if (!revision.Succeeded) return SaveOutcome.Fail(revision.Error!);
+        var current = await reads.GetForEditAsync(acting, id, ct);
+        if (!current.Succeeded) return SaveOutcome.Fail(current.Error!);
+        var c = current.Value!;
+        var r = revision.Value!;
+        // The text and its "Restored" revision are saved together, in one transaction: no other revision is touched.
+        return await SaveAsync(acting, id, new ArticleInput
+        {
+            Headline = r.Headline, Standfirst = r.Standfirst, BodyHtml = r.BodyHtml, Slug = c.Slug,
+            SeoTitle = c.SeoTitle, MetaDescription = c.MetaDescription, CanonicalUrl = c.CanonicalUrl,
+            SectionId = c.SectionId, FeaturedImageId = c.FeaturedImageId, IsFeatured = c.IsFeatured,
+            TagIds = c.Tags.Select(t => t.Id).ToList(), AuthorIds = c.Authors.Select(a => a.Id).ToList(),
+        }, expectedVersion, SaveKind.Manual, recordAs: RevisionKind.Restored,
+            auditAs: (AuditActions.RevisionRestored, $"Revision of {r.CreatedAt:yyyy-MM-dd HH:mm} UTC by {r.AuthorName}"), ct);
+    }
+
+    // ----- helpers -----
+
+    /// <summary>Characters XML forbids would break every feed and sitemap showing the article: they are dropped (the body's by ArticleHtml).</summary>
+    private static void RemoveXmlForbiddenCharacters(ArticleInput input)
+    {
+        input.Headline = XmlSafeText.Clean(input.Headline);
+        input.Standfirst = XmlSafeText.Clean(input.Standfirst);
+        input.Slug = XmlSafeText.Clean(input.Slug);
+        input.SeoTitle = XmlSafeText.CleanOptional(input.SeoTitle);
+        input.MetaDescription = XmlSafeText.CleanOptional(input.MetaDescription);
+        input.CanonicalUrl = XmlSafeText.CleanOptional(input.CanonicalUrl);
+    }
+
+    private static SaveOutcome? Validate(ArticleInput input)
+    {
+        if (string.IsNullOrWhiteSpace(input.Headline)) return SaveOutcome.Fail("Enter a headline.", "Headline");
+        if (input.Headline.Trim().Length > 300) return SaveOutcome.Fail("The headline can be at most 300 characters.", "Headline");
+        if ((input.Standfirst ?? "").Trim().Length > 1000) return SaveOutcome.Fail("The standfirst can be at most 1000 characters.", "Standfirst");
+        if ((input.SeoTitle ?? "").Trim().Length > 300) return SaveOutcome.Fail("The SEO title can be at most 300 characters.", "SeoTitle");
+        if ((input.MetaDescription ?? "").Trim().Length > 500) return SaveOutcome.Fail("The meta description can be at most 500 characters.", "MetaDescription");
+        if (!string.IsNullOrWhiteSpace(input.CanonicalUrl)
+            && (!Uri.TryCreate(input.CanonicalUrl.Trim(), UriKind.Absolute, out var canonical) || (canonical.Scheme != Uri.UriSchemeHttp && canonical.Scheme != Uri.UriSchemeHttps)))
+        {
+            return SaveOutcome.Fail("The canonical URL must be a full http(s) address, or empty.", "CanonicalUrl");
+        }
+        if (Slugs.Problem(input.Slug) is { } slugProblem) return SaveOutcome.Fail(slugProblem, "Slug");
+        return null;
+    }
+
+    /// <summary>
+    /// The slug to store: the one typed by hand, when free; while it follows the headline, the headline's slug with
+    /// "-2", "-3"… until free. Another article's old addresses count as taken: they still answer 301 for it.
+    /// </summary>
+    private static async Task<(string? Slug, string? Error)> ChooseSlugAsync(NewsCmsDbContext db, Article article, ArticleInput input, CancellationToken ct)
+    {
+        var others = db.Set<Article>().Where(a => a.Id != article.Id);
+        var othersRedirects = db.Set<ArticleSlugRedirect>().Where(r => r.ArticleId != article.Id);
+        var takenSlugs = others.Select(a => a.Slug).Concat(othersRedirects.Select(r => r.Slug));
+        var follows = input.SlugFollowsHeadline;
+        var (slug, taken) = await Slugs.ChooseAsync(takenSlugs, follows ? null : input.Slug, follows ? null : article.Slug, input.Headline, "article", ct);
+        if (!taken) return (slug, null);
+        var typed = input.Slug.Trim();
+        var owner = await others.Where(a => a.Slug == typed).Select(a => a.Headline).FirstOrDefaultAsync(ct);
+        if (owner is not null) return (null, $"The slug \"{typed}\" is already used by \"{owner}\". Choose another.");
+        var movedFrom = await othersRedirects.Where(r => r.Slug == typed)
+            .Join(db.Set<Article>(), r => r.ArticleId, a => a.Id, (r, a) => a.Headline).FirstOrDefaultAsync(ct);
+        return (null, $"The slug \"{typed}\" is an old address of \"{movedFrom}\" and still takes readers there. Choose another.");
+    }
+
+    /// <summary>What related-article ranking reads of an article (its tags as stored now, in id order).</summary>
+    private static async Task<(string Headline, string Standfirst, int? SectionId, string Tags)> RankingInputsAsync(NewsCmsDbContext db, Article article,
+        CancellationToken ct)
+    {
+        var tags = article.Id == 0 ? [] : await db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == article.Id).Select(at => at.TagId).OrderBy(t => t).ToListAsync(ct);
+        return (article.Headline, article.Standfirst, article.SectionId, string.Join(',', tags));
+    }
+    /// <summary>The SQLite constraint error behind a failed write, or null when it is not one.</summary>
+    private static Microsoft.Data.Sqlite.SqliteException? ConstraintError(Exception ex) =>
+        (ex as Microsoft.Data.Sqlite.SqliteException ?? (ex as DbUpdateException)?.InnerException as Microsoft.Data.Sqlite.SqliteException)
+            is { SqliteErrorCode: 19 } constraint ? constraint : null;
+
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE.</summary>
+    private const int SqliteUniqueConstraint = 2067;
+
+    private const string SaveFailed = "The article could not be saved because of an error on the server. Your text is still here; "
+        + "try again, and tell an administrator if it keeps happening.";
+
+    /// <summary>Copies the input onto the article; returns whether the text (not just metadata) changed.</summary>
+    internal static bool Apply(Article article, ArticleInput input, string slug)
+    {
+        var body = ArticleHtml.Sanitize(input.BodyHtml);
+        var headline = input.Headline.Trim();
+        var standfirst = (input.Standfirst ?? "").Trim();
+        var changed = article.Headline != headline || article.Standfirst != standfirst || article.BodyHtml != body;
+        article.Headline = headline;
+        article.Standfirst = standfirst;
+        article.Slug = slug;
+        article.BodyHtml = body;
+        article.BodyText = ArticleHtml.ToPlainText(body);
+        article.WordCount = ArticleHtml.CountWords(article.BodyText);
+        article.ReadingMinutes = ArticleHtml.ReadingMinutes(article.WordCount);
+        article.SeoTitle = Blank(input.SeoTitle);
+        article.MetaDescription = Blank(input.MetaDescription);
+        article.CanonicalUrl = Blank(input.CanonicalUrl);
+        return changed;
+    }
+
+    private static async Task<bool> WantsRevisionAsync(NewsCmsDbContext db, int articleId, SaveKind kind, DateTime now, CancellationToken ct)
+    {
+        if (kind == SaveKind.Manual) return true;
+        var last = await db.Set<ArticleRevision>().Where(r => r.ArticleId == articleId).MaxAsync(r => (DateTime?)r.CreatedAt, ct);
+        return last is null || now - last >= AutosaveRevisionInterval;
+    }
+
+    private SaveOutcome Conflict(Article current) => new(null, null, current.Id, current.Version, current.UpdatedAt, current.Slug,
+        new ArticleConflict(current.Headline, current.Standfirst, current.BodyHtml, current.Version, current.LastEditedByName, current.UpdatedAt));
+
+
+
+    /// <summary>Checks the bylines, tags, section and featured image the input names; returns the bylines to store.</summary>
+    private async Task<(List<int>? AuthorIds, string? Error, string? Field)> CheckRelationsAsync(NewsCmsDbContext db, Article article, ArticleInput input,
+        Actor actor, CancellationToken ct)
+    {
+        var ownProfile = await authorProfiles.EnsureForAccountAsync(actor.UserId, actor.DisplayName, ct);
+        var authorIds = input.AuthorIds.Distinct().ToList();
+        if (authorIds.Count == 0)
+        {
+            authorIds = article.Id == 0
+                ? [ownProfile]
+                : await db.ArticleAuthors.Where(aa => aa.ArticleId == article.Id).OrderBy(aa => aa.Position).Select(aa => aa.AuthorProfileId).ToListAsync(ct);
+        }
+        if (await db.AuthorProfiles.CountAsync(p => authorIds.Contains(p.Id), ct) != authorIds.Count) return (null, "One of the authors no longer exists.", "Authors");
+        if (!actor.Can(Capabilities.EditAnyArticle) && !authorIds.Contains(ownProfile))
+        {
+            return (null, "Keep yourself among the authors: without your byline you could no longer open this article.", "Authors");
+        }
+        var tagIds = input.TagIds.Distinct().ToList();
+        if (await db.Tags.CountAsync(t => tagIds.Contains(t.Id), ct) != tagIds.Count) return (null, "One of the tags no longer exists.", "Tags");
+        input.TagIds = tagIds;
+        if (input.SectionId is { } sectionId && !await db.Sections.AnyAsync(s => s.Id == sectionId, ct)) return (null, "That section no longer exists.", "Section");
+        if (input.FeaturedImageId is { } imageId && !await db.MediaItems.AnyAsync(m => m.Id == imageId, ct)) return (null, "That image is no longer in the media library.", "FeaturedImage");
+        return (authorIds, null, null);
+    }
+
+    private static async Task SetRelationsAsync(NewsCmsDbContext db, int articleId, List<int> authorIds, List<int> tagIds, CancellationToken ct)
+    {
+        await db.ArticleAuthors.Where(aa => aa.ArticleId == articleId).ExecuteDeleteAsync(ct);
+        await db.ArticleTags.Where(at => at.ArticleId == articleId).ExecuteDeleteAsync(ct);
+        db.ArticleAuthors.AddRange(authorIds.Select((authorId, position) => new ArticleAuthor { ArticleId = articleId, AuthorProfileId = authorId, Position = position }));
+        db.ArticleTags.AddRange(tagIds.Select(tagId => new ArticleTag { ArticleId = articleId, TagId = tagId }));
+        await db.SaveChangesAsync(ct);
+    }
+
+
+    private static string EditRefusal(Article article) =>
+        article.TrashedAt is not null ? "This article is in the trash. Restore it before editing."
+        : article.Status == ArticleStatus.Draft ? NewsroomActors.NotAllowed
+        : $"This article is {ArticleWorkflow.Describe(article.Status, false).ToLowerInvariant()}: only the desk can change it now.";
+
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Truncate(string? value, int length) => (value ?? "").Length <= length ? value ?? "" : value![..length];
+
+}

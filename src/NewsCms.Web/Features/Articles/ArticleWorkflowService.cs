@@ -1,0 +1,242 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Users;
+using static NewsCms.Web.Features.Articles.NewsroomArticleAccess;
+
+namespace NewsCms.Web.Features.Articles;
+
+/// <summary>
+/// An article's way through the newsroom: submit, publish, schedule, unpublish, trash and restore from the trash, and
+/// publishing scheduled articles when their time comes. Each action re-checks the acting user and the workflow rules,
+/// refuses to act on a version the caller has not seen, and returns the article as the editor shows it afterwards.
+/// </summary>
+public sealed class ArticleWorkflowService(
+    IDbContextFactory<NewsCmsDbContext> dbFactory,
+    NewsroomActors actors,
+    ArticleCommit commit,
+    TimeProvider clock,
+    ILogger<ArticleWorkflowService> logger)
+{
+    public Task<ServiceResult<ArticleForEdit>> SubmitAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Submit, ct, (article, actor, now) =>
+        {
+            article.Status = ArticleStatus.InReview;
+            return (AuditActions.ArticleSubmitted, RevisionKind.Submitted, null);
+        });
+
+    public Task<ServiceResult<ArticleForEdit>> PublishAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Publish, ct, (article, actor, now) =>
+        {
+            Publish(article, now);
+            return (AuditActions.ArticlePublished, RevisionKind.Published, null);
+        });
+
+    public Task<ServiceResult<ArticleForEdit>> ScheduleAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, DateTime publishAtUtc, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Schedule, ct, (article, actor, now) =>
+        {
+            if (publishAtUtc.Kind != DateTimeKind.Utc) publishAtUtc = publishAtUtc.ToUniversalTime();
+            if (publishAtUtc <= now) return (null, null, "Choose a time in the future, or publish now.");
+            article.Status = ArticleStatus.Scheduled;
+            article.ScheduledAt = publishAtUtc;
+            article.ScheduledById = actor.UserId;
+            article.ScheduledByName = actor.DisplayName;
+            return (AuditActions.ArticleScheduled, null, $"For {publishAtUtc:yyyy-MM-dd HH:mm} UTC");
+        });
+
+    public Task<ServiceResult<ArticleForEdit>> UnpublishAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Unpublish, ct, (article, actor, now) =>
+        {
+            article.Status = ArticleStatus.Draft;
+            ClearSchedule(article);
+            article.PublishedAt = null;
+            return (AuditActions.ArticleUnpublished, null, null);
+        });
+
+    public Task<ServiceResult<ArticleForEdit>> TrashAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Trash, ct, (article, actor, now) =>
+        {
+            article.TrashedAt = now;
+            if (article.Status == ArticleStatus.Scheduled)
+            {
+                article.Status = ArticleStatus.Draft;
+                ClearSchedule(article);
+            }
+            return (AuditActions.ArticleTrashed, null, null);
+        });
+
+    public Task<ServiceResult<ArticleForEdit>> RestoreAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Restore, ct, (article, actor, now) =>
+        {
+            article.TrashedAt = null;
+            return (AuditActions.ArticleRestored, null, $"Back as {ArticleWorkflow.Describe(article.Status, false)}");
+        });
+
+    /// <summary>Publishes every scheduled article whose time has come, each in its own transaction.</summary>
+    public async Task<int> PublishDueAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var due = await db.Set<Article>().Where(a => a.Status == ArticleStatus.Scheduled && a.TrashedAt == null && a.ScheduledAt <= now)
+            .Select(a => a.Id).ToListAsync(ct);
+        var published = 0;
+        foreach (var id in due)
+        {
+            await using var one = await dbFactory.CreateDbContextAsync(ct);
+            var article = await one.Set<Article>().FirstOrDefaultAsync(a => a.Id == id && a.Status == ArticleStatus.Scheduled && a.TrashedAt == null, ct);
+            if (article is null) continue;
+            if (await SchedulerRefusalAsync(one, article, ct) is { } refusal)
+            {
+                await WithdrawScheduleAsync(one, article, refusal, now, ct);
+                continue;
+            }
+            Publish(article, now);
+            article.Version = Guid.NewGuid();
+            article.Revisions.Add(ArticleCommit.Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
+            // The public cache hears once, after the round.
+            var committed = await commit.CommitAsync(one, article, new ArticleCommit.Plan
+            {
+                RankWithCommit = true, RankTheirsToo = true,
+                Audit = ArticleCommit.AuditNote.ByScheduler(AuditActions.ArticlePublished, "As scheduled"),
+            }, ct);
+            if (!committed) continue; // Someone changed it meanwhile; the next round sees its new state.
+            published++;
+            logger.LogInformation("Published scheduled article {Id} \"{Headline}\".", article.Id, article.Headline);
+        }
+        if (published > 0) commit.NotifyPublicChanged();
+        return published;
+    }
+
+    // ----- helpers -----
+
+    /// <summary>Sends a scheduled article back to the review queue instead of publishing it, and says why in the audit log.</summary>
+    private async Task WithdrawScheduleAsync(NewsCmsDbContext db, Article article, string refusal, DateTime now, CancellationToken ct)
+    {
+        var scheduledFor = article.ScheduledAt;
+        article.Status = ArticleStatus.InReview;
+        ClearSchedule(article);
+        article.Version = Guid.NewGuid();
+        article.UpdatedAt = now;
+        var details = $"Not published at {scheduledFor:yyyy-MM-dd HH:mm} UTC: {refusal}. It is back in review.";
+        var committed = await commit.CommitAsync(db, article, new ArticleCommit.Plan
+        {
+            Audit = ArticleCommit.AuditNote.ByScheduler(AuditActions.ArticleScheduleWithdrawn, details),
+        }, ct);
+        if (!committed) return; // Someone changed it meanwhile; the next round sees its new state.
+        logger.LogWarning("Scheduled article {Id} \"{Headline}\" went back to review: {Reason}.", article.Id, article.Headline, refusal);
+    }
+
+    private async Task<ServiceResult<ArticleForEdit>> TransitionAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, ArticleAction action, CancellationToken ct,
+        Func<Article, Actor, DateTime, (string? AuditAction, RevisionKind? Revision, string? Note)> apply)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
+        if (!actorResult.Succeeded) return ServiceResult<ArticleForEdit>.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (article is null) return ServiceResult<ArticleForEdit>.Fail(ArticleNotFound);
+        var wasPublic = article.IsPublic;
+        var isOwn = await IsAuthorAsync(db, id, actor, ct);
+        if (!ArticleWorkflow.Allows(actor.Role, action, isOwn, article.Status, article.TrashedAt is not null))
+        {
+            return ServiceResult<ArticleForEdit>.Fail(Refusal(action, article));
+        }
+        if (article.Version != expectedVersion)
+        {
+            return ServiceResult<ArticleForEdit>.Fail($"{article.LastEditedByName} changed this article meanwhile. Reload it to see their version first.");
+        }
+        if (action is ArticleAction.Publish or ArticleAction.Schedule && await MissingAltTextAsync(db, article, ct) is { } missing)
+        {
+            return ServiceResult<ArticleForEdit>.Fail(missing);
+        }
+        db.Entry(article).Property(a => a.Version).OriginalValue = expectedVersion;
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (auditAction, revision, note) = apply(article, actor, now);
+        if (auditAction is null) return ServiceResult<ArticleForEdit>.Fail(note ?? "That is not possible now.");
+        article.Version = Guid.NewGuid();
+        article.UpdatedAt = now;
+        if (revision is { } kind) article.Revisions.Add(ArticleCommit.Revision(article, actor, kind, now));
+
+        var isPublic = article.IsPublic;
+        var committed = await commit.CommitAsync(db, article, new ArticleCommit.Plan
+        {
+            RankWithCommit = wasPublic || isPublic, RankTheirsToo = isPublic && !wasPublic,
+            NotifyPublic = wasPublic || isPublic,
+            Audit = ArticleCommit.AuditNote.By(actor, auditAction, note),
+        }, ct);
+        if (!committed) return ServiceResult<ArticleForEdit>.Fail("Someone changed this article meanwhile. Reload it to see their version first.");
+        // The editor's new state from this context: an action changes no byline, so whether it is the actor's own stands.
+        return ServiceResult<ArticleForEdit>.Success(await ToEditAsync(db, article, actor, isOwn, ct));
+    }
+
+    private static void Publish(Article article, DateTime now)
+    {
+        article.Status = ArticleStatus.Published;
+        article.PublishedAt = now;
+        article.FirstPublishedAt ??= now;
+        ClearSchedule(article);
+    }
+
+    private static void ClearSchedule(Article article)
+    {
+        article.ScheduledAt = null;
+        article.ScheduledById = null;
+        article.ScheduledByName = null;
+    }
+
+    /// <summary>
+    /// Why the person who scheduled the article may no longer publish it (locked, deleted, role or byline changed),
+    /// or null when they still may: a schedule acts in their name when its time comes.
+    /// </summary>
+    private async Task<string?> SchedulerRefusalAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(article.ScheduledById)) return "nobody is recorded as having scheduled it";
+        var name = article.ScheduledByName ?? "the account that scheduled it";
+        var account = await db.Users.AsNoTracking().Where(u => u.Id == article.ScheduledById)
+            .Select(u => new
+            {
+                u.DisplayName,
+                u.LockoutEnd,
+                Role = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (account is null) return $"{name}, who scheduled it, no longer exists";
+        if (account.LockoutEnd > clock.GetUtcNow()) return $"{name}, who scheduled it, is locked";
+        var scheduler = new Actor(article.ScheduledById, account.DisplayName, account.Role ?? "");
+        if (!ArticleWorkflow.Allows(scheduler.Role, ArticleAction.Publish, await IsAuthorAsync(db, article.Id, scheduler, ct), ArticleStatus.Scheduled, trashed: false))
+        {
+            return $"{name}, who scheduled it, may no longer publish it (role now {account.Role ?? "none"})";
+        }
+        return null;
+    }
+
+    /// <summary>Readers who cannot see images need their descriptions: nothing goes public without them.</summary>
+    private static async Task<string?> MissingAltTextAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
+    {
+        var inBody = ArticleHtml.CountImagesWithoutAlt(article.BodyHtml);
+        if (inBody > 0)
+        {
+            return $"Add alt text to every image in the body before publishing ({inBody} image{(inBody == 1 ? " has" : "s have")} none).";
+        }
+        if (article.FeaturedImageId is { } imageId && await db.MediaItems.AnyAsync(m => m.Id == imageId && m.AltText == "", ct))
+        {
+            return "The featured image has no alt text. Add it in the media library before publishing.";
+        }
+        return null;
+    }
+
+
+    private static string Refusal(ArticleAction action, Article article) => action switch
+    {
+        ArticleAction.Publish or ArticleAction.Schedule or ArticleAction.Unpublish when article.TrashedAt is null =>
+            $"You are not allowed to {action.ToString().ToLowerInvariant()} this article{(article.Status == ArticleStatus.Published && action == ArticleAction.Publish ? " (it is already published)" : "")}.",
+        ArticleAction.Submit when article.Status != ArticleStatus.Draft => "Only drafts can be submitted for review.",
+        _ when article.TrashedAt is not null && action != ArticleAction.Restore => "This article is in the trash.",
+        _ => NewsroomActors.NotAllowed,
+    };
+
+}
