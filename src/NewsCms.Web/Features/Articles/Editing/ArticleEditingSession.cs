@@ -80,6 +80,37 @@ public sealed class ArticleEditingSession(
 
     public bool ReadOnly => LockedByPresence || TakenOverBy is not null || (Article is not null && !Article.Allowed.Contains(ArticleAction.Edit));
 
+    /// <summary>What the writer may do with a new article, which will be their own draft (its first save happens as part of the action).</summary>
+    public IReadOnlySet<ArticleAction> NewArticleActions { get; set; } = new HashSet<ArticleAction>();
+
+    /// <summary>
+    /// The workflow actions offered now: a new article's from <see cref="NewArticleActions"/>; a loaded article's as the
+    /// server allowed them, and none while the editor is read-only (someone else holds it, or it was taken over).
+    /// </summary>
+    public IReadOnlySet<ArticleAction> Actions => Article is null ? NewArticleActions
+        : ReadOnly ? new HashSet<ArticleAction>()
+        : Article.Allowed;
+
+    /// <summary>
+    /// The UTC time for "Publish at": the writer types a wall-clock time in the site's time zone. Null (with the reason in
+    /// <see cref="Error"/>) when no time was chosen or the time does not exist there (the clocks go forward then).
+    /// </summary>
+    public DateTime? ScheduleTimeUtc(DateTime? publishAt, TimeZoneInfo zone)
+    {
+        if (publishAt is null)
+        {
+            Error = "Choose the date and time to publish at.";
+            return null;
+        }
+        var wallClock = DateTime.SpecifyKind(publishAt.Value, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(wallClock))
+        {
+            Error = $"{wallClock:yyyy-MM-dd HH:mm} does not exist in {zone.Id} (the clocks go forward then). Choose another time.";
+            return null;
+        }
+        return TimeZoneInfo.ConvertTimeToUtc(wallClock, zone);
+    }
+
     public void Load(ArticleForEdit article)
     {
         Article = article;
