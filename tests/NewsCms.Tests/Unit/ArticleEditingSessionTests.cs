@@ -263,4 +263,39 @@ public class ArticleEditingSessionTests
         Assert.Equal("You are not allowed to publish this article.", session.Error);
         Assert.Empty(server.Saves);
     }
+
+    [Fact]
+    public void The_actions_offered_are_the_new_articles_until_loaded_then_the_servers_and_none_while_read_only()
+    {
+        var session = NewSession();
+        session.NewArticleActions = new HashSet<ArticleAction> { ArticleAction.Submit, ArticleAction.Publish };
+        Assert.Equal(new[] { ArticleAction.Submit, ArticleAction.Publish }.Order(), session.Actions.Order());
+
+        session.Load(Article(server.Version)); // the server allows Edit and Submit
+        Assert.Equal(new[] { ArticleAction.Edit, ArticleAction.Submit }.Order(), session.Actions.Order());
+
+        session.LoseTo("Sam"); // taken over: nothing may be done here any more
+        Assert.Empty(session.Actions);
+        session.Regain();
+        session.LockedByPresence = true;
+        Assert.Empty(session.Actions);
+    }
+
+    [Fact]
+    public void Publish_at_is_the_sites_wall_clock_time_stored_as_utc_and_a_missing_or_nonexistent_time_is_refused()
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var session = NewSession(Article(server.Version));
+
+        // 10:30 in Berlin in December (UTC+1) is 09:30 UTC.
+        Assert.Equal(new DateTime(2026, 12, 4, 9, 30, 0, DateTimeKind.Utc), session.ScheduleTimeUtc(new DateTime(2026, 12, 4, 10, 30, 0), berlin));
+        Assert.Null(session.Error);
+
+        Assert.Null(session.ScheduleTimeUtc(null, berlin));
+        Assert.Equal("Choose the date and time to publish at.", session.Error);
+
+        // The clocks go forward from 02:00 to 03:00 on 28 March 2027: 02:30 never happens.
+        Assert.Null(session.ScheduleTimeUtc(new DateTime(2027, 3, 28, 2, 30, 0), berlin));
+        Assert.Equal("2027-03-28 02:30 does not exist in Europe/Berlin (the clocks go forward then). Choose another time.", session.Error);
+    }
 }
