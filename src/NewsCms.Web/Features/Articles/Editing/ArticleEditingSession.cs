@@ -121,7 +121,29 @@ public sealed class ArticleEditingSession(
         };
         Dirty = false;
         editsSaved = edits;
+        SlugEdited = true; // a saved article's slug is its own: changing the headline no longer moves its address
         CancelAutosave();
+    }
+
+    /// <summary>
+    /// False while the slug follows the headline: a new article until the writer types a slug (the server then makes it
+    /// from the headline, with "-2"… when taken). True once the writer typed one, or the article was loaded.
+    /// </summary>
+    public bool SlugEdited { get; private set; }
+
+    public void SetHeadline(string value)
+    {
+        Input.Headline = value;
+        if (!SlugEdited) Input.Slug = Slugs.From(value);
+        MarkDirty();
+    }
+
+    /// <summary>A slug typed by the writer; emptying it lets it follow the headline again.</summary>
+    public void SetSlug(string value)
+    {
+        Input.Slug = value;
+        SlugEdited = !string.IsNullOrEmpty(value);
+        MarkDirty();
     }
 
     /// <summary>The writer changed something: it is unsaved, and saves on its own after the autosave delay.</summary>
@@ -165,6 +187,7 @@ public sealed class ArticleEditingSession(
             var editsTaken = edits;
             Input.BodyHtml = await readBody();
             FillRelations?.Invoke(Input);
+            Input.SlugFollowsHeadline = !SlugEdited;
             var body = Input.BodyHtml;
             var outcome = await save(Article?.Id, Input, Article?.Version, kind);
             if (outcome.Conflict is not null)
@@ -254,7 +277,11 @@ public sealed class ArticleEditingSession(
     public async Task<bool> RestoreAsync(EditorBackup backup)
     {
         Input.BodyHtml = backup.Html;
-        if (backup.Headline is { Length: > 0 } headline) Input.Headline = headline;
+        if (backup.Headline is { Length: > 0 } headline)
+        {
+            Input.Headline = headline;
+            if (!SlugEdited) Input.Slug = Slugs.From(headline);
+        }
         if (backup.Standfirst is { } standfirst) Input.Standfirst = standfirst;
         Dirty = true;
         edits++;
