@@ -44,7 +44,7 @@ public class ArticleEditingSessionTests
                 return Task.FromResult(new SaveOutcome(null, null, 7, Version, default, "pier-repairs",
                     new ArticleConflict("Theirs", "", TheirBody, Version, "Sam", default)));
             }
-            Saves.Add((new ArticleInput { Headline = input.Headline, BodyHtml = input.BodyHtml }, kind));
+            Saves.Add((new ArticleInput { Headline = input.Headline, BodyHtml = input.BodyHtml, Slug = input.Slug, SlugFollowsHeadline = input.SlugFollowsHeadline }, kind));
             Version = Guid.NewGuid();
             return Task.FromResult(new SaveOutcome(null, null, 7, Version, new DateTime(2026, 3, 1, 9, 0, 0, DateTimeKind.Utc), "pier-repairs", null)
             {
@@ -262,5 +262,78 @@ public class ArticleEditingSessionTests
         Assert.Null(await session.TransitionAsync((_, _) => Task.FromResult(ServiceResult<ArticleForEdit>.Fail("You are not allowed to publish this article.")), saveFirst: false));
         Assert.Equal("You are not allowed to publish this article.", session.Error);
         Assert.Empty(server.Saves);
+    }
+
+    [Fact]
+    public void The_actions_offered_are_the_new_articles_until_loaded_then_the_servers_and_none_while_read_only()
+    {
+        var session = NewSession();
+        session.NewArticleActions = new HashSet<ArticleAction> { ArticleAction.Submit, ArticleAction.Publish };
+        Assert.Equal(new[] { ArticleAction.Submit, ArticleAction.Publish }.Order(), session.Actions.Order());
+
+        session.Load(Article(server.Version)); // the server allows Edit and Submit
+        Assert.Equal(new[] { ArticleAction.Edit, ArticleAction.Submit }.Order(), session.Actions.Order());
+
+        session.LoseTo("Sam"); // taken over: nothing may be done here any more
+        Assert.Empty(session.Actions);
+        session.Regain();
+        session.LockedByPresence = true;
+        Assert.Empty(session.Actions);
+    }
+
+    [Fact]
+    public void Publish_at_is_the_sites_wall_clock_time_stored_as_utc_and_a_missing_or_nonexistent_time_is_refused()
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var session = NewSession(Article(server.Version));
+
+        // 10:30 in Berlin in December (UTC+1) is 09:30 UTC.
+        Assert.Equal(new DateTime(2026, 12, 4, 9, 30, 0, DateTimeKind.Utc), session.ScheduleTimeUtc(new DateTime(2026, 12, 4, 10, 30, 0), berlin));
+        Assert.Null(session.Error);
+
+        Assert.Null(session.ScheduleTimeUtc(null, berlin));
+        Assert.Equal("Choose the date and time to publish at.", session.Error);
+
+        // The clocks go forward from 02:00 to 03:00 on 28 March 2027: 02:30 never happens.
+        Assert.Null(session.ScheduleTimeUtc(new DateTime(2027, 3, 28, 2, 30, 0), berlin));
+        Assert.Equal("2027-03-28 02:30 does not exist in Europe/Berlin (the clocks go forward then). Choose another time.", session.Error);
+    }
+
+    [Fact]
+    public async Task A_new_articles_slug_follows_the_headline_until_the_writer_types_one()
+    {
+        var session = NewSession();
+        session.SetHeadline("Pier repairs start");
+        Assert.Equal("pier-repairs-start", session.Input.Slug);
+        Assert.False(session.SlugEdited);
+        Assert.True(session.Dirty);
+        await session.SaveAsync(SaveKind.Manual);
+        Assert.True(Assert.Single(server.Saves).Input.SlugFollowsHeadline); // the server may add "-2"… when it is taken
+
+        var typed = NewSession();
+        typed.SetSlug("pier");
+        typed.SetHeadline("Pier repairs start");
+        Assert.Equal("pier", typed.Input.Slug);
+        typed.SetSlug(""); // emptied: it follows the headline again
+        typed.SetHeadline("Pier repairs end");
+        Assert.Equal("pier-repairs-end", typed.Input.Slug);
+    }
+
+    [Fact]
+    public async Task A_loaded_articles_slug_stays_when_the_headline_or_a_restored_backup_changes_it()
+    {
+        var session = NewSession(Article(server.Version));
+        Assert.True(session.SlugEdited);
+        session.SetHeadline("Pier repairs finished");
+        Assert.Equal("pier-repairs", session.Input.Slug);
+        await session.SaveAsync(SaveKind.Manual);
+        Assert.False(Assert.Single(server.Saves).Input.SlugFollowsHeadline);
+
+        // A new article's backup brings its headline back, and the slug made from it.
+        var fresh = NewSession();
+        await fresh.RestoreAsync(new EditorBackup("<p>Kept.</p>", default, null, new() { ["headline"] = "Storm closes the pier" }));
+        var restored = server.Saves[^1].Input; // the restore saves it
+        Assert.Equal("storm-closes-the-pier", restored.Slug);
+        Assert.True(restored.SlugFollowsHeadline);
     }
 }

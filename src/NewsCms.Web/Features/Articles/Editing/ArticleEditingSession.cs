@@ -80,6 +80,37 @@ public sealed class ArticleEditingSession(
 
     public bool ReadOnly => LockedByPresence || TakenOverBy is not null || (Article is not null && !Article.Allowed.Contains(ArticleAction.Edit));
 
+    /// <summary>What the writer may do with a new article, which will be their own draft (its first save happens as part of the action).</summary>
+    public IReadOnlySet<ArticleAction> NewArticleActions { get; set; } = new HashSet<ArticleAction>();
+
+    /// <summary>
+    /// The workflow actions offered now: a new article's from <see cref="NewArticleActions"/>; a loaded article's as the
+    /// server allowed them, and none while the editor is read-only (someone else holds it, or it was taken over).
+    /// </summary>
+    public IReadOnlySet<ArticleAction> Actions => Article is null ? NewArticleActions
+        : ReadOnly ? new HashSet<ArticleAction>()
+        : Article.Allowed;
+
+    /// <summary>
+    /// The UTC time for "Publish at": the writer types a wall-clock time in the site's time zone. Null (with the reason in
+    /// <see cref="Error"/>) when no time was chosen or the time does not exist there (the clocks go forward then).
+    /// </summary>
+    public DateTime? ScheduleTimeUtc(DateTime? publishAt, TimeZoneInfo zone)
+    {
+        if (publishAt is null)
+        {
+            Error = "Choose the date and time to publish at.";
+            return null;
+        }
+        var wallClock = DateTime.SpecifyKind(publishAt.Value, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(wallClock))
+        {
+            Error = $"{wallClock:yyyy-MM-dd HH:mm} does not exist in {zone.Id} (the clocks go forward then). Choose another time.";
+            return null;
+        }
+        return TimeZoneInfo.ConvertTimeToUtc(wallClock, zone);
+    }
+
     public void Load(ArticleForEdit article)
     {
         Article = article;
@@ -90,7 +121,29 @@ public sealed class ArticleEditingSession(
         };
         Dirty = false;
         editsSaved = edits;
+        SlugEdited = true; // a saved article's slug is its own: changing the headline no longer moves its address
         CancelAutosave();
+    }
+
+    /// <summary>
+    /// False while the slug follows the headline: a new article until the writer types a slug (the server then makes it
+    /// from the headline, with "-2"… when taken). True once the writer typed one, or the article was loaded.
+    /// </summary>
+    public bool SlugEdited { get; private set; }
+
+    public void SetHeadline(string value)
+    {
+        Input.Headline = value;
+        if (!SlugEdited) Input.Slug = Slugs.From(value);
+        MarkDirty();
+    }
+
+    /// <summary>A slug typed by the writer; emptying it lets it follow the headline again.</summary>
+    public void SetSlug(string value)
+    {
+        Input.Slug = value;
+        SlugEdited = !string.IsNullOrEmpty(value);
+        MarkDirty();
     }
 
     /// <summary>The writer changed something: it is unsaved, and saves on its own after the autosave delay.</summary>
@@ -134,6 +187,7 @@ public sealed class ArticleEditingSession(
             var editsTaken = edits;
             Input.BodyHtml = await readBody();
             FillRelations?.Invoke(Input);
+            Input.SlugFollowsHeadline = !SlugEdited;
             var body = Input.BodyHtml;
             var outcome = await save(Article?.Id, Input, Article?.Version, kind);
             if (outcome.Conflict is not null)
@@ -223,7 +277,11 @@ public sealed class ArticleEditingSession(
     public async Task<bool> RestoreAsync(EditorBackup backup)
     {
         Input.BodyHtml = backup.Html;
-        if (backup.Headline is { Length: > 0 } headline) Input.Headline = headline;
+        if (backup.Headline is { Length: > 0 } headline)
+        {
+            Input.Headline = headline;
+            if (!SlugEdited) Input.Slug = Slugs.From(headline);
+        }
         if (backup.Standfirst is { } standfirst) Input.Standfirst = standfirst;
         Dirty = true;
         edits++;
