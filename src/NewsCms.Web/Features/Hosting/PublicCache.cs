@@ -194,12 +194,6 @@ public sealed class PublicCacheVersion
         }
     }
 
+    /// <summary>What readers can see now: its number and when it last changed (or the app started).</summary>
     public PublicVersion Current => Volatile.Read(ref current);
-
-    public string ETag => Current.ETag;
-
-    /// <summary>When public content last changed (or the app started): the Last-Modified of every public page.</summary>
-    public DateTimeOffset LastModified => Current.LastModified;
-
-    public bool IsCurrent(Microsoft.AspNetCore.Http.Headers.RequestHeaders request) => Current.IsCurrent(request);
 }
