@@ -34,8 +34,18 @@ public abstract class PagedPublicPage : ComponentBase
         return true;
     }
 
-    /// <summary>The page number is not a page of the list (past its last page): 404.</summary>
-    protected void PageMissing()
+    /// <summary>
+    /// Whether the page read is past the end of its list (a page after the first with nothing on it); if so, 404.
+    /// Lists fetch one page, not a count of every match, so an empty page is how the end shows.
+    /// </summary>
+    protected bool PastTheEnd(int itemsOnPage)
+    {
+        if (CurrentPage == 1 || itemsOnPage > 0) return false;
+        PageMissing();
+        return true;
+    }
+
+    private void PageMissing()
     {
         PageIsMissing = true;
         HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;

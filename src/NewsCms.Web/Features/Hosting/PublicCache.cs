@@ -40,7 +40,6 @@ public static class PublicCache
             options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/rss+xml", "application/atom+xml", "image/svg+xml"]);
         });
         builder.Services.AddSingleton<PublicCacheVersion>();
-        builder.Services.AddSingleton<PublicVersionPolicy>();
         PublicAntiforgery.Register(builder.Services);
         return builder;
     }
