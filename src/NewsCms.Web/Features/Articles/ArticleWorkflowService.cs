@@ -205,7 +205,8 @@ public sealed class ArticleWorkflowService(
             })
             .FirstOrDefaultAsync(ct);
         if (account is null) return $"{name}, who scheduled it, no longer exists";
-        if (account.LockoutEnd > clock.GetUtcNow()) return $"{name}, who scheduled it, is locked";
+        // Only an administrator's lock counts: a lockout after failed sign-ins is something anyone can cause.
+        if (AccountLocks.IsLockedByAdministrator(account.LockoutEnd)) return $"{name}, who scheduled it, is locked";
         var scheduler = new Actor(article.ScheduledById, account.DisplayName, account.Role ?? "");
         if (!ArticleWorkflow.Allows(scheduler.Role, ArticleAction.Publish, await IsAuthorAsync(db, article.Id, scheduler, ct), ArticleStatus.Scheduled, trashed: false))
         {
