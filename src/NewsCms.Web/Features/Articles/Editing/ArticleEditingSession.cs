@@ -13,7 +13,7 @@ public sealed record EditorBackup(string Html, DateTime SavedAt, string? BaseVer
 }
 
 /// <summary>What the presence banner says, and whether it offers "Take over".</summary>
-public sealed record PresenceView(string? Message, bool ShowTakeOver, DateTime? TakeBackFrom);
+public sealed record PresenceView(string? Message, bool ShowTakeOver);
 
 /// <summary>What the editor needs from the server: a save as the acting user (<see cref="ArticleEditing.SaveAsync"/>, which checks their rights on every call).</summary>
 public delegate Task<SaveOutcome> SaveArticle(int? id, ArticleInput input, Guid? expectedVersion, SaveKind kind, CancellationToken ct = default);
@@ -48,7 +48,8 @@ public sealed class ArticleEditingSession(
     /// <summary>The writer's fields (the body as last read from the browser).</summary>
     public ArticleInput Input { get; private set; } = new();
 
-    public bool Dirty { get; private set; }
+    /// <summary>The writer has edits the server does not have yet.</summary>
+    public bool Dirty => edits != editsSaved;
     public EditorSaveState SaveState { get; private set; } = EditorSaveState.Idle;
     public DateTime? SavedAt { get; private set; }
 
@@ -119,7 +120,6 @@ public sealed class ArticleEditingSession(
             Headline = article.Headline, Standfirst = article.Standfirst, Slug = article.Slug, BodyHtml = article.BodyHtml,
             SeoTitle = article.SeoTitle, MetaDescription = article.MetaDescription, CanonicalUrl = article.CanonicalUrl,
         };
-        Dirty = false;
         editsSaved = edits;
         SlugEdited = true; // a saved article's slug is its own: changing the headline no longer moves its address
         CancelAutosave();
@@ -150,7 +150,6 @@ public sealed class ArticleEditingSession(
     public void MarkDirty()
     {
         if (ReadOnly) return;
-        Dirty = true;
         edits++;
         if (Field is not null)
         {
@@ -238,7 +237,6 @@ public sealed class ArticleEditingSession(
         Field = null;
         Conflict = null;
         ConflictMine = null;
-        Dirty = edits != editsSaved;
         if (Saved is not null) await Saved(outcome, savedBody);
     }
 
@@ -283,7 +281,6 @@ public sealed class ArticleEditingSession(
             if (!SlugEdited) Input.Slug = Slugs.From(headline);
         }
         if (backup.Standfirst is { } standfirst) Input.Standfirst = standfirst;
-        Dirty = true;
         edits++;
         if (Article is not null && backup.BaseVersion != Article.Version.ToString())
         {
@@ -332,7 +329,7 @@ public sealed class ArticleEditingSession(
         {
             message = others.Count > 0 ? $"{string.Join(", ", others)} {(others.Count == 1 ? "is" : "are")} also looking at this article." : null;
         }
-        view = new PresenceView(message, LockedByPresence && canTakeOver && takeBackFrom is null, takeBackFrom);
+        view = new PresenceView(message, LockedByPresence && canTakeOver && takeBackFrom is null);
         return cameBack;
     }
 
