@@ -125,10 +125,12 @@ export function createEditor(element, dotNetRef, options = {}) {
     notify(entry.dotNetRef, 'OnSelectionChanged', active)
   }
   const saveBackup = () => {
-    if (!entry.backupKey || !isChanged(entry)) return
+    if (!entry.backupKey) return
+    const html = changedHtml(entry)
+    if (html === null) return
     try {
       localStorage.setItem(entry.backupKey, JSON.stringify({
-        html: serialize(entry.editor),
+        html,
         savedAt: new Date().toISOString(),
         baseVersion: entry.baseVersion,
         fields: readFields(entry.fields),
@@ -142,7 +144,8 @@ export function createEditor(element, dotNetRef, options = {}) {
     clearTimeout(entry.idleTimer)
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = 0
-      if (entry.editor && !entry.editor.isDestroyed && isChanged(entry)) notify(entry.dotNetRef, 'OnEditorIdle', serialize(entry.editor))
+      const html = changedHtml(entry)
+      if (html !== null) notify(entry.dotNetRef, 'OnEditorIdle', html)
     }, entry.idleMs)
   }
 
@@ -245,8 +248,15 @@ function bindToolbar(handle, entry, toolbar) {
 }
 
 /** Whether the text differs from what was last loaded or saved. */
+/** The editor's HTML when it differs from what was last loaded or saved, else null (serialized once: it runs per keystroke). */
+function changedHtml(entry) {
+  if (!entry.editor || entry.editor.isDestroyed) return null
+  const html = serialize(entry.editor)
+  return html !== entry.cleanHtml ? html : null
+}
+
 function isChanged(entry) {
-  return !!entry.editor && !entry.editor.isDestroyed && serialize(entry.editor) !== entry.cleanHtml
+  return changedHtml(entry) !== null
 }
 
 /** Whether the text differs from what was last loaded or saved. */
