@@ -333,8 +333,8 @@ public sealed partial class MediaLibrary(
     private static async Task<string?> PublishedUseAsync(NewsCmsDbContext db, MediaItem item, CancellationToken ct)
     {
         var marker = $"/media/{item.StorageKey}/";
-        return await db.Set<Article>().AsNoTracking()
-            .Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null && (a.FeaturedImageId == item.Id || a.BodyHtml.Contains(marker)))
+        return await db.Set<Article>().AsNoTracking().WherePublic()
+            .Where(a => a.FeaturedImageId == item.Id || a.BodyHtml.Contains(marker))
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
             .Select(a => a.Headline).FirstOrDefaultAsync(ct);
     }
