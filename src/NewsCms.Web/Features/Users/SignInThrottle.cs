@@ -52,11 +52,11 @@ public sealed class ThrottledSignInResult : SignInResult
     /// <summary>Retry-After in whole seconds.</summary>
     public string RetryAfterSeconds => Seconds(RetryAfter);
 
-    public static string TooMany(string what, TimeSpan wait) => $"Too many {what}. Wait {Describe(wait)} and try again.";
+    private static string TooMany(string what, TimeSpan wait) => $"Too many {what}. Wait {Describe(wait)} and try again.";
 
-    public static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+    private static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-    private static string Describe(TimeSpan wait) => wait.TotalSeconds <= 90 ? $"{Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds" : $"{(int)Math.Ceiling(wait.TotalMinutes)} minutes";
+    private static string Describe(TimeSpan wait) => wait.TotalSeconds <= 90 ? $"{Seconds(wait)} seconds" : $"{(int)Math.Ceiling(wait.TotalMinutes)} minutes";
 }
 
 /// <summary>
@@ -71,6 +71,7 @@ public sealed class SignInThrottle : IDisposable
     private readonly PartitionedRateLimiter<string> byAccount;
     private readonly PartitionedRateLimiter<string> resetsByAddress;
     private readonly PartitionedRateLimiter<string> resetsByAccount;
+    private readonly PartitionedRateLimiter<string> accountPosts;
 
     public SignInThrottle(Microsoft.Extensions.Options.IOptions<SignInThrottleOptions> options)
     {
@@ -79,9 +80,10 @@ public sealed class SignInThrottle : IDisposable
         byAccount = Limiter(o.AttemptsPerAccount, o.Window);
         resetsByAddress = Limiter(o.ResetRequestsPerAddress, o.Window);
         resetsByAccount = Limiter(o.ResetRequestsPerAccount, o.Window);
+        accountPosts = Limiter(o.AccountPostsPerAddress, o.Window);
     }
 
-    internal static PartitionedRateLimiter<string> Limiter(int permits, TimeSpan window) =>
+    private static PartitionedRateLimiter<string> Limiter(int permits, TimeSpan window) =>
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
         {
             PermitLimit = permits, Window = window, SegmentsPerWindow = 5, QueueLimit = 0, AutoReplenishment = true,
@@ -94,6 +96,10 @@ public sealed class SignInThrottle : IDisposable
     /// <summary>Counts a password reset request; null when a mail may be sent.</summary>
     public ThrottledSignInResult? ResetRequest(string? address, string account) =>
         Acquire(resetsByAddress, resetsByAccount, address, account, "password reset requests");
+
+    /// <summary>Counts a POST under /Account from <paramref name="address"/>; null when it may go ahead.</summary>
+    public ThrottledSignInResult? AccountPost(string? address) =>
+        Acquire(accountPosts, accountPosts, address, account: null, "requests");
 
     private static ThrottledSignInResult? Acquire(PartitionedRateLimiter<string> addresses, PartitionedRateLimiter<string> accounts,
         string? address, string? account, string what)
@@ -134,22 +140,6 @@ public sealed class SignInThrottle : IDisposable
         byAccount.Dispose();
         resetsByAddress.Dispose();
         resetsByAccount.Dispose();
+        accountPosts.Dispose();
     }
-}
-
-/// <summary>The per-address limit on POSTs under /Account.</summary>
-public sealed class AccountPostLimit(Microsoft.Extensions.Options.IOptions<SignInThrottleOptions> options) : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> limiter =
-        SignInThrottle.Limiter(options.Value.AccountPostsPerAddress, options.Value.Window);
-
-    /// <summary>Null when the post may go ahead, otherwise how long to wait.</summary>
-    public TimeSpan? Refuse(string? address)
-    {
-        using var lease = limiter.AttemptAcquire(SignInThrottle.AddressKey(address));
-        if (lease.IsAcquired) return null;
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-    }
-
-    public void Dispose() => limiter.Dispose();
 }

@@ -79,7 +79,6 @@ public static class UsersSetup
             .ValidateOnStart();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<SignInRefusalAudit>();
-        services.AddSingleton<AccountPostLimit>();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NewsroomMail>();
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
@@ -96,12 +95,12 @@ public static class UsersSetup
         app.Use(async (context, next) =>
         {
             if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/Account")
-                && context.RequestServices.GetRequiredService<AccountPostLimit>().Refuse(context.Connection.RemoteIpAddress?.ToString()) is { } wait)
+                && context.RequestServices.GetRequiredService<SignInThrottle>().AccountPost(context.Connection.RemoteIpAddress?.ToString()) is { } refused)
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                context.Response.Headers.RetryAfter = ThrottledSignInResult.Seconds(wait);
+                context.Response.Headers.RetryAfter = refused.RetryAfterSeconds;
                 context.Response.ContentType = "text/plain; charset=utf-8";
-                await context.Response.WriteAsync(ThrottledSignInResult.TooMany("requests", wait), context.RequestAborted);
+                await context.Response.WriteAsync(refused.Message, context.RequestAborted);
                 return;
             }
             await next(context);
