@@ -22,10 +22,10 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
         public bool RankTheirsToo { get; init; }
 
         /// <summary>
-        /// Rank the related articles after the commit when this answers true (a save: manual, or ranking inputs changed),
-        /// so autosaves neither wait for it nor hold the write lock for it; a failure there is logged and the save stands.
+        /// Rank the related articles after the commit (a save: manual, or ranking inputs changed), so autosaves
+        /// neither wait for it nor hold the write lock for it; a failure there is logged and the save stands.
         /// </summary>
-        public Func<CancellationToken, Task<bool>>? RankAfterCommitIf { get; init; }
+        public bool RankAfterCommit { get; init; }
 
         /// <summary>Whether readers could see the change (then the public pages' cache hears of it).</summary>
         public bool NotifyPublic { get; init; }
@@ -61,7 +61,7 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
             return false;
         }
 
-        if (plan.RankAfterCommitIf is { } rankIf && await rankIf(ct)) await RefreshRelatedAsync(db, article.Id, ct);
+        if (plan.RankAfterCommit) await RefreshRelatedAsync(db, article.Id, ct);
         if (plan.NotifyPublic) publicContent.NotifyChanged();
         if (plan.Audit is { } note) await audit.WriteAsync(note.ActorId, note.ActorName, note.Action, Target(article), note.Details, ct);
         return true;

@@ -111,7 +111,8 @@ public sealed class ArticleEditing(
                 AlsoWrite = ct => SetRelationsAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct),
                 // Ranking reads the headline, standfirst, section and tags: it runs when one of them changed (or on a
                 // manual save), after the save committed, so autosaves of the text neither wait for it nor hold the write lock for it.
-                RankAfterCommitIf = isPublic ? async ct => kind == SaveKind.Manual || rankedFrom != await RankingInputsAsync(db, article, ct) : null,
+                // The tags this save stores are the input's, so what ranking will read is known without reading it back.
+                RankAfterCommit = isPublic && (kind == SaveKind.Manual || rankedFrom != RankingInputs(article, input.TagIds)),
                 NotifyPublic = isPublic,
                 Audit = auditAs is { } note ? ArticleCommit.AuditNote.By(actor, note.Action, note.Details) : null,
             }, ct);
@@ -133,8 +134,9 @@ public sealed class ArticleEditing(
             return SaveOutcome.Fail(SaveFailed);
         }
 
-        // The editor's new state, from this context: the bylines just written decide whether it is still the writer's own.
-        var isOwnNow = await IsAuthorAsync(db, article.Id, actor, ct);
+        // The editor's new state, from this context: the bylines just written decide whether it is still the writer's own
+        // (an account has one author profile, so being on the byline is having that profile on it).
+        var isOwnNow = relations.AuthorIds!.Contains(relations.OwnProfile);
         return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null)
         {
             Article = await ToEditAsync(db, article, actor, isOwnNow, ct),
@@ -267,9 +269,12 @@ public sealed class ArticleEditing(
     private static async Task<(string Headline, string Standfirst, int? SectionId, string Tags)> RankingInputsAsync(NewsCmsDbContext db, Article article,
         CancellationToken ct)
     {
-        var tags = article.Id == 0 ? [] : await db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == article.Id).Select(at => at.TagId).OrderBy(t => t).ToListAsync(ct);
-        return (article.Headline, article.Standfirst, article.SectionId, string.Join(',', tags));
+        var tags = article.Id == 0 ? [] : await db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == article.Id).Select(at => at.TagId).ToListAsync(ct);
+        return RankingInputs(article, tags);
     }
+
+    private static (string Headline, string Standfirst, int? SectionId, string Tags) RankingInputs(Article article, IEnumerable<int> tagIds) =>
+        (article.Headline, article.Standfirst, article.SectionId, string.Join(',', tagIds.Order()));
     /// <summary>The SQLite constraint error behind a failed write, or null when it is not one.</summary>
     private static Microsoft.Data.Sqlite.SqliteException? ConstraintError(Exception ex) =>
         (ex as Microsoft.Data.Sqlite.SqliteException ?? (ex as DbUpdateException)?.InnerException as Microsoft.Data.Sqlite.SqliteException)
@@ -314,7 +319,7 @@ public sealed class ArticleEditing(
 
 
     /// <summary>Checks the bylines, tags, section and featured image the input names; returns the bylines to store.</summary>
-    private async Task<(List<int>? AuthorIds, string? Error, string? Field)> CheckRelationsAsync(NewsCmsDbContext db, Article article, ArticleInput input,
+    private async Task<(List<int>? AuthorIds, int OwnProfile, string? Error, string? Field)> CheckRelationsAsync(NewsCmsDbContext db, Article article, ArticleInput input,
         Actor actor, CancellationToken ct)
     {
         var ownProfile = await authorProfiles.EnsureForAccountAsync(actor.UserId, actor.DisplayName, ct);
@@ -325,17 +330,17 @@ public sealed class ArticleEditing(
                 ? [ownProfile]
                 : await db.ArticleAuthors.Where(aa => aa.ArticleId == article.Id).OrderBy(aa => aa.Position).Select(aa => aa.AuthorProfileId).ToListAsync(ct);
         }
-        if (await db.AuthorProfiles.CountAsync(p => authorIds.Contains(p.Id), ct) != authorIds.Count) return (null, "One of the authors no longer exists.", "Authors");
+        if (await db.AuthorProfiles.CountAsync(p => authorIds.Contains(p.Id), ct) != authorIds.Count) return (null, ownProfile, "One of the authors no longer exists.", "Authors");
         if (!actor.Can(Capabilities.EditAnyArticle) && !authorIds.Contains(ownProfile))
         {
-            return (null, "Keep yourself among the authors: without your byline you could no longer open this article.", "Authors");
+            return (null, ownProfile, "Keep yourself among the authors: without your byline you could no longer open this article.", "Authors");
         }
         var tagIds = input.TagIds.Distinct().ToList();
-        if (await db.Tags.CountAsync(t => tagIds.Contains(t.Id), ct) != tagIds.Count) return (null, "One of the tags no longer exists.", "Tags");
+        if (await db.Tags.CountAsync(t => tagIds.Contains(t.Id), ct) != tagIds.Count) return (null, ownProfile, "One of the tags no longer exists.", "Tags");
         input.TagIds = tagIds;
-        if (input.SectionId is { } sectionId && !await db.Sections.AnyAsync(s => s.Id == sectionId, ct)) return (null, "That section no longer exists.", "Section");
-        if (input.FeaturedImageId is { } imageId && !await db.MediaItems.AnyAsync(m => m.Id == imageId, ct)) return (null, "That image is no longer in the media library.", "FeaturedImage");
-        return (authorIds, null, null);
+        if (input.SectionId is { } sectionId && !await db.Sections.AnyAsync(s => s.Id == sectionId, ct)) return (null, ownProfile, "That section no longer exists.", "Section");
+        if (input.FeaturedImageId is { } imageId && !await db.MediaItems.AnyAsync(m => m.Id == imageId, ct)) return (null, ownProfile, "That image is no longer in the media library.", "FeaturedImage");
+        return (authorIds, ownProfile, null, null);
     }
 
     private static async Task SetRelationsAsync(NewsCmsDbContext db, int articleId, List<int> authorIds, List<int> tagIds, CancellationToken ct)
