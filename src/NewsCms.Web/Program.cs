@@ -4,6 +4,7 @@ using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Backup;
+using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Demo;
 using NewsCms.Web.Features.Feeds;
 using NewsCms.Web.Features.Hosting;
@@ -27,6 +28,7 @@ builder.AddRootSettingsFile();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.AddNewsCmsHosting();
+builder.AddCluster();
 builder.AddNewsCmsDatabase();
 builder.AddNewsroomIdentity();
 builder.AddAudit();
@@ -43,6 +45,7 @@ builder.AddBackup();
 
 var app = builder.Build();
 
+await app.ConnectClusterAsync();
 await app.MigrateNewsCmsDatabaseAsync();
 await app.InitializeFirstRunSetupAsync();
 await app.BackfillBylinesAsync();
