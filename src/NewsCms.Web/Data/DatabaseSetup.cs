@@ -1,7 +1,11 @@
 using System.Data.Common;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
 
 namespace NewsCms.Web.Data;
 
@@ -11,107 +15,104 @@ public static class DatabaseSetup
     public const string SettingName = "ConnectionStrings:" + ConnectionStringName;
 
     /// <summary>
-    /// Registers the context factory (and, through it, a scoped context for Identity). The connection string is read
-    /// when the first context is made, so configuration added later (tests, environment) is honoured.
+    /// Registers the context factory (and, through it, a scoped context for Identity) for the configured provider.
+    /// Everything asks for <see cref="NewsCmsDbContext"/>; on PostgreSQL it is a <see cref="PostgreSqlDbContext"/>,
+    /// whose migrations are PostgreSQL's. The settings are read when the first context is made, so configuration
+    /// added later (tests, environment) is honoured.
     /// </summary>
     public static WebApplicationBuilder AddNewsCmsDatabase(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<DatabaseLocation>();
-        builder.Services.AddSingleton<SqlitePragmas>();
-        builder.Services.AddSingleton(services => SiteLock.HoldWhileRunning(services.GetRequiredService<DatabaseLocation>()));
-        builder.Services.AddDbContextFactory<NewsCmsDbContext>((services, options) =>
-        {
-            var location = services.GetRequiredService<DatabaseLocation>();
-            options.UseSqlite(location.ConnectionString)
-                .AddInterceptors(services.GetRequiredService<SqlitePragmas>())
-                // Others registered as IInterceptor (the tests' query counter) join in.
-                .AddInterceptors(services.GetServices<IInterceptor>());
-        });
-        builder.Services.AddDatabaseDeveloperPageExceptionFilter();
+        var services = builder.Services;
+        services.AddSingleton<DatabaseLocation>();
+        services.AddSingleton<SqlitePragmas>();
+        services.AddSingleton(provider => SiteLock.HoldWhileRunning(provider.GetRequiredService<DatabaseLocation>()));
+
+        // The provider is known only once configuration is complete, so both factories are registered and the one
+        // the site uses is picked on first use.
+        services.AddDbContextFactory<NewsCmsDbContext>((provider, options) =>
+            Configure(options, provider, (o, location) => o.UseSqlite(location.ConnectionString)
+                .AddInterceptors(provider.GetRequiredService<SqlitePragmas>())));
+        services.AddDbContextFactory<PostgreSqlDbContext>((provider, options) =>
+            Configure(options, provider, (o, location) => o.UseNpgsql(location.ConnectionString)));
+        services.AddSingleton<IDbContextFactory<NewsCmsDbContext>, NewsCmsContexts>();
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContext());
+        services.AddDatabaseDeveloperPageExceptionFilter();
         return builder;
     }
 
+    private static void Configure(DbContextOptionsBuilder options, IServiceProvider provider, Action<DbContextOptionsBuilder, DatabaseLocation> useProvider)
+    {
+        useProvider(options, provider.GetRequiredService<DatabaseLocation>());
+        // Others registered as IInterceptor (the tests' query counter) join in.
+        options.AddInterceptors(provider.GetServices<IInterceptor>());
+    }
+
+    /// <summary>Makes the context of the configured provider wherever the app asks for a <see cref="NewsCmsDbContext"/>.</summary>
+    private sealed class NewsCmsContexts(DatabaseLocation location, IServiceProvider services) : IDbContextFactory<NewsCmsDbContext>
+    {
+        public NewsCmsDbContext CreateDbContext() => location.Provider == DatabaseProvider.PostgreSQL
+            ? new PostgreSqlDbContext(services.GetRequiredService<DbContextOptions<PostgreSqlDbContext>>())
+            : new NewsCmsDbContext(services.GetRequiredService<DbContextOptions<NewsCmsDbContext>>());
+
+        public Task<NewsCmsDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) => Task.FromResult(CreateDbContext());
+    }
+
     /// <summary>
-    /// Applies pending migrations and switches the file to WAL. A file that cannot be opened or written stops
-    /// start-up with a message naming the path and the setting, instead of carrying on with no database.
+    /// Applies pending migrations (EF takes a database lock, so nodes starting together do this once) and, on SQLite,
+    /// switches the file to WAL. A database that cannot be reached, opened or written stops start-up with a message
+    /// naming it and the setting, instead of carrying on with no database.
     /// </summary>
     public static async Task MigrateNewsCmsDatabaseAsync(this WebApplication app)
     {
         var location = app.Services.GetRequiredService<DatabaseLocation>();
-        // Held until the app stops: a restore refuses to replace the files of a running site.
-        app.Services.GetRequiredService<SiteLock>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NewsCms.Database");
         try
         {
+            // Held until the app stops: a restore refuses to replace the files of a running site.
+            if (location.Provider == DatabaseProvider.Sqlite) app.Services.GetRequiredService<SiteLock>();
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
-            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+            // Asked of the history table only when it exists: PostgreSQL would log a failed query on a new database.
+            var history = db.GetService<IHistoryRepository>();
+            var applied = await history.ExistsAsync() ? (await history.GetAppliedMigrationsAsync()).Select(m => m.MigrationId).ToHashSet() : [];
+            var pending = db.Database.GetMigrations().Where(m => !applied.Contains(m)).ToList();
             await db.Database.MigrateAsync();
-            var journalMode = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode=WAL").ToListAsync();
-            logger.LogInformation(
-                "Database {Path} is up to date ({Applied} migration(s) applied now, journal mode {JournalMode}).",
-                location.FilePath, pending.Count, journalMode.FirstOrDefault());
+            var journalMode = location.Provider == DatabaseProvider.Sqlite
+                ? (await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode=WAL").ToListAsync()).FirstOrDefault()
+                : null;
+            logger.LogInformation("The {Database} is up to date ({Applied} migration(s) applied now{JournalMode}).",
+                location.Description, pending.Count, journalMode is null ? "" : ", journal mode " + journalMode);
+            await ImportFileKeysAsync(db, location, logger);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or NpgsqlException or TimeoutException)
         {
-            throw new DatabaseUnavailableException(
-                $"NewsCms cannot use the database file '{location.FilePath}' (setting {SettingName}): {ex.Message} " +
-                "Check that the file is a NewsCms SQLite database and that the folder is writable, or point the setting at another file.",
+            throw new DatabaseUnavailableException(location.Provider == DatabaseProvider.Sqlite
+                ? $"NewsCms cannot use the database file '{location.FilePath}' (setting {SettingName}): {ex.Message} " +
+                  "Check that the file is a NewsCms SQLite database and that the folder is writable, or point the setting at another file."
+                : $"NewsCms cannot use the {location.Description} (settings {SettingName} and {DatabaseProviderSetting.Name}): {ex.Message} " +
+                  "Check that the server is running and reachable, that the database exists and that the account may create tables in it.",
                 ex);
         }
+    }
+
+    /// <summary>
+    /// Sites from before the key ring moved into the database kept it in data/keys: those keys are copied in once, so
+    /// nobody is signed out by the upgrade.
+    /// </summary>
+    private static async Task ImportFileKeysAsync(NewsCmsDbContext db, DatabaseLocation location, ILogger logger)
+    {
+        var folder = Path.Combine(location.Folder, "keys");
+        if (!Directory.Exists(folder) || await db.DataProtectionKeys.AnyAsync()) return;
+        var files = Directory.GetFiles(folder, "*.xml");
+        foreach (var file in files)
+        {
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = Path.GetFileNameWithoutExtension(file), Xml = await File.ReadAllTextAsync(file) });
+        }
+        await db.SaveChangesAsync();
+        if (files.Length > 0) logger.LogInformation("Moved {Count} Data Protection key(s) from {Folder} into the database.", files.Length, folder);
     }
 }
 
 public sealed class DatabaseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>Where the SQLite file is: a relative path in the setting is taken from the app's content root.</summary>
-public sealed class DatabaseLocation
-{
-    public DatabaseLocation(IConfiguration configuration, IHostEnvironment environment)
-    {
-        var configured = configuration.GetConnectionString(DatabaseSetup.ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            throw new InvalidOperationException($"The setting {DatabaseSetup.SettingName} is empty: set it to e.g. 'Data Source=data/newscms.db'.");
-        }
-
-        SqliteConnectionStringBuilder builder;
-        try
-        {
-            builder = new SqliteConnectionStringBuilder(configured);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException($"The setting {DatabaseSetup.SettingName} is not a valid SQLite connection string: {ex.Message}", ex);
-        }
-
-        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:")
-        {
-            throw new InvalidOperationException($"The setting {DatabaseSetup.SettingName} must name a database file (Data Source=...).");
-        }
-
-        FilePath = Path.GetFullPath(builder.DataSource, environment.ContentRootPath);
-        var folder = Path.GetDirectoryName(FilePath)!;
-        try
-        {
-            Directory.CreateDirectory(folder);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DatabaseUnavailableException(
-                $"NewsCms cannot create the folder '{folder}' for its database (setting {DatabaseSetup.SettingName}): {ex.Message}", ex);
-        }
-
-        builder.DataSource = FilePath;
-        builder.Mode = SqliteOpenMode.ReadWriteCreate;
-        builder.Pooling = true;
-        ConnectionString = builder.ToString();
-        Folder = folder;
-    }
-
-    public string FilePath { get; }
-    public string Folder { get; }
-    public string ConnectionString { get; }
-}
 
 /// <summary>Sets the per-connection pragmas SQLite does not keep in the file.</summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -5,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Settings;
@@ -12,8 +14,17 @@ using NewsCms.Web.Features.Users;
 
 namespace NewsCms.Web.Data;
 
-public class NewsCmsDbContext(DbContextOptions<NewsCmsDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+public class NewsCmsDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
+    public NewsCmsDbContext(DbContextOptions<NewsCmsDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>For <see cref="PostgreSqlDbContext"/>, the same model with migrations of its own.</summary>
+    protected NewsCmsDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     /// <summary>
     /// Options for a context outside the app (tools, tests) on the SQLite file at <paramref name="path"/>. Identity
     /// reads its schema version (3: passkeys) from the application's services, so they are given here too; and the
@@ -43,6 +54,12 @@ public class NewsCmsDbContext(DbContextOptions<NewsCmsDbContext> options) : Iden
     public DbSet<AuthorProfile> AuthorProfiles => Set<AuthorProfile>();
     public DbSet<ArticleAuthor> ArticleAuthors => Set<ArticleAuthor>();
     public DbSet<MediaItem> MediaItems => Set<MediaItem>();
+
+    /// <summary>The Data Protection key ring (cookies, antiforgery tokens, protected state): shared by every node.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Work only one node may do at a time (the scheduler), held for a while and renewed.</summary>
+    public DbSet<NodeLease> NodeLeases => Set<NodeLease>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

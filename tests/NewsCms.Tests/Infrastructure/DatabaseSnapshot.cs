@@ -10,15 +10,19 @@ namespace NewsCms.Tests.Infrastructure;
 /// </summary>
 public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, string> TableHashes)
 {
-    public static async Task<DatabaseSnapshot> TakeAsync(string databasePath)
+    public static async Task<DatabaseSnapshot> TakeAsync(TestDatabaseInstance database)
     {
-        await using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
+        await using System.Data.Common.DbConnection connection = database.FilePath is { } path
+            ? new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False")
+            : new Npgsql.NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         var tables = new List<string>();
         await using (var list = connection.CreateCommand())
         {
             // Virtual (full-text) tables are read through their shadow tables, which are ordinary ones.
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name";
+            list.CommandText = database.FilePath is not null
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+                : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name";
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
         }

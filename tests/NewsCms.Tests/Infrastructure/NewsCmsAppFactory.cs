@@ -23,11 +23,11 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings;
 
-    private NewsCmsAppFactory(string databasePath, Dictionary<string, string?> settings)
+    private NewsCmsAppFactory(TestDatabaseInstance database, Dictionary<string, string?> settings)
     {
-        DatabasePath = databasePath;
+        Database = database;
         this.settings = settings;
-        this.settings["ConnectionStrings:NewsCms"] = $"Data Source={databasePath}";
+        database.ApplyTo(this.settings);
         this.settings.TryAdd("NewsCms:Site:BaseUrl", "https://news.example.test");
         // Test clients call the app as https://localhost (browser tests too: a secure context for passkeys).
         this.settings.TryAdd("NewsCms:Site:AdditionalHosts:0", "localhost");
@@ -35,7 +35,10 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
         ClientOptions.BaseAddress = new Uri("https://localhost");
     }
 
-    public string DatabasePath { get; }
+    public TestDatabaseInstance Database { get; }
+
+    /// <summary>The SQLite file (only in the SQLite test assembly).</summary>
+    public string DatabasePath => Database.FilePath ?? throw new InvalidOperationException("This test's database is not a SQLite file.");
 
     /// <summary>Service replacements for this app (e.g. a fake clock), applied after the app's own.</summary>
     public Action<IServiceCollection>? TestServices { get; set; }
@@ -50,16 +53,20 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
             ["NewsCms:Bootstrap:AdminPassword"] = AdminPassword,
             ["NewsCms:Bootstrap:AdminName"] = AdminName,
         };
-        return new NewsCmsAppFactory(await TestDatabase.NewFileAsync(), all);
+        return new NewsCmsAppFactory(await TestDatabase.NewAsync(), all);
     }
 
     /// <summary>A fresh site with no account: the first visitor must go through /setup.</summary>
     public static async Task<NewsCmsAppFactory> WithoutBootstrap(Dictionary<string, string?>? settings = null) =>
-        new(await TestDatabase.NewFileAsync(), new Dictionary<string, string?>(settings ?? []));
+        new(await TestDatabase.NewAsync(), new Dictionary<string, string?>(settings ?? []));
 
     /// <summary>A site on a path where no database file exists yet.</summary>
     public static NewsCmsAppFactory OnEmptyPath(string path, Dictionary<string, string?>? settings = null) =>
-        new(path, new Dictionary<string, string?>(settings ?? [])) { keepFiles = true };
+        OnDatabase(new TestDatabaseInstance(Web.Data.DatabaseProvider.Sqlite, $"Data Source={path}", path), settings);
+
+    /// <summary>A site on a database the caller made and removes (e.g. to start the app on it twice).</summary>
+    public static NewsCmsAppFactory OnDatabase(TestDatabaseInstance database, Dictionary<string, string?>? settings = null) =>
+        new(database, new Dictionary<string, string?>(settings ?? [])) { keepFiles = true };
 
     // Files the caller placed (or will reuse after a restart) are the caller's to remove.
     private bool keepFiles;
@@ -117,9 +124,6 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        if (!keepFiles)
-        {
-            try { Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true); } catch (IOException) { }
-        }
+        if (!keepFiles) await Database.DropAsync();
     }
 }

@@ -37,12 +37,12 @@ public sealed partial class AntiforgeryTests(NewsroomFixture site) : IClassFixtu
             var url = rule.UrlFor(site.Samples, pattern);
             foreach (var (form, body) in await PostsAsync(client, url, pattern, member, acceptsGet: methods is null || methods.Contains("GET")))
             {
-                var before = await DatabaseSnapshot.TakeAsync(site.App.DatabasePath);
+                var before = await DatabaseSnapshot.TakeAsync(site.App.Database);
                 using var response = await client.PostAsync(url, body);
                 posts++;
                 var what = $"POST {url} ({form})";
                 if (response.StatusCode != HttpStatusCode.BadRequest) failures.Add($"{what}: {(int)response.StatusCode}, expected 400");
-                if ((await DatabaseSnapshot.TakeAsync(site.App.DatabasePath)).ChangedSince(before) is { Count: > 0 } changed)
+                if ((await DatabaseSnapshot.TakeAsync(site.App.Database)).ChangedSince(before) is { Count: > 0 } changed)
                 {
                     failures.Add($"{what}: changed {string.Join(", ", changed)}");
                 }

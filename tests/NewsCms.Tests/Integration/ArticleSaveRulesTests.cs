@@ -160,22 +160,43 @@ public class ArticleSaveRulesTests : IAsyncLifetime
         var saved = await articles.Editing.SaveAsync(author, null, Input("Constraint check"), null, SaveKind.Manual);
         await using (var db = await DbAsync())
         {
-            // A constraint that is not the slug's fails the update (as a broken foreign key or check would).
-            await db.Database.ExecuteSqlRawAsync("""
-                CREATE TRIGGER TestForcedFailure BEFORE UPDATE ON Articles WHEN NEW.Headline = 'Forced failure'
-                BEGIN SELECT RAISE(ABORT, 'forced by the test'); END;
-                """);
-            // Another article takes the slug between the service's check and its insert.
-            await db.Database.ExecuteSqlRawAsync("""
-                CREATE TRIGGER TestSlugRace BEFORE INSERT ON Articles WHEN NEW.Headline = 'Slug race'
-                BEGIN
-                    INSERT INTO Articles (Headline, Standfirst, Slug, BodyHtml, BodyText, WordCount, ReadingMinutes, Status, CreatedAt, UpdatedAt,
-                        CreatedById, CreatedByName, LastEditedById, LastEditedByName, IsFeatured, Version)
-                    VALUES ('Racer', '', NEW.Slug, '', '', 0, 0, 0, NEW.CreatedAt, NEW.UpdatedAt, '', '', '', '', 0, NEW.Version);
-                END;
-                """);
-        }
+            if (db.Database.IsNpgsql())
+            {
+                // The same two triggers in PL/pgSQL; the forced failure is a check violation, as a broken check would be.
+                await db.Database.ExecuteSqlRawAsync("""
+                    CREATE FUNCTION test_forced_failure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                        IF NEW."Headline" = 'Forced failure' THEN RAISE EXCEPTION 'forced by the test' USING ERRCODE = '23514'; END IF;
+                        RETURN NEW; END $$;
+                    CREATE TRIGGER test_forced_failure BEFORE UPDATE ON "Articles" FOR EACH ROW EXECUTE FUNCTION test_forced_failure();
+                    CREATE FUNCTION test_slug_race() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                        IF NEW."Headline" = 'Slug race' THEN
+                            INSERT INTO "Articles" ("Headline", "Standfirst", "Slug", "BodyHtml", "BodyText", "WordCount", "ReadingMinutes", "Status", "CreatedAt", "UpdatedAt",
+                                "CreatedById", "CreatedByName", "LastEditedById", "LastEditedByName", "IsFeatured", "Version")
+                            VALUES ('Racer', '', NEW."Slug", '', '', 0, 0, 0, NEW."CreatedAt", NEW."UpdatedAt", '', '', '', '', false, NEW."Version");
+                        END IF;
+                        RETURN NEW; END $$;
+                    CREATE TRIGGER test_slug_race BEFORE INSERT ON "Articles" FOR EACH ROW EXECUTE FUNCTION test_slug_race();
+                    """);
+            }
+            else
+            {
+                // A constraint that is not the slug's fails the update (as a broken foreign key or check would).
+                await db.Database.ExecuteSqlRawAsync("""
+                    CREATE TRIGGER TestForcedFailure BEFORE UPDATE ON Articles WHEN NEW.Headline = 'Forced failure'
+                    BEGIN SELECT RAISE(ABORT, 'forced by the test'); END;
+                    """);
+                // Another article takes the slug between the service's check and its insert.
+                await db.Database.ExecuteSqlRawAsync("""
+                    CREATE TRIGGER TestSlugRace BEFORE INSERT ON Articles WHEN NEW.Headline = 'Slug race'
+                    BEGIN
+                        INSERT INTO Articles (Headline, Standfirst, Slug, BodyHtml, BodyText, WordCount, ReadingMinutes, Status, CreatedAt, UpdatedAt,
+                            CreatedById, CreatedByName, LastEditedById, LastEditedByName, IsFeatured, Version)
+                        VALUES ('Racer', '', NEW.Slug, '', '', 0, 0, 0, NEW.CreatedAt, NEW.UpdatedAt, '', '', '', '', 0, NEW.Version);
+                    END;
+                    """);
+            }
 
+            }
         var failed = await articles.Editing.SaveAsync(author, saved.Id, Input("Forced failure"), saved.Version, SaveKind.Autosave);
         Assert.False(failed.Succeeded);
         Assert.Null(failed.Field);
@@ -254,7 +275,7 @@ public class ArticleSaveRulesTests : IAsyncLifetime
 
         await using var db = await DbAsync();
         var byQuery = await db.Articles.WherePublic().Where(a => ids.Contains(a.Id)).Select(a => a.Id).OrderBy(id => id).ToListAsync();
-        var publicIds = "SELECT Id AS Value FROM Articles WHERE " + Article.PublicSql;
+        var publicIds = "SELECT \"Id\" AS \"Value\" FROM \"Articles\" WHERE " + Article.PublicSql;
         var bySql = (await db.Database.SqlQueryRaw<int>(publicIds).ToListAsync())
             .Where(ids.Contains).Order().ToList();
         var loaded = (await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync()).Where(a => a.IsPublic).Select(a => a.Id).Order().ToList();

@@ -55,14 +55,14 @@ public class SchedulingTests
     public async Task The_background_publisher_picks_up_what_fell_due_while_the_app_was_down()
     {
         var clock = new FakeTimeProvider(Start);
-        var path = await TestDatabase.NewFileAsync();
+        var database = await TestDatabase.NewAsync();
         var bootstrap = new Dictionary<string, string?>
         {
             ["NewsCms:Bootstrap:AdminEmail"] = NewsCmsAppFactory.AdminEmail,
             ["NewsCms:Bootstrap:AdminPassword"] = NewsCmsAppFactory.AdminPassword,
         };
         int id;
-        await using (var before = NewsCmsAppFactory.OnEmptyPath(path, bootstrap))
+        await using (var before = NewsCmsAppFactory.OnDatabase(database, bootstrap))
         {
             before.TestServices = services => services.AddSingleton<TimeProvider>(clock);
             before.CreateClient().Dispose();
@@ -76,7 +76,7 @@ public class SchedulingTests
 
         // The app was down past the scheduled time; on restart the hosted publisher's first round publishes it.
         clock.Advance(TimeSpan.FromHours(9));
-        await using var after = NewsCmsAppFactory.OnEmptyPath(path, bootstrap);
+        await using var after = NewsCmsAppFactory.OnDatabase(database, bootstrap);
         after.TestServices = services => services.AddSingleton<TimeProvider>(clock);
         using var reader = after.CreateClient();
         await WaitUntilAsync(async () =>
@@ -85,7 +85,7 @@ public class SchedulingTests
             return await db.Articles.AnyAsync(a => a.Id == id && a.Status == ArticleStatus.Published);
         });
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/news/overnight-story")).StatusCode);
-        File.Delete(path);
+        await database.DropAsync();
     }
 
     [Fact]
@@ -185,6 +185,8 @@ public class SchedulingTests
         Assert.True((await articles.Workflow.PublishAsync(admin, draft.Id, article.Version)).Succeeded);
     }
 
+#if !NEWSCMS_POSTGRESQL
+    // A SQLite site's upgrade path (PostgreSQL sites start from a migration that already has the column).
     [Fact]
     public async Task Upgrading_records_who_scheduled_the_articles_already_scheduled_from_the_audit_log()
     {
@@ -217,6 +219,7 @@ public class SchedulingTests
         SqliteConnection.ClearAllPools();
         File.Delete(path);
     }
+#endif
 
     /// <summary>Waits for a condition the app reaches on its own (a background service), failing after 15 s.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

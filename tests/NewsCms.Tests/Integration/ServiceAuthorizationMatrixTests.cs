@@ -339,13 +339,13 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
                 var member = role is null ? null : site.ByRole[role];
                 var call = await @case.Arrange(desk, own ? member : null);
                 var allowed = @case.Rule.Allows(role, own);
-                var before = allowed ? null : await DatabaseSnapshot.TakeAsync(site.App.DatabasePath);
+                var before = allowed ? null : await DatabaseSnapshot.TakeAsync(site.App.Database);
                 var who = $"{@case} as {role ?? "anonymous"}{(@case.Owned ? own ? " on their own" : " on someone else's" : "")}";
                 calls++;
                 var refusal = await call(member?.Principal ?? NewsroomFixture.Anonymous);
                 if (allowed && refusal is not null) failures.Add($"{who}: refused (\"{refusal}\"), expected to go through");
                 if (!allowed && refusal is null) failures.Add($"{who}: went through, expected a refusal");
-                if (before is not null && (await DatabaseSnapshot.TakeAsync(site.App.DatabasePath)).ChangedSince(before) is { Count: > 0 } changed)
+                if (before is not null && (await DatabaseSnapshot.TakeAsync(site.App.Database)).ChangedSince(before) is { Count: > 0 } changed)
                 {
                     failures.Add($"{who}: refused, yet changed {string.Join(", ", changed)}");
                 }

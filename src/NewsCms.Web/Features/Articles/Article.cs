@@ -74,8 +74,8 @@ public class Article
     /// </summary>
     public static readonly Expression<Func<Article, bool>> IsPublicExpression = a => a.Status == ArticleStatus.Published && a.TrashedAt == null;
 
-    /// <summary><see cref="IsPublicExpression"/> as a SQL condition on the Articles table (columns unqualified).</summary>
-    public static readonly string PublicSql = $"Status = {(int)ArticleStatus.Published} AND TrashedAt IS NULL";
+    /// <summary><see cref="IsPublicExpression"/> as a SQL condition on the Articles table (columns unqualified, quoted for both providers).</summary>
+    public static readonly string PublicSql = $"\"Status\" = {(int)ArticleStatus.Published} AND \"TrashedAt\" IS NULL";
 
     private static readonly Func<Article, bool> IsPublicCompiled = IsPublicExpression.Compile();
 

@@ -123,10 +123,10 @@ public sealed class ArticleEditing(
                 return Conflict(current);
             }
         }
-        catch (Exception ex) when (ConstraintError(ex) is { } constraint)
+        catch (Exception ex) when (ConstraintViolation.Of(ex) is { } constraint)
         {
             // Only the unique slug index means another article was quicker; any other broken constraint is a bug.
-            if (constraint is { SqliteExtendedErrorCode: SqliteUniqueConstraint } && constraint.Message.Contains("Articles.Slug", StringComparison.Ordinal))
+            if (constraint.IsUniqueOn("Articles", "Slug"))
             {
                 return SaveOutcome.Fail($"The slug \"{article.Slug}\" was just taken by another article. Choose another.", "Slug");
             }
@@ -275,13 +275,6 @@ public sealed class ArticleEditing(
 
     private static (string Headline, string Standfirst, int? SectionId, string Tags) RankingInputs(Article article, IEnumerable<int> tagIds) =>
         (article.Headline, article.Standfirst, article.SectionId, string.Join(',', tagIds.Order()));
-    /// <summary>The SQLite constraint error behind a failed write, or null when it is not one.</summary>
-    private static Microsoft.Data.Sqlite.SqliteException? ConstraintError(Exception ex) =>
-        (ex as Microsoft.Data.Sqlite.SqliteException ?? (ex as DbUpdateException)?.InnerException as Microsoft.Data.Sqlite.SqliteException)
-            is { SqliteErrorCode: 19 } constraint ? constraint : null;
-
-    /// <summary>SQLITE_CONSTRAINT_UNIQUE.</summary>
-    private const int SqliteUniqueConstraint = 2067;
 
     private const string SaveFailed = "The article could not be saved because of an error on the server. Your text is still here; "
         + "try again, and tell an administrator if it keeps happening.";

@@ -73,12 +73,12 @@ public sealed class NewsroomArticleReads(
         if (query.Status is { } status) articles = articles.Where(a => a.Status == status);
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = Like.Contains(query.Search.Trim());
-            articles = articles.Where(a => EF.Functions.Like(a.Headline, pattern, Like.Escape));
+            articles = articles.WhereAnyContains(db.Database, query.Search, a => a.Headline);
         }
         var total = await articles.CountAsync(ct);
+        // Unpublished last on both providers (PostgreSQL would sort the missing dates first).
         var ordered = query.SortByPublished
-            ? articles.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.UpdatedAt)
+            ? articles.OrderByDescending(a => a.PublishedAt != null).ThenByDescending(a => a.PublishedAt).ThenByDescending(a => a.UpdatedAt)
             : articles.OrderByDescending(a => a.UpdatedAt);
         var items = await ordered.Skip(query.Page * query.PageSize).Take(query.PageSize)
             .Select(a => new ArticleListItem(a.Id, a.Headline, a.Slug, a.Status, a.TrashedAt != null, a.UpdatedAt, a.PublishedAt, a.ScheduledAt, a.CreatedByName, a.LastEditedByName))
@@ -114,7 +114,7 @@ public sealed class NewsroomArticleReads(
         if (!(await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct)).Succeeded) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var articles = db.Set<Article>().AsNoTracking().WherePublic().Where(a => a.Id != excludeId);
-        if (!string.IsNullOrWhiteSpace(text)) articles = articles.Where(a => EF.Functions.Like(a.Headline, Like.Contains(text.Trim()), Like.Escape));
+        if (!string.IsNullOrWhiteSpace(text)) articles = articles.WhereAnyContains(db.Database, text, a => a.Headline);
         return await articles.OrderByDescending(a => a.PublishedAt).Take(8)
             .Select(a => new ArticleLink(a.Id, a.Headline, a.Slug, a.PublishedAt)).ToListAsync(ct);
     }

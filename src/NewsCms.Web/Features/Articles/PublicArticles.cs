@@ -97,8 +97,8 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         {
             // {0} is the limit, {1}... the section ids: EF turns them into parameters.
             var parts = sections.Select((_, i) =>
-                "SELECT * FROM (SELECT Id, Slug, Headline, Standfirst, PublishedAt, SectionId, FeaturedImageId FROM Articles " +
-                "WHERE SectionId = {" + (i + 1) + "} AND " + Article.PublicSql + " ORDER BY PublishedAt DESC, Id DESC LIMIT {0})");
+                "SELECT * FROM (SELECT \"Id\", \"Slug\", \"Headline\", \"Standfirst\", \"PublishedAt\", \"SectionId\", \"FeaturedImageId\" FROM \"Articles\" " +
+                "WHERE \"SectionId\" = {" + (i + 1) + "} AND " + Article.PublicSql + " ORDER BY \"PublishedAt\" DESC, \"Id\" DESC LIMIT {0}) AS s" + i);
             object[] values = [perSection + top.Count, .. sections.Select(section => (object)section.Id)];
             sectionRows = [.. (await db.Database.SqlQueryRaw<SectionRow>(string.Join("\nUNION ALL\n", parts), values).ToListAsync(ct))
                 .Select(r => new SummaryRow(r.Id, r.Slug, r.Headline, r.Standfirst, DateTime.SpecifyKind(r.PublishedAt, DateTimeKind.Utc), r.SectionId, r.FeaturedImageId))];

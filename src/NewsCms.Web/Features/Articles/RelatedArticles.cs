@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using NewsCms.Web.Data;
@@ -69,8 +68,10 @@ internal static partial class RelatedArticles
             .Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => new { t.Id, t.Name, Uses = db.ArticleTags.Count(u => u.TagId == t.Id) })
             .ToListAsync(ct);
         var tagScores = await SharedTagScoresAsync(db, articleId, tags.ToDictionary(t => t.Id, t => 1.0 / Math.Log(1 + t.Uses)), ct);
-        var match = MatchExpression(article.Headline + " " + article.Standfirst + " " + string.Join(' ', tags.Select(t => t.Name)));
-        var textScores = match is null ? new Dictionary<int, double>() : await TextScoresAsync(db, articleId, match, ct);
+        var words = DistinctiveWords(article.Headline + " " + article.Standfirst + " " + string.Join(' ', tags.Select(t => t.Name)));
+        var textScores = words.Count == 0 ? new Dictionary<int, double>()
+            : db.Database.IsNpgsql() ? await Search.PostgreSqlSearchIndex.SimilarAsync(db, articleId, words, Candidates, ct)
+            : await Search.SqliteSearchIndex.SimilarAsync(db, articleId, words, Candidates, ct);
 
         var candidateIds = tagScores.Keys.Concat(textScores.Keys).Distinct().ToList();
         var sameSection = article.SectionId is { } sectionId
@@ -101,12 +102,12 @@ internal static partial class RelatedArticles
     /// An FTS5 expression that matches any of the text's distinctive words (quoted, so nothing in it is syntax),
     /// or null when it has none.
     /// </summary>
-    internal static string? MatchExpression(string text)
-    {
-        var terms = Word().Matches(text.ToLowerInvariant()).Select(m => m.Value)
-            .Where(w => !StopWords.Contains(w)).Distinct().Take(MaxTerms).ToList();
-        return terms.Count == 0 ? null : string.Join(" OR ", terms.Select(t => "\"" + t + "\""));
-    }
+    internal static string? MatchExpression(string text) =>
+        DistinctiveWords(text) is { Count: > 0 } words ? string.Join(" OR ", words.Select(t => "\"" + t + "\"")) : null;
+
+    /// <summary>The text's words that say something about its subject: letters and digits only, no stop words.</summary>
+    internal static IReadOnlyList<string> DistinctiveWords(string text) =>
+        Word().Matches(text.ToLowerInvariant()).Select(m => m.Value).Where(w => !StopWords.Contains(w)).Distinct().Take(MaxTerms).ToList();
 
     private static async Task<Dictionary<int, double>> SharedTagScoresAsync(NewsCmsDbContext db, int articleId, Dictionary<int, double> weights, CancellationToken ct)
     {
@@ -114,48 +115,25 @@ internal static partial class RelatedArticles
         if (weights.Count == 0) return scores;
         // The weights go in as a VALUES list: one grouped query, however many articles share the tags.
         var values = new StringBuilder();
-        var parameters = new List<SqliteParameter> { new("$id", articleId), new("$limit", Candidates) };
+        await using var command = db.Database.GetDbConnection().CreateCommand().WithParameter("@id", articleId).WithParameter("@limit", Candidates);
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var i = 0;
         foreach (var (tagId, weight) in weights)
         {
-            values.Append(i == 0 ? "" : ", ").Append($"($t{i}, $w{i})");
-            parameters.Add(new SqliteParameter($"$t{i}", tagId));
-            parameters.Add(new SqliteParameter($"$w{i}", weight));
+            values.Append(i == 0 ? "" : ", ").Append($"(@t{i}, @w{i})");
+            command.WithParameter($"@t{i}", tagId).WithParameter($"@w{i}", weight);
             i++;
         }
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = $"""
-            WITH weights(TagId, Weight) AS (VALUES {values})
-            SELECT at.ArticleId, sum(w.Weight) AS Score
-            FROM ArticleTags at JOIN weights w ON w.TagId = at.TagId JOIN Articles a ON a.Id = at.ArticleId
-            WHERE at.ArticleId <> $id AND {Article.PublicSql}
-            GROUP BY at.ArticleId ORDER BY Score DESC, at.ArticleId DESC LIMIT $limit
+            WITH weights("TagId", "Weight") AS (VALUES {values})
+            SELECT at."ArticleId", sum(w."Weight") AS "Score"
+            FROM "ArticleTags" at JOIN weights w ON w."TagId" = at."TagId" JOIN "Articles" a ON a."Id" = at."ArticleId"
+            WHERE at."ArticleId" <> @id AND {Article.PublicSql}
+            GROUP BY at."ArticleId" ORDER BY "Score" DESC, at."ArticleId" DESC LIMIT @limit
             """;
-        command.Parameters.AddRange(parameters.ToArray());
         await db.Database.OpenConnectionAsync(ct);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) scores[reader.GetInt32(0)] = reader.GetDouble(1);
-        return scores;
-    }
-
-    private static async Task<Dictionary<int, double>> TextScoresAsync(NewsCmsDbContext db, int articleId, string match, CancellationToken ct)
-    {
-        var scores = new Dictionary<int, double>();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        // bm25 is negative, better matches lower: negated, a higher score is more similar. Headline words weigh most.
-        command.CommandText = """
-            SELECT rowid, -bm25(ArticleSearch, 10.0, 4.0, 1.0, 3.0, 0.5) AS Score
-            FROM ArticleSearch WHERE ArticleSearch MATCH $match AND rowid <> $id
-            ORDER BY Score DESC LIMIT $limit
-            """;
-        command.Parameters.Add(new SqliteParameter("$match", match));
-        command.Parameters.Add(new SqliteParameter("$id", articleId));
-        command.Parameters.Add(new SqliteParameter("$limit", Candidates));
-        await db.Database.OpenConnectionAsync(ct);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) scores[reader.GetInt32(0)] = Math.Max(0, reader.GetDouble(1));
+        while (await reader.ReadAsync(ct)) scores[reader.GetInt32(0)] = Convert.ToDouble(reader.GetValue(1));
         return scores;
     }
 

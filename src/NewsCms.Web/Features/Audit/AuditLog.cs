@@ -31,7 +31,7 @@ public sealed class AuditLog(IDbContextFactory<NewsCmsDbContext> dbFactory, Clie
     public async Task<PagedList<AuditEntryRow>> SearchAsync(AuditQuery query, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var entries = Filtered(db.AuditEntries.AsNoTracking(), query);
+        var entries = Filtered(db, query);
         var total = await entries.CountAsync(ct);
         var rows = await entries
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
@@ -55,7 +55,7 @@ public sealed class AuditLog(IDbContextFactory<NewsCmsDbContext> dbFactory, Clie
             List<AuditEntryRow> page;
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                var entries = Filtered(db.AuditEntries.AsNoTracking(), query);
+                var entries = Filtered(db, query);
                 if (last is not null)
                 {
                     var (at, id) = (last.At, last.Id);
@@ -73,12 +73,12 @@ public sealed class AuditLog(IDbContextFactory<NewsCmsDbContext> dbFactory, Clie
         }
     }
 
-    private static IQueryable<AuditEntry> Filtered(IQueryable<AuditEntry> entries, AuditQuery query)
+    private static IQueryable<AuditEntry> Filtered(NewsCmsDbContext db, AuditQuery query)
     {
+        var entries = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.User))
         {
-            var pattern = Like.Contains(query.User.Trim());
-            entries = entries.Where(e => EF.Functions.Like(e.ActorName, pattern, Like.Escape) || EF.Functions.Like(e.Target, pattern, Like.Escape));
+            entries = entries.WhereAnyContains(db.Database, query.User, e => e.ActorName, e => e.Target);
         }
         if (!string.IsNullOrWhiteSpace(query.Action))
         {

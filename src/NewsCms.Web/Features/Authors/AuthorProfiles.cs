@@ -54,8 +54,7 @@ public sealed class AuthorProfiles(
         var authors = db.AuthorProfiles.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = Like.Contains(search.Trim());
-            authors = authors.Where(a => EF.Functions.Like(a.DisplayName, pattern, Like.Escape) || EF.Functions.Like(a.JobTitle, pattern, Like.Escape));
+            authors = authors.WhereAnyContains(db.Database, search, a => a.DisplayName, a => a.JobTitle);
         }
         var total = await authors.CountAsync(ct);
         var items = await authors.OrderBy(a => a.DisplayName).Skip(Math.Max(0, page) * pageSize).Take(pageSize)

@@ -1,3 +1,4 @@
+using NewsCms.Web.Features.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +15,7 @@ public static class BackupEndpoints
 
     public static WebApplicationBuilder AddBackup(this WebApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<TimeProvider>(new StoredPrecisionClock());
         builder.Services.AddSingleton<SiteBackup>();
         return builder;
     }

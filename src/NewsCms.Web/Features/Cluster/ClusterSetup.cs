@@ -15,6 +15,7 @@ public static class ClusterSetup
     {
         builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddSingleton<MessageBus>();
+        builder.Services.AddSingleton<NodeLeases>();
         return builder;
     }
 

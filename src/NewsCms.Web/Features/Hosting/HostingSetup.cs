@@ -33,7 +33,7 @@ public static class HostingSetup
     public static WebApplicationBuilder AddNewsCmsHosting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider>(new StoredPrecisionClock());
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section).ValidateOnStart()
             .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)),
@@ -51,10 +51,9 @@ public static class HostingSetup
         });
         services.AddClientAddress();
 
-        // Keys next to the database, so sign-in cookies survive a restart.
-        services.AddDataProtection().SetApplicationName("NewsCms");
-        services.AddOptions<KeyManagementOptions>().Configure<DatabaseLocation, ILoggerFactory>((keys, location, loggers) =>
-            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(location.Folder, "keys")), loggers));
+        // The key ring lives in the database: sign-in cookies survive a restart, and a cookie, form token or protected
+        // state made by one node is read by every other.
+        services.AddDataProtection().SetApplicationName("NewsCms").PersistKeysToDbContext<NewsCmsDbContext>();
 
         // Every cookie is HttpOnly and SameSite=Lax; Secure whenever the public origin is https (even behind a
         // proxy that speaks plain HTTP to the app), otherwise whenever the request is.

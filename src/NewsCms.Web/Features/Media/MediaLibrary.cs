@@ -197,11 +197,7 @@ public sealed partial class MediaLibrary(
         var items = db.MediaItems.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = Like.Contains(search.Trim());
-            items = items.Where(m => EF.Functions.Like(m.OriginalFileName, pattern, Like.Escape)
-                || EF.Functions.Like(m.AltText, pattern, Like.Escape)
-                || EF.Functions.Like(m.Caption, pattern, Like.Escape)
-                || EF.Functions.Like(m.Credit, pattern, Like.Escape));
+            items = items.WhereAnyContains(db.Database, search, m => m.OriginalFileName, m => m.AltText, m => m.Caption, m => m.Credit);
         }
         var total = await items.CountAsync(ct);
         var rows = await items
@@ -317,7 +313,7 @@ public sealed partial class MediaLibrary(
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (ConstraintViolation.Of(ex) is not null)
         {
             // Someone chose it as a featured image or a photo between the check and the delete.
             return ServiceResult.Fail("This image was just put to use, so it was not deleted. Try again to see where.");

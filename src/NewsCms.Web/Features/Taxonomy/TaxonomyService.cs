@@ -44,8 +44,7 @@ public sealed class TaxonomyService(
         var tags = db.Tags.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = Like.Contains(search.Trim());
-            tags = tags.Where(t => EF.Functions.Like(t.Name, pattern, Like.Escape) || EF.Functions.Like(t.Slug, pattern, Like.Escape));
+            tags = tags.WhereAnyContains(db.Database, search, t => t.Name, t => t.Slug);
         }
         var total = await tags.CountAsync(ct);
         var items = await tags.OrderBy(t => t.Name).Skip(Math.Max(0, page) * pageSize).Take(pageSize)
@@ -60,7 +59,7 @@ public sealed class TaxonomyService(
         if (!(await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct)).Succeeded) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tags = db.Tags.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(text)) tags = tags.Where(t => EF.Functions.Like(t.Name, Like.Contains(text.Trim()), Like.Escape));
+        if (!string.IsNullOrWhiteSpace(text)) tags = tags.WhereAnyContains(db.Database, text, t => t.Name);
         return await tags.OrderBy(t => t.Name.Length).ThenBy(t => t.Name).Take(10)
             .Select(t => new TagSummary(t.Id, t.Name, t.Slug, t.Description, 0)).ToListAsync(ct);
     }

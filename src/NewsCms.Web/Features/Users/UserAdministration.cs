@@ -58,8 +58,7 @@ public sealed class UserAdministration(
         var users = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = Like.Contains(search.Trim());
-            users = users.Where(u => EF.Functions.Like(u.DisplayName, pattern, Like.Escape) || EF.Functions.Like(u.Email!, pattern, Like.Escape));
+            users = users.WhereAnyContains(db.Database, search, u => u.DisplayName, u => u.Email);
         }
 
         var total = await users.CountAsync(ct);
