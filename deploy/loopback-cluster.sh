@@ -263,6 +263,9 @@ up() {
       die "a cluster already runs (see status); run down first"
     fi
   done
+  if is_ours "$(cat "$state/nginx/nginx.pid" 2>/dev/null || true)" "$state/nginx"; then
+    die "the cluster's nginx still runs (see status); run down first"
+  fi
   mkdir -p "$state/pids" "$state/logs" "$state/media"
   rm -f "$state"/pids/node*
 
