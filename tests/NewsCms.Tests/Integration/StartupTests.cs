@@ -19,7 +19,7 @@ public class StartupTests
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         Assert.True(File.Exists(path));
-        Assert.Contains(app.Logs.Lines, line => line.Contains($"Database {path} is up to date") && line.Contains("journal mode wal"));
+        Assert.Contains(app.Logs.Lines, line => line.Contains($"The database file '{path}' is up to date") && line.Contains("journal mode wal"));
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NewsCmsDbContext>();

@@ -6,8 +6,9 @@ namespace NewsCms.Web.Features.Articles;
 /// Publishes scheduled articles when their time comes. The schedule lives in the database, so a restart loses
 /// nothing: the first round after start-up publishes whatever fell due while the app was down. With several nodes
 /// every node runs this, but only the holder of the "scheduler" lease does a round, so each article is published once.
+/// (Several nodes share a site only through Redis, so a node without it is alone and needs no lease.)
 /// </summary>
-public sealed class ScheduledPublisher(IServiceScopeFactory scopes, NodeLeases leases, TimeProvider clock, ILogger<ScheduledPublisher> logger) : BackgroundService
+public sealed class ScheduledPublisher(IServiceScopeFactory scopes, NodeLeases leases, MessageBus bus, TimeProvider clock, ILogger<ScheduledPublisher> logger) : BackgroundService
 {
     /// <summary>How often to look: well inside the promise of "within 30 seconds".</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
@@ -38,7 +39,9 @@ public sealed class ScheduledPublisher(IServiceScopeFactory scopes, NodeLeases l
         {
             try
             {
-                if (!await leases.TryHoldAsync(LeaseName, LeaseDuration, stoppingToken)) continue;
+                // Alone (no Redis), a node needs no lease: a restart after a crash publishes at once rather than
+                // waiting for the dead process's lease to lapse.
+                if (bus.IsShared && !await leases.TryHoldAsync(LeaseName, LeaseDuration, stoppingToken)) continue;
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<ArticleWorkflowService>().PublishDueAsync(stoppingToken);
             }
