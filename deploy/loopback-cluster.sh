@@ -12,8 +12,9 @@
 # media) lives in the state folder: $NEWSCMS_CLUSTER_DIR, by default .cluster/ at the repository root (git-ignored).
 # Delete it after `down` to start again from an empty site.
 #
-# Development only: NEWSCMS_CLUSTER_PROVIDER=Sqlite runs the nodes on one shared SQLite file instead of PostgreSQL,
-# and NEWSCMS_CLUSTER_REDIS_PORT picks another Redis port than 6379.
+# NEWSCMS_CLUSTER_DATABASE names the PostgreSQL database (default newscms_cluster; the cluster tests use one of
+# their own). Development only: NEWSCMS_CLUSTER_PROVIDER=Sqlite runs the nodes on one shared SQLite file instead of
+# PostgreSQL, and NEWSCMS_CLUSTER_REDIS_PORT picks another Redis port than 6379.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ provider=${NEWSCMS_CLUSTER_PROVIDER:-PostgreSQL}
 redis_port=${NEWSCMS_CLUSTER_REDIS_PORT:-6379}
 proxy_url=http://127.0.0.1:8080
 first_port=5101
-database=newscms_cluster
+database=${NEWSCMS_CLUSTER_DATABASE:-newscms_cluster}
 db_user=newscms
 
 say() { echo "loopback-cluster: $*"; }
