@@ -42,6 +42,11 @@ public static class PublicCache
             options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/rss+xml", "application/atom+xml", "image/svg+xml"]);
         });
         builder.Services.AddSingleton<PublicCacheVersion>();
+        // The framework's memory store, behind the check that no copy older than a change to what it shows is served.
+        var memory = builder.Services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
+        builder.Services.Remove(memory);
+        builder.Services.AddSingleton<IOutputCacheStore>(services =>
+            new PublicCacheStore((IOutputCacheStore)memory.ImplementationFactory!(services), services.GetRequiredService<PublicCacheVersion>()));
         PublicAntiforgery.Register(builder.Services);
         return builder;
     }
@@ -50,8 +55,7 @@ public static class PublicCache
     /// Before the output cache: the public content version this request is answered from is taken once, so its ETag
     /// and its Last-Modified name the same version, and what it shows can be checked for changes since; a reader whose
     /// copy is current gets 304 without any rendering. Public responses get that ETag and a revalidate-always
-    /// Cache-Control. After the output cache has stored a response, anything it shows that changed while it was
-    /// rendered is evicted again: the change's own eviction may have run before the store.
+    /// Cache-Control.
     /// </summary>
     public static WebApplication UsePublicCache(this WebApplication app)
     {
@@ -83,11 +87,6 @@ public static class PublicCache
                 return Task.CompletedTask;
             });
             await next(context);
-            if (PublicVersionPolicy.StoredTags(context) is { } tags)
-            {
-                var versions = context.RequestServices.GetRequiredService<PublicCacheVersion>();
-                if (versions.ChangedSince(tags, version.Number) is { Count: > 0 } changed) versions.Evict(changed);
-            }
         });
         app.UseOutputCache();
         return app;
@@ -103,7 +102,8 @@ public static class PublicCache
 
 /// <summary>
 /// Part of both public cache policies. A response rendered while something it shows changed is not stored, as it may
-/// show either (the tags it shows are checked against the changes since the version the request started under).
+/// show either (the tags it shows are checked against the changes since the version the request started under); one
+/// stored is stamped with that version, so it is not served once something it shows changes (<see cref="PublicCacheStore"/>).
 /// Responses that are not pages (feeds, sitemaps) carry the <c>feeds</c> tag; pages tag themselves with what they show.
 /// The key varies only by the query keys the page reads (its [SupplyParameterFromQuery] properties): any other
 /// query string (tracking parameters, cache-busting junk) is served the same entry and makes no new one.
@@ -111,7 +111,6 @@ public static class PublicCache
 public sealed class PublicVersionPolicy(PublicCacheVersion versions) : IOutputCachePolicy
 {
     private static readonly object ItemKey = new();
-    private static readonly object TagsKey = new();
     private readonly ConcurrentDictionary<Endpoint, (StringValues QueryKeys, bool IsPage)> endpoints = new();
 
     /// <summary>The version this request is answered from, taken on first use.</summary>
@@ -122,9 +121,6 @@ public sealed class PublicVersionPolicy(PublicCacheVersion versions) : IOutputCa
         context.Items[ItemKey] = version;
         return version;
     }
-
-    /// <summary>The tags of the response the output cache may have stored for this request, or null.</summary>
-    internal static HashSet<string>? StoredTags(HttpContext context) => context.Items[TagsKey] as HashSet<string>;
 
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellationToken)
     {
@@ -141,8 +137,9 @@ public sealed class PublicVersionPolicy(PublicCacheVersion versions) : IOutputCa
 
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellationToken)
     {
-        if (versions.ChangedSince(context.Tags, VersionOf(context.HttpContext).Number).Count > 0) context.AllowCacheStorage = false;
-        if (context.AllowCacheStorage) context.HttpContext.Items[TagsKey] = context.Tags;
+        var since = VersionOf(context.HttpContext).Number;
+        if (versions.ChangedSince(context.Tags, since)) context.AllowCacheStorage = false;
+        else context.Tags.Add(PublicCacheStore.SinceTag(since));
         return ValueTask.CompletedTask;
     }
 
@@ -185,8 +182,9 @@ public sealed record PublicVersion(string Instance, long Number, DateTimeOffset 
 /// </summary>
 public sealed class PublicCacheVersion
 {
-    private readonly IOutputCacheStore store;
+    private readonly IServiceProvider services;
     private readonly ILogger<PublicCacheVersion> logger;
+    private IOutputCacheStore? store;
     private PublicVersion current;
 
     /// <summary>
@@ -195,9 +193,10 @@ public sealed class PublicCacheVersion
     /// </summary>
     private readonly ConcurrentDictionary<string, long> lastChanged = new();
 
-    public PublicCacheVersion(PublicContent content, SiteSettingsStore settings, IOutputCacheStore store, ILogger<PublicCacheVersion> logger, TimeProvider clock)
+    /// <param name="services">Gives the output cache store when first needed (the store reads the versions kept here).</param>
+    public PublicCacheVersion(PublicContent content, SiteSettingsStore settings, IServiceProvider services, ILogger<PublicCacheVersion> logger, TimeProvider clock)
     {
-        this.store = store;
+        this.services = services;
         this.logger = logger;
         current = new PublicVersion(Guid.NewGuid().ToString("N")[..8], 0, DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds() + 1));
         content.Changed += Changed;
@@ -221,8 +220,8 @@ public sealed class PublicCacheVersion
             // What else this node keeps in memory about public content: the settings snapshot (saved on any node,
             // or perhaps while this node was cut off). The public lookups (sections, tags, authors) keep nothing.
             if (change.EvictsEverything) settings.Forget();
-            // Marked before evicting: a response being rendered meanwhile sees the mark and is not stored, or, if it
-            // was stored before the mark, this eviction removes it (see UsePublicCache).
+            // Marked before evicting: from now on no copy that shows what changed and is older than the change is
+            // stored or served (see PublicCacheStore), even while the eviction is under way; evicting frees the memory.
             foreach (var tag in change.Evicts) lastChanged.AddOrUpdate(tag, next.Number, (_, old) => Math.Max(old, next.Number));
             Evict(change.Evicts);
         }
@@ -231,19 +230,19 @@ public sealed class PublicCacheVersion
     /// <summary>What readers can see now: its number and when it last changed (or the app started).</summary>
     public PublicVersion Current => Volatile.Read(ref current);
 
-    /// <summary>Those of <paramref name="tags"/> changed after version <paramref name="since"/> (every response carries <c>public</c>).</summary>
-    internal List<string> ChangedSince(IEnumerable<string> tags, long since)
+    /// <summary>Whether one of <paramref name="tags"/> changed after version <paramref name="since"/> (every response carries <c>public</c>).</summary>
+    internal bool ChangedSince(IEnumerable<string> tags, long since)
     {
-        var changed = new List<string>();
         foreach (var tag in tags)
         {
-            if (lastChanged.TryGetValue(tag, out var number) && number > since) changed.Add(tag);
+            if (lastChanged.TryGetValue(tag, out var number) && number > since) return true;
         }
-        return changed;
+        return false;
     }
 
-    internal void Evict(IEnumerable<string> tags)
+    private void Evict(IEnumerable<string> tags)
     {
+        store ??= services.GetRequiredService<IOutputCacheStore>();
         foreach (var tag in tags)
         {
             // The memory store evicts at once; the continuation only logs a failure.
@@ -255,4 +254,45 @@ public sealed class PublicCacheVersion
             }
         }
     }
+}
+
+/// <summary>
+/// The node's output cache store with a stamp on each public entry: the version its rendering started under and the
+/// tags it shows. An entry one of whose tags changed after its version is not served (a miss: the page is rendered
+/// again and replaces it), so a copy older than a change is never served, even before the change's eviction has
+/// run. The stamp is kept beside the stored array, not in it, so a hit copies nothing; it goes when the array does.
+/// </summary>
+public sealed class PublicCacheStore(IOutputCacheStore inner, PublicCacheVersion versions) : IOutputCacheStore
+{
+    private const string SincePrefix = "public-since:";
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], Stamp> stamps = new();
+
+    private sealed record Stamp(long Since, string[] Tags);
+
+    /// <summary>The tag that passes a response's version from the policy to the store (the store does not keep it as a tag).</summary>
+    internal static string SinceTag(long version) => SincePrefix + version.ToString(CultureInfo.InvariantCulture);
+
+    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        var pending = inner.GetAsync(key, cancellationToken);
+        return pending.IsCompletedSuccessfully ? ValueTask.FromResult(Current(pending.Result)) : Awaited(pending);
+
+        async ValueTask<byte[]?> Awaited(ValueTask<byte[]?> stored) => Current(await stored);
+    }
+
+    private byte[]? Current(byte[]? value) =>
+        value is not null && stamps.TryGetValue(value, out var stamp) && versions.ChangedSince(stamp.Tags, stamp.Since) ? null : value;
+
+    public ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
+    {
+        if (tags?.FirstOrDefault(t => t.StartsWith(SincePrefix, StringComparison.Ordinal)) is { } sinceTag)
+        {
+            tags = [.. tags.Where(t => t != sinceTag)];
+            stamps.AddOrUpdate(value, new Stamp(long.Parse(sinceTag.AsSpan(SincePrefix.Length), CultureInfo.InvariantCulture), tags));
+        }
+        return inner.SetAsync(key, value, tags, validFor, cancellationToken);
+    }
+
+    public ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken) => inner.EvictByTagAsync(tag, cancellationToken);
 }
