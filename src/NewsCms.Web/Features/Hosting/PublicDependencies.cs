@@ -17,6 +17,8 @@ namespace NewsCms.Web.Features.Hosting;
 /// <item><c>article:{id}</c>: every page that shows the article or names it: its own page, and every page listing it
 /// (home, section, tag, author pages), showing it as previous/next in its section, in its stored Related list
 /// (shown or not, so a republished story comes back) or in a See-also card.</item>
+/// <item><c>article-page:{id}</c>: the article's own page only, for changes that alter it without touching what it
+/// shows of itself (another article now its previous or next, its Related list ranked again).</item>
 /// <item><c>section:{id}</c>, <c>tag:{id}</c>, <c>author:{id}</c>: the term's own listing pages (every page number; the
 /// author page shows the profile too).</item>
 /// <item><c>home</c>: every page of the home page. <c>feeds</c>: every feed and sitemap (every public endpoint that is
@@ -26,12 +28,14 @@ namespace NewsCms.Web.Features.Hosting;
 /// <list type="bullet">
 /// <item>Publishing, editing (while public), unpublishing or trashing an article: <c>article:{id}</c>, <c>home</c>,
 /// <c>feeds</c>, <c>search</c>, its section, tag and author pages before and after the change, the article pages that
-/// now show it as previous or next (they showed something else), and the articles whose Related lists were re-ranked
-/// with it.</item>
-/// <item>Editing, merging or deleting a tag, an author or a section that is not in the navigation: its own pages,
-/// <c>feeds</c>, <c>search</c>, plus <c>article:{id}</c> of every article filed under it. That is the simplest honest
-/// rule: an article's page and every card of it show its section, tags or bylines, so the pages of its articles are
-/// exactly the pages that can show the term.</item>
+/// now show it as previous or next (they showed something else) and those whose Related lists were ranked again with
+/// it (<c>article-page:{id}</c> of each: their own pages, not every page listing them).</item>
+/// <item>Editing or deleting an author or a section that is not in the navigation: its own pages, <c>feeds</c>,
+/// <c>search</c>, plus <c>article:{id}</c> of every article filed under it. That is the simplest honest rule: an
+/// article's page and every card of it show its section and bylines, so the pages showing its articles are the
+/// pages that can show the term (a few more: Related lists show headlines only).</item>
+/// <item>Editing, merging or deleting a tag: the same, but <c>article-page:{id}</c> of its articles, as only an
+/// article's own page shows its tags.</item>
 /// <item>Site settings (title, logo, navigation...), sections in the navigation or their order: <c>public</c>.</item>
 /// </list>
 /// </summary>
@@ -46,6 +50,7 @@ public static partial class PublicDependencies
     public static string Section(int id) => "section:" + id;
     public static string Tag(int id) => "tag:" + id;
     public static string Author(int id) => "author:" + id;
+    public static string OwnPage(int articleId) => "article-page:" + articleId;
 
     /// <summary>Adds tags to the public response being rendered; nothing when it is not being cached (staff, a POST).</summary>
     public static void Show(HttpContext? context, IEnumerable<string> tags)
@@ -59,9 +64,9 @@ public static partial class PublicDependencies
     /// <summary>Tags of a page listing these articles (besides its own).</summary>
     public static IEnumerable<string> Listing(IEnumerable<PublicArticleSummary> articles) => articles.Select(a => Article(a.Id));
 
-    /// <summary>What an article page shows: the article and every other article it shows or names.</summary>
-    public static IEnumerable<string> ArticlePage(PublicArticle article) =>
-        article.OtherArticleIds.Concat(SeeAlsoIds(article.BodyHtml)).Prepend(article.Id).Distinct().Select(Article);
+    /// <summary>What an article page shows: the article (and its own page), and every other article it shows or names.</summary>
+    public static IEnumerable<string> ForArticlePage(PublicArticle article) =>
+        article.OtherArticleIds.Concat(SeeAlsoIds(article.BodyHtml)).Prepend(article.Id).Distinct().Select(Article).Append(OwnPage(article.Id));
 
     /// <summary>The articles the See-also cards in a body point to.</summary>
     internal static IEnumerable<int> SeeAlsoIds(string bodyHtml) =>
@@ -94,10 +99,16 @@ public sealed record PublicChange(string What, IReadOnlyList<string> Evicts)
             .. changes.SelectMany(c => c.Tags()).Distinct(),
         ]);
 
-    /// <summary>A tag, section or author edited, merged or deleted: its pages, feeds, search and the pages of its articles.</summary>
-    public static PublicChange Term(string termTag, IEnumerable<int> articleIds, params string[] moreTerms) => new(
-        "term " + termTag,
-        [termTag, .. moreTerms, PublicDependencies.Feeds, PublicDependencies.Search, .. articleIds.Distinct().Select(PublicDependencies.Article)]);
+    /// <summary>A section or an author edited or deleted: its pages, feeds, search and every page showing one of its articles.</summary>
+    public static PublicChange Term(string termTag, IEnumerable<int> articleIds) => new(
+        termTag, [termTag, PublicDependencies.Feeds, PublicDependencies.Search, .. articleIds.Distinct().Select(PublicDependencies.Article)]);
+
+    /// <summary>Tags edited, merged or deleted: their pages, feeds, search and the own pages of their articles.</summary>
+    public static PublicChange Tags(IEnumerable<int> tagIds, IEnumerable<int> articleIds)
+    {
+        string[] tags = [.. tagIds.Select(PublicDependencies.Tag)];
+        return new(string.Join(", ", tags), [.. tags, PublicDependencies.Feeds, PublicDependencies.Search, .. articleIds.Distinct().Select(PublicDependencies.OwnPage)]);
+    }
 
     internal string ToJson() => JsonSerializer.Serialize(this);
 
@@ -115,7 +126,7 @@ public sealed record ArticleChange(int Id, ArticleFiling Before, ArticleFiling A
     internal IEnumerable<string> Tags() =>
         new[] { Before, After }.SelectMany(f => f.Tags())
             .Prepend(PublicDependencies.Article(Id))
-            .Concat(Others.Select(PublicDependencies.Article));
+            .Concat(Others.Select(PublicDependencies.OwnPage));
 }
 
 /// <summary>Where an article is filed: its section, tags and bylines (none when it does not exist).</summary>

@@ -119,7 +119,7 @@ public sealed class TaxonomyService(
             await transaction.CommitAsync(ct);
         }
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagUpdated, before, $"Now {tag.Name} ({tag.Slug})", ct);
-        await publicContent.NotifyChangedAsync(PublicChange.Term(PublicDependencies.Tag(tag.Id), await db.ArticleTags.Where(at => at.TagId == tag.Id).Select(at => at.ArticleId).ToListAsync(ct)));
+        await publicContent.NotifyChangedAsync(PublicChange.Tags([tag.Id], await db.ArticleTags.Where(at => at.TagId == tag.Id).Select(at => at.ArticleId).ToListAsync(ct)));
         return ServiceResult.Ok;
     }
 
@@ -141,7 +141,7 @@ public sealed class TaxonomyService(
             await transaction.CommitAsync(ct);
         }
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagDeleted, $"{tag.Name} ({tag.Slug})", null, ct);
-        await publicContent.NotifyChangedAsync(PublicChange.Term(PublicDependencies.Tag(id), tagged));
+        await publicContent.NotifyChangedAsync(PublicChange.Tags([id], tagged));
         return ServiceResult.Ok;
     }
 
@@ -177,7 +177,7 @@ public sealed class TaxonomyService(
 
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagsMerged, $"{source.Name} → {target.Name}",
             $"{sourceArticles.Count} article(s); {moved.Count} newly tagged {target.Name}", ct);
-        await publicContent.NotifyChangedAsync(PublicChange.Term(PublicDependencies.Tag(sourceId), [.. sourceArticles, .. targetArticles], PublicDependencies.Tag(targetId)));
+        await publicContent.NotifyChangedAsync(PublicChange.Tags([sourceId, targetId], [.. sourceArticles, .. targetArticles]));
         return ServiceResult.Ok;
     }
 
