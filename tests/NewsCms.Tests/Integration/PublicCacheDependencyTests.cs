@@ -16,8 +16,9 @@ public class PublicCacheDependencyTests
 {
     /// <summary>
     /// A small site: "Trawlers" (X, a draft until the test publishes it) in the Harbour section with the Tides tag and
-    /// its own byline; in Harbour too a story sharing its tag (R, whose Related list will show X), one with a See-also
-    /// card naming X (S) and two more; and an unrelated story in Arts (U), whose words, section and tags X shares none of.
+    /// its own byline; in Harbour too a story sharing its tag (R, whose Related list will show X) and two more (the
+    /// newer one will be X's previous in the section); in Town a story with a See-also card naming X (S) and four more;
+    /// and an unrelated story in Arts (U), whose words, section and tags X shares none of. Every story has words of its own.
     /// </summary>
     internal sealed class Site
     {
@@ -44,6 +45,7 @@ public class PublicCacheDependencyTests
             var articles = services.NewsroomArticles();
             var harbour = (await taxonomy.CreateSectionAsync(admin, new TaxonomyInput { Name = "Harbour", ShowInNavigation = false })).Value!.Id;
             var arts = (await taxonomy.CreateSectionAsync(admin, new TaxonomyInput { Name = "Arts", ShowInNavigation = false })).Value!.Id;
+            var town = (await taxonomy.CreateSectionAsync(admin, new TaxonomyInput { Name = "Town", ShowInNavigation = false })).Value!.Id;
             var tides = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Tides" })).Value!.Id;
             var writer = (await services.GetRequiredService<AuthorProfiles>().CreateAsync(admin, new AuthorInput { DisplayName = "Mara Quill", Bio = "Fisheries." })).Value;
 
@@ -61,11 +63,17 @@ public class PublicCacheDependencyTests
                 Assert.True(published.Succeeded, published.Error);
             }
             await Publish("Violin recital sells out", "<p>Orchestra violins rehearse quietly.</p>", arts);
+            await Publish("Tide gauge reads high", "<p>Gauges measured surges overnight.</p>", harbour, [tides]);
             await Publish("Lighthouse repainted", "<p>Painters scaled scaffolding.</p>", harbour);
             await Publish("Ferry timetable extended", "<p>Sailings continue later evenings.</p>", harbour);
+            // In a section of its own with four newer stories, so its Related list is theirs and X is never ranked with it.
             await Publish("Quay gets new bollards", "<p>Engineers bolted ironwork.</p>" +
-                $"<aside class=\"see-also\" data-article-id=\"{x.Id}\"><span class=\"see-also__label\">See also:</span> <a href=\"/news/{XSlug}\">{XHeadline}</a></aside>", harbour);
-            await Publish("Tide gauge reads high", "<p>Gauges measured surges overnight.</p>", harbour, [tides]);
+                $"<aside class=\"see-also\" data-article-id=\"{x.Id}\"><span class=\"see-also__label\">See also:</span> <a href=\"/news/{XSlug}\">{XHeadline}</a></aside>", town);
+            foreach (var (headline, body) in new[] { ("Library extends hours", "<p>Librarians welcome borrowers.</p>"), ("Market square resurfaced", "<p>Cobbles replaced carefully.</p>"),
+                ("Council approves budget", "<p>Councillors voted unanimously.</p>"), ("Bakery wins award", "<p>Sourdough impressed judges.</p>") })
+            {
+                await Publish(headline, body, town);
+            }
             return new Site { App = app, Harbour = harbour, Tides = tides, Writer = writer, X = x.Id, XVersion = x.Version };
         }
 
