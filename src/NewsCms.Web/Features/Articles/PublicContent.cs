@@ -7,7 +7,8 @@ namespace NewsCms.Web.Features.Articles;
 /// Says when anything readers can see has changed, on every node: a change made here is published on the message
 /// bus, and <see cref="Changed"/> is raised on each node (this one at once, before <see cref="NotifyChangedAsync"/>
 /// returns) with what changed, so each evicts its own cache of public pages and reloads what it keeps in memory.
-/// When the connection to the other nodes comes back, messages may have been missed: everything has changed.
+/// When the connection to the other nodes comes back, messages may have been missed: everything has changed, here and
+/// on the other nodes.
 /// </summary>
 public sealed class PublicContent
 {
@@ -25,7 +26,9 @@ public sealed class PublicContent
             if (!message.FromThisNode) logger.LogDebug("Node {Node} changed {What}.", message.Node, change.What);
             Raise(change);
         });
-        redis.Restored += () => Raise(PublicChange.EverythingBecause("messages from other nodes may have been missed"));
+        // Messages may have been lost both ways while the node was cut off: it refreshes everything, and so do the
+        // others, which may have missed its own changes. Rare, so evicting everything once is the simple answer.
+        redis.Restored += () => _ = NotifyChangedAsync(PublicChange.EverythingBecause($"node {bus.NodeId} reconnected to Redis"));
     }
 
     /// <summary>Grows by one with every change readers can see, made on any node.</summary>
