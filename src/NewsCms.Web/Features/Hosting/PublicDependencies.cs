@@ -24,6 +24,7 @@ namespace NewsCms.Web.Features.Hosting;
 /// <item><c>home</c>: every page of the home page. <c>feeds</c>: every feed and sitemap (every public endpoint that is
 /// not a page). <c>search</c>: every search result page.</item>
 /// </list>
+/// Only 200 answers are stored (404, 410 and redirects never are), so an unknown or removed address needs no tag.
 /// What evicts what:
 /// <list type="bullet">
 /// <item>Publishing, editing (while public), unpublishing or trashing an article: <c>article:{id}</c>, <c>home</c>,
