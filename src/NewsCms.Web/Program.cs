@@ -46,12 +46,12 @@ builder.AddBackup();
 var app = builder.Build();
 
 await app.ConnectClusterAsync();
+// Created now, so cache eviction and the settings snapshot hear every change (from this node or another) from the start.
+app.Services.GetRequiredService<PublicCacheVersion>();
 await app.MigrateNewsCmsDatabaseAsync();
 await app.InitializeFirstRunSetupAsync();
 await app.BackfillBylinesAsync();
 await app.Services.AddDemoContentIfRequestedAsync(args);
-// Created now, so cache eviction is wired before the first request.
-app.Services.GetRequiredService<PublicCacheVersion>();
 
 app.UseForwardedHeaders();
 app.UseSecurityHeaders();

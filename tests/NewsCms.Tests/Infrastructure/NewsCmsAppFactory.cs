@@ -60,6 +60,13 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
     public static async Task<NewsCmsAppFactory> WithoutBootstrap(Dictionary<string, string?>? settings = null) =>
         new(await TestDatabase.NewAsync(), new Dictionary<string, string?>(settings ?? []));
 
+    /// <summary>
+    /// Another node of <paramref name="first"/>'s site: the same SQLite file (which stays <paramref name="first"/>'s to
+    /// remove) and the given settings, e.g. the Redis configuration both use.
+    /// </summary>
+    public static NewsCmsAppFactory SecondNodeOf(NewsCmsAppFactory first, Dictionary<string, string?>? settings = null) =>
+        new(first.DatabasePath, new Dictionary<string, string?>(settings ?? [])) { keepFiles = true };
+
     /// <summary>A site on a path where no database file exists yet.</summary>
     public static NewsCmsAppFactory OnEmptyPath(string path, Dictionary<string, string?>? settings = null) =>
         OnDatabase(new TestDatabaseInstance(Web.Data.DatabaseProvider.Sqlite, $"Data Source={path}", path), settings);

@@ -122,7 +122,7 @@ public sealed class XmlSafeTextTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
         Service<SiteSettingsStore>().Invalidate();
-        Service<PublicContent>().NotifyChanged();
+        await Service<PublicContent>().NotifyChangedAsync(NewsCms.Web.Features.Hosting.PublicChange.EverythingBecause("written past every service"));
 
         await AssertEveryFeedAndSitemapParsesAsync("tide-tables-change", tag.Slug, section.Slug);
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Users;
 
 namespace NewsCms.Web.Features.Articles;
@@ -27,8 +28,11 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
         /// </summary>
         public bool RankAfterCommit { get; init; }
 
-        /// <summary>Whether readers could see the change (then the public pages' cache hears of it).</summary>
+        /// <summary>Whether readers could see the change (then every node's public cache hears what it evicts).</summary>
         public bool NotifyPublic { get; init; }
+
+        /// <summary>With <see cref="NotifyPublic"/>: add the change here instead of telling now (a batch tells once).</summary>
+        public List<ArticleChange>? CollectInto { get; init; }
 
         public AuditNote? Audit { get; init; }
     }
@@ -47,13 +51,16 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
     /// </summary>
     internal async Task<bool> CommitAsync(NewsCmsDbContext db, Article article, Plan plan, CancellationToken ct)
     {
+        // Where it was filed before (read outside the write transaction): those pages showed it.
+        var before = plan.NotifyPublic ? await FilingAsync(db, article.Id, ct) : ArticleFiling.None;
+        IReadOnlyList<int> reranked = [];
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
             if (plan.AlsoWrite is { } alsoWrite) await alsoWrite(ct);
             await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
-            if (plan.RankWithCommit) await RelatedArticles.RefreshAsync(db, article.Id, andTheirs: plan.RankTheirsToo, ct);
+            if (plan.RankWithCommit) reranked = await RelatedArticles.RefreshAsync(db, article.Id, andTheirs: plan.RankTheirsToo, ct);
             await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
@@ -62,13 +69,44 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
         }
 
         if (plan.RankAfterCommit) await RefreshRelatedAsync(db, article.Id, ct);
-        if (plan.NotifyPublic) publicContent.NotifyChanged();
+        if (plan.NotifyPublic)
+        {
+            var change = new ArticleChange(article.Id, before, await FilingAsync(db, article.Id, ct),
+                [.. await NeighboursAsync(db, article.Id, ct), .. reranked]);
+            if (plan.CollectInto is { } batch) batch.Add(change);
+            else await NotifyPublicChangedAsync([change]);
+        }
         if (plan.Audit is { } note) await audit.WriteAsync(note.ActorId, note.ActorName, note.Action, Target(article), note.Details, ct);
         return true;
     }
 
-    /// <summary>Tells the public pages' cache after a batch of commits that each left it alone.</summary>
-    internal void NotifyPublicChanged() => publicContent.NotifyChanged();
+    /// <summary>Tells every node's public cache, once, about commits that each left it alone.</summary>
+    internal Task NotifyPublicChangedAsync(IReadOnlyCollection<ArticleChange> changes) => publicContent.NotifyChangedAsync(PublicChange.Articles(changes));
+
+    /// <summary>Where the article is filed (its section, tags and bylines), as stored now.</summary>
+    private static async Task<ArticleFiling> FilingAsync(NewsCmsDbContext db, int id, CancellationToken ct)
+    {
+        if (id == 0) return ArticleFiling.None; // not saved yet
+        var section = await db.Articles.AsNoTracking().Where(a => a.Id == id).Select(a => a.SectionId).FirstOrDefaultAsync(ct);
+        var tags = await db.ArticleTags.AsNoTracking().Where(t => t.ArticleId == id).Select(t => t.TagId).ToListAsync(ct);
+        var authors = await db.ArticleAuthors.AsNoTracking().Where(x => x.ArticleId == id).Select(x => x.AuthorProfileId).ToListAsync(ct);
+        return new ArticleFiling(section, tags, authors);
+    }
+
+    /// <summary>
+    /// The articles whose pages now show this one as previous or next in its section: they showed each other
+    /// before, so they are not tagged with it (the ones that showed it before are).
+    /// </summary>
+    private static async Task<List<int>> NeighboursAsync(NewsCmsDbContext db, int id, CancellationToken ct)
+    {
+        var placed = await db.Articles.AsNoTracking().WherePublic().Where(a => a.Id == id)
+            .Select(a => new { a.SectionId, a.PublishedAt }).FirstOrDefaultAsync(ct);
+        if (placed is not { SectionId: { } sectionId, PublishedAt: { } at }) return [];
+        var inSection = db.Articles.AsNoTracking().WherePublic().Where(a => a.SectionId == sectionId && a.Id != id);
+        var previous = await inSection.Where(a => a.PublishedAt < at).OrderByDescending(a => a.PublishedAt).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
+        var next = await inSection.Where(a => a.PublishedAt > at).OrderBy(a => a.PublishedAt).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
+        return [.. new[] { previous, next }.OfType<int>()];
+    }
 
     /// <summary>Ranks the article's related articles again after a save; a failure leaves the previous list and is logged, the save stands.</summary>
     private async Task RefreshRelatedAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)

@@ -92,8 +92,12 @@ public sealed record PublicArticle(
     int Id, string Slug, string Headline, string Standfirst, string BodyHtml, DateTime? PublishedAt, DateTime UpdatedAt,
     IReadOnlyList<Byline> Authors, IReadOnlyList<TermLink> Tags, TermLink? Section, int? FeaturedImageId,
     int WordCount, int ReadingMinutes, string? SeoTitle, string? MetaDescription, string? CanonicalUrl,
-    TermLink? PreviousInSection = null, TermLink? NextInSection = null, IReadOnlyList<RelatedArticle>? Related = null)
+    TermLink? PreviousInSection = null, TermLink? NextInSection = null, IReadOnlyList<RelatedArticle>? Related = null,
+    IReadOnlyList<int>? OtherArticles = null)
 {
+    /// <summary>The other articles the page shows or names: previous and next, and its whole stored Related list (See-also cards are in the body).</summary>
+    public IEnumerable<int> OtherArticleIds => OtherArticles ?? [];
+
     /// <summary>The media the page shows: the featured image, the authors' avatars and the related stories' pictures (loaded in one query).</summary>
     public IEnumerable<int> ImageIds => Authors.Select(a => a.AvatarId).Append(FeaturedImageId)
         .Concat((Related ?? []).Select(r => r.FeaturedImageId))

@@ -82,6 +82,7 @@ public sealed class ArticleWorkflowService(
         var due = await db.Set<Article>().Where(a => a.Status == ArticleStatus.Scheduled && a.TrashedAt == null && a.ScheduledAt <= now)
             .Select(a => a.Id).ToListAsync(ct);
         var published = 0;
+        var changes = new List<ArticleChange>();
         foreach (var id in due)
         {
             await using var one = await dbFactory.CreateDbContextAsync(ct);
@@ -95,17 +96,18 @@ public sealed class ArticleWorkflowService(
             Publish(article, now);
             article.Version = Guid.NewGuid();
             article.Revisions.Add(ArticleCommit.Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
-            // The public cache hears once, after the round.
+            // The public cache hears once, after the round, of every article published in it.
             var committed = await commit.CommitAsync(one, article, new ArticleCommit.Plan
             {
                 RankWithCommit = true, RankTheirsToo = true,
+                NotifyPublic = true, CollectInto = changes,
                 Audit = ArticleCommit.AuditNote.ByScheduler(AuditActions.ArticlePublished, "As scheduled"),
             }, ct);
             if (!committed) continue; // Someone changed it meanwhile; the next round sees its new state.
             published++;
             logger.LogInformation("Published scheduled article {Id} \"{Headline}\".", article.Id, article.Headline);
         }
-        if (published > 0) commit.NotifyPublicChanged();
+        if (changes.Count > 0) await commit.NotifyPublicChangedAsync(changes);
         return published;
     }
 

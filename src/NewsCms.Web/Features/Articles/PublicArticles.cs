@@ -157,22 +157,29 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         var section = article.SectionId is null ? null : await db.Sections.AsNoTracking().Where(s => s.Id == article.SectionId)
             .Select(s => new TermLink(s.Name, s.Slug)).FirstOrDefaultAsync(ct);
         TermLink? previous = null, next = null;
+        var others = new List<int>();
         if (article.SectionId is { } sectionId && article.PublishedAt is { } publishedAt && article.Status == ArticleStatus.Published)
         {
             var inSection = db.Articles.AsNoTracking().WherePublic().Where(a => a.SectionId == sectionId && a.Id != article.Id);
-            previous = await inSection.Where(a => a.PublishedAt < publishedAt).OrderByDescending(a => a.PublishedAt)
-                .Select(a => new TermLink(a.Headline, a.Slug)).FirstOrDefaultAsync(ct);
-            next = await inSection.Where(a => a.PublishedAt > publishedAt).OrderBy(a => a.PublishedAt)
-                .Select(a => new TermLink(a.Headline, a.Slug)).FirstOrDefaultAsync(ct);
+            var before = await inSection.Where(a => a.PublishedAt < publishedAt).OrderByDescending(a => a.PublishedAt)
+                .Select(a => new { a.Id, Link = new TermLink(a.Headline, a.Slug) }).FirstOrDefaultAsync(ct);
+            var after = await inSection.Where(a => a.PublishedAt > publishedAt).OrderBy(a => a.PublishedAt)
+                .Select(a => new { a.Id, Link = new TermLink(a.Headline, a.Slug) }).FirstOrDefaultAsync(ct);
+            previous = before?.Link;
+            next = after?.Link;
+            others.AddRange(new[] { before?.Id, after?.Id }.OfType<int>());
         }
-        // Ranked when the article was published or edited; only those still public are shown.
-        var related = await db.ArticleRelations.AsNoTracking().Where(r => r.ArticleId == article.Id)
-            .Join(db.Articles.WherePublic(), r => r.RelatedArticleId, a => a.Id,
-                (r, a) => new { r.Rank, a.Slug, a.Headline, a.PublishedAt, a.FeaturedImageId })
-            .OrderBy(x => x.Rank).Take(RelatedArticles.Shown)
-            .Select(x => new RelatedArticle(x.Slug, x.Headline, x.PublishedAt!.Value, x.FeaturedImageId)).ToListAsync(ct);
+        // Ranked when the article was published or edited; only those still public are shown. All are read (a few
+        // more than shown), so the page can say it names them all: one that comes back brings its page up to date.
+        var stored = await db.ArticleRelations.AsNoTracking().Where(r => r.ArticleId == article.Id)
+            .LeftJoin(db.Articles.WherePublic(), r => r.RelatedArticleId, a => a.Id,
+                (r, a) => new { r.Rank, r.RelatedArticleId, Slug = a == null ? null : a.Slug, Headline = a == null ? null : a.Headline, PublishedAt = a == null ? null : a.PublishedAt, FeaturedImageId = a == null ? null : a.FeaturedImageId })
+            .OrderBy(x => x.Rank).ToListAsync(ct);
+        others.AddRange(stored.Select(x => x.RelatedArticleId));
+        var related = stored.Where(x => x.Slug is not null).Take(RelatedArticles.Shown)
+            .Select(x => new RelatedArticle(x.Slug!, x.Headline!, x.PublishedAt!.Value, x.FeaturedImageId)).ToList();
         return new PublicArticle(article.Id, article.Slug, article.Headline, article.Standfirst, article.BodyHtml, article.PublishedAt, article.UpdatedAt,
             authors, tags, section, article.FeaturedImageId, article.WordCount, article.ReadingMinutes, article.SeoTitle, article.MetaDescription, article.CanonicalUrl,
-            previous, next, related);
+            previous, next, related, others);
     }
 }

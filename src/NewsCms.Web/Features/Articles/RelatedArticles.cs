@@ -30,12 +30,15 @@ internal static partial class RelatedArticles
     /// <paramref name="andTheirs"/> (on publishing) the articles it now relates to are recomputed too, so older
     /// stories link to the new one. Runs inside the caller's transaction, after the search index was updated.
     /// </summary>
-    public static async Task RefreshAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
+    /// <returns>The other articles whose lists were recomputed (their pages may now show this one).</returns>
+    public static async Task<IReadOnlyList<int>> RefreshAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
     {
         var ranked = await ComputeAsync(db, articleId, ct);
         await StoreAsync(db, articleId, ranked, ct);
-        if (!andTheirs) return;
-        foreach (var other in ranked.Take(Shown)) await RefreshAsync(db, other, andTheirs: false, ct);
+        if (!andTheirs) return [];
+        var theirs = ranked.Take(Shown).ToList();
+        foreach (var other in theirs) await RefreshAsync(db, other, andTheirs: false, ct);
+        return theirs;
     }
 
     /// <summary>

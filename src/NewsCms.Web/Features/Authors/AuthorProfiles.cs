@@ -133,7 +133,8 @@ public sealed class AuthorProfiles(
             await transaction.CommitAsync(ct);
         }
         await audit.WriteAsync(actor, AuditActions.AuthorUpdated, $"{author.DisplayName} ({author.Slug})", null, ct);
-        publicContent.NotifyChanged();
+        await publicContent.NotifyChangedAsync(PublicChange.Term(PublicDependencies.Author(author.Id),
+            await db.ArticleAuthors.Where(aa => aa.AuthorProfileId == author.Id).Select(aa => aa.ArticleId).ToListAsync(ct)));
         return ServiceResult.Ok;
     }
 
@@ -152,7 +153,7 @@ public sealed class AuthorProfiles(
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.AuthorDeleted, $"{author.DisplayName} ({author.Slug})", null, ct);
         // Its author page and feed may be cached.
-        publicContent.NotifyChanged();
+        await publicContent.NotifyChangedAsync(PublicChange.Term(PublicDependencies.Author(id), []));
         return ServiceResult.Ok;
     }
 

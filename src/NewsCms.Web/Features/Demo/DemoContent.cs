@@ -7,6 +7,7 @@ using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Search;
 using NewsCms.Web.Features.Settings;
@@ -76,7 +77,7 @@ public sealed partial class DemoContent(
         }
 
         settings.Invalidate();
-        publicContent.NotifyChanged();
+        await publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("demo content"));
         logger.LogInformation("Demo content added: {Articles} articles, {Sections} sections, {Tags} tags, {Authors} authors and {Images} images.",
             outcome.Articles, outcome.Sections, outcome.Tags, outcome.Authors, outcome.Images);
         await audit.WriteAsync(null, ActorName, AuditActions.DemoContentAdded, "Demo content",

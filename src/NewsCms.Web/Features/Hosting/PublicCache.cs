@@ -13,9 +13,11 @@ namespace NewsCms.Web.Features.Hosting;
 
 /// <summary>
 /// Caching of what readers see. Public pages and feeds carry <c>[OutputCache(PolicyName = PublicCache.Policy)]</c>:
-/// anonymous responses are kept in the output cache under one tag and the public content version, evicted whenever
-/// anything readers can see changes, and browsers revalidate them with an ETag that changes at the same moments (so a
-/// second look is a 304). Public responses never set a cookie (see <see cref="PublicAntiforgery"/>), so none is stored.
+/// anonymous responses are kept in this node's output cache with tags saying what they show, and a change evicts
+/// only the responses that show what changed, on every node (the rule is <see cref="PublicDependencies"/>). Browsers
+/// revalidate with an ETag that changes with every change on the site (so a second look is a 304 until then; an
+/// unrelated change makes it a 200 from the cache). Public responses never set a cookie (see
+/// <see cref="PublicAntiforgery"/>), so none is stored.
 /// </summary>
 public static class PublicCache
 {
@@ -23,7 +25,7 @@ public static class PublicCache
 
     /// <summary>For public responses that also change with the clock (the news sitemap's 48 hours): cached briefly, no ETag.</summary>
     public const string TimeBoundPolicy = "public-time-bound";
-    public const string Tag = "public";
+    public const string Tag = PublicDependencies.Everything;
 
     public static WebApplicationBuilder AddPublicCache(this WebApplicationBuilder builder)
     {
@@ -40,14 +42,20 @@ public static class PublicCache
             options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/rss+xml", "application/atom+xml", "image/svg+xml"]);
         });
         builder.Services.AddSingleton<PublicCacheVersion>();
+        // The framework's memory store, behind the check that no copy older than a change to what it shows is served.
+        var memory = builder.Services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
+        builder.Services.Remove(memory);
+        builder.Services.AddSingleton<IOutputCacheStore>(services =>
+            new PublicCacheStore((IOutputCacheStore)memory.ImplementationFactory!(services), services.GetRequiredService<PublicCacheVersion>()));
         PublicAntiforgery.Register(builder.Services);
         return builder;
     }
 
     /// <summary>
-    /// Before the output cache: the public content version this request is answered from is taken once, so its
-    /// cache key, its ETag and its Last-Modified all name the same version; and a reader whose copy is current gets
-    /// 304 without any rendering. Public responses get that ETag and a revalidate-always Cache-Control.
+    /// Before the output cache: the public content version this request is answered from is taken once, so its ETag
+    /// and its Last-Modified name the same version, and what it shows can be checked for changes since; a reader whose
+    /// copy is current gets 304 without any rendering. Public responses get that ETag and a revalidate-always
+    /// Cache-Control.
     /// </summary>
     public static WebApplication UsePublicCache(this WebApplication app)
     {
@@ -93,16 +101,17 @@ public static class PublicCache
 }
 
 /// <summary>
-/// Part of both public cache policies. The cache key holds the public content version the request started under,
-/// so a copy from before a change is never served after it (even in the moment between the change and the
-/// eviction); a response whose version changed while it was rendered is not stored at all, as it may show either.
+/// Part of both public cache policies. A response rendered while something it shows changed is not stored, as it may
+/// show either (the tags it shows are checked against the changes since the version the request started under); one
+/// stored is stamped with that version, so it is not served once something it shows changes (<see cref="PublicCacheStore"/>).
+/// Responses that are not pages (feeds, sitemaps) carry the <c>feeds</c> tag; pages tag themselves with what they show.
 /// The key varies only by the query keys the page reads (its [SupplyParameterFromQuery] properties): any other
 /// query string (tracking parameters, cache-busting junk) is served the same entry and makes no new one.
 /// </summary>
 public sealed class PublicVersionPolicy(PublicCacheVersion versions) : IOutputCachePolicy
 {
     private static readonly object ItemKey = new();
-    private readonly ConcurrentDictionary<Endpoint, StringValues> queryKeys = new();
+    private readonly ConcurrentDictionary<Endpoint, (StringValues QueryKeys, bool IsPage)> endpoints = new();
 
     /// <summary>The version this request is answered from, taken on first use.</summary>
     internal static PublicVersion VersionOf(HttpContext context)
@@ -115,11 +124,12 @@ public sealed class PublicVersionPolicy(PublicCacheVersion versions) : IOutputCa
 
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellationToken)
     {
-        var version = VersionOf(context.HttpContext);
-        context.CacheVaryByRules.VaryByValues["public-version"] = version.Number.ToString(CultureInfo.InvariantCulture);
-        context.CacheVaryByRules.QueryKeys = context.HttpContext.GetEndpoint() is { } endpoint
-            ? queryKeys.GetOrAdd(endpoint, QueryKeysOf)
-            : StringValues.Empty;
+        VersionOf(context.HttpContext);
+        var (queryKeys, isPage) = context.HttpContext.GetEndpoint() is { } endpoint
+            ? endpoints.GetOrAdd(endpoint, e => (QueryKeysOf(e), IsPage(e)))
+            : (StringValues.Empty, false);
+        context.CacheVaryByRules.QueryKeys = queryKeys;
+        if (!isPage) context.Tags.Add(PublicDependencies.Feeds);
         return ValueTask.CompletedTask;
     }
 
@@ -127,9 +137,14 @@ public sealed class PublicVersionPolicy(PublicCacheVersion versions) : IOutputCa
 
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellationToken)
     {
-        if (versions.Current.Number != VersionOf(context.HttpContext).Number) context.AllowCacheStorage = false;
+        var since = VersionOf(context.HttpContext).Number;
+        if (versions.ChangedSince(context.Tags, since)) context.AllowCacheStorage = false;
+        else context.Tags.Add(PublicCacheStore.SinceTag(since));
         return ValueTask.CompletedTask;
     }
+
+    private static bool IsPage(Endpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is not null;
 
     /// <summary>The query keys a page reads; none for the other endpoints (feeds, sitemaps), which read none.</summary>
     internal static StringValues QueryKeysOf(Endpoint endpoint) =>
@@ -161,20 +176,35 @@ public sealed record PublicVersion(string Instance, long Number, DateTimeOffset 
 }
 
 /// <summary>
-/// Counts changes to public content and settings; evicts the output cache on each and makes the ETag readers revalidate
-/// against. The instance id keeps ETags from two runs of the app apart.
+/// This node's view of changes to what readers see (made here or on another node): counts them for the ETag readers
+/// revalidate against, remembers which version last changed each tag, and evicts the tags each change names. The
+/// instance id keeps ETags from two runs of the app (or two nodes) apart.
 /// </summary>
 public sealed class PublicCacheVersion
 {
+    private readonly IServiceProvider services;
+    private readonly ILogger<PublicCacheVersion> logger;
+    private IOutputCacheStore? store;
     private PublicVersion current;
 
-    public PublicCacheVersion(PublicContent content, SiteSettingsStore settings, IOutputCacheStore store, ILogger<PublicCacheVersion> logger, TimeProvider clock)
+    /// <summary>
+    /// The version number of each tag's last change. One entry per tag ever changed since start-up (at most one per
+    /// article, term and listing): small next to the pages cached.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, long> lastChanged = new();
+
+    /// <param name="services">Gives the output cache store when first needed (the store reads the versions kept here).</param>
+    public PublicCacheVersion(PublicContent content, SiteSettingsStore settings, IServiceProvider services, ILogger<PublicCacheVersion> logger, TimeProvider clock)
     {
+        this.services = services;
+        this.logger = logger;
         current = new PublicVersion(Guid.NewGuid().ToString("N")[..8], 0, DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds() + 1));
         content.Changed += Changed;
-        settings.Changed += Changed;
+        // Settings saved here are news for every node. The bus delivers to this node before its first await, so
+        // this node's pages are evicted when Invalidate returns; sending to the others logs its own failures.
+        settings.Changed += () => _ = content.NotifyChangedAsync(PublicChange.Settings);
 
-        void Changed()
+        void Changed(PublicChange change)
         {
             // Number and date move together. The date is in whole seconds (HTTP dates have no more), rounded up and
             // strictly increasing: two changes within one second still give two different dates, so a copy from
@@ -187,12 +217,82 @@ public sealed class PublicCacheVersion
                 next = seen with { Number = seen.Number + 1, LastModified = DateTimeOffset.FromUnixTimeSeconds(seconds) };
             }
             while (Interlocked.CompareExchange(ref current, next, seen) != seen);
-            // The version is in the cache key, so nothing older is served from here on; evicting frees the memory.
-            _ = store.EvictByTagAsync(PublicCache.Tag, CancellationToken.None).AsTask().ContinueWith(
-                t => logger.LogError(t.Exception, "Could not evict the public page cache."), TaskContinuationOptions.OnlyOnFaulted);
+            // What else this node keeps in memory about public content: the settings snapshot (saved on any node,
+            // or perhaps while this node was cut off). The public lookups (sections, tags, authors) keep nothing.
+            if (change.EvictsEverything) settings.Forget();
+            // Marked before evicting: from now on no copy that shows what changed and is older than the change is
+            // stored or served (see PublicCacheStore), even while the eviction is under way; evicting frees the memory.
+            foreach (var tag in change.Evicts) lastChanged.AddOrUpdate(tag, next.Number, (_, old) => Math.Max(old, next.Number));
+            Evict(change.Evicts);
         }
     }
 
     /// <summary>What readers can see now: its number and when it last changed (or the app started).</summary>
     public PublicVersion Current => Volatile.Read(ref current);
+
+    /// <summary>Whether one of <paramref name="tags"/> changed after version <paramref name="since"/> (every response carries <c>public</c>).</summary>
+    internal bool ChangedSince(IEnumerable<string> tags, long since)
+    {
+        foreach (var tag in tags)
+        {
+            if (lastChanged.TryGetValue(tag, out var number) && number > since) return true;
+        }
+        return false;
+    }
+
+    private void Evict(IEnumerable<string> tags)
+    {
+        store ??= services.GetRequiredService<IOutputCacheStore>();
+        foreach (var tag in tags)
+        {
+            // The memory store evicts at once; the continuation only logs a failure.
+            var eviction = store.EvictByTagAsync(tag, CancellationToken.None);
+            if (!eviction.IsCompletedSuccessfully)
+            {
+                _ = eviction.AsTask().ContinueWith(
+                    t => logger.LogError(t.Exception, "Could not evict {Tag} from the public page cache.", tag), TaskContinuationOptions.OnlyOnFaulted);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The node's output cache store with a stamp on each public entry: the version its rendering started under and the
+/// tags it shows. An entry one of whose tags changed after its version is not served (a miss: the page is rendered
+/// again and replaces it), so a copy older than a change is never served, even before the change's eviction has
+/// run. The stamp is kept beside the stored array, not in it, so a hit copies nothing; it goes when the array does.
+/// </summary>
+public sealed class PublicCacheStore(IOutputCacheStore inner, PublicCacheVersion versions) : IOutputCacheStore
+{
+    private const string SincePrefix = "public-since:";
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], Stamp> stamps = new();
+
+    private sealed record Stamp(long Since, string[] Tags);
+
+    /// <summary>The tag that passes a response's version from the policy to the store (the store does not keep it as a tag).</summary>
+    internal static string SinceTag(long version) => SincePrefix + version.ToString(CultureInfo.InvariantCulture);
+
+    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        var pending = inner.GetAsync(key, cancellationToken);
+        return pending.IsCompletedSuccessfully ? ValueTask.FromResult(Current(pending.Result)) : Awaited(pending);
+
+        async ValueTask<byte[]?> Awaited(ValueTask<byte[]?> stored) => Current(await stored);
+    }
+
+    private byte[]? Current(byte[]? value) =>
+        value is not null && stamps.TryGetValue(value, out var stamp) && versions.ChangedSince(stamp.Tags, stamp.Since) ? null : value;
+
+    public ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
+    {
+        if (tags?.FirstOrDefault(t => t.StartsWith(SincePrefix, StringComparison.Ordinal)) is { } sinceTag)
+        {
+            tags = [.. tags.Where(t => t != sinceTag)];
+            stamps.AddOrUpdate(value, new Stamp(long.Parse(sinceTag.AsSpan(SincePrefix.Length), CultureInfo.InvariantCulture), tags));
+        }
+        return inner.SetAsync(key, value, tags, validFor, cancellationToken);
+    }
+
+    public ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken) => inner.EvictByTagAsync(tag, cancellationToken);
 }

@@ -284,8 +284,9 @@ public sealed partial class MediaLibrary(
         {
             await audit.WriteAsync(actor, AuditActions.MediaUpdated, Target(item), "Changed " + string.Join(", ", changes), CancellationToken.None);
         }
-        // Captions, credits and alt text show on public pages.
-        publicContent.NotifyChanged();
+        // Captions, credits and alt text show on public pages, wherever the image is: the logo, an avatar, a
+        // featured image, an article's text. Edits are rare, so everything is evicted rather than tracking each use.
+        if (changes.Count > 0) await publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("media " + item.Id));
         return ServiceResult<MediaImage>.Success(ToImage(item));
     }
 

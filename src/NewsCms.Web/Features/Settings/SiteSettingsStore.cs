@@ -31,7 +31,7 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
     /// <summary>Moves on at every invalidation, so a read that overlapped one never puts its older snapshot back.</summary>
     private long generation;
 
-    /// <summary>Raised after every write, so caches of public pages can be evicted.</summary>
+    /// <summary>Raised after every write on this node, so every node's public pages and snapshot are refreshed (see PublicCacheVersion).</summary>
     public event Action? Changed;
 
     public async Task<SiteSettingsSnapshot> GetAsync(CancellationToken ct = default)
@@ -97,8 +97,14 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
     /// <summary>Drops the cached snapshot after the settings were written elsewhere (setup).</summary>
     public void Invalidate()
     {
+        Forget();
+        Changed?.Invoke();
+    }
+
+    /// <summary>Drops the cached snapshot without raising <see cref="Changed"/>: for a change another node made (and announced).</summary>
+    internal void Forget()
+    {
         Interlocked.Increment(ref generation);
         cached = null;
-        Changed?.Invoke();
     }
 }

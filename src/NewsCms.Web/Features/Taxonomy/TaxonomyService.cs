@@ -118,7 +118,7 @@ public sealed class TaxonomyService(
             await transaction.CommitAsync(ct);
         }
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagUpdated, before, $"Now {tag.Name} ({tag.Slug})", ct);
-        publicContent.NotifyChanged();
+        await publicContent.NotifyChangedAsync(PublicChange.Tags([tag.Id], await db.ArticleTags.Where(at => at.TagId == tag.Id).Select(at => at.ArticleId).ToListAsync(ct)));
         return ServiceResult.Ok;
     }
 
@@ -140,7 +140,7 @@ public sealed class TaxonomyService(
             await transaction.CommitAsync(ct);
         }
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagDeleted, $"{tag.Name} ({tag.Slug})", null, ct);
-        publicContent.NotifyChanged();
+        await publicContent.NotifyChangedAsync(PublicChange.Tags([id], tagged));
         return ServiceResult.Ok;
     }
 
@@ -176,7 +176,7 @@ public sealed class TaxonomyService(
 
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagsMerged, $"{source.Name} → {target.Name}",
             $"{sourceArticles.Count} article(s); {moved.Count} newly tagged {target.Name}", ct);
-        publicContent.NotifyChanged();
+        await publicContent.NotifyChangedAsync(PublicChange.Tags([sourceId, targetId], [.. sourceArticles, .. targetArticles]));
         return ServiceResult.Ok;
     }
 
@@ -212,7 +212,7 @@ public sealed class TaxonomyService(
         db.Sections.Add(section);
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.SectionCreated, $"{section.Name} ({section.Slug})", null, ct);
-        publicContent.NotifyChanged();
+        await publicContent.NotifyChangedAsync(section.ShowInNavigation ? PublicChange.EverythingBecause("navigation") : PublicChange.Term(PublicDependencies.Section(section.Id), []));
         return ServiceResult<SectionSummary>.Success(new SectionSummary(section.Id, section.Name, section.Slug, section.Description, position, section.ShowInNavigation, 0));
     }
 
@@ -232,6 +232,7 @@ public sealed class TaxonomyService(
         if (slug.Error is not null) return ServiceResult.Fail(slug.Error);
 
         var before = $"{section.Name} ({section.Slug})";
+        var wasInNavigation = section.ShowInNavigation;
         await AddRedirectIfMovedAsync(db, TaxonomyKind.Section, section.Slug, slug.Slug!, section.Id, ct);
         section.Name = name;
         section.Slug = slug.Slug!;
@@ -239,7 +240,8 @@ public sealed class TaxonomyService(
         section.ShowInNavigation = input.ShowInNavigation;
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.SectionUpdated, before, $"Now {section.Name} ({section.Slug})", ct);
-        publicContent.NotifyChanged();
+        await publicContent.NotifyChangedAsync(wasInNavigation || section.ShowInNavigation ? PublicChange.EverythingBecause("navigation")
+            : PublicChange.Term(PublicDependencies.Section(id), await db.Articles.Where(a => a.SectionId == id).Select(a => a.Id).ToListAsync(ct)));
         return ServiceResult.Ok;
     }
 
@@ -260,7 +262,8 @@ public sealed class TaxonomyService(
         var moved = ordered[swap];
         await audit.WriteAsync(actorResult.Value!, AuditActions.SectionMoved, $"{moved.Name} ({moved.Slug})",
             $"{(direction < 0 ? "Up" : "Down")} to place {moved.Position} of {ordered.Count}", ct);
-        publicContent.NotifyChanged();
+        // The navigation lists sections in this order.
+        await publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("navigation"));
         return ServiceResult.Ok;
     }
 
@@ -273,10 +276,11 @@ public sealed class TaxonomyService(
         var section = await db.Sections.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (section is null) return ServiceResult.Fail("That section no longer exists.");
         db.TaxonomyRedirects.RemoveRange(await db.TaxonomyRedirects.Where(r => r.Kind == TaxonomyKind.Section && r.TargetId == id).ToListAsync(ct));
+        var filed = await db.Articles.Where(a => a.SectionId == id).Select(a => a.Id).ToListAsync(ct);
         db.Sections.Remove(section);
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.SectionDeleted, $"{section.Name} ({section.Slug})", null, ct);
-        publicContent.NotifyChanged();
+        await publicContent.NotifyChangedAsync(section.ShowInNavigation ? PublicChange.EverythingBecause("navigation") : PublicChange.Term(PublicDependencies.Section(id), filed));
         return ServiceResult.Ok;
     }
 

@@ -247,7 +247,8 @@ public sealed class UserAdministration(
     {
         var result = await DeleteAccountAsync(acting, userId, reassignToAuthorId, ct);
         // Bylines moved or lost their account: article, author and feed pages readers have cached are out of date.
-        if (result.Succeeded) publicContent.NotifyChanged();
+        // Rare enough that everything is evicted rather than working out which bylines moved where.
+        if (result.Succeeded) await publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("an account deleted"));
         return result;
     }
 
