@@ -65,7 +65,7 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
     /// remove) and the given settings, e.g. the Redis configuration both use.
     /// </summary>
     public static NewsCmsAppFactory SecondNodeOf(NewsCmsAppFactory first, Dictionary<string, string?>? settings = null) =>
-        new(first.DatabasePath, new Dictionary<string, string?>(settings ?? [])) { keepFiles = true };
+        new(first.Database, new Dictionary<string, string?>(settings ?? [])) { keepFiles = true };
 
     /// <summary>A site on a path where no database file exists yet.</summary>
     public static NewsCmsAppFactory OnEmptyPath(string path, Dictionary<string, string?>? settings = null) =>
