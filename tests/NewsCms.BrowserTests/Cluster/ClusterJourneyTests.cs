@@ -36,9 +36,11 @@ public sealed class ClusterJourneyTests(ChromiumFixture chromium)
         await Button(page, "Save draft").ClickAsync();
         await Assertions.Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/admin/articles/\d+$"));
+        await page.Locator("[data-editor-ready=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Body(page).ClickAsync();
         await page.Keyboard.PressAsync("Control+End");
         await page.Keyboard.TypeAsync("Words typed just before the crash.");
+        await Assertions.Expect(Body(page)).ToContainTextAsync("Words typed just before the crash.");
         await Assertions.Expect(page.GetByTestId("save-state")).ToHaveTextAsync("Unsaved changes");
 
         // The node holding the editor's circuit dies.
