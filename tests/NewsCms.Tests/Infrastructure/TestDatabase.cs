@@ -78,6 +78,22 @@ public static class TestDatabase
         return PostgreSqlDatabase(name);
     }
 
+    /// <summary>
+    /// A database of its own with nothing in it yet, as on a new machine: a path where no file exists, or a new empty
+    /// PostgreSQL database (not migrated).
+    /// </summary>
+    public static async Task<TestDatabaseInstance> NewEmptyAsync()
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            var path = NewEmptyPath();
+            return new TestDatabaseInstance(DatabaseProvider.Sqlite, $"Data Source={path}", path);
+        }
+        var name = "newscms_test_" + Guid.NewGuid().ToString("N");
+        await ExecuteOnServerAsync($"CREATE DATABASE \"{name}\"");
+        return PostgreSqlDatabase(name);
+    }
+
     /// <summary>A fresh, migrated SQLite database file of its own.</summary>
     public static async Task<string> NewFileAsync()
     {

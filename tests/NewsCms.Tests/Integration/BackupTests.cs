@@ -1,10 +1,12 @@
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
@@ -16,16 +18,19 @@ using NewsCms.Web.Features.Users;
 namespace NewsCms.Tests.Integration;
 
 /// <summary>
-/// Backups on real files: the download from /admin/settings, the backup and restore commands (the same entry point
-/// Program.cs calls, and once the built app as a process), and restores that must refuse.
+/// Backups on real files and databases, on the provider the test assembly runs on (a SQLite file, or a PostgreSQL
+/// database with pg_dump and pg_restore): the download from /admin/settings, the backup and restore commands (the same
+/// entry point Program.cs calls, and once the built app as a process), and restores that must refuse.
 /// </summary>
-public sealed partial class BackupTests : IDisposable
+public sealed partial class BackupTests : IAsyncDisposable
 {
     private readonly List<string> folders = [];
+    private readonly List<TestDatabaseInstance> databases = [];
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
+        foreach (var database in databases) await database.DropAsync();
         foreach (var folder in folders)
         {
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
@@ -33,7 +38,7 @@ public sealed partial class BackupTests : IDisposable
     }
 
     [Fact]
-    public async Task A_backup_downloaded_from_the_running_site_restores_into_an_empty_folder_with_the_same_articles_and_images()
+    public async Task A_backup_downloaded_from_the_running_site_restores_into_an_empty_site_with_the_same_articles_and_images()
     {
         await using var app = await NewsCmsAppFactory.CreateAsync();
         var image = await FillAsync(app);
@@ -45,6 +50,7 @@ public sealed partial class BackupTests : IDisposable
         var admin = await SignInAsync(app, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword, "/admin/settings");
         Assert.Contains($"action=\"{BackupEndpoints.DownloadPath}\"", admin.Page);
         Assert.Contains("Download backup", admin.Page);
+        Assert.DoesNotContain("backup-problem", admin.Page);
         using var response = await DownloadAsync(admin.Client, admin.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
@@ -55,19 +61,24 @@ public sealed partial class BackupTests : IDisposable
         {
             var names = zip.Entries.Select(e => e.FullName).ToList();
             Assert.Contains(SiteBackup.ManifestEntry, names);
-            Assert.Contains(SiteBackup.DatabaseEntry, names);
+            Assert.Contains(SiteBackup.DatabaseEntryFor(TestDatabase.Provider), names);
             Assert.Contains($"media/{image.StorageKey}/original.jpg", names);
             Assert.DoesNotContain(names, n => n.StartsWith("keys/", StringComparison.Ordinal) || n.Contains(MediaStorage.IncomingFolderName));
+            using var manifest = await JsonDocument.ParseAsync(await zip.GetEntry(SiteBackup.ManifestEntry)!.OpenAsync());
+            Assert.Equal(TestDatabase.Provider.ToString(), manifest.RootElement.GetProperty("provider").GetString());
         }
+        // Signing in made the site's Data Protection key; the backup leaves it out.
+        Assert.True(await CountRowsAsync(app.Database, "DataProtectionKeys") > 0);
 
-        // A new machine: an empty data folder, the backup restored into it, the site started on it.
-        var restoredPath = NewDatabasePath();
-        var restore = await RunCommandAsync("restore", file, Setting(restoredPath));
+        // A new machine: an empty site, the backup restored into it, the site started on it.
+        var target = await NewEmptySiteAsync();
+        var restore = await RunCommandAsync(["restore", file, .. Settings(target)]);
         Assert.True(restore.Code == 0, restore.Error);
         Assert.Contains("Restored", restore.Output);
         Assert.Contains("2 articles and", restore.Output);
+        Assert.Equal(0, await CountRowsAsync(target, "DataProtectionKeys"));
 
-        await using var restored = NewsCmsAppFactory.OnEmptyPath(restoredPath);
+        await using var restored = NewsCmsAppFactory.OnDatabase(target);
         using var restoredReader = restored.CreateClient();
         Assert.Equal(articlesBefore, await ArticlesAsync(restored));
         Assert.Contains("Harbour reopens", await restoredReader.GetStringAsync("/news/harbour-reopens"));
@@ -97,24 +108,24 @@ public sealed partial class BackupTests : IDisposable
         using var response = await DownloadAsync(admin.Client, admin.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
-        Assert.NotNull(zip.GetEntry(SiteBackup.DatabaseEntry));
+        Assert.NotNull(zip.GetEntry(SiteBackup.DatabaseEntryFor(TestDatabase.Provider)));
         var entry = Assert.Single(await AuditedAsync(app));
         Assert.Equal(NewsCmsAppFactory.AdminName, entry.ActorName);
         Assert.Equal(response.Content.Headers.ContentDisposition?.FileNameStar, entry.Target);
         Assert.Equal("0 articles, 0 media files", entry.Details);
-        // The file was made next to the database and is gone now that it has been sent.
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(app.DatabasePath)!, ".backup-*"));
+        // The file was made in the site's data folder and is gone now that it has been sent.
+        Assert.Empty(Directory.GetFiles(app.Services.GetRequiredService<DatabaseLocation>().Folder, ".backup-*"));
     }
 
     [Fact]
     public async Task The_commands_back_up_a_running_site_and_restore_it_only_when_stopped_and_over_its_content_only_when_forced()
     {
-        var path = NewDatabasePath();
+        var site = await NewEmptySiteAsync();
         var backups = NewFolder();
         // Development, as with dotnet run: the host then checks every service it registers when it is built.
-        string[] settings = [Setting(path), "--environment=Development"];
+        string[] settings = [.. Settings(site), "--environment=Development"];
         List<ArticleRow> articlesAtBackup;
-        await using (var app = NewsCmsAppFactory.OnEmptyPath(path, Bootstrap))
+        await using (var app = NewsCmsAppFactory.OnDatabase(site, Bootstrap))
         {
             await FillAsync(app);
             // The site keeps writing while the command copies it.
@@ -131,9 +142,11 @@ public sealed partial class BackupTests : IDisposable
             Assert.Equal(1, whileRunning.Code);
             Assert.Contains("Stop the site first", whileRunning.Error);
 
+            // Restoring checks that the manifest's article count is the database's, so this also shows the copy is one moment.
             articlesAtBackup = await ArticlesAtBackupAsync(file);
             await AddArticleAsync(app, "Written after the backup");
         }
+        await StoppedAsync(site);
 
         var backupFile = Directory.GetFiles(backups).Single();
         var notForced = await RunCommandAsync(["restore", backupFile, .. settings]);
@@ -143,30 +156,32 @@ public sealed partial class BackupTests : IDisposable
 
         var forced = await RunCommandAsync(["restore", backupFile, ForceOption, .. settings]);
         Assert.True(forced.Code == 0, forced.Error);
-        await using (var app = NewsCmsAppFactory.OnEmptyPath(path))
+        await using (var app = NewsCmsAppFactory.OnDatabase(site))
         {
             app.CreateClient().Dispose();
             var articles = await ArticlesAsync(app);
             Assert.Equal(articlesAtBackup, articles);
             Assert.DoesNotContain(articles, a => a.Headline == "Written after the backup");
         }
-        AssertNoWorkFilesLeft(path);
+        AssertNoWorkFilesLeft(site);
     }
 
     [Fact]
     public async Task A_damaged_or_foreign_archive_is_refused_with_the_reason_and_nothing_is_replaced()
     {
-        var path = NewDatabasePath();
-        var settings = Setting(path);
+        var site = await NewEmptySiteAsync();
+        var settings = Settings(site);
         var good = Path.Combine(NewFolder(), "good.zip");
-        await using (var app = NewsCmsAppFactory.OnEmptyPath(path, Bootstrap))
+        await using (var app = NewsCmsAppFactory.OnDatabase(site, Bootstrap))
         {
             await FillAsync(app);
-            Assert.Equal(0, (await RunCommandAsync("backup", good, settings)).Code);
+            Assert.Equal(0, (await RunCommandAsync(["backup", good, .. settings])).Code);
         }
-        var site = Snapshot(path);
+        await StoppedAsync(site);
+        var before = await SnapshotAsync(site);
         var work = NewFolder();
 
+        var databaseEntry = SiteBackup.DatabaseEntryFor(TestDatabase.Provider);
         var notZip = Path.Combine(work, "notes.zip");
         await File.WriteAllTextAsync(notZip, "These are not the files you are looking for.");
         var foreign = Path.Combine(work, "holiday-photos.zip");
@@ -179,22 +194,23 @@ public sealed partial class BackupTests : IDisposable
         {
             (notZip, "it is not a zip file, or it is damaged."),
             (foreign, "it has no backup.json, so it is not a NewsCms backup."),
-            (Rezip(good, work, "no-database.zip", keep: e => e.FullName != SiteBackup.DatabaseEntry), "it has no newscms.db."),
-            (Rezip(good, work, "damaged-database.zip", replace: (SiteBackup.DatabaseEntry, Damaged)), "damaged"),
+            (Rezip(good, work, "no-database.zip", keep: e => e.FullName != databaseEntry), $"it has no {databaseEntry}."),
+            (Rezip(good, work, "damaged-database.zip", replace: (databaseEntry, Damaged)), "damaged"),
             (Rezip(good, work, "escaping.zip", add: ("media/../../escaped.txt", "gotcha"u8.ToArray())), "which a NewsCms backup never does"),
             (Rezip(good, work, "missing-image.zip", keep: e => !e.FullName.EndsWith("/640.webp", StringComparison.Ordinal)), "media file(s), but it holds"),
             (Rezip(good, work, "other-format.zip", replace: (SiteBackup.ManifestEntry, _ => """{"format":"Other CMS","formatVersion":1}"""u8.ToArray())),
                 "is not a NewsCms backup's"),
+            (Rezip(good, work, "wrong-count.zip", replace: (SiteBackup.ManifestEntry, ChangeArticleCount)), "article(s), but its database holds"),
         };
         foreach (var (file, reason) in cases)
         {
-            var refused = await RunCommandAsync("restore", file, ForceOption, settings);
+            var refused = await RunCommandAsync(["restore", file, ForceOption, .. settings]);
             Assert.True(refused.Code == 1, $"{Path.GetFileName(file)} was restored: {refused.Output}");
             Assert.Contains(reason, refused.Error);
             Assert.EndsWith("Nothing was changed.", refused.Error.Trim());
-            Assert.Equal(site, Snapshot(path));
+            Assert.Equal(before, await SnapshotAsync(site));
         }
-        AssertNoWorkFilesLeft(path);
+        AssertNoWorkFilesLeft(site);
     }
 
     [Fact]
@@ -203,20 +219,21 @@ public sealed partial class BackupTests : IDisposable
         Assert.Equal(2, (await RunCommandAsync("backup")).Code);
         Assert.Equal(2, (await RunCommandAsync("backup", "--force", "x.zip")).Code);
 
-        var nowhere = NewDatabasePath();
+        var nothing = await NewEmptySiteAsync();
         var target = Path.Combine(NewFolder(), "site.zip");
-        var noDatabase = await RunCommandAsync("backup", target, Setting(nowhere));
+        var noDatabase = await RunCommandAsync(["backup", target, .. Settings(nothing)]);
         Assert.Equal(1, noDatabase.Code);
-        Assert.Contains($"There is no database at '{nowhere}' yet", noDatabase.Error);
+        Assert.Contains(TestDatabase.Provider == DatabaseProvider.Sqlite
+            ? $"There is no database at '{nothing.FilePath}' yet"
+            : "has no NewsCms tables yet (setting ConnectionStrings:NewsCms): nothing to back up.", noDatabase.Error);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(target)!));
 
-        var database = await TestDatabase.NewFileAsync();
-        folders.Add(Path.GetDirectoryName(database)!);
-        var unwritable = await RunCommandAsync("backup", Path.Combine(NewFolder(), "missing-folder", "site.zip"), Setting(database));
+        var database = await NewSiteAsync();
+        var unwritable = await RunCommandAsync(["backup", Path.Combine(NewFolder(), "missing-folder", "site.zip"), .. Settings(database)]);
         Assert.Equal(1, unwritable.Code);
         Assert.Contains("Cannot write the backup to", unwritable.Error);
 
-        var noFile = await RunCommandAsync("restore", Path.Combine(NewFolder(), "absent.zip"), Setting(NewDatabasePath()));
+        var noFile = await RunCommandAsync(["restore", Path.Combine(NewFolder(), "absent.zip"), .. Settings(await NewEmptySiteAsync())]);
         Assert.Equal(1, noFile.Code);
         Assert.Contains("There is no file", noFile.Error);
     }
@@ -225,12 +242,11 @@ public sealed partial class BackupTests : IDisposable
     public async Task The_built_app_runs_the_backup_command_and_exits_without_starting_the_site()
     {
         var ct = TestContext.Current.CancellationToken;
-        var path = await TestDatabase.NewFileAsync();
-        var folder = Path.GetDirectoryName(path)!;
-        folders.Add(folder);
+        var site = await NewSiteAsync();
+        var folder = NewFolder();
         var target = Path.Combine(folder, "site.zip");
 
-        await using (var backup = AppProcess.Run(folder, new Dictionary<string, string> { ["ConnectionStrings:NewsCms"] = $"Data Source={path}" }, "backup", target))
+        await using (var backup = AppProcess.Run(folder, ProcessSettings(site), "backup", target))
         {
             Assert.True(await backup.WaitForExitAsync(ct) == 0, backup.Output);
             Assert.Contains(backup.Lines, line => line.StartsWith($"Backup written to {target} (", StringComparison.Ordinal));
@@ -238,10 +254,17 @@ public sealed partial class BackupTests : IDisposable
         }
         Assert.True(File.Exists(target));
 
-        var nowhere = NewDatabasePath();
-        await using var refused = AppProcess.Run(folder, new Dictionary<string, string> { ["ConnectionStrings:NewsCms"] = $"Data Source={nowhere}" }, "backup", target + "2");
+        // No database at all: no SQLite file, a PostgreSQL database that was never created.
+        var nowhere = await NewEmptySiteAsync();
+        if (TestDatabase.Provider == DatabaseProvider.PostgreSQL)
+        {
+            nowhere = nowhere with { ConnectionString = new NpgsqlConnectionStringBuilder(nowhere.ConnectionString) { Database = "newscms_never_created" }.ConnectionString };
+        }
+        await using var refused = AppProcess.Run(folder, ProcessSettings(nowhere), "backup", target + "2");
         Assert.Equal(1, await refused.WaitForExitAsync(ct));
-        Assert.Contains(refused.Lines, line => line.Contains("There is no database"));
+        Assert.Contains(refused.Lines, line => line.Contains(TestDatabase.Provider == DatabaseProvider.Sqlite
+            ? "There is no database" : "database \"newscms_never_created\" does not exist"));
+        Assert.DoesNotContain(refused.Lines, line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
     // ----- the site -----
@@ -298,13 +321,26 @@ public sealed partial class BackupTests : IDisposable
         db.Articles.AsNoTracking().OrderBy(a => a.Id)
             .Select(a => new ArticleRow(a.Headline, a.Slug, a.Status, a.PublishedAt, a.FeaturedImageId)).ToListAsync();
 
-    /// <summary>The articles in a backup's database, read from a copy.</summary>
+    /// <summary>The articles in a backup's database: restored into a new empty site, read there.</summary>
     private async Task<List<ArticleRow>> ArticlesAtBackupAsync(string file)
     {
-        var copy = Path.Combine(NewFolder(), "copy.db");
-        using (var zip = ZipFile.OpenRead(file)) zip.GetEntry(SiteBackup.DatabaseEntry)!.ExtractToFile(copy);
-        await using var db = new NewsCmsDbContext(NewsCmsDbContext.StandaloneOptions(copy));
-        return await ArticlesAsync(db);
+        var copy = await NewEmptySiteAsync();
+        var restored = await RunCommandAsync(["restore", file, .. Settings(copy)]);
+        Assert.True(restored.Code == 0, restored.Error);
+        await using var app = NewsCmsAppFactory.OnDatabase(copy);
+        return await ArticlesAsync(app);
+    }
+
+    /// <summary>The rows of <paramref name="table"/>, read directly (before any app starts on the database).</summary>
+    private static async Task<int> CountRowsAsync(TestDatabaseInstance database, string table)
+    {
+        await using System.Data.Common.DbConnection connection = database.FilePath is { } path
+            ? new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False")
+            : new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+        return Convert.ToInt32(await command.ExecuteScalarAsync());
     }
 
     private static async Task<List<AuditEntry>> AuditedAsync(NewsCmsAppFactory app)
@@ -348,8 +384,57 @@ public sealed partial class BackupTests : IDisposable
         return (code, output.ToString(), error.ToString());
     }
 
-    /// <summary>The setting as it is given on the command line, after the command.</summary>
-    private static string Setting(string databasePath) => $"--ConnectionStrings:NewsCms=Data Source={databasePath}";
+    /// <summary>The site's settings as they are given on the command line, after the command.</summary>
+    private static string[] Settings(TestDatabaseInstance site) =>
+        ProcessSettings(site).Select(setting => $"--{setting.Key}={setting.Value}").ToArray();
+
+    private static Dictionary<string, string> ProcessSettings(TestDatabaseInstance site)
+    {
+        var settings = new Dictionary<string, string?>();
+        site.ApplyTo(settings);
+        return settings.ToDictionary(s => s.Key, s => s.Value!);
+    }
+
+    /// <summary>A site with nothing in it yet (no file; an empty PostgreSQL database), removed after the test.</summary>
+    private async Task<TestDatabaseInstance> NewEmptySiteAsync()
+    {
+        var site = await TestDatabase.NewEmptyAsync();
+        databases.Add(site);
+        return site;
+    }
+
+    /// <summary>A site with a migrated database and no content, removed after the test.</summary>
+    private async Task<TestDatabaseInstance> NewSiteAsync()
+    {
+        var site = await TestDatabase.NewAsync();
+        databases.Add(site);
+        return site;
+    }
+
+    private static string MediaRoot(TestDatabaseInstance site) => site.MediaFolder ?? Path.Combine(Path.GetDirectoryName(site.FilePath)!, "media");
+
+    /// <summary>
+    /// Once an app on the site is disposed: its pooled connections closed (a PostgreSQL restore refuses while any client
+    /// is connected) and, on PostgreSQL, their server sessions gone, which happens just after.
+    /// </summary>
+    private static async Task StoppedAsync(TestDatabaseInstance site)
+    {
+        SqliteConnection.ClearAllPools();
+        if (site.Provider != DatabaseProvider.PostgreSQL) return;
+        NpgsqlConnection.ClearAllPools();
+        var name = new NpgsqlConnectionStringBuilder(site.ConnectionString).Database;
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(site.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @name AND backend_type = 'client backend'", connection);
+            command.Parameters.AddWithValue("name", name!);
+            if (Convert.ToInt32(await command.ExecuteScalarAsync()) == 0) return;
+            Assert.True(DateTime.UtcNow < deadline, $"Connections to {name} stayed open after the app stopped.");
+            await Task.Delay(50);
+        }
+    }
 
     private string NewFolder()
     {
@@ -359,21 +444,25 @@ public sealed partial class BackupTests : IDisposable
         return folder;
     }
 
-    private string NewDatabasePath() => Path.Combine(NewFolder(), "newscms.db");
-
-    /// <summary>Every file of the site (database folder with its media) and a hash of its content.</summary>
-    private static Dictionary<string, string> Snapshot(string databasePath)
+    /// <summary>Every table of the site's database and every media file, each as a hash of its content.</summary>
+    private static async Task<string> SnapshotAsync(TestDatabaseInstance site)
     {
-        var folder = Path.GetDirectoryName(databasePath)!;
-        return Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal))
-            .ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+        var tables = (await DatabaseSnapshot.TakeAsync(site)).TableHashes;
+        await StoppedAsync(site);
+        var media = MediaRoot(site);
+        var files = Directory.Exists(media) ? Directory.GetFiles(media, "*", SearchOption.AllDirectories) : [];
+        return string.Join('\n', tables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key} {t.Value}")
+            .Concat(files.Order(StringComparer.Ordinal).Select(f => $"{Path.GetRelativePath(media, f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}")));
     }
 
-    private static void AssertNoWorkFilesLeft(string databasePath)
+    /// <summary>
+    /// No work file of a backup or restore left in the site's folders: the database's folder (on PostgreSQL, the command
+    /// line's data folder, under the current directory) and the media folder.
+    /// </summary>
+    private static void AssertNoWorkFilesLeft(TestDatabaseInstance site)
     {
-        var folder = Path.GetDirectoryName(databasePath)!;
-        Assert.DoesNotContain(Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories),
+        string[] places = [site.FilePath is { } path ? Path.GetDirectoryName(path)! : Path.Combine(Environment.CurrentDirectory, "data"), MediaRoot(site)];
+        Assert.DoesNotContain(places.Where(Directory.Exists).SelectMany(folder => Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories)),
             path => Path.GetFileName(path) is var name && (name.StartsWith(".restore", StringComparison.Ordinal)
                 || name.StartsWith(".backup", StringComparison.Ordinal) || name.Contains(".replaced", StringComparison.Ordinal)));
     }
@@ -399,6 +488,14 @@ public sealed partial class BackupTests : IDisposable
             written.Write(extra.Content);
         }
         return target;
+    }
+
+    /// <summary>The manifest with one article more than the database has.</summary>
+    private static byte[] ChangeArticleCount(byte[] manifest)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(manifest)!;
+        json["articles"] = json["articles"]!.GetValue<int>() + 1;
+        return JsonSerializer.SerializeToUtf8Bytes(json);
     }
 
     /// <summary>The database with every page after the first scrambled: SQLite still opens it, its tables are garbage.</summary>

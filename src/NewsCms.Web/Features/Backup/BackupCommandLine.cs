@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
@@ -43,9 +44,10 @@ public static class BackupCommandLine
                 ? await BackupAsync(backup, app.Services.GetRequiredService<TimeProvider>(), file, output, error, ct)
                 : await RestoreAsync(backup, file, force, output, error, ct);
         }
-        catch (Exception ex) when (ex is DatabaseUnavailableException or InvalidOperationException or SqliteException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is DatabaseUnavailableException or InvalidOperationException or SqliteException or NpgsqlException
+            or UnauthorizedAccessException)
         {
-            // Settings that name no usable database, a database SQLite cannot read, a folder that may not be written.
+            // Settings that name no usable database, a database that cannot be read, a folder that may not be written.
             await error.WriteLineAsync(ex.Message);
             return 1;
         }
@@ -83,7 +85,7 @@ public static class BackupCommandLine
             File.Move(partial, target, overwrite: true);
             var manifest = result.Value!;
             await output.WriteLineAsync(
-                $"Backup written to {target} ({MediaSizes.Human(new FileInfo(target).Length)}): the database {backup.DatabasePath} " +
+                $"Backup written to {target} ({MediaSizes.Human(new FileInfo(target).Length)}): the {backup.DatabaseDescription} " +
                 $"({manifest.Articles} articles) and {manifest.MediaFiles} media files from {backup.MediaRoot}.");
             return 0;
         }
@@ -106,13 +108,13 @@ public static class BackupCommandLine
             await error.WriteLineAsync(result.Error);
             return 1;
         }
-        var (manifest, databasePath, mediaRoot) = result.Value!;
+        var (manifest, database, mediaRoot) = result.Value!;
         await output.WriteLineAsync(
             $"Restored {file} (made {manifest.CreatedAtUtc:yyyy-MM-dd HH:mm} UTC by NewsCms {manifest.AppVersion}): " +
             $"{manifest.Articles} articles and {manifest.MediaFiles} media files.\n" +
-            $"Database: {databasePath}\n" +
+            $"Database: {database}\n" +
             $"Media:    {mediaRoot}\n" +
-            "Start the site as usual. On another machine than the backup's, everyone signs in again (sign-in keys are not in backups).");
+            "Start the site as usual. Everyone signs in again (sign-in keys are not in backups).");
         return 0;
     }
 }

@@ -1,4 +1,5 @@
 using NewsCms.Web.Features.Hosting;
+using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -16,6 +17,8 @@ public static class BackupEndpoints
     public static WebApplicationBuilder AddBackup(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<TimeProvider>(new StoredPrecisionClock());
+        builder.Services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section);
+        builder.Services.AddSingleton<PostgreSqlTools>();
         builder.Services.AddSingleton<SiteBackup>();
         return builder;
     }
@@ -29,7 +32,7 @@ public static class BackupEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<FileStreamHttpResult, BadRequest, ForbidHttpResult>> DownloadAsync(
+    private static async Task<Results<FileStreamHttpResult, BadRequest, ForbidHttpResult, ContentHttpResult>> DownloadAsync(
         HttpContext context, IAntiforgery antiforgery, NewsroomActors actors, SiteBackup backup, AuditLog audit, TimeProvider clock,
         ILogger<SiteBackup> logger)
     {
@@ -41,8 +44,12 @@ public static class BackupEndpoints
 
         var fileName = SiteBackup.FileName(clock.GetUtcNow().UtcDateTime);
         var result = await backup.CreateTemporaryFileAsync(ct);
-        // The running site always has its database file.
-        if (!result.Succeeded) throw new InvalidOperationException(result.Error);
+        if (!result.Succeeded)
+        {
+            // PostgreSQL's tools missing, or pg_dump failing: what to do about it, on a page of its own, for the Administrator.
+            logger.LogError("The backup {File} failed: {Error}", fileName, result.Error);
+            return TypedResults.Content(FailurePage(result.Error!), "text/html; charset=utf-8", statusCode: StatusCodes.Status500InternalServerError);
+        }
         var (manifest, file) = result.Value;
         await audit.WriteAsync(actor.Value!, AuditActions.BackupDownloaded, fileName,
             $"{manifest.Articles} articles, {manifest.MediaFiles} media files", CancellationToken.None);
@@ -51,4 +58,11 @@ public static class BackupEndpoints
         // The result closes the stream when the response is done, which deletes the file.
         return TypedResults.File(file, "application/zip", fileName);
     }
+
+    private static string FailurePage(string error) =>
+        $"""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Backup failed</title></head>
+        <body><h1>Backup failed</h1><p>{WebUtility.HtmlEncode(error)}</p><p><a href="/admin/settings">Back to the settings</a></p></body></html>
+        """;
 }
