@@ -33,6 +33,28 @@ public sealed class ArticleJourneyTests(ChromiumFixture chromium) : BrowserTest(
     }
 
     [Fact]
+    public async Task After_a_new_articles_first_save_what_is_typed_next_is_unsaved_until_it_is_saved()
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
+        await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        await OpenEditorAsync(page, "/admin/articles/new");
+        await page.GetByLabel("Headline", new() { Exact = true }).FillAsync("Ferry timetable changes");
+        await Button(page, "Save draft").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/admin/articles/\d+$"));
+        await Expect(page.GetByTestId("save-state")).ToContainTextAsync("Saved");
+
+        await Body(page).ClickAsync();
+        await page.Keyboard.TypeAsync("The second paragraph.");
+        await Expect(page.GetByTestId("save-state")).ToHaveTextAsync("Unsaved changes");
+        await Button(page, "Save draft").ClickAsync();
+        await Expect(page.GetByTestId("save-state")).ToContainTextAsync("Saved");
+        var id = int.Parse(Regex.Match(page.Url, @"(\d+)$").Value);
+        await using var scope = App.Services.CreateAsyncScope();
+        var saved = (await scope.ServiceProvider.NewsroomArticles().Reads.GetForEditAsync(await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail), id)).Value!;
+        Assert.Contains("The second paragraph.", saved.BodyHtml);
+    }
+
+    [Fact]
     public async Task An_author_writes_and_publishes_a_formatted_article_that_readers_see_exactly()
     {
         var page = await StartAsync(await NewsCmsAppFactory.CreateAsync());
