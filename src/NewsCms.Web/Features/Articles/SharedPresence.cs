@@ -31,7 +31,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
           redis.call('HSET', KEYS[1], ARGV[2], v .. '|' .. ARGV[3], 'v', v)
           redis.call('SADD', KEYS[2], ARGV[1])
         end
-        """ + ReadState;
+        """ + "\n" + ReadState;
 
     private const string LeaveScript = """
         if redis.call('HDEL', KEYS[1], ARGV[2]) == 1 then
@@ -47,7 +47,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
             redis.call('SREM', KEYS[2], ARGV[1])
           end
         end
-        """ + ReadState;
+        """ + "\n" + ReadState;
 
     // Returns the previous holder's session ('' when none or the taker itself) followed by the state.
     private const string TakeOverScript = """
@@ -82,6 +82,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
     private readonly ConcurrentDictionary<string, TaskCompletionSource> pendingFlushes = new();
     private Task? beating;
     private bool beaten;
+    private int disposed;
 
     private IDatabase Db => redis.Connection!.GetDatabase();
     private RedisKey ArticleKey(int articleId) => redis.Key("presence", "article", articleId.ToString(CultureInfo.InvariantCulture));
@@ -247,7 +248,8 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
     {
         var byNode = presence.All()
             .SelectMany(s => s.Present.Select(p => (p.ArticleId, p.SessionId, Node: s.Nodes.GetValueOrDefault(p.SessionId) ?? "")))
-            .Where(e => e.Node != bus.NodeId)
+            // Entries without a node were kept here only while Redis was out of reach: this node's own.
+            .Where(e => e.Node != bus.NodeId && e.Node != "")
             .GroupBy(e => e.Node);
         foreach (var node in byNode)
         {
@@ -322,6 +324,8 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this twice: as the registry and as the hosted service.
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         await stopping.CancelAsync();
         if (beating is not null) await beating;
         stopping.Dispose();
