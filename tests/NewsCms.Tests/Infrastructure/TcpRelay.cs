@@ -4,8 +4,9 @@ using System.Net.Sockets;
 namespace NewsCms.Tests.Infrastructure;
 
 /// <summary>
-/// A TCP relay on 127.0.0.1 to a real server (Redis), which a test can cut: every connection through it is closed
-/// and new ones are refused, as when the network to the server fails.
+/// A TCP relay on 127.0.0.1 to a real server (Redis), which a test can cut (every connection through it is closed and
+/// new ones are refused, as when the network to the server fails) or freeze (connections stay open but nothing gets
+/// through any more, as when the server hangs).
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
@@ -23,6 +24,11 @@ public sealed class TcpRelay : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    private volatile bool frozen;
+
+    /// <summary>From now on, what is sent either way is dropped; the connections stay open.</summary>
+    public void Freeze() => frozen = true;
 
     /// <summary>Closes every connection and refuses new ones.</summary>
     public async Task CutAsync()
@@ -58,7 +64,12 @@ public sealed class TcpRelay : IAsyncDisposable
     {
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), cut.Token);
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await from.GetStream().ReadAsync(buffer, cut.Token)) > 0)
+            {
+                if (!frozen) await to.GetStream().WriteAsync(buffer.AsMemory(0, read), cut.Token);
+            }
         }
         catch (Exception)
         {

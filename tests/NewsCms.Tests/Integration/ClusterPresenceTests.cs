@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,6 +8,7 @@ using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Articles.Editing;
 using NewsCms.Web.Features.Cluster;
+using StackExchange.Redis;
 
 namespace NewsCms.Tests.Integration;
 
@@ -200,6 +202,28 @@ public sealed class ClusterPresenceTests : IAsyncDisposable
 
         // Well before the 15 s grace.
         await b.WaitUntilAsync(p => p.Holder(ArticleId) is null);
+    }
+
+    [Fact]
+    public async Task When_Redis_cannot_be_reached_a_nodes_editors_still_see_each_other()
+    {
+        var configuration = ConfigurationOptions.Parse(await TestRedis.NewConfigurationAsync());
+        await using var relay = new TcpRelay(configuration.EndPoints[0]);
+        configuration.EndPoints.Clear();
+        configuration.EndPoints.Add(IPAddress.Loopback, relay.Port);
+        configuration.AsyncTimeout = 1000;
+        var a = await StartNodeAsync(configuration.ToString());
+        await a.Presence.EnterAsync(ArticleId, "ann-tab", "ann", "Ann Writer");
+
+        await relay.CutAsync();
+
+        Assert.Equal("ann-tab", (await a.Presence.EnterAsync(ArticleId, "ben-tab", "ben", "Ben Editor").WaitAsync(Deadline)).SessionId);
+        Assert.Equal(["ann-tab", "ben-tab"], a.Presence.Everyone(ArticleId).Select(p => p.SessionId));
+        await a.Presence.TakeOverAsync(ArticleId, "ben-tab", "ben", "Ben Editor").WaitAsync(Deadline);
+        Assert.Equal("ben-tab", a.Presence.Holder(ArticleId)!.SessionId);
+        await a.Presence.LeaveAsync(ArticleId, "ben-tab").WaitAsync(Deadline);
+        Assert.Equal("ann-tab", a.Presence.Holder(ArticleId)!.SessionId);
+        Assert.Single(logs.Lines, line => line.Contains("Presence cannot reach Redis"));
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public sealed class ClusterSignInLimitTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task When_Redis_cannot_be_reached_each_node_keeps_counting_on_its_own_and_says_so()
+    public async Task When_Redis_stops_answering_each_node_keeps_counting_on_its_own_and_says_so()
     {
         var configuration = ConfigurationOptions.Parse(await TestRedis.NewConfigurationAsync());
         var relay = new TcpRelay(configuration.EndPoints[0]);
@@ -99,7 +99,7 @@ public sealed class ClusterSignInLimitTests : IAsyncDisposable
         using var a = await NodeAsync(configuration.ToString());
         Assert.Null(await a.AttemptAsync("192.0.2.7", null)); // counted in Redis
 
-        await relay.CutAsync();
+        relay.Freeze(); // Redis stops answering: the next attempts time out in the middle of the request.
 
         // Neither unlimited nor impossible: the node's own count allows the limit, then refuses.
         for (var i = 0; i < Limits.AttemptsPerAddress; i++) Assert.Null(await a.AttemptAsync("192.0.2.7", null));

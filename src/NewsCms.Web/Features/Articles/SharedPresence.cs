@@ -83,6 +83,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
     private Task? beating;
     private bool beaten;
     private int disposed;
+    private int failing;
 
     private IDatabase Db => redis.Connection!.GetDatabase();
     private RedisKey ArticleKey(int articleId) => redis.Key("presence", "article", articleId.ToString(CultureInfo.InvariantCulture));
@@ -117,20 +118,14 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
     public async Task<(PresenceState State, string? Previous)?> TakeOverAsync(PresenceEntry entry)
     {
         own[(entry.ArticleId, entry.SessionId)] = entry;
-        try
+        if (await RunAsync(TakeOverScript, entry.ArticleId, [Field(entry.SessionId), EntryText(entry), entry.SessionId, entry.Since.Ticks]) is not { } result)
         {
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(TakeOverScript, Keys(entry.ArticleId),
-                [entry.ArticleId, Field(entry.SessionId), EntryText(entry), entry.SessionId, entry.Since.Ticks]))!;
-            var previous = (string?)result[0] is { Length: > 0 } lost ? lost : null;
-            var state = Parse(entry.ArticleId, result.Skip(1));
-            await AnnounceAsync(entry.ArticleId, previous, entry.DisplayName);
-            return (state, previous);
-        }
-        catch (Exception ex) when (IsOutage(ex))
-        {
-            logger.LogError(ex, "Presence on article {Id} could not reach Redis; the take-over holds on this node only until it is back.", entry.ArticleId);
             return null;
         }
+        var previous = (string?)result[0] is { Length: > 0 } lost ? lost : null;
+        var state = Parse(entry.ArticleId, result.Skip(1));
+        await AnnounceAsync(entry.ArticleId, previous, entry.DisplayName);
+        return (state, previous);
     }
 
     /// <summary>
@@ -144,8 +139,9 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
         pendingFlushes[request] = answered;
         try
         {
-            await bus.PublishAsync(Channel, $"flush|{request}|{sessionId}");
-            await answered.Task.WaitAsync(ArticlePresence.FlushTimeout, clock);
+            // Cut off from the other nodes, there is nobody to ask: the take-over goes ahead at once.
+            if (redis.Connection is not { IsConnected: true }) return;
+            await Task.WhenAll(bus.PublishAsync(Channel, $"flush|{request}|{sessionId}"), answered.Task).WaitAsync(ArticlePresence.FlushTimeout, clock);
         }
         finally
         {
@@ -155,17 +151,41 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
 
     private async Task<PresenceState?> ChangeAsync(int articleId, string script, RedisValue[] values)
     {
+        if (await RunAsync(script, articleId, values) is not { } result) return null;
+        var state = Parse(articleId, result);
+        await AnnounceAsync(articleId, null, null);
+        return state;
+    }
+
+    /// <summary>
+    /// Runs a change on an article's keys. Null when Redis cannot be reached: the caller then keeps the change on this
+    /// node only (said once per outage), and this node's editors are put back in Redis when it is back (see RejoinAsync).
+    /// </summary>
+    private async Task<RedisResult[]?> RunAsync(string script, int articleId, RedisValue[] values)
+    {
         try
         {
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(script, Keys(articleId), [articleId, .. values]))!;
-            var state = Parse(articleId, result);
-            await AnnounceAsync(articleId, null, null);
-            return state;
+            // While the connection is known to be down, each command would wait for its timeout: go on alone at once.
+            if (redis.Connection is { IsConnected: true } connection)
+            {
+                var result = (RedisResult[])(await connection.GetDatabase().ScriptEvaluateAsync(script, Keys(articleId), [articleId, .. values]))!;
+                Interlocked.Exchange(ref failing, 0);
+                return result;
+            }
+            Failing(null);
         }
         catch (Exception ex) when (IsOutage(ex))
         {
-            logger.LogError(ex, "Presence on article {Id} could not reach Redis; this node's editors see only each other until it is back.", articleId);
-            return null;
+            Failing(ex);
+        }
+        return null;
+    }
+
+    private void Failing(Exception? ex)
+    {
+        if (Interlocked.Exchange(ref failing, 1) == 0)
+        {
+            logger.LogError(ex, "Presence cannot reach Redis; this node's editors see only each other until it is back.");
         }
     }
 

@@ -120,6 +120,10 @@ public sealed class SignInThrottle : IDisposable
     private readonly Limit resetsByAccount;
     private readonly Limit accountPosts;
     private int redisFailing;
+    private long retryRedisAt;
+
+    /// <summary>After Redis failed a request, how long this node counts on its own before asking Redis again.</summary>
+    private static readonly TimeSpan RetryRedisAfter = TimeSpan.FromSeconds(10);
 
     /// <summary>A throttle counting on this node only.</summary>
     public SignInThrottle(IOptions<SignInThrottleOptions> options)
@@ -183,8 +187,9 @@ public sealed class SignInThrottle : IDisposable
         {
             try
             {
-                // While the connection is known to be down, each command would wait for its timeout: count here at once.
-                if (connection.IsConnected)
+                // While the connection is known to be down, or after a failure, each command could wait for its
+                // timeout: count here at once, and try Redis again a little later.
+                if (connection.IsConnected && Environment.TickCount64 >= Interlocked.Read(ref retryRedisAt))
                 {
                     var wait = (long)await connection.GetDatabase().ScriptEvaluateAsync(SlidingWindow,
                         [redis.Key("signin", limit.Name, partition.ToLowerInvariant())],
@@ -226,6 +231,7 @@ public sealed class SignInThrottle : IDisposable
     /// <summary>Says once per outage that the limits are counted per node meanwhile.</summary>
     private void Failing(Exception? ex)
     {
+        if (ex is not null) Interlocked.Exchange(ref retryRedisAt, Environment.TickCount64 + (long)RetryRedisAfter.TotalMilliseconds);
         if (Interlocked.Exchange(ref redisFailing, 1) == 0)
         {
             logger?.LogError(ex, "Sign-in limits cannot reach Redis; this node counts on its own until it is back.");
