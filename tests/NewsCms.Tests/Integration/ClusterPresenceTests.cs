@@ -190,6 +190,30 @@ public sealed class ClusterPresenceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_node_puts_its_editors_back_when_Redis_lost_them()
+    {
+        var configuration = await TestRedis.NewConfigurationAsync();
+        var a = await StartNodeAsync(configuration, TimeSpan.FromSeconds(1));
+        await a.Presence.EnterAsync(ArticleId, "ann-tab", "ann", "Ann Writer");
+        var key = a.Redis.Key("presence", "article", ArticleId.ToString());
+        var db = a.Redis.Connection!.GetDatabase();
+        Assert.True(await db.HashExistsAsync(key, "s:ann-tab"));
+
+        // Redis restarted empty (or took the node for dead): every presence key is gone, this node's heartbeat too.
+        var server = a.Redis.Connection.GetServers()[0];
+        await foreach (var stored in server.KeysAsync(pattern: a.Redis.Key("presence", "*").ToString())) await db.KeyDeleteAsync(stored);
+
+        // At its next heartbeat the node finds it lapsed and enters its editor again.
+        var deadline = DateTime.UtcNow + Deadline;
+        while (!await db.HashExistsAsync(key, "s:ann-tab"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The editor was not put back in Redis");
+            await Task.Delay(50);
+        }
+        Assert.Equal("ann-tab", a.Presence.Holder(ArticleId)!.SessionId);
+    }
+
+    [Fact]
     public async Task A_node_stopping_gracefully_releases_its_editors_at_once()
     {
         var configuration = await TestRedis.NewConfigurationAsync();

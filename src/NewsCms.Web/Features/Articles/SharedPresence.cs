@@ -18,14 +18,23 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
 {
     private const string Channel = "presence";
 
-    // Hash fields: "s:<session>" = "<order>|<node>|<user id>|<since ticks>|<display name>", "v" = version, "t" = last take-over.
+    // KEYS: the article's hash, the set of articles someone is on, the counter. Hash fields:
+    // "s:<session>" = "<order>|<node>|<user id>|<since ticks>|<display name>", "v" = version, "t" = last take-over.
+    // The counter starts from Redis's clock (seconds × 1000), so that versions and orders keep growing after Redis lost
+    // its data; for the same reason it may expire (a day after it started) rather than stay for good.
+    private const string Counter = """
+        if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], tonumber(redis.call('TIME')[1]) * 1000, 'EX', 86400) end
+        """;
+
     private const string ReadState = """
         local all = redis.call('HGETALL', KEYS[1])
-        if #all == 0 then return {'v', redis.call('GET', KEYS[3]) or '0'} end
+        if #all == 0 then return {'v', redis.call('GET', KEYS[3])} end
         return all
         """;
 
-    private const string EnterScript = """
+    private const string ReadScript = Counter + "\n" + ReadState;
+
+    private const string EnterScript = Counter + "\n" + """
         if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 then
           local v = redis.call('INCR', KEYS[3])
           redis.call('HSET', KEYS[1], ARGV[2], v .. '|' .. ARGV[3], 'v', v)
@@ -33,7 +42,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
         end
         """ + "\n" + ReadState;
 
-    private const string LeaveScript = """
+    private const string LeaveScript = Counter + "\n" + """
         if redis.call('HDEL', KEYS[1], ARGV[2]) == 1 then
           local v = redis.call('INCR', KEYS[3])
           local someone = false
@@ -50,7 +59,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
         """ + "\n" + ReadState;
 
     // Returns the previous holder's session ('' when none or the taker itself) followed by the state.
-    private const string TakeOverScript = """
+    private const string TakeOverScript = Counter + "\n" + """
         local holder, best = '', nil
         local all = redis.call('HGETALL', KEYS[1])
         for i = 1, #all, 2 do
@@ -297,13 +306,22 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
 
     /// <summary>
     /// After Redis was out of reach (changes announced meanwhile were not heard) or this node was taken for dead:
-    /// reads everything again and puts back this node's editors that Redis no longer has.
+    /// reads everything again, takes out what this node's editors left meanwhile, and puts back those Redis no longer has.
     /// </summary>
     private async Task RejoinAsync()
     {
         try
         {
             await LoadAllAsync();
+            var left = presence.All().SelectMany(s => s.Present.Where(p => s.Nodes.GetValueOrDefault(p.SessionId) == bus.NodeId))
+                .Where(p => !own.ContainsKey((p.ArticleId, p.SessionId))).ToList();
+            foreach (var entry in left)
+            {
+                var state = Parse(entry.ArticleId, (RedisResult[])(await Db.ScriptEvaluateAsync(LeaveScript, Keys(entry.ArticleId),
+                    [entry.ArticleId, Field(entry.SessionId)]))!);
+                presence.Changes(entry.ArticleId, state, null, null);
+                await AnnounceAsync(entry.ArticleId, null, null);
+            }
             foreach (var ((articleId, sessionId), entry) in own)
             {
                 presence.Changes(articleId, await ReadAsync(articleId), null, null);
@@ -321,7 +339,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
     }
 
     private async Task<PresenceState> ReadAsync(int articleId) =>
-        Parse(articleId, (RedisResult[])(await Db.ScriptEvaluateAsync(ReadState, Keys(articleId)))!);
+        Parse(articleId, (RedisResult[])(await Db.ScriptEvaluateAsync(ReadScript, Keys(articleId)))!);
 
     /// <summary>Leaving gracefully: this node's editors are released at once rather than after the grace.</summary>
     public async Task StopAsync()
