@@ -22,13 +22,13 @@ public sealed class PresenceOptions
 }
 
 /// <summary>Who is on one article: everyone present, holder first, and the article's last take-over.</summary>
-public sealed record PresenceState(long Version, IReadOnlyList<PresenceEntry> Present, TakeOverMark? LastTakeOver, IReadOnlyDictionary<string, string> Nodes)
+internal sealed record PresenceState(long Version, IReadOnlyList<PresenceEntry> Present, TakeOverMark? LastTakeOver, IReadOnlyDictionary<string, string> Nodes)
 {
     public static readonly PresenceState Empty = new(0, [], null, new Dictionary<string, string>());
 }
 
 /// <summary>The last take-over of an article: whose session lost it, whose took it, when.</summary>
-public sealed record TakeOverMark(string FromSession, string BySession, DateTime At);
+internal sealed record TakeOverMark(string FromSession, string BySession, DateTime At);
 
 /// <summary>
 /// Who has which article open (presence is not data worth a database row). The first to open an article holds its
@@ -220,22 +220,23 @@ public sealed class ArticlePresence : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// Takes <paramref name="state"/> as the article's presence unless a newer one is known already (states read
-    /// from Redis concurrently can arrive out of order; Redis gives each change a higher version).
+    /// from Redis concurrently can arrive out of order; Redis gives each change a higher version) — or in any case
+    /// when <paramref name="fresh"/> (read again after Redis may have lost its data and started its versions anew).
     /// </summary>
-    internal PresenceState Apply(int articleId, PresenceState state)
+    internal PresenceState Apply(int articleId, PresenceState state, bool fresh = false)
     {
         lock (gate)
         {
-            if (byArticle.TryGetValue(articleId, out var known) && known.Version > state.Version) return known;
+            if (!fresh && byArticle.TryGetValue(articleId, out var known) && known.Version > state.Version) return known;
             byArticle[articleId] = state;
             return state;
         }
     }
 
     /// <summary>A change made on another node (or by this node's sweep of a dead one): shown here at once.</summary>
-    internal void Changes(int articleId, PresenceState state, string? lostSession, string? takenBy)
+    internal void Changes(int articleId, PresenceState state, string? lostSession, string? takenBy, bool fresh = false)
     {
-        Apply(articleId, state);
+        Apply(articleId, state, fresh);
         if (lostSession is not null) TakenOver?.Invoke(lostSession, takenBy ?? "Someone");
         Changed?.Invoke(articleId);
     }

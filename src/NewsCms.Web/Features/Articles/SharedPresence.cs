@@ -20,10 +20,13 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
 
     // KEYS: the article's hash, the set of articles someone is on, the counter. Hash fields:
     // "s:<session>" = "<order>|<node>|<user id>|<since ticks>|<display name>", "v" = version, "t" = last take-over.
-    // The counter starts from Redis's clock (seconds × 1000), so that versions and orders keep growing after Redis lost
+    // The counter starts from Redis's clock (in milliseconds), so that versions and orders keep growing after Redis lost
     // its data; for the same reason it may expire (a day after it started) rather than stay for good.
     private const string Counter = """
-        if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], tonumber(redis.call('TIME')[1]) * 1000, 'EX', 86400) end
+        if redis.call('EXISTS', KEYS[3]) == 0 then
+          local time = redis.call('TIME')
+          redis.call('SET', KEYS[3], tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000), 'EX', 86400)
+        end
         """;
 
     private const string ReadState = """
@@ -239,6 +242,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
 
     private async Task BeatAsync(CancellationToken ct)
     {
+        // The real clock, not the site's: a test's fake clock must not stop a node's heartbeat.
         using var timer = new PeriodicTimer(grace / 3, TimeProvider.System);
         try
         {
@@ -293,15 +297,18 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
         }
     }
 
-    /// <summary>Reads every article someone is on, and those this node thinks someone is on (they may have left meanwhile).</summary>
-    private async Task LoadAllAsync()
+    /// <summary>
+    /// Reads every article someone is on, and those this node thinks someone is on (they may have left meanwhile);
+    /// <paramref name="fresh"/>: what is read replaces what this node knew, whatever its version.
+    /// </summary>
+    private async Task LoadAllAsync(bool fresh = false)
     {
         var articles = presence.All().Select(s => s.Present[0].ArticleId).ToHashSet();
         foreach (var member in await Db.SetMembersAsync(ArticlesKey))
         {
             if (int.TryParse(member.ToString(), CultureInfo.InvariantCulture, out var articleId)) articles.Add(articleId);
         }
-        foreach (var articleId in articles) presence.Changes(articleId, await ReadAsync(articleId), null, null);
+        foreach (var articleId in articles) presence.Changes(articleId, await ReadAsync(articleId), null, null, fresh);
     }
 
     /// <summary>
@@ -312,7 +319,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
     {
         try
         {
-            await LoadAllAsync();
+            await LoadAllAsync(fresh: true);
             var left = presence.All().SelectMany(s => s.Present.Where(p => s.Nodes.GetValueOrDefault(p.SessionId) == bus.NodeId))
                 .Where(p => !own.ContainsKey((p.ArticleId, p.SessionId))).ToList();
             foreach (var entry in left)
@@ -324,7 +331,7 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
             }
             foreach (var ((articleId, sessionId), entry) in own)
             {
-                presence.Changes(articleId, await ReadAsync(articleId), null, null);
+                presence.Changes(articleId, await ReadAsync(articleId), null, null, fresh: true);
                 if (presence.State(articleId).Present.Any(p => p.SessionId == sessionId)) continue;
                 var state = Parse(articleId, (RedisResult[])(await Db.ScriptEvaluateAsync(EnterScript, Keys(articleId),
                     [articleId, Field(sessionId), EntryText(entry)]))!);
