@@ -273,6 +273,7 @@ public sealed class ClusterPresenceTests : IAsyncDisposable
     {
         foreach (var node in nodes.Where(n => !n.Dead))
         {
+            await node.Presence.StopAsync(CancellationToken.None); // leaves nothing behind in the shared Redis
             await node.Presence.DisposeAsync();
             await node.Redis.DisposeAsync();
         }
