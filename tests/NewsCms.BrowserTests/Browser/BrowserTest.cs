@@ -50,6 +50,21 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
         next.StartServer();
     }
 
+    /// <summary>
+    /// Serves <paramref name="factory"/> over real HTTP as another node of the same site (same database, same Redis
+    /// configuration) and opens a browser context pinned to it: another person whose requests this node answers.
+    /// </summary>
+    protected async Task<BrowserSession> StartAnotherNodeAsync(NewsCmsAppFactory factory)
+    {
+        otherNodes.Add(factory);
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return await chromium.NewSessionAsync(new UriBuilder(address) { Host = "localhost" }.Uri);
+    }
+
+    private readonly List<NewsCmsAppFactory> otherNodes = [];
+
     /// <summary>A second, independent browser context (another person) on the same app.</summary>
     protected Task<BrowserSession> OpenAnotherSessionAsync() => chromium.NewSessionAsync(BaseUrl);
 
@@ -78,6 +93,7 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
             }
             await session.DisposeAsync();
         }
+        foreach (var node in otherNodes) await node.DisposeAsync();
         if (app is not null) await app.DisposeAsync();
         GC.SuppressFinalize(this);
     }

@@ -177,12 +177,12 @@ public sealed class ArticleEditorPartsTests : IAsyncDisposable
             .Add(c => c.TakeOver, EventCallback.Factory.Create(this, takeOver ?? (() => { }))));
 
     [Fact]
-    public void The_banner_names_who_is_editing_since_when_and_offers_take_over_to_those_allowed()
+    public async Task The_banner_names_who_is_editing_since_when_and_offers_take_over_to_those_allowed()
     {
         using var editors = new TwoEditors();
-        editors.Presence.Enter(ArticleId, "ana-tab", "ana", "Ana Writer"); // 08:05 UTC, 09:05 in Berlin
+        await editors.Presence.EnterAsync(ArticleId, "ana-tab", "ana", "Ana Writer"); // 08:05 UTC, 09:05 in Berlin
         editors.Clock.Advance(TimeSpan.FromMinutes(7));
-        editors.Presence.Enter(ArticleId, "bob-tab", "bob", "Bob Editor");
+        await editors.Presence.EnterAsync(ArticleId, "bob-tab", "bob", "Bob Editor");
 
         var tookOver = 0;
         var banner = RenderBanner(editors.BobSees(canTakeOver: true), () => tookOver++);
@@ -206,8 +206,8 @@ public sealed class ArticleEditorPartsTests : IAsyncDisposable
     public async Task After_a_take_over_the_banner_says_who_took_it_when_and_offers_it_back_only_after_the_protection()
     {
         using var editors = new TwoEditors();
-        editors.Presence.Enter(ArticleId, "ana-tab", "ana", "Ana Writer");
-        editors.Presence.Enter(ArticleId, "bob-tab", "bob", "Bob Editor");
+        await editors.Presence.EnterAsync(ArticleId, "ana-tab", "ana", "Ana Writer");
+        await editors.Presence.EnterAsync(ArticleId, "bob-tab", "bob", "Bob Editor");
         editors.Clock.Advance(TimeSpan.FromMinutes(15));
         await editors.Presence.TakeOverAsync(ArticleId, "bob-tab", "bob", "Bob Editor"); // 08:20 UTC, 09:20 in Berlin
 
@@ -234,10 +234,10 @@ public sealed class ArticleEditorPartsTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Alone_on_the_article_there_is_no_banner()
+    public async Task Alone_on_the_article_there_is_no_banner()
     {
         using var editors = new TwoEditors();
-        editors.Presence.Enter(ArticleId, "ana-tab", "ana", "Ana Writer");
+        await editors.Presence.EnterAsync(ArticleId, "ana-tab", "ana", "Ana Writer");
 
         var banner = RenderBanner(editors.AnaSees(canTakeOver: true));
         Assert.Empty(banner.FindAll("[data-testid=presence]"));

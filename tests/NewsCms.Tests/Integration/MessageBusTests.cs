@@ -31,6 +31,25 @@ public sealed class MessageBusTests
     }
 
     [Fact]
+    public async Task When_Redis_stops_answering_a_message_still_reaches_this_node_and_the_sender_goes_on()
+    {
+        var configuration = StackExchange.Redis.ConfigurationOptions.Parse(await TestRedis.NewConfigurationAsync());
+        await using var relay = new TcpRelay(configuration.EndPoints[0]);
+        configuration.EndPoints.Clear();
+        configuration.EndPoints.Add(System.Net.IPAddress.Loopback, relay.Port);
+        configuration.AsyncTimeout = 500;
+        await using var redis = await ConnectAsync(configuration.ToString());
+        var bus = new MessageBus(redis, NullLogger<MessageBus>.Instance);
+        string? heard = null;
+        bus.Subscribe("test", message => heard = message.Payload);
+
+        relay.Freeze();
+        await bus.PublishAsync("test", "saved anyway");
+
+        Assert.Equal("saved anyway", heard);
+    }
+
+    [Fact]
     public async Task Without_Redis_the_bus_delivers_in_process()
     {
         await using var alone = await ConnectAsync(null);

@@ -11,39 +11,39 @@ public class ArticlePresenceTests
     public ArticlePresenceTests() => presence = new ArticlePresence(clock);
 
     [Fact]
-    public void The_first_to_open_an_article_holds_it_and_later_ones_watch()
+    public async Task The_first_to_open_an_article_holds_it_and_later_ones_watch()
     {
         var changes = new List<int>();
         presence.Changed += changes.Add;
 
-        Assert.Equal("s1", presence.Enter(7, "s1", "u1", "Ann").SessionId);
-        Assert.Equal("s1", presence.Enter(7, "s2", "u2", "Ben").SessionId);
+        Assert.Equal("s1", (await presence.EnterAsync(7, "s1", "u1", "Ann")).SessionId);
+        Assert.Equal("s1", (await presence.EnterAsync(7, "s2", "u2", "Ben")).SessionId);
         Assert.Equal(["Ann", "Ben"], presence.Everyone(7).Select(p => p.DisplayName));
         Assert.Equal("Ann", presence.Editors()[7]);
         Assert.Equal([7, 7], changes);
     }
 
     [Fact]
-    public void Leaving_passes_the_article_to_the_next_watcher_and_the_last_one_out_frees_it()
+    public async Task Leaving_passes_the_article_to_the_next_watcher_and_the_last_one_out_frees_it()
     {
-        presence.Enter(7, "s1", "u1", "Ann");
-        presence.Enter(7, "s2", "u2", "Ben");
-        presence.Leave(7, "s1");
+        await presence.EnterAsync(7, "s1", "u1", "Ann");
+        await presence.EnterAsync(7, "s2", "u2", "Ben");
+        await presence.LeaveAsync(7, "s1");
         Assert.Equal("Ben", presence.Holder(7)!.DisplayName);
-        presence.Leave(7, "s2");
+        await presence.LeaveAsync(7, "s2");
         Assert.Null(presence.Holder(7));
         Assert.Empty(presence.Editors());
     }
 
     [Fact]
-    public void A_take_over_tells_the_previous_holder_who_took_it()
+    public async Task A_take_over_tells_the_previous_holder_who_took_it()
     {
         var takenOver = new List<(string Session, string By)>();
         presence.TakenOver += (session, by) => takenOver.Add((session, by));
-        presence.Enter(7, "s1", "u1", "Ann");
-        presence.Enter(7, "s2", "u2", "Ben");
+        await presence.EnterAsync(7, "s1", "u1", "Ann");
+        await presence.EnterAsync(7, "s2", "u2", "Ben");
 
-        presence.TakeOver(7, "s2", "u2", "Ben");
+        await presence.TakeOverAsync(7, "s2", "u2", "Ben");
 
         Assert.Equal("s2", presence.Holder(7)!.SessionId);
         Assert.Equal([("s1", "Ben")], takenOver);
@@ -55,8 +55,8 @@ public class ArticlePresenceTests
     {
         var handler = new PresenceCircuitHandler(presence, clock);
         handler.Track("s1");
-        presence.Enter(7, "s1", "u1", "Ann");
-        presence.Enter(8, "s1", "u1", "Ann");
+        await presence.EnterAsync(7, "s1", "u1", "Ann");
+        await presence.EnterAsync(8, "s1", "u1", "Ann");
 
         // Back in time: nothing is released.
         await handler.OnConnectionDownAsync(null!, CancellationToken.None);
@@ -79,7 +79,7 @@ public class ArticlePresenceTests
     {
         var handler = new PresenceCircuitHandler(presence, clock);
         handler.Track("s1");
-        presence.Enter(7, "s1", "u1", "Ann");
+        await presence.EnterAsync(7, "s1", "u1", "Ann");
         await handler.OnCircuitClosedAsync(null!, CancellationToken.None);
         Assert.Null(presence.Holder(7));
     }
@@ -87,8 +87,8 @@ public class ArticlePresenceTests
     [Fact]
     public async Task A_take_over_waits_for_the_holders_pending_text_before_the_article_changes_hands()
     {
-        presence.Enter(7, "s1", "u1", "Ann");
-        presence.Enter(7, "s2", "u2", "Ben");
+        await presence.EnterAsync(7, "s1", "u1", "Ann");
+        await presence.EnterAsync(7, "s2", "u2", "Ben");
         string? holderDuringFlush = null;
         presence.RegisterFlush("s1", () =>
         {
@@ -105,7 +105,7 @@ public class ArticlePresenceTests
     [Fact]
     public async Task A_take_over_goes_ahead_when_the_holders_editor_cannot_save()
     {
-        presence.Enter(7, "s1", "u1", "Ann");
+        await presence.EnterAsync(7, "s1", "u1", "Ann");
         presence.RegisterFlush("s1", () => throw new InvalidOperationException("circuit disconnected"));
         await presence.TakeOverAsync(7, "s2", "u2", "Ben");
         Assert.Equal("s2", presence.Holder(7)!.SessionId);
@@ -120,11 +120,11 @@ public class ArticlePresenceTests
     }
 
     [Fact]
-    public void The_editor_who_lost_the_article_cannot_take_it_straight_back()
+    public async Task The_editor_who_lost_the_article_cannot_take_it_straight_back()
     {
-        presence.Enter(7, "s1", "u1", "Ann");
-        presence.Enter(7, "s2", "u2", "Ben");
-        presence.TakeOver(7, "s2", "u2", "Ben");
+        await presence.EnterAsync(7, "s1", "u1", "Ann");
+        await presence.EnterAsync(7, "s2", "u2", "Ben");
+        await presence.TakeOverAsync(7, "s2", "u2", "Ben");
 
         Assert.False(presence.MayTakeOver(7, "s1"));
         Assert.Equal(clock.GetUtcNow().UtcDateTime + ArticlePresence.TakeOverProtection, presence.MayTakeOverFrom(7, "s1"));

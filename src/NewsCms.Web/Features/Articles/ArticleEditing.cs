@@ -179,7 +179,7 @@ public sealed class ArticleEditing(
         return await SaveAsync(acting, id, mine, theirVersion, SaveKind.Manual, ct);
     }
 
-    /// <summary>Records a take-over (presence itself is in memory, see <see cref="ArticlePresence"/>).</summary>
+    /// <summary>Records a take-over (presence itself is not in the database, see <see cref="ArticlePresence"/>).</summary>
     public async Task<ServiceResult> AuthorizeTakeOverAsync(ClaimsPrincipal acting, int id, string fromName, CancellationToken ct = default)
     {
         var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);

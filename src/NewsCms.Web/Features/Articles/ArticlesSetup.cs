@@ -12,7 +12,10 @@ public static class ArticlesSetup
         builder.Services.AddSingleton<PublicArticles>();
         builder.Services.AddSingleton<Search.ArticleSearch>();
         builder.Services.AddSingleton<PublicContent>();
+        builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ArticlePresence>();
+        // With several nodes, presence joins the others at start-up and leaves them on a graceful stop.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ArticlePresence>());
         // One per circuit; the editor page registers its sessions with it.
         builder.Services.AddScoped<PresenceCircuitHandler>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PresenceCircuitHandler>());

@@ -48,7 +48,7 @@ public sealed class MessageBus(RedisConnection redis, ILogger<MessageBus> logger
             {
                 await connection.GetSubscriber().PublishAsync(ChannelFor(channel), NodeId + "\n" + payload);
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
             {
                 // The change itself is saved; other nodes catch up when the connection is back (Restored).
                 logger.LogError(ex, "Could not send a {Channel} message to the other nodes.", channel);

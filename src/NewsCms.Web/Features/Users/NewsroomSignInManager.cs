@@ -58,7 +58,7 @@ public sealed class NewsroomSignInManager(
     private async Task<SignInResult?> ThrottledAsync(string? account)
     {
         var address = Context.Connection.RemoteIpAddress?.ToString();
-        if (throttle.Attempt(address, account) is not { } refused) return null;
+        if (await throttle.AttemptAsync(address, account) is not { } refused) return null;
         if (refusals.Admit("throttled|" + refused.Partition) is { } note)
         {
             await audit.WriteAsync(null, account ?? address ?? "unknown", AuditActions.SignInThrottled, account ?? address ?? "unknown",

@@ -95,7 +95,7 @@ public static class UsersSetup
         app.Use(async (context, next) =>
         {
             if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/Account")
-                && context.RequestServices.GetRequiredService<SignInThrottle>().AccountPost(context.Connection.RemoteIpAddress?.ToString()) is { } refused)
+                && await context.RequestServices.GetRequiredService<SignInThrottle>().AccountPostAsync(context.Connection.RemoteIpAddress?.ToString()) is { } refused)
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = refused.RetryAfterSeconds;
