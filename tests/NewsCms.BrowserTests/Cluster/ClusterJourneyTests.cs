@@ -58,7 +58,20 @@ public sealed class ClusterJourneyTests(ChromiumFixture chromium)
 
         // The editor reloads: nginx sends them to the surviving node, where their sign-in still holds (one key ring in
         // the database) and the browser's backup offers the words the dead node never saved.
-        await page.ReloadAsync();
+        var url = page.Url;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.GotoAsync(url);
+                break;
+            }
+            catch (PlaywrightException ex) when (attempt < 3 && ex.Message.Contains("ERR_ABORTED", StringComparison.Ordinal))
+            {
+                // Blazor's reconnection, refused by the surviving node (the circuit died with its node), reloads the
+                // page itself: the same reload, at the same moment as this one.
+            }
+        }
         await editor.WaitForCircuitAsync();
         Assert.NotEqual(doomed, cluster.NodeOfLastCircuit());
         await Assertions.Expect(page.GetByTestId("backup-offer")).ToBeVisibleAsync();
