@@ -34,7 +34,7 @@ public sealed class ClusterJourneyTests(ChromiumFixture chromium)
         await page.Locator("[data-editor-ready=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await page.GetByLabel("Headline", new() { Exact = true }).FillAsync("Ferry timetable changes");
         await Button(page, "Save draft").ClickAsync();
-        await Assertions.Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Saved.", new() { Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/admin/articles/\d+$"));
         await page.Locator("[data-editor-ready=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Body(page).ClickAsync();
@@ -78,6 +78,6 @@ public sealed class ClusterJourneyTests(ChromiumFixture chromium)
         await Button(page, "Restore unsaved text").ClickAsync();
         await Assertions.Expect(Body(page)).ToContainTextAsync("Words typed just before the crash.");
         await Button(page, "Save draft").ClickAsync();
-        await Assertions.Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Saved.", new() { Exact = true })).ToBeVisibleAsync();
     }
 }

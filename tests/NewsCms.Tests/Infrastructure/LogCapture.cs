@@ -21,7 +21,7 @@ public sealed class LogCapture : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) capture.lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
+            if (IsEnabled(logLevel)) capture.lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}" + (exception is null ? "" : "\n" + exception));
         }
     }
 }

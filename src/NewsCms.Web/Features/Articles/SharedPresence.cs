@@ -351,7 +351,16 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
     /// <summary>Leaving gracefully: this node's editors are released at once rather than after the grace.</summary>
     public async Task StopAsync()
     {
-        await stopping.CancelAsync();
+        // A host that is disposed without being stopped first (some test hosts) has already let go of everything.
+        if (Volatile.Read(ref disposed) == 1) return;
+        try
+        {
+            await stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
         if (beating is not null) await beating;
         try
         {

@@ -33,6 +33,19 @@ public sealed class ArticleSearch(IDbContextFactory<NewsCmsDbContext> dbFactory)
         return new PagedList<SearchHit>(hits, total);
     }
 
+    /// <summary>The hits of either index's page query: id, slug, headline, published at, snippet with FTS marks.</summary>
+    internal static async Task<List<SearchHit>> ReadHitsAsync(System.Data.Common.DbCommand query, CancellationToken ct)
+    {
+        var hits = new List<SearchHit>();
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            hits.Add(new SearchHit(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+                DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc), Highlight(reader.GetString(4))));
+        }
+        return hits;
+    }
+
     /// <summary>A term of a reader's search: a word or a phrase of letters and digits, perhaps a prefix (a trailing *).</summary>
     internal sealed record Term(string Text, bool Prefix);
 

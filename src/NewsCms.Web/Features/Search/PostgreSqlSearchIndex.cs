@@ -51,14 +51,7 @@ internal static class PostgreSqlSearchIndex
             FROM page JOIN "Articles" a ON a."Id" = page."ArticleId", q
             ORDER BY page.rank DESC, a."PublishedAt" DESC
             """;
-        var hits = new List<SearchHit>();
-        await using var reader = await query.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            hits.Add(new SearchHit(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
-                DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc), ArticleSearch.Highlight(reader.GetString(4))));
-        }
-        return (total, hits);
+        return (total, await ArticleSearch.ReadHitsAsync(query, ct));
     }
 
     /// <summary>Articles whose text shares any of <paramref name="words"/> (letters and digits only), scored by ts_rank (higher is closer).</summary>

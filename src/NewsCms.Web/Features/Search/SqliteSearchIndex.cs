@@ -41,14 +41,7 @@ internal static class SqliteSearchIndex
             WHERE ArticleSearch MATCH @match AND s.rowid >= (SELECT min(Id) FROM page) AND +s.rowid IN (SELECT Id FROM page)
             ORDER BY bm25(ArticleSearch, 10.0, 4.0, 1.0, 3.0, 3.0), a.PublishedAt DESC
             """;
-        var hits = new List<SearchHit>();
-        await using var reader = await query.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            hits.Add(new SearchHit(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
-                DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc), ArticleSearch.Highlight(reader.GetString(4))));
-        }
-        return (total, hits);
+        return (total, await ArticleSearch.ReadHitsAsync(query, ct));
     }
 
     /// <summary>Articles whose text shares any of <paramref name="words"/> (letters and digits only), scored by bm25 (higher is closer).</summary>
