@@ -42,7 +42,8 @@ public sealed class MessageBus(RedisConnection redis, ILogger<MessageBus> logger
     public async Task PublishAsync(string channel, string payload)
     {
         await DeliverAsync(channel, new BusMessage(NodeId, payload, FromThisNode: true));
-        if (redis.Connection is { } connection)
+        // Not while the connection is down (each send would wait for Redis's timeout): the others refresh on Restored.
+        if (redis.Connection is { IsConnected: true } connection)
         {
             try
             {
