@@ -24,6 +24,8 @@ redis_port=${NEWSCMS_CLUSTER_REDIS_PORT:-6379}
 proxy_url=http://127.0.0.1:8080
 first_port=5101
 database=${NEWSCMS_CLUSTER_DATABASE:-newscms_cluster}
+# It goes into SQL and a connection string as it is: a plain lower-case name only.
+[[ $database =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "loopback-cluster: NEWSCMS_CLUSTER_DATABASE must be lower-case letters, digits and _ (got '$database')" >&2; exit 1; }
 db_user=newscms
 
 say() { echo "loopback-cluster: $*"; }
@@ -211,17 +213,17 @@ start_node() {
   # setsid: the node outlives this shell (and its terminal); exec keeps $! the node's own pid.
   (
     cd "$state/publish"
-    exec env \
-      ASPNETCORE_URLS="http://127.0.0.1:$port" \
-      ASPNETCORE_ENVIRONMENT=Production \
-      NewsCms__Database__Provider="$provider" \
-      ConnectionStrings__NewsCms="$connection" \
-      NewsCms__Redis__Configuration="127.0.0.1:$redis_port" \
-      NewsCms__Media__Root="$state/media" \
-      NewsCms__Site__BaseUrl="$proxy_url" \
-      NewsCms__Site__AdditionalHosts__0=localhost \
-      NewsCms__ReverseProxy__KnownProxies__0=127.0.0.1 \
-      setsid dotnet NewsCms.Web.dll
+    # Exported, not given to env(1) as arguments: the connection string's password must not show in the process list.
+    export ASPNETCORE_URLS="http://127.0.0.1:$port"
+    export ASPNETCORE_ENVIRONMENT=Production
+    export NewsCms__Database__Provider="$provider"
+    export ConnectionStrings__NewsCms="$connection"
+    export NewsCms__Redis__Configuration="127.0.0.1:$redis_port"
+    export NewsCms__Media__Root="$state/media"
+    export NewsCms__Site__BaseUrl="$proxy_url"
+    export NewsCms__Site__AdditionalHosts__0=localhost
+    export NewsCms__ReverseProxy__KnownProxies__0=127.0.0.1
+    exec setsid dotnet NewsCms.Web.dll
   ) </dev/null >"$state/logs/node$n.log" 2>&1 &
   echo $! >"$state/pids/node$n"
   # Not this shell's job any more: its end is reported by wait_for_node and status, not by bash.
@@ -381,14 +383,17 @@ down() {
   fi
 
   pid=$(cat "$state/pids/redis" 2>/dev/null || true)
-  if is_ours "$pid" redis-server; then
+  # Redis names itself by its address, the postmaster by its data folder: never another Redis or a PostgreSQL backend.
+  if is_ours "$pid" "redis-server 127.0.0.1:$redis_port"; then
     say "stopping the Redis that up started (pid $pid)"
     stop_pid "$pid" TERM
   fi
   rm -f "$state/pids/redis"
 
   pid=$(cat "$state/pids/postgresql" 2>/dev/null || true)
-  if is_ours "$pid" postgres; then
+  local datadir
+  datadir=$(pg_cluster | awk '{ print $5 }')
+  if [ -n "$datadir" ] && is_ours "$pid" "postgres -D $datadir"; then
     # SIGINT is PostgreSQL's "fast" shutdown: it rolls back open transactions and stops cleanly.
     say "stopping the PostgreSQL that up started (pid $pid)"
     stop_pid "$pid" INT

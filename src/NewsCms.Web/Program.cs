@@ -45,10 +45,11 @@ builder.AddBackup();
 
 var app = builder.Build();
 
+await app.MigrateNewsCmsDatabaseAsync();
+// After the migrations: the site's id in the database keeps its Redis keys and channels apart from other sites'.
 await app.ConnectClusterAsync();
 // Created now, so cache eviction and the settings snapshot hear every change (from this node or another) from the start.
 app.Services.GetRequiredService<PublicCacheVersion>();
-await app.MigrateNewsCmsDatabaseAsync();
 await app.InitializeFirstRunSetupAsync();
 await app.BackfillBylinesAsync();
 await app.Services.AddDemoContentIfRequestedAsync(args);

@@ -52,6 +52,49 @@ public class SchedulingTests
     }
 
     [Fact]
+    public async Task A_round_that_fails_part_way_still_tells_the_public_caches_what_it_published()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+        };
+        using var reader = app.CreateClient();
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        foreach (var headline in new[] { "Harbour ferries resume", "Story the database refuses" })
+        {
+            var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline }, null, SaveKind.Manual);
+            Assert.True((await articles.Workflow.ScheduleAsync(admin, draft.Id, draft.Version, Start.UtcDateTime.AddMinutes(5))).Succeeded);
+        }
+        Assert.DoesNotContain("Harbour ferries resume", await reader.GetStringAsync("/"));
+
+        // The second publish of the round fails after the first committed (a database error, here a trigger).
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
+                ? """
+                  CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                      IF NEW."Headline" = 'Story the database refuses' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                      RETURN NEW; END $$;
+                  CREATE TRIGGER test_refuse BEFORE UPDATE ON "Articles" FOR EACH ROW EXECUTE FUNCTION test_refuse();
+                  """
+                : """
+                  CREATE TRIGGER TestRefuse BEFORE UPDATE ON Articles WHEN NEW.Headline = 'Story the database refuses'
+                  BEGIN SELECT RAISE(FAIL, 'refused by the test'); END;
+                  """);
+        }
+        clock.Advance(TimeSpan.FromMinutes(6));
+        await Assert.ThrowsAnyAsync<Exception>(() => articles.Workflow.PublishDueAsync());
+
+        // What was published is on the cached home page at once, not when the cache entry expires.
+        Assert.Contains("Harbour ferries resume", await reader.GetStringAsync("/"));
+    }
+
+    [Fact]
     public async Task The_background_publisher_picks_up_what_fell_due_while_the_app_was_down()
     {
         var clock = new FakeTimeProvider(Start);

@@ -83,31 +83,39 @@ public sealed class ArticleWorkflowService(
             .Select(a => a.Id).ToListAsync(ct);
         var published = 0;
         var changes = new List<ArticleChange>();
-        foreach (var id in due)
+        try
         {
-            await using var one = await dbFactory.CreateDbContextAsync(ct);
-            var article = await one.Set<Article>().FirstOrDefaultAsync(a => a.Id == id && a.Status == ArticleStatus.Scheduled && a.TrashedAt == null, ct);
-            if (article is null) continue;
-            if (await SchedulerRefusalAsync(one, article, ct) is { } refusal)
+            foreach (var id in due)
             {
-                await WithdrawScheduleAsync(one, article, refusal, now, ct);
-                continue;
+                await using var one = await dbFactory.CreateDbContextAsync(ct);
+                var article = await one.Set<Article>().FirstOrDefaultAsync(a => a.Id == id && a.Status == ArticleStatus.Scheduled && a.TrashedAt == null, ct);
+                if (article is null) continue;
+                if (await SchedulerRefusalAsync(one, article, ct) is { } refusal)
+                {
+                    await WithdrawScheduleAsync(one, article, refusal, now, ct);
+                    continue;
+                }
+                Publish(article, now);
+                article.Version = Guid.NewGuid();
+                article.Revisions.Add(ArticleCommit.Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
+                // The public cache hears once, after the round, of every article published in it.
+                var committed = await commit.CommitAsync(one, article, new ArticleCommit.Plan
+                {
+                    RankWithCommit = true, RankTheirsToo = true,
+                    NotifyPublic = true, CollectInto = changes,
+                    Audit = ArticleCommit.AuditNote.ByScheduler(AuditActions.ArticlePublished, "As scheduled"),
+                }, ct);
+                if (!committed) continue; // Someone changed it meanwhile; the next round sees its new state.
+                published++;
+                logger.LogInformation("Published scheduled article {Id} \"{Headline}\".", article.Id, article.Headline);
             }
-            Publish(article, now);
-            article.Version = Guid.NewGuid();
-            article.Revisions.Add(ArticleCommit.Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
-            // The public cache hears once, after the round, of every article published in it.
-            var committed = await commit.CommitAsync(one, article, new ArticleCommit.Plan
-            {
-                RankWithCommit = true, RankTheirsToo = true,
-                NotifyPublic = true, CollectInto = changes,
-                Audit = ArticleCommit.AuditNote.ByScheduler(AuditActions.ArticlePublished, "As scheduled"),
-            }, ct);
-            if (!committed) continue; // Someone changed it meanwhile; the next round sees its new state.
-            published++;
-            logger.LogInformation("Published scheduled article {Id} \"{Headline}\".", article.Id, article.Headline);
         }
-        if (changes.Count > 0) await commit.NotifyPublicChangedAsync(changes);
+        finally
+        {
+            // Also when the round stops part-way (an error, a shutdown): what it committed must reach every cache,
+            // as the next round no longer sees those articles as scheduled.
+            if (changes.Count > 0) await commit.NotifyPublicChangedAsync(changes);
+        }
         return published;
     }
 

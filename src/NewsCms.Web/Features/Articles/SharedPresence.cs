@@ -257,6 +257,11 @@ internal sealed class SharedPresence(ArticlePresence presence, MessageBus bus, R
                 {
                     logger.LogWarning(ex, "Presence could not renew this node's heartbeat in Redis.");
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Anything else must not end the heartbeat: without it the other nodes release this node's editors.
+                    logger.LogError(ex, "A presence heartbeat round failed; trying again at the next one.");
+                }
             }
         }
         catch (OperationCanceledException)

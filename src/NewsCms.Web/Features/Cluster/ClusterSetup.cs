@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Settings;
 using StackExchange.Redis;
 
 namespace NewsCms.Web.Features.Cluster;
@@ -22,7 +25,12 @@ public static class ClusterSetup
     /// <summary>Connects to Redis when it is configured, before the first request; throws with the setting's name when it cannot.</summary>
     public static async Task ConnectClusterAsync(this WebApplication app)
     {
-        await app.Services.GetRequiredService<RedisConnection>().ConnectAsync();
+        var redis = app.Services.GetRequiredService<RedisConnection>();
+        if (redis.IsConfigured)
+        {
+            var siteId = await SiteId.GetOrCreateAsync(app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>());
+            await redis.ConnectAsync(defaultPrefix: "newscms-" + siteId);
+        }
         await app.Services.GetRequiredService<MessageBus>().StartAsync();
     }
 }
@@ -40,8 +48,9 @@ public sealed class RedisConnection(IConfiguration configuration, ILogger<RedisC
     public IConnectionMultiplexer? Connection => connection;
 
     /// <summary>
-    /// What this site's keys and channels start with: the configuration's channelPrefix when it has one (so that
-    /// several sites, or test runs, can share one Redis server), "newscms" otherwise.
+    /// What this site's keys and channels start with: the configuration's channelPrefix when it has one, else one
+    /// made from the site's id in its database (<see cref="SiteId"/>), so that several sites can share one Redis server
+    /// and every node of one site, whatever host name it gives the database, agrees.
     /// </summary>
     public string Prefix { get; private set; } = "newscms";
 
@@ -51,7 +60,7 @@ public sealed class RedisConnection(IConfiguration configuration, ILogger<RedisC
     /// <summary>Raised when the connection comes back after it was lost: messages sent meanwhile never arrived.</summary>
     public event Action? Restored;
 
-    public async Task ConnectAsync()
+    public async Task ConnectAsync(string? defaultPrefix = null)
     {
         if (!IsConfigured || connection is not null) return;
         ConfigurationOptions options;
@@ -64,6 +73,7 @@ public sealed class RedisConnection(IConfiguration configuration, ILogger<RedisC
             throw new InvalidOperationException($"The setting {ClusterSetup.RedisSetting} is not a valid Redis configuration: {ex.Message}", ex);
         }
         if (!options.ChannelPrefix.IsNullOrEmpty) Prefix = options.ChannelPrefix.ToString();
+        else if (defaultPrefix is not null) Prefix = defaultPrefix;
         // The bus adds the prefix to channels itself, like keys, so both stay apart per site.
         options.ChannelPrefix = default;
         options.AbortOnConnectFail = true;
@@ -94,4 +104,32 @@ public sealed class RedisConnection(IConfiguration configuration, ILogger<RedisC
     {
         if (connection is not null) await connection.DisposeAsync();
     }
+}
+
+/// <summary>A random id the site keeps in its database from its first start with Redis: the same for all its nodes.</summary>
+public static class SiteId
+{
+    public const string SettingKey = "Cluster.SiteId";
+
+    public static async Task<string> GetOrCreateAsync(IDbContextFactory<NewsCmsDbContext> dbFactory)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        if (await ReadAsync(db) is { } existing) return existing;
+        var id = Guid.NewGuid().ToString("N")[..12];
+        db.SiteSettings.Add(new SiteSetting { Key = SettingKey, Value = id, UpdatedAt = DateTime.UtcNow });
+        try
+        {
+            await db.SaveChangesAsync();
+            return id;
+        }
+        catch (DbUpdateException)
+        {
+            // Another node starting at the same moment made it first.
+            await using var again = await dbFactory.CreateDbContextAsync();
+            return (await ReadAsync(again))!;
+        }
+    }
+
+    private static Task<string?> ReadAsync(NewsCmsDbContext db) =>
+        db.SiteSettings.AsNoTracking().Where(s => s.Key == SettingKey).Select(s => s.Value).FirstOrDefaultAsync();
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using NewsCms.Web.Data;
@@ -19,25 +20,30 @@ internal static class PostgreSqlSearchIndex
     public static async Task<(int Total, List<SearchHit> Hits)> SearchAsync(NewsCmsDbContext db, IReadOnlyList<ArticleSearch.Term> terms, int offset, int limit, CancellationToken ct)
     {
         // Whole words and phrases go through websearch_to_tsquery (quoted, so they are phrases, never operators);
-        // prefixes through to_tsquery as word:* (the terms hold only letters and digits). All must match.
+        // each prefix through to_tsquery as word:* (the terms hold only letters and digits). All must match. A prefix
+        // that English drops as a stop word ("the*") would be no query at all: it is then taken as it was typed.
         var words = string.Join(' ', terms.Where(t => !t.Prefix).Select(t => "\"" + t.Text + "\""));
-        var prefixes = string.Join(" & ", terms.Where(t => t.Prefix).Select(t => t.Text + ":*"));
-        var queryExpression = (words.Length > 0, prefixes.Length > 0) switch
+        var prefixes = terms.Where(t => t.Prefix).Select(t => t.Text + ":*").ToList();
+        var parts = new List<string>();
+        if (words.Length > 0) parts.Add("websearch_to_tsquery('newscms', @words)");
+        parts.AddRange(prefixes.Select((_, i) =>
+            $"(CASE WHEN numnode(to_tsquery('newscms', @p{i})) > 0 THEN to_tsquery('newscms', @p{i}) ELSE to_tsquery('simple', @p{i}) END)"));
+        var queryExpression = string.Join(" && ", parts);
+        DbCommand WithTerms(DbCommand command)
         {
-            (true, true) => "websearch_to_tsquery('newscms', @words) && to_tsquery('newscms', @prefixes)",
-            (true, false) => "websearch_to_tsquery('newscms', @words)",
-            _ => "to_tsquery('newscms', @prefixes)",
-        };
+            command.WithParameter("@words", words);
+            for (var i = 0; i < prefixes.Count; i++) command.WithParameter($"@p{i}", prefixes[i]);
+            return command;
+        }
 
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
-        await using var count = connection.CreateCommand().WithParameter("@words", words).WithParameter("@prefixes", prefixes);
+        await using var count = WithTerms(connection.CreateCommand());
         count.CommandText = $"""SELECT count(*) FROM "ArticleSearch" WHERE "Document" @@ ({queryExpression})""";
         var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct));
         if (total == 0) return (0, []);
 
-        await using var query = connection.CreateCommand()
-            .WithParameter("@words", words).WithParameter("@prefixes", prefixes)
+        await using var query = WithTerms(connection.CreateCommand())
             .WithParameter("@limit", limit).WithParameter("@offset", offset).WithParameter("@options", HeadlineOptions);
         query.CommandText = $"""
             WITH q AS (SELECT {queryExpression} AS query),
