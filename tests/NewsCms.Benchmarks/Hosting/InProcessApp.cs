@@ -27,6 +27,8 @@ public sealed class InProcessApp(string repository, BenchDatabase database) : We
         builder.UseSetting("NewsCms:Database:Provider", database.Provider);
         builder.UseSetting("ConnectionStrings:NewsCms", database.ConnectionString);
         builder.UseSetting("NewsCms:Site:BaseUrl", "http://127.0.0.1");
+        // The in-memory test client asks for "localhost"; the site answers only its own hosts.
+        builder.UseSetting("NewsCms:Site:AdditionalHosts:0", "localhost");
         builder.ConfigureLogging(logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
