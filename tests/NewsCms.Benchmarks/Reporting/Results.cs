@@ -23,7 +23,8 @@ public sealed record ClusterLoad(string Page, int Nodes, double RequestsPerSecon
 
 /// <summary>The --cluster run: load through nginx with 1 and with 2 nodes, and publish-to-visible times on node 2.</summary>
 public sealed record ClusterResult(int Articles, double SeedSeconds, List<ClusterLoad> Loads, int Publishes, double VisibleP50Ms, double VisibleP99Ms,
-    double VisibleMaxMs, double HomeP50Ms, double HomeP99Ms, double PublishCallP50Ms, double PublishCallP99Ms);
+    double VisibleMaxMs, double HomeP50Ms, double HomeP99Ms, double PublishCallP50Ms, double PublishCallP99Ms,
+    double VisibleAfterCallP50Ms, double VisibleAfterCallP99Ms, double HomeAfterCallP50Ms, double HomeAfterCallP99Ms);
 
 /// <summary>How a page's time at the largest scale compares with the smallest.</summary>
 public sealed record GrowthRow(string Page, double SmallP50Ms, double LargeP50Ms, double P50Ratio, double? SmallFreshMs, double? LargeFreshMs, double? FreshRatio);
