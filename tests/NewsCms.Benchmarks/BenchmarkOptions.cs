@@ -20,6 +20,15 @@ public sealed class BenchmarkOptions
           --databases DIR       keep seeded databases here and reuse one of the same size next time
                                 (default: a fresh database in the results folder, deleted at the end)
           --probes N            fresh renders timed per page in-process (default 5)
+          --provider P[,P]      Sqlite (default), PostgreSQL, or Sqlite,PostgreSQL: both in one run, every scale on each,
+                                then seeding, fresh render and search side by side
+          --postgres CONN       how to reach PostgreSQL as a role that may create databases (default: the local server
+                                over /var/run/postgresql as the current user); each run makes a database of its own
+                                (newscms_bench_*) and drops it at the end
+          --cluster             instead of the pages above: PostgreSQL and Redis nodes behind nginx, started with
+                                deploy/loopback-cluster.sh (1 node, then 2), at the largest --articles; cache-hit and
+                                fresh-render throughput through nginx, and publish-to-visible time on node 2 (needs wrk)
+          --publishes N         publishes timed in --cluster mode (default 100)
         """;
 
     public List<int> Articles { get; set; } = [1_000];
@@ -32,6 +41,10 @@ public sealed class BenchmarkOptions
     public string? Output { get; set; }
     public string? Databases { get; set; }
     public int Probes { get; set; } = 5;
+    public List<string> Providers { get; set; } = [Seeding.BenchDatabase.Sqlite];
+    public string PostgresAdmin { get; set; } = $"Host=/var/run/postgresql;Username={Environment.UserName}";
+    public bool Cluster { get; set; }
+    public int Publishes { get; set; } = 100;
 
     /// <summary>The arguments as given, for the report's command line.</summary>
     public IReadOnlyList<string> Arguments { get; private set; } = [];
@@ -65,6 +78,16 @@ public sealed class BenchmarkOptions
                 case "--output": options.Output = Value(); break;
                 case "--databases": options.Databases = Value(); break;
                 case "--probes": options.Probes = PositiveInt(name, Value()); break;
+                case "--provider":
+                    options.Providers = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p =>
+                        p.Equals("sqlite", StringComparison.OrdinalIgnoreCase) ? Seeding.BenchDatabase.Sqlite
+                        : p.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? Seeding.BenchDatabase.PostgreSql
+                        : throw new ArgumentException($"--provider: '{p}' is not Sqlite or PostgreSQL.")).Distinct()];
+                    if (options.Providers.Count == 0) throw new ArgumentException("--provider needs Sqlite, PostgreSQL or both.");
+                    break;
+                case "--postgres": options.PostgresAdmin = Value(); break;
+                case "--cluster": options.Cluster = true; break;
+                case "--publishes": options.Publishes = PositiveInt(name, Value()); break;
                 default: throw new ArgumentException($"Unknown option {name}.");
             }
         }

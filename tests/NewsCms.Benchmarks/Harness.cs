@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using NewsCms.Benchmarks.Cluster;
 using NewsCms.Benchmarks.Hosting;
 using NewsCms.Benchmarks.Load;
 using NewsCms.Benchmarks.Reporting;
@@ -27,7 +28,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
     /// <summary>Runs and returns the exit code (2 when wrk is needed and missing).</summary>
     public async Task<(int ExitCode, BenchmarkRun? Run, string? Folder)> RunAsync(CancellationToken ct)
     {
-        if (options.UsesWrk && !WrkDriver.IsInstalled())
+        if ((options.UsesWrk || options.Cluster) && !WrkDriver.IsInstalled())
         {
             console.WriteLine(WrkDriver.InstallHint);
             return (2, null, null);
@@ -39,19 +40,33 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
         var folder = Path.GetFullPath(options.Output ?? Path.Combine(repository, "benchmark-results", started.ToString("yyyyMMdd-HHmmss")));
         var databases = Path.GetFullPath(options.Databases ?? Path.Combine(folder, "db"));
         Directory.CreateDirectory(folder);
-        console.WriteLine($"NewsCms benchmark: {string.Join(", ", options.Articles.Select(a => a.ToString("N0")))} articles, driver {options.Driver}; results in {folder}");
+        console.WriteLine($"NewsCms benchmark: {string.Join(", ", options.Articles.Select(a => a.ToString("N0")))} articles, " +
+            $"{(options.Cluster ? "cluster" : string.Join(" and ", options.Providers))}, driver {options.Driver}; results in {folder}");
 
-        ILoadDriver driver = options.UsesWrk ? new WrkDriver(Path.Combine(folder, "wrk")) : new BuiltinDriver();
+        ILoadDriver driver = options.UsesWrk || options.Cluster ? new WrkDriver(Path.Combine(folder, "wrk")) : new BuiltinDriver();
+        if (options.Cluster)
+        {
+            var cluster = await new ClusterBench(options, repository, folder, driver, content, console).RunAsync(ct);
+            var clusterRun = new BenchmarkRun(started, Command(), driver.Name, options.Connections, options.WarmupSeconds, options.DurationSeconds, machine,
+                [], [], [], clock.Elapsed.TotalSeconds, Cluster: cluster);
+            return Finish(clusterRun, folder, clock);
+        }
         var appDll = options.UsesWrk ? await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct) : null;
         await using var ceiling = await CeilingServer.StartAsync();
 
         var scales = new List<ScaleResult>();
         try
         {
-            foreach (var articles in options.Articles)
+            foreach (var provider in options.Providers)
             {
-                var isLargest = articles == options.Articles[^1];
-                scales.Add(await RunScaleAsync(articles, Path.Combine(databases, $"newscms-{articles}.db"), driver, appDll, ceiling, folder, isLargest, ct));
+                foreach (var articles in options.Articles)
+                {
+                    var isLargest = articles == options.Articles[^1];
+                    await using var database = provider == BenchDatabase.PostgreSql
+                        ? await BenchDatabase.CreatePostgreSqlAsync(options.PostgresAdmin, $"newscms_bench_{articles}_{Environment.ProcessId}", owner: null, ct)
+                        : BenchDatabase.SqliteFile(Path.Combine(databases, $"newscms-{articles}.db"));
+                    scales.Add(await RunScaleAsync(articles, database, driver, appDll, ceiling, folder, isLargest, ct));
+                }
             }
         }
         finally
@@ -60,10 +75,18 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
             if (options.Databases is null && Directory.Exists(databases)) Directory.Delete(databases, recursive: true);
         }
 
-        var growth = Report.Growth(scales);
-        var run = new BenchmarkRun(started, "dotnet run -c Release --project tests/NewsCms.Benchmarks -- " + string.Join(' ', options.Arguments),
-            driver.Name, options.Connections, options.WarmupSeconds, options.DurationSeconds, machine, scales, growth, Report.Targets(scales, growth),
-            clock.Elapsed.TotalSeconds);
+        // Growth and targets are the first provider's; the providers meet in their own table.
+        var primary = scales.Where(s => s.Provider == options.Providers[0]).ToList();
+        var growth = Report.Growth(primary);
+        var run = new BenchmarkRun(started, Command(), driver.Name, options.Connections, options.WarmupSeconds, options.DurationSeconds, machine,
+            scales, growth, Report.Targets(primary, growth), clock.Elapsed.TotalSeconds, Providers: Report.Providers(scales));
+        return Finish(run, folder, clock);
+    }
+
+    private string Command() => "dotnet run -c Release --project tests/NewsCms.Benchmarks -- " + string.Join(' ', options.Arguments);
+
+    private (int ExitCode, BenchmarkRun? Run, string? Folder) Finish(BenchmarkRun run, string folder, Stopwatch clock)
+    {
         Report.Write(run, folder);
         console.WriteLine();
         console.WriteLine(Report.Markdown(run));
@@ -71,11 +94,11 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
         return (0, run, folder);
     }
 
-    private async Task<ScaleResult> RunScaleAsync(int articles, string database, ILoadDriver driver, string? appDll, CeilingServer ceiling, string folder,
+    private async Task<ScaleResult> RunScaleAsync(int articles, BenchDatabase database, ILoadDriver driver, string? appDll, CeilingServer ceiling, string folder,
         bool isLargest, CancellationToken ct)
     {
         console.WriteLine();
-        console.WriteLine($"== {articles:N0} articles ==");
+        console.WriteLine($"== {articles:N0} articles on {database.Provider} ==");
         var seed = await new Seeder(content, console).SeedAsync(database, articles, reuse: options.Databases is not null, ct);
         var site = await SiteSample.ReadAsync(database, content, ct);
         var scenarios = Scenario.For(site);
@@ -93,7 +116,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
                 costs = await PageProbe.MeasureAsync(inProcess, client, scenarios, options.Probes, ct);
             }
             SqliteConnection.ClearAllPools();
-            await using var app = await AppProcess.StartAsync(appDll, database, Path.Combine(folder, $"app-{articles}.log"), ct);
+            await using var app = await AppProcess.StartAsync(appDll, database, Path.Combine(folder, $"app-{database.Provider.ToLowerInvariant()}-{articles}.log"), ct);
             console.WriteLine($"App started at {app.BaseUrl} (pid {app.ProcessId}){(app.PrintedSetupCode ? "; it printed a setup code (no accounts), public pages are served regardless" : "")}.");
             pages = await LoadAsync(driver, app.BaseUrl, ceiling, scenarios, costs, ct);
             if (isLargest && options.Soak > 0) soak = await SoakAsync(driver, app, site, ct);
@@ -109,7 +132,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
             costs = await PageProbe.MeasureAsync(inProcess, client, scenarios, options.Probes, ct);
             pages = await LoadAsync(driver, baseUrl, ceiling, scenarios, costs, ct);
         }
-        return new ScaleResult(articles, seed.Reused, seed.Seconds, seed.ArticlesPerSecond, seed.FileBytes, pages, soak, peak);
+        return new ScaleResult(articles, seed.Reused, seed.Seconds, seed.ArticlesPerSecond, seed.FileBytes, pages, soak, peak, database.Provider);
     }
 
     /// <summary>Warm-up then measured run of every page; the ceiling serves the cache-hit article's exact bytes.</summary>

@@ -37,7 +37,7 @@ public class NewsCmsDbContext : IdentityDbContext<ApplicationUser>, IDataProtect
             .EnableServiceProviderCaching(false)
             .Options;
 
-    private static readonly IServiceProvider IdentityServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+    protected static readonly IServiceProvider IdentityServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
         .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
         .BuildServiceProvider();
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using NewsCms.Benchmarks.Seeding;
 
 namespace NewsCms.Benchmarks.Hosting;
 
@@ -57,7 +58,7 @@ public sealed class AppProcess : IAsyncDisposable
         return Path.Combine(folder, "NewsCms.Web.dll");
     }
 
-    public static async Task<AppProcess> StartAsync(string appDll, string databasePath, string logPath, CancellationToken ct)
+    public static async Task<AppProcess> StartAsync(string appDll, BenchDatabase database, string logPath, CancellationToken ct)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
@@ -70,7 +71,8 @@ public sealed class AppProcess : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["DOTNET_ENVIRONMENT"] = "Production",
                 ["ASPNETCORE_URLS"] = url,
-                ["ConnectionStrings__NewsCms"] = $"Data Source={databasePath}",
+                ["NewsCms__Database__Provider"] = database.Provider,
+                ["ConnectionStrings__NewsCms"] = database.ConnectionString,
                 ["NewsCms__Site__BaseUrl"] = url,
             },
         };

@@ -56,6 +56,35 @@ public static class Report
         return targets;
     }
 
+    /// <summary>SQLite against PostgreSQL at each scale both ran: seeding, fresh render and search; empty with one provider.</summary>
+    public static List<ProviderRow> Providers(List<ScaleResult> scales)
+    {
+        var rows = new List<ProviderRow>();
+        foreach (var articles in scales.Select(s => s.Articles).Distinct())
+        {
+            var sqlite = scales.FirstOrDefault(s => s.Articles == articles && s.Provider == "Sqlite");
+            var postgres = scales.FirstOrDefault(s => s.Articles == articles && s.Provider == "PostgreSQL");
+            if (sqlite is null || postgres is null) continue;
+            if (!sqlite.ReusedDatabase) rows.Add(new ProviderRow(articles, "seeding", sqlite.SeedSeconds, postgres.SeedSeconds, "s", true));
+            foreach (var page in new[] { Scenario.ArticleFresh, Scenario.Search })
+            {
+                var s = sqlite.Pages.SingleOrDefault(p => p.Page == page);
+                var p = postgres.Pages.SingleOrDefault(p => p.Page == page);
+                if (s is null || p is null) continue;
+                if (s.FreshRenderMs is { } sf && p.FreshRenderMs is { } pf) rows.Add(new ProviderRow(articles, $"{page}: one request in-process", sf, pf, "ms", true));
+                rows.Add(new ProviderRow(articles, $"{page}: under load", s.RequestsPerSecond, p.RequestsPerSecond, "req/s", false));
+                rows.Add(new ProviderRow(articles, $"{page}: p50 under load", s.P50Ms, p.P50Ms, "ms", true));
+            }
+            foreach (var page in new[] { Scenario.ArticleFreshSingle, Scenario.SearchSingle })
+            {
+                var s = sqlite.Pages.SingleOrDefault(p => p.Page == page);
+                var p = postgres.Pages.SingleOrDefault(p => p.Page == page);
+                if (s is not null && p is not null) rows.Add(new ProviderRow(articles, $"{page}: p50", s.P50Ms, p.P50Ms, "ms", true));
+            }
+        }
+        return rows;
+    }
+
     public static void Write(BenchmarkRun run, string folder)
     {
         Directory.CreateDirectory(folder);
@@ -71,9 +100,11 @@ public static class Report
         md.AppendLine($"Machine: {m.Cores} cores ({m.Cpu}), {m.MemoryBytes / 1073741824.0:0} GiB RAM, {m.Os}, .NET {m.Runtime}; load average {m.LoadAverage} at the start. " +
             $"Driver: {run.Driver}, {run.Connections} connections, {run.WarmupSeconds:0.#} s warm-up + {run.DurationSeconds:0.#} s per page.");
         md.AppendLine();
+        if (run.Cluster is { } cluster) AppendCluster(md, cluster);
+        var providers = run.Scales.Select(s => s.Provider).Distinct().Count();
         foreach (var scale in run.Scales)
         {
-            md.AppendLine($"### {scale.Articles:N0} articles");
+            md.AppendLine(providers > 1 || scale.Provider != "Sqlite" ? $"### {scale.Articles:N0} articles on {scale.Provider}" : $"### {scale.Articles:N0} articles");
             md.AppendLine();
             md.AppendLine(scale.ReusedDatabase
                 ? $"Database reused ({scale.DatabaseBytes / 1048576.0:N0} MB)."
@@ -117,18 +148,61 @@ public static class Report
             }
             md.AppendLine();
         }
-        md.AppendLine("### Targets");
-        md.AppendLine();
-        md.AppendLine("| target | measured | met |");
-        md.AppendLine("| --- | --- | --- |");
-        foreach (var t in run.Targets) md.AppendLine($"| {t.Target} | {t.Measured} | {(t.Met ? "yes" : "**no**")} |");
+        if (run.Providers is { Count: > 0 } rows)
+        {
+            md.AppendLine("### SQLite and PostgreSQL");
+            md.AppendLine();
+            md.AppendLine("| articles | measure | SQLite | PostgreSQL | PostgreSQL ÷ SQLite |");
+            md.AppendLine("| ---: | --- | ---: | ---: | ---: |");
+            foreach (var r in rows)
+            {
+                var format = r.Unit == "req/s" ? "N0" : "0.0";
+                md.AppendLine($"| {r.Articles:N0} | {r.Measure} | {r.Sqlite.ToString(format, Invariant)} {r.Unit} | {r.PostgreSql.ToString(format, Invariant)} {r.Unit} | {r.Ratio:0.00}× |");
+            }
+            md.AppendLine();
+        }
+        if (run.Targets.Count > 0)
+        {
+            md.AppendLine("### Targets");
+            md.AppendLine();
+            md.AppendLine("| target | measured | met |");
+            md.AppendLine("| --- | --- | --- |");
+            foreach (var t in run.Targets) md.AppendLine($"| {t.Target} | {t.Measured} | {(t.Met ? "yes" : "**no**")} |");
+        }
         return md.ToString();
+    }
+
+    private static void AppendCluster(StringBuilder md, ClusterResult cluster)
+    {
+        md.AppendLine($"### Cluster: {cluster.Articles:N0} articles on PostgreSQL and Redis, through nginx");
+        md.AppendLine();
+        md.AppendLine($"Seeded in {cluster.SeedSeconds:N0} s.");
+        md.AppendLine();
+        md.AppendLine("| page | 1 node req/s | 2 nodes req/s | 2 ÷ 1 | 1 node p50 / p99 ms | 2 nodes p50 / p99 ms | errors |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var page in cluster.Loads.Select(l => l.Page).Distinct())
+        {
+            var one = cluster.Loads.Single(l => l.Page == page && l.Nodes == 1);
+            var two = cluster.Loads.Single(l => l.Page == page && l.Nodes == 2);
+            md.AppendLine($"| {page} | {one.RequestsPerSecond:N0} | {two.RequestsPerSecond:N0} | {Ratio(two.RequestsPerSecond, one.RequestsPerSecond):0.00}× | " +
+                $"{one.P50Ms:0.00} / {one.P99Ms:0.00} | {two.P50Ms:0.00} / {two.P99Ms:0.00} | {one.Errors + two.Errors:N0} |");
+        }
+        md.AppendLine();
+        md.AppendLine($"Publish to visible on node 2 ({cluster.Publishes} publishes, from the start of the publish call): the article answers 200 " +
+            $"after p50 {cluster.VisibleP50Ms:0.0} ms, p99 {cluster.VisibleP99Ms:0.0} ms (max {cluster.VisibleMaxMs:0.0} ms); node 2's cached home page lists it " +
+            $"after p50 {cluster.HomeP50Ms:0.0} ms, p99 {cluster.HomeP99Ms:0.0} ms. The publish call itself (the database work, before anything " +
+            $"can show) took p50 {cluster.PublishCallP50Ms:0.0} ms, p99 {cluster.PublishCallP99Ms:0.0} ms; counted from its return, node 2 answered the article " +
+            $"after p50 {cluster.VisibleAfterCallP50Ms:0.0} ms, p99 {cluster.VisibleAfterCallP99Ms:0.0} ms and listed it on its home page after " +
+            $"p50 {cluster.HomeAfterCallP50Ms:0.0} ms, p99 {cluster.HomeAfterCallP99Ms:0.0} ms.");
+        md.AppendLine();
     }
 
     /// <summary>A horizontal bar chart of req/s per page, one bar per scale.</summary>
     public static string Svg(BenchmarkRun run)
     {
         string[] colours = ["#2b6cb0", "#dd6b20", "#2f855a", "#805ad5"];
+        if (run.Scales.Count == 0) return SvgOfCluster(run);
+        var providers = run.Scales.Select(s => s.Provider).Distinct().Count();
         var pages = run.Scales[0].Pages.Select(p => p.Page).ToList();
         const int labelWidth = 250, barArea = 560, barHeight = 16, gap = 12, top = 50;
         var perPage = run.Scales.Count * barHeight + gap;
@@ -141,7 +215,7 @@ public static class Report
         for (var s = 0; s < run.Scales.Count; s++)
         {
             svg.AppendLine(Invariant, $"""<rect x="{labelWidth + s * 150}" y="30" width="12" height="12" fill="{colours[s % colours.Length]}"/>""");
-            svg.AppendLine(Invariant, $"""<text x="{labelWidth + s * 150 + 16}" y="40">{run.Scales[s].Articles:N0} articles</text>""");
+            svg.AppendLine(Invariant, $"""<text x="{labelWidth + s * 150 + 16}" y="40">{run.Scales[s].Articles:N0} articles{(providers > 1 ? ", " + run.Scales[s].Provider : "")}</text>""");
         }
         for (var i = 0; i < pages.Count; i++)
         {
@@ -155,6 +229,28 @@ public static class Report
                 svg.AppendLine(Invariant, $"""<rect x="{labelWidth}" y="{by}" width="{width:0.0}" height="{barHeight - 2}" fill="{colours[s % colours.Length]}"/>""");
                 svg.AppendLine(Invariant, $"""<text x="{labelWidth + width + 4:0.0}" y="{by + barHeight - 5}">{page.RequestsPerSecond:N0}</text>""");
             }
+        }
+        svg.AppendLine("</svg>");
+        return svg.ToString();
+    }
+
+    /// <summary>The cluster run's throughput, 1 node against 2, per page.</summary>
+    private static string SvgOfCluster(BenchmarkRun run)
+    {
+        var loads = run.Cluster?.Loads ?? [];
+        var max = Math.Max(1, loads.Count == 0 ? 1 : loads.Max(l => l.RequestsPerSecond));
+        var svg = new StringBuilder();
+        svg.AppendLine(Invariant, $"""<svg xmlns="http://www.w3.org/2000/svg" width="900" height="{60 + loads.Count * 22}" font-family="sans-serif" font-size="12">""");
+        svg.AppendLine("""<rect width="100%" height="100%" fill="#fff"/>""");
+        svg.AppendLine(Invariant, $"""<text x="10" y="20" font-size="15" font-weight="bold">NewsCms cluster through nginx: requests per second ({Encode(run.Driver)}, {run.Connections} connections)</text>""");
+        for (var i = 0; i < loads.Count; i++)
+        {
+            var l = loads[i];
+            var y = 40 + i * 22;
+            var width = Math.Max(1, l.RequestsPerSecond / max * 500);
+            svg.AppendLine(Invariant, $"""<text x="272" y="{y + 12}" text-anchor="end">{Encode(l.Page)}, {l.Nodes} node{(l.Nodes > 1 ? "s" : "")}</text>""");
+            svg.AppendLine(Invariant, $"""<rect x="280" y="{y}" width="{width:0.0}" height="16" fill="{(l.Nodes == 1 ? "#2b6cb0" : "#dd6b20")}"/>""");
+            svg.AppendLine(Invariant, $"""<text x="{284 + width:0.0}" y="{y + 12}">{l.RequestsPerSecond:N0}</text>""");
         }
         svg.AppendLine("</svg>");
         return svg.ToString();

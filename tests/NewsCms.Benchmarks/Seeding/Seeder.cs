@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Search;
 using NewsCms.Web.Features.Taxonomy;
 
 namespace NewsCms.Benchmarks.Seeding;
@@ -12,8 +12,8 @@ public sealed record SeedReport(int Articles, bool Reused, double Seconds, doubl
 
 /// <summary>
 /// Fills a fresh database through the app's own data layer: its migrations, DbContext and entities, bulk inserts in
-/// batches with change tracking off, then the search index (the same columns as the article service writes) and the
-/// stored Related articles, so pages behave as in production.
+/// batches with change tracking off, then the search index (the article service's own statement) and the stored
+/// Related articles, so pages behave as in production. SQLite or PostgreSQL (<see cref="BenchDatabase"/>).
 /// </summary>
 public sealed class Seeder(ContentGenerator content, TextWriter console)
 {
@@ -23,35 +23,50 @@ public sealed class Seeder(ContentGenerator content, TextWriter console)
     private const int Checked = 5;
 
     /// <summary>
-    /// Options for the app's context outside the app.
+    /// Seeds <paramref name="database"/> with <paramref name="articles"/> articles, or reuses a SQLite file when
+    /// <paramref name="reuse"/> is set and a completed seed of the same size is already there (a PostgreSQL database
+    /// is always made fresh for the run).
     /// </summary>
-    public static DbContextOptions<NewsCmsDbContext> Options(string path) => NewsCmsDbContext.StandaloneOptions(path);
-
-    /// <summary>
-    /// Seeds <paramref name="path"/> with <paramref name="articles"/> articles, or reuses it when <paramref name="reuse"/>
-    /// is set and a completed seed of the same size is already there.
-    /// </summary>
-    public async Task<SeedReport> SeedAsync(string path, int articles, bool reuse, CancellationToken ct)
+    public async Task<SeedReport> SeedAsync(BenchDatabase database, int articles, bool reuse, CancellationToken ct)
     {
+        var path = database.Path;
         var marker = path + ".seeded";
-        if (reuse && File.Exists(path) && File.Exists(marker) && (await File.ReadAllTextAsync(marker, ct)).Trim() == articles.ToString())
+        if (path is not null)
         {
-            console.WriteLine($"Reusing the seeded database {path} ({articles:N0} articles).");
-            return new SeedReport(articles, true, 0, 0, new FileInfo(path).Length);
+            if (reuse && File.Exists(path) && File.Exists(marker) && (await File.ReadAllTextAsync(marker, ct)).Trim() == articles.ToString())
+            {
+                console.WriteLine($"Reusing the seeded database {path} ({articles:N0} articles).");
+                return new SeedReport(articles, true, 0, 0, new FileInfo(path).Length);
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", marker }) File.Delete(file);
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        foreach (var file in new[] { path, path + "-wal", path + "-shm", marker }) File.Delete(file);
 
         var clock = Stopwatch.StartNew();
         console.WriteLine($"Seeding {articles:N0} articles ({ContentGenerator.TagCount:N0} tags, {ContentGenerator.AuthorCount} authors, " +
-            $"{content.Sections.Count} sections) into {path}");
-        await using var db = new NewsCmsDbContext(Options(path));
+            $"{content.Sections.Count} sections) into {database.Description}");
+        await using var db = database.NewContext();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
-        await db.Database.MigrateAsync(ct);
-        // One open connection for the whole seed, so these hold throughout: a throwaway file needs no fsync.
+        // One open connection for the whole seed, so the session settings below hold throughout.
         await db.Database.OpenConnectionAsync(ct);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;", ct);
+        if (database.IsPostgreSql)
+        {
+            // The tables belong to the role the cluster's nodes sign in as.
+            if (database.Owner is { } owner)
+            {
+                var setRole = $"SET ROLE \"{owner}\"";
+                await db.Database.ExecuteSqlRawAsync(setRole, ct);
+            }
+            // A throwaway database needs no wait for the WAL flush at each commit.
+            await db.Database.ExecuteSqlRawAsync("SET synchronous_commit = off", ct);
+        }
+        await db.Database.MigrateAsync(ct);
+        if (!database.IsPostgreSql)
+        {
+            // A throwaway file needs no fsync.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;", ct);
+        }
 
         var now = DateTime.UtcNow;
         await InsertTaxonomyAsync(db, now, ct);
@@ -66,7 +81,7 @@ public sealed class Seeder(ContentGenerator content, TextWriter console)
         {
             var batch = await next;
             var nextFirst = first + BatchSize;
-            // Generating the next batch (CPU) overlaps with writing this one (SQLite).
+            // Generating the next batch (CPU) overlaps with writing this one (the database).
             next = nextFirst <= articles ? Task.Run(() => Generate(nextFirst, Math.Min(BatchSize, articles - nextFirst + 1), articles, end), ct) : Task.FromResult(Array.Empty<GeneratedArticle>());
             if (first == 1) CheckAgainstAppPolicy(batch.Take(Checked));
             foreach (var a in batch)
@@ -82,13 +97,27 @@ public sealed class Seeder(ContentGenerator content, TextWriter console)
 
         await IndexForSearchAsync(db, articles, ct);
         await StoreRelatedAsync(db, tagsOf, sectionOf, published, ct);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct);
+        if (database.IsPostgreSql)
+        {
+            // Rows went in with their ids: the identity sequences move past them, so the app's own inserts (the cluster
+            // run publishes new articles) get fresh ids. Then fresh statistics, as after any bulk load.
+            foreach (var table in new[] { "Sections", "Tags", "AuthorProfiles", "Articles" })
+            {
+                var sql = $"""SELECT setval(pg_get_serial_sequence('"{table}"', 'Id'), (SELECT max("Id") FROM "{table}"))""";
+                await db.Database.ExecuteSqlRawAsync(sql, ct);
+            }
+            await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE", ct);
+        }
+        else
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct);
+        }
         await db.Database.CloseConnectionAsync();
-        await File.WriteAllTextAsync(marker, articles.ToString(), ct);
+        if (path is not null) await File.WriteAllTextAsync(marker, articles.ToString(), ct);
 
         var seconds = clock.Elapsed.TotalSeconds;
-        var report = new SeedReport(articles, false, seconds, articles / seconds, new FileInfo(path).Length);
-        console.WriteLine($"Seeded {articles:N0} articles in {seconds:N1} s ({report.ArticlesPerSecond:N0} articles/s overall), file {report.FileBytes / 1048576.0:N0} MB.");
+        var report = new SeedReport(articles, false, seconds, articles / seconds, await database.SizeBytesAsync(ct));
+        console.WriteLine($"Seeded {articles:N0} articles in {seconds:N1} s ({report.ArticlesPerSecond:N0} articles/s overall), database {report.FileBytes / 1048576.0:N0} MB.");
         return report;
     }
 
@@ -141,21 +170,17 @@ public sealed class Seeder(ContentGenerator content, TextWriter console)
         await SaveAsync(db, ct);
     }
 
-    /// <summary>The same statement as the article service's index sync, for id ranges (set-based, with a progress bar).</summary>
+    /// <summary>The article service's own index sync (SQLite's FTS5 or PostgreSQL's tsvector table), for id ranges, with a progress bar.</summary>
     private async Task IndexForSearchAsync(NewsCmsDbContext db, int articles, CancellationToken ct)
     {
         const int chunk = 5_000;
+        var range = db.Database.IsNpgsql() ? """SELECT "Id" FROM "Articles" WHERE "Id" BETWEEN {0} AND {1}""" : "SELECT Id FROM Articles WHERE Id BETWEEN {0} AND {1}";
+        var (_, insert) = db.Database.IsNpgsql() ? PostgreSqlSearchIndex.SyncSql(range) : SqliteSearchIndex.SyncSql(range);
         var progress = new ProgressBar(console, "indexed for search", articles);
         for (var first = 1; first <= articles; first += chunk)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("""
-                INSERT INTO ArticleSearch(rowid, headline, standfirst, body, tags, authors)
-                SELECT a.Id, a.Headline, a.Standfirst, a.BodyText,
-                    COALESCE((SELECT group_concat(t.Name, ' ') FROM ArticleTags at JOIN Tags t ON t.Id = at.TagId WHERE at.ArticleId = a.Id), ''),
-                    COALESCE((SELECT group_concat(p.DisplayName, ' ') FROM ArticleAuthors aa JOIN AuthorProfiles p ON p.Id = aa.AuthorProfileId WHERE aa.ArticleId = a.Id), '')
-                FROM Articles a WHERE a.Status = 3 AND a.TrashedAt IS NULL AND a.Id BETWEEN {0} AND {1}
-                """, [first, first + chunk - 1], ct);
+            await db.Database.ExecuteSqlRawAsync(insert, [first, first + chunk - 1], ct);
             await transaction.CommitAsync(ct);
             progress.Report(Math.Min(articles, first + chunk - 1));
         }

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 
 namespace NewsCms.Benchmarks.Seeding;
@@ -10,9 +9,9 @@ namespace NewsCms.Benchmarks.Seeding;
 /// </summary>
 public sealed record SiteSample(string ArticleSlug, string TagSlug, string AuthorSlug, IReadOnlyList<string> ArticleSlugs, IReadOnlyList<string> SearchQueries)
 {
-    public static async Task<SiteSample> ReadAsync(string databasePath, ContentGenerator content, CancellationToken ct)
+    public static async Task<SiteSample> ReadAsync(BenchDatabase database, ContentGenerator content, CancellationToken ct)
     {
-        await using var db = new NewsCmsDbContext(Seeder.Options(databasePath));
+        await using var db = database.NewContext();
         var published = db.Articles.AsNoTracking().Where(a => a.Status == ArticleStatus.Published && a.TrashedAt == null);
         var newest = await published.OrderByDescending(a => a.PublishedAt).Select(a => a.Slug).FirstAsync(ct);
         var slugs = await published.Select(a => a.Slug).ToListAsync(ct);

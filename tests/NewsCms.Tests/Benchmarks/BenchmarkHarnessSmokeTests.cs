@@ -51,6 +51,44 @@ public class BenchmarkHarnessSmokeTests
     }
 
     [Fact]
+    public async Task Harness_runs_both_providers_side_by_side_and_drops_its_PostgreSQL_database()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "newscms-bench-smoke", Guid.NewGuid().ToString("N"));
+        // The local server over its socket, or the one the PostgreSQL tests are pointed at.
+        var server = Environment.GetEnvironmentVariable("NEWSCMS_TEST_POSTGRES") is { Length: > 0 } configured
+            ? configured : $"Host=/var/run/postgresql;Username={Environment.UserName}";
+        try
+        {
+            var options = BenchmarkOptions.Parse(["--articles", "30", "--provider", "Sqlite,PostgreSQL", "--postgres", server, "--driver", "builtin",
+                "--duration", "0.25", "--warmup", "0.05", "--connections", "2", "--probes", "1", "--output", output]);
+            var (exitCode, run, _) = await new Harness(options, TextWriter.Null).RunAsync(TestContext.Current.CancellationToken);
+
+            Assert.Equal(0, exitCode);
+            Assert.Equal(["Sqlite", "PostgreSQL"], run!.Scales.Select(s => s.Provider));
+            var postgres = run.Scales[1];
+            Assert.True(postgres.DatabaseBytes > 0);
+            Assert.All(postgres.Pages, p =>
+            {
+                Assert.True(p.Requests > 0, $"{p.Page}: no requests");
+                Assert.Equal(0, p.Errors);
+            });
+            Assert.Equal(1.0, postgres.Pages.Single(p => p.Page == Scenario.ArticleFresh).RenderedShare);
+            Assert.Contains(run.Providers!, r => r.Measure == "seeding" && r.Sqlite > 0 && r.PostgreSql > 0);
+            Assert.Contains(run.Providers!, r => r.Measure.StartsWith(Scenario.Search, StringComparison.Ordinal) && r.PostgreSql > 0);
+            Assert.Contains("### SQLite and PostgreSQL", await File.ReadAllTextAsync(Path.Combine(output, "results.md")));
+
+            await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var left = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM pg_database WHERE datname = 'newscms_bench_30_{Environment.ProcessId}'", connection);
+            Assert.Equal(0L, await left.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Wrk_script_walks_paths_bypasses_the_cache_and_reports_json_from_done()
     {
         var lua = WrkDriver.Script("/tmp/paths.txt", bypassCache: true, countRendered: true, start: 10, threadCount: 2);
