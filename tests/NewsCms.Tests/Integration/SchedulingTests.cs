@@ -17,17 +17,23 @@ public class SchedulingTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
 
+    /// <summary>A site on <paramref name="clock"/> whose publishing rounds the test drives itself (the background one would race it).</summary>
+    private static async Task<NewsCmsAppFactory> OnFakeClockAsync(FakeTimeProvider clock)
+    {
+        var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+        };
+        return app;
+    }
+
     [Fact]
     public async Task A_scheduled_article_is_published_when_its_time_comes_and_not_before()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        app.TestServices = services =>
-        {
-            services.AddSingleton<TimeProvider>(clock);
-            // This test drives the publishing round itself; the background one would race it.
-            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
-        };
+        await using var app = await OnFakeClockAsync(clock);
         using var reader = app.CreateClient();
         await using var scope = app.Services.CreateAsyncScope();
         var articles = scope.ServiceProvider.NewsroomArticles();
@@ -55,12 +61,7 @@ public class SchedulingTests
     public async Task A_round_that_fails_part_way_still_tells_the_public_caches_what_it_published()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        app.TestServices = services =>
-        {
-            services.AddSingleton<TimeProvider>(clock);
-            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
-        };
+        await using var app = await OnFakeClockAsync(clock);
         using var reader = app.CreateClient();
         await using var scope = app.Services.CreateAsyncScope();
         var articles = scope.ServiceProvider.NewsroomArticles();
@@ -163,12 +164,7 @@ public class SchedulingTests
     public async Task At_publish_time_the_scheduler_checks_that_who_scheduled_the_article_may_still_publish_it(string change)
     {
         var clock = new FakeTimeProvider(Start);
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        app.TestServices = services =>
-        {
-            services.AddSingleton<TimeProvider>(clock);
-            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
-        };
+        await using var app = await OnFakeClockAsync(clock);
         using var reader = app.CreateClient();
         await using var scope = app.Services.CreateAsyncScope();
         var articles = scope.ServiceProvider.NewsroomArticles();
