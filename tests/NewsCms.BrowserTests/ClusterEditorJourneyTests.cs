@@ -2,13 +2,17 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Users;
 
 namespace NewsCms.BrowserTests;
 
-/// <summary>Two editors on two nodes of one site (one database, one Redis), each browser pinned to its node.</summary>
+/// <summary>
+/// Two editors on two nodes of one site (one PostgreSQL database, one Redis), each browser pinned to its node.
+/// </summary>
+[Trait("Category", "Cluster")]
 public sealed class ClusterEditorJourneyTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
     private static ILocator Body(IPage page) => page.GetByLabel("Body", new() { Exact = true });
@@ -30,14 +34,14 @@ public sealed class ClusterEditorJourneyTests(ChromiumFixture chromium) : Browse
             [ClusterSetup.RedisSetting] = await TestRedis.NewConfigurationAsync(),
             ["NewsCms:Editor:AutosaveDelaySeconds"] = "120",
         };
-        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(settings));
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(settings, DatabaseProvider.PostgreSQL));
         await using var scope = App.Services.CreateAsyncScope();
         var articles = scope.ServiceProvider.NewsroomArticles();
         var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
         var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Ferry timetable", BodyHtml = "<p>Start.</p>" }, null, SaveKind.Manual);
         var (_, firstEmail, firstPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Fiona First");
         var (_, secondEmail, secondPassword) = await App.CreateUserAsync(NewsroomRoles.Editor, displayName: "Sam Second");
-        await using var second = await StartAnotherNodeAsync(NewsCmsAppFactory.OnEmptyPath(App.DatabasePath, settings));
+        await using var second = await StartAnotherNodeAsync(NewsCmsAppFactory.SecondNodeOf(App, settings));
 
         // Fiona on node A, with text not saved yet.
         await SignInAsync(page, firstEmail, firstPassword);

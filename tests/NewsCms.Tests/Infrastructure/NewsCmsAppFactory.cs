@@ -45,7 +45,7 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
     public LogCapture Logs { get; } = new();
 
     /// <summary>A site with its first Administrator already made (through NewsCms:Bootstrap).</summary>
-    public static async Task<NewsCmsAppFactory> CreateAsync(Dictionary<string, string?>? settings = null)
+    public static async Task<NewsCmsAppFactory> CreateAsync(Dictionary<string, string?>? settings = null, Web.Data.DatabaseProvider? provider = null)
     {
         var all = new Dictionary<string, string?>(settings ?? [])
         {
@@ -53,7 +53,7 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
             ["NewsCms:Bootstrap:AdminPassword"] = AdminPassword,
             ["NewsCms:Bootstrap:AdminName"] = AdminName,
         };
-        return new NewsCmsAppFactory(await TestDatabase.NewAsync(), all);
+        return new NewsCmsAppFactory(await TestDatabase.NewAsync(provider ?? TestDatabase.Provider), all);
     }
 
     /// <summary>A fresh site with no account: the first visitor must go through /setup.</summary>

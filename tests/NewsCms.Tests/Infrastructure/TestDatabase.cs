@@ -65,9 +65,12 @@ public static class TestDatabase
         : $"Host=/var/run/postgresql;Username={Environment.UserName};Database=postgres";
 
     /// <summary>A fresh, migrated database of its own, on the provider this test assembly runs on.</summary>
-    public static async Task<TestDatabaseInstance> NewAsync()
+    public static Task<TestDatabaseInstance> NewAsync() => NewAsync(Provider);
+
+    /// <summary>A fresh, migrated database of its own on <paramref name="provider"/> (for the few tests about one provider in any assembly).</summary>
+    public static async Task<TestDatabaseInstance> NewAsync(DatabaseProvider provider)
     {
-        if (Provider == DatabaseProvider.Sqlite)
+        if (provider == DatabaseProvider.Sqlite)
         {
             var path = await NewFileAsync();
             return new TestDatabaseInstance(DatabaseProvider.Sqlite, $"Data Source={path}", path);
