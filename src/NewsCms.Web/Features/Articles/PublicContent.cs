@@ -15,7 +15,6 @@ public sealed class PublicContent
     public const string Channel = "public-content";
 
     private readonly MessageBus bus;
-    private long version;
 
     public PublicContent(MessageBus bus, RedisConnection redis, ILogger<PublicContent> logger)
     {
@@ -24,25 +23,16 @@ public sealed class PublicContent
         {
             var change = PublicChange.FromJson(message.Payload);
             if (!message.FromThisNode) logger.LogDebug("Node {Node} changed {What}.", message.Node, change.What);
-            Raise(change);
+            Changed?.Invoke(change);
         });
         // Messages may have been lost both ways while the node was cut off: it refreshes everything, and so do the
         // others, which may have missed its own changes. Rare, so evicting everything once is the simple answer.
         redis.Restored += () => _ = NotifyChangedAsync(PublicChange.EverythingBecause($"node {bus.NodeId} reconnected to Redis"));
     }
 
-    /// <summary>Grows by one with every change readers can see, made on any node.</summary>
-    public long Version => Interlocked.Read(ref version);
-
     /// <summary>Raised on every node for every change, with what it evicts (see <see cref="PublicDependencies"/>).</summary>
     public event Action<PublicChange>? Changed;
 
     /// <summary>Tells every node, after the change is committed.</summary>
     public Task NotifyChangedAsync(PublicChange change) => bus.PublishAsync(Channel, change.ToJson());
-
-    private void Raise(PublicChange change)
-    {
-        Interlocked.Increment(ref version);
-        Changed?.Invoke(change);
-    }
 }

@@ -21,6 +21,7 @@ public sealed class ScheduledPublisher(IServiceScopeFactory scopes, NodeLeases l
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        if (!bus.IsShared) return; // Alone, it never took the lease.
         try
         {
             await leases.ReleaseAsync(LeaseName, cancellationToken);
