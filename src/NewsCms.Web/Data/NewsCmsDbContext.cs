@@ -61,6 +61,13 @@ public class NewsCmsDbContext : IdentityDbContext<ApplicationUser>, IDataProtect
     /// <summary>Work only one node may do at a time (the scheduler), held for a while and renewed.</summary>
     public DbSet<NodeLease> NodeLeases => Set<NodeLease>();
 
+    public DbSet<Features.Redirects.Redirect> Redirects => Set<Features.Redirects.Redirect>();
+
+    /// <summary>What each import made from each item of the site it came from, so a second run adds only what is new.</summary>
+    public DbSet<Features.Import.ImportedItem> ImportedItems => Set<Features.Import.ImportedItem>();
+
+    public DbSet<Features.Import.ImportRun> ImportRuns => Set<Features.Import.ImportRun>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -13,9 +13,20 @@ public enum ArticleStatus
     Published = 3,
 }
 
+/// <summary>A news article, or a static page (About us, Contact) edited the same way but served at /{slug} and never listed.</summary>
+public enum ArticleKind
+{
+    Article = 0,
+    Page = 1,
+}
+
 public class Article
 {
     public int Id { get; set; }
+
+    /// <summary>Pages have no section, tags or bylines, and appear in no feed, list or news sitemap.</summary>
+    public ArticleKind Kind { get; set; }
+
     public string Headline { get; set; } = "";
     public string Standfirst { get; set; } = "";
     public string Slug { get; set; } = "";
@@ -69,13 +80,16 @@ public class Article
     public List<ArticleRevision> Revisions { get; set; } = [];
 
     /// <summary>
-    /// The one rule for what readers see: published and not in the trash. Queries use it through
+    /// The one rule for the articles readers see and find in lists: a published article (not a page), not in the trash. Queries use it through
     /// <see cref="ArticleQueries.WherePublic"/>, raw SQL through <see cref="PublicSql"/>, loaded articles through <see cref="IsPublic"/>.
     /// </summary>
-    public static readonly Expression<Func<Article, bool>> IsPublicExpression = a => a.Status == ArticleStatus.Published && a.TrashedAt == null;
+    public static readonly Expression<Func<Article, bool>> IsPublicExpression = a => a.Kind == ArticleKind.Article && a.Status == ArticleStatus.Published && a.TrashedAt == null;
+
+    /// <summary>The same rule for pages: published, not in the trash, a page.</summary>
+    public static readonly Expression<Func<Article, bool>> IsPublicPageExpression = a => a.Kind == ArticleKind.Page && a.Status == ArticleStatus.Published && a.TrashedAt == null;
 
     /// <summary><see cref="IsPublicExpression"/> as a SQL condition on the Articles table (columns unqualified, quoted for both providers).</summary>
-    public static readonly string PublicSql = $"\"Status\" = {(int)ArticleStatus.Published} AND \"TrashedAt\" IS NULL";
+    public static readonly string PublicSql = $"\"Kind\" = {(int)ArticleKind.Article} AND \"Status\" = {(int)ArticleStatus.Published} AND \"TrashedAt\" IS NULL";
 
     private static readonly Func<Article, bool> IsPublicCompiled = IsPublicExpression.Compile();
 
@@ -155,15 +169,15 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.Property(a => a.Version).IsConcurrencyToken();
         // Every public list asks for "published, not trashed, newest first": with TrashedAt in the index SQLite answers
         // from the index alone, instead of reading each row (where TrashedAt sits after the body, in overflow pages).
-        article.HasIndex(a => new { a.Status, a.TrashedAt, a.PublishedAt });
-        article.HasIndex(a => new { a.IsFeatured, a.Status, a.TrashedAt, a.PublishedAt });
+        article.HasIndex(a => new { a.Kind, a.Status, a.TrashedAt, a.PublishedAt });
+        article.HasIndex(a => new { a.IsFeatured, a.Kind, a.Status, a.TrashedAt, a.PublishedAt });
         article.HasIndex(a => new { a.Status, a.ScheduledAt });
         article.HasIndex(a => a.UpdatedAt);
         article.HasIndex(a => a.CreatedById);
         article.HasMany(a => a.Revisions).WithOne().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
         article.HasOne<Taxonomy.Section>().WithMany().HasForeignKey(a => a.SectionId).OnDelete(DeleteBehavior.SetNull);
         article.HasOne<Media.MediaItem>().WithMany().HasForeignKey(a => a.FeaturedImageId).OnDelete(DeleteBehavior.Restrict);
-        article.HasIndex(a => new { a.SectionId, a.Status, a.TrashedAt, a.PublishedAt });
+        article.HasIndex(a => new { a.SectionId, a.Kind, a.Status, a.TrashedAt, a.PublishedAt });
     }
 }
 
