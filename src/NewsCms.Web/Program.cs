@@ -8,11 +8,13 @@ using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Demo;
 using NewsCms.Web.Features.Feeds;
 using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Import;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
+using NewsCms.Web.Features.WordPress;
 using MudBlazor.Services;
 
 // "backup <file>" and "restore <file>" do their work with the site's settings and exit; no web server starts.
@@ -22,7 +24,9 @@ if (BackupCommandLine.IsCommand(args))
     return;
 }
 
-var builder = WebApplication.CreateBuilder(DemoSetup.WithoutDemoArgument(args));
+// "import-wordpress …" runs with the whole site's services (and its settings: further --Key=value arguments), then exits.
+var builderArgs = WordPressCommandLine.IsCommand(args) ? WordPressCommandLine.SettingsArguments(args) : DemoSetup.WithoutDemoArgument(args);
+var builder = WebApplication.CreateBuilder(builderArgs);
 builder.AddRootSettingsFile();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -42,6 +46,7 @@ builder.AddMedia();
 builder.AddFeeds();
 builder.AddDemoContent();
 builder.AddBackup();
+builder.AddImports();
 
 var app = builder.Build();
 
@@ -50,6 +55,11 @@ await app.MigrateNewsCmsDatabaseAsync();
 await app.ConnectClusterAsync();
 // Created now, so cache eviction and the settings snapshot hear every change (from this node or another) from the start.
 app.Services.GetRequiredService<PublicCacheVersion>();
+if (WordPressCommandLine.IsCommand(args))
+{
+    Environment.ExitCode = await WordPressCommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return;
+}
 await app.InitializeFirstRunSetupAsync();
 await app.BackfillBylinesAsync();
 await app.Services.AddDemoContentIfRequestedAsync(args);
@@ -85,6 +95,7 @@ app.MapAudit();
 app.MapMedia();
 app.MapFeeds();
 app.MapBackup();
+app.MapImports();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

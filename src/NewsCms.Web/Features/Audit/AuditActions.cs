@@ -43,6 +43,7 @@ public static class AuditActions
     public const string AuthorDeleted = "author.deleted";
     public const string DemoContentAdded = "demo.content-added";
     public const string BackupDownloaded = "backup.downloaded";
+    public const string ImportStarted = "import.started";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -51,5 +52,6 @@ public static class AuditActions
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored, ArticleScheduleWithdrawn,
         ArticleTakenOver, RevisionRestored, MediaUploaded, MediaUpdated, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged,
         SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded, BackupDownloaded,
+        ImportStarted,
     ];
 }

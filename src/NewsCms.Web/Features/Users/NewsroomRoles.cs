@@ -28,6 +28,7 @@ public static class Capabilities
     public const string ManageUsers = nameof(ManageUsers);
     public const string ManageSettings = nameof(ManageSettings);
     public const string ViewAuditLog = nameof(ViewAuditLog);
+    public const string ImportContent = nameof(ImportContent);
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByCapability =
         new Dictionary<string, IReadOnlyList<string>>
@@ -42,6 +43,7 @@ public static class Capabilities
             [ManageUsers] = [NewsroomRoles.Administrator],
             [ManageSettings] = [NewsroomRoles.Administrator],
             [ViewAuditLog] = [NewsroomRoles.Administrator],
+            [ImportContent] = [NewsroomRoles.Administrator],
         };
 
     public static bool Allows(string? role, string capability) =>

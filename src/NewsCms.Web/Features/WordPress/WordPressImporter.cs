@@ -1,0 +1,666 @@
+using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Import;
+using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Redirects;
+using NewsCms.Web.Features.Taxonomy;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Web.Features.WordPress;
+
+/// <summary>What a WordPress import is asked to do.</summary>
+/// <param name="DryRun">Read everything and report what would happen; write nothing.</param>
+/// <param name="CreateAccounts">Also make a newsroom account (without a password, to be invited) for each author.</param>
+public sealed record WordPressImportOptions(bool DryRun = false, bool CreateAccounts = false);
+
+/// <summary>How far a run is: items done of all items to do.</summary>
+public sealed record ImportProgress(int Processed, int Total);
+
+/// <summary>
+/// Imports a WordPress export (WXR) into the site. Two streaming passes over the file: the first notes what is there
+/// (authors, terms, attachments, each post's old and new address) so links can be rewritten to posts further down;
+/// the second writes authors, sections, tags and then each post in a transaction of its own, with its images,
+/// byline, tags, redirects and the <see cref="ImportedItem"/> that makes a second run skip it. Nothing already
+/// imported is written again, so a run that stopped (a crash, a bad item) is resumed by running it again.
+/// </summary>
+public sealed class WordPressImporter(
+    IDbContextFactory<NewsCmsDbContext> dbFactory,
+    MediaLibrary media,
+    IOptions<MediaOptions> mediaOptions,
+    PublicContent publicContent,
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    ILogger<WordPressImporter> logger)
+{
+    // Fields, so that a run (a nested class) reaches them.
+    private readonly IDbContextFactory<NewsCmsDbContext> dbFactory = dbFactory;
+    private readonly MediaLibrary media = media;
+    private readonly IOptions<MediaOptions> mediaOptions = mediaOptions;
+    private readonly PublicContent publicContent = publicContent;
+    private readonly IServiceScopeFactory scopes = scopes;
+    private readonly TimeProvider clock = clock;
+    private readonly ILogger<WordPressImporter> logger = logger;
+
+    /// <summary>WordPress statuses that become articles, and what they become.</summary>
+    private static readonly Dictionary<string, ArticleStatus> Statuses = new(StringComparer.Ordinal)
+    {
+        ["publish"] = ArticleStatus.Published,
+        ["future"] = ArticleStatus.Scheduled,
+        ["draft"] = ArticleStatus.Draft,
+        ["pending"] = ArticleStatus.InReview,
+        ["private"] = ArticleStatus.Draft,
+    };
+
+    private const int WidthInBody = 960;
+
+    public async Task<ImportReport> ImportAsync(string exportPath, string? uploadsPath, WordPressImportOptions options, Actor actor,
+        Func<ImportProgress, Task>? progress, CancellationToken ct)
+    {
+        var report = new ImportReport();
+        using var uploads = uploadsPath is null ? null : WordPressUploads.Open(uploadsPath);
+        if (uploads is null) report.Count("attachment", "no uploads given", 0);
+
+        var scan = await WxrScan.ReadAsync(exportPath, progress, ct);
+        var run = new Run(this, scan, uploads, options, actor, report, progress);
+        await run.PlanAsync(ct);
+        await run.WriteAsync(exportPath, ct);
+        if (!options.DryRun) await run.FinishAsync(ct);
+        return report;
+    }
+
+    /// <summary>One import: the scan, the plan made from it and the database, and what has been made so far.</summary>
+    private sealed class Run(WordPressImporter owner, WxrScan scan, WordPressUploads? uploads, WordPressImportOptions options, Actor actor,
+        ImportReport report, Func<ImportProgress, Task>? progress)
+    {
+        private readonly string source = "wordpress:" + scan.Site.BaseSiteUrl.TrimEnd('/');
+        private readonly Dictionary<(string Kind, string Id), (int LocalId, Guid? Version)> imported = [];
+        private readonly Dictionary<int, PlannedPost> planned = [];
+        private readonly Dictionary<string, PlannedPost> byOldPath = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, int> authors = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, int> sections = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, int> tags = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, ImportedImage?> images = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> redirectSources = new(StringComparer.OrdinalIgnoreCase);
+        private readonly List<int> publishedNow = [];
+        private int processed;
+
+        private DateTime Now => owner.clock.GetUtcNow().UtcDateTime;
+
+        public async Task PlanAsync(CancellationToken ct)
+        {
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            foreach (var item in await db.ImportedItems.AsNoTracking().Where(i => i.Source == source)
+                         .Select(i => new { i.Kind, i.ExternalId, i.LocalId, i.ImportedVersion }).ToListAsync(ct))
+            {
+                imported[(item.Kind, item.ExternalId)] = (item.LocalId, item.ImportedVersion);
+            }
+            foreach (var from in await db.Redirects.AsNoTracking().Select(r => r.FromPath).ToListAsync(ct)) redirectSources.Add(from);
+
+            // Every slug in use (articles, pages and their old addresses): new ones must not take them.
+            var taken = new HashSet<string>(await db.Articles.AsNoTracking().Select(a => a.Slug).ToListAsync(ct), StringComparer.Ordinal);
+            taken.UnionWith(await db.ArticleSlugRedirects.AsNoTracking().Select(r => r.Slug).ToListAsync(ct));
+            var existing = imported.Where(i => i.Key.Kind is "post" or "page").Select(i => i.Value.LocalId).ToList();
+            var existingSlugs = await db.Articles.AsNoTracking().Where(a => existing.Contains(a.Id))
+                .Select(a => new { a.Id, a.Slug, a.Kind }).ToDictionaryAsync(a => a.Id, ct);
+
+            foreach (var post in scan.Posts.Values)
+            {
+                if (!Statuses.ContainsKey(post.Status) || post.Type is not ("post" or "page")) continue;
+                var kind = post.Type == "page" ? ArticleKind.Page : ArticleKind.Article;
+                string slug;
+                int? localId = null;
+                if (imported.TryGetValue((post.Type, Id(post.Id)), out var done))
+                {
+                    if (!existingSlugs.TryGetValue(done.LocalId, out var local)) continue; // deleted here since: left deleted
+                    slug = local.Slug;
+                    localId = local.Id;
+                }
+                else
+                {
+                    var baseSlug = Slugs.From(post.Slug) is { Length: > 0 } fromSlug ? fromSlug
+                        : Slugs.From(post.Title) is { Length: > 0 } fromTitle ? fromTitle : (post.Type + "-" + Id(post.Id));
+                    if (kind == ArticleKind.Page && OldPaths.ReservedForPages.Contains(baseSlug)) baseSlug = Slugs.WithSuffix(baseSlug, 2);
+                    slug = Slugs.FirstFree(baseSlug, taken);
+                    taken.Add(slug);
+                }
+                var plan = new PlannedPost(post, kind, slug, localId);
+                planned[post.Id] = plan;
+                foreach (var old in OldAddresses(post)) byOldPath.TryAdd(old, plan);
+            }
+            report.Count("comment", "not imported (NewsCms has no comments)", scan.Comments);
+            foreach (var (type, count) in scan.OtherTypes) report.Count(type, "not imported", count);
+            foreach (var post in scan.Posts.Values.Where(p => p.Type is "post" or "page" && !Statuses.ContainsKey(p.Status)))
+            {
+                report.Count(post.Type, $"not imported (status {post.Status})");
+            }
+        }
+
+        /// <summary>The old site's addresses of a post or page, as redirect sources: its permalink and its ?p= / ?page_id= form.</summary>
+        private IEnumerable<string> OldAddresses(WxrScan.PostInfo post)
+        {
+            if (SitePath(post.Link) is { } link && link != "/") yield return link;
+            yield return post.Type == "page" ? "/?page_id=" + Id(post.Id) : "/?p=" + Id(post.Id);
+        }
+
+        /// <summary>
+        /// The normalized path of a URL on the old site relative to the site's root ("/2024/03/05/slug"), or null for
+        /// another host. Query forms keep their one meaningful parameter ("/?p=12").
+        /// </summary>
+        private string? SitePath(string url)
+        {
+            if (string.IsNullOrWhiteSpace(url)) return null;
+            string path, query;
+            if (Uri.TryCreate(url, UriKind.Absolute, out var absolute))
+            {
+                if (absolute.Scheme is not ("http" or "https") || !scan.IsSiteHost(absolute.Host)) return null;
+                path = absolute.AbsolutePath;
+                query = absolute.Query;
+            }
+            else if (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))
+            {
+                var q = url.IndexOfAny(['?', '#']);
+                path = q < 0 ? url : url[..q];
+                query = q >= 0 && url[q] == '?' ? url[q..].Split('#')[0] : "";
+            }
+            else return null;
+
+            foreach (var name in new[] { "p", "page_id" })
+            {
+                var value = System.Web.HttpUtility.ParseQueryString(query)[name];
+                if (value is not null && int.TryParse(value, out var id)) return $"/?{name}={id}";
+            }
+            return OldPaths.Normalize(scan.RelativeToSite(Uri.UnescapeDataString(path)));
+        }
+
+        public async Task WriteAsync(string exportPath, CancellationToken ct)
+        {
+            await using var file = File.OpenRead(exportPath);
+            await foreach (var entry in WxrReader.ReadAsync(file, ct))
+            {
+                switch (entry)
+                {
+                    case WxrAuthor author:
+                        await ItemAsync("author", author.Login, "", () => AuthorAsync(author, ct), ct);
+                        break;
+                    case WxrTerm { Taxonomy: "category" } category:
+                        await ItemAsync("category", category.Slug, scan.TermUrl("category", category.Slug), () => SectionAsync(category.Slug, ct), ct);
+                        break;
+                    case WxrTerm { Taxonomy: "post_tag" } tag:
+                        await ItemAsync("tag", tag.Slug, scan.TermUrl("tag", tag.Slug), () => TagAsync(tag.Slug, ct), ct);
+                        break;
+                    case WxrItem item when planned.TryGetValue(item.Id, out var plan):
+                        await ItemAsync(item.PostType, Id(item.Id), item.Link, () => PostAsync(item, plan, ct), ct);
+                        processed++;
+                        if (progress is not null) await progress(new ImportProgress(processed, planned.Count));
+                        break;
+                }
+            }
+            // Feeds and the old site's home: one each, whatever the posts.
+            if (!options.DryRun) await SiteRedirectsAsync(ct);
+        }
+
+        /// <summary>Runs one item's import; a failure is that item's warning, never the run's end.</summary>
+        private async Task ItemAsync(string kind, string id, string oldUrl, Func<Task> import, CancellationToken ct)
+        {
+            try
+            {
+                await import();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !ct.IsCancellationRequested
+                && ex is DbUpdateException or InvalidOperationException or IOException or FormatException or ArgumentException
+                    or System.Text.Json.JsonException or System.Data.Common.DbException)
+            {
+                owner.logger.LogWarning(ex, "Importing WordPress {Kind} {Id} failed", kind, id);
+                report.Count(kind, "failed");
+                report.Warn(kind, id, oldUrl, "could not be imported: " + ex.Message);
+            }
+        }
+
+        private async Task AuthorAsync(WxrAuthor author, CancellationToken ct) => await AuthorIdAsync(author.Login, ct);
+
+        /// <summary>The author profile for a WordPress login (made on first use), or null when the export does not name it.</summary>
+        private async Task<int?> AuthorIdAsync(string login, CancellationToken ct)
+        {
+            if (string.IsNullOrWhiteSpace(login)) return null;
+            if (authors.TryGetValue(login, out var known)) return known;
+            if (imported.TryGetValue(("author", login), out var done))
+            {
+                report.Count("author", "already imported");
+                return authors[login] = done.LocalId;
+            }
+            var wp = scan.Authors.GetValueOrDefault(login) ?? new WxrAuthor(0, login, "", login, "", "");
+            var name = Clip(XmlSafeText.Clean(FirstNonEmpty(wp.DisplayName, (wp.FirstName + " " + wp.LastName).Trim(), wp.Login)), 200);
+            var email = wp.Email.Trim();
+
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            // An existing profile with the same e-mail is the same person: their bylines join it.
+            var existing = email.Length == 0 ? null : await db.AuthorProfiles.AsNoTracking()
+                .Where(a => a.Email != null && a.Email.ToLower() == email.ToLower()).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
+            if (options.DryRun)
+            {
+                report.Count("author", existing is null ? "imported" : "matched an existing author");
+                return authors[login] = existing ?? -authors.Count - 1;
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            int id;
+            if (existing is { } match)
+            {
+                id = match;
+                report.Count("author", "matched an existing author");
+            }
+            else
+            {
+                var slugs = db.AuthorProfiles.Select(a => a.Slug);
+                var (slug, _) = await Slugs.ChooseAsync(slugs, null, null, Slugs.From(wp.Login) is { Length: > 0 } ? wp.Login : name, "author", ct);
+                var profile = new AuthorProfile
+                {
+                    DisplayName = name,
+                    Slug = slug!,
+                    Email = email.Length > 0 && email.Length <= 500 ? email : null,
+                    CreatedAt = owner.clock.GetUtcNow().UtcDateTime,
+                    UpdatedAt = owner.clock.GetUtcNow().UtcDateTime,
+                };
+                db.AuthorProfiles.Add(profile);
+                await db.SaveChangesAsync(ct);
+                id = profile.Id;
+                report.Count("author", "imported");
+            }
+            db.ImportedItems.Add(Imported("author", login, id, null));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            if (options.CreateAccounts && email.Length > 0) await AccountAsync(id, name, email, ct);
+            return authors[login] = id;
+        }
+
+        /// <summary>With --accounts: an Author account without a password, linked to the profile; an administrator invites them.</summary>
+        private async Task AccountAsync(int profileId, string name, string email, CancellationToken ct)
+        {
+            await using var scope = owner.scopes.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            if (await users.FindByEmailAsync(email) is not null)
+            {
+                report.Count("account", "already there");
+                return;
+            }
+            var user = new ApplicationUser
+            {
+                UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, MustChangePassword = true, CreatedAt = Now,
+            };
+            var created = await users.CreateAsync(user);
+            if (created.Succeeded) created = await users.AddToRoleAsync(user, NewsroomRoles.Author);
+            if (!created.Succeeded)
+            {
+                report.Warn("author", email, "", "no account was created: " + string.Join(" ", created.Errors.Select(e => e.Description)));
+                return;
+            }
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            await db.AuthorProfiles.Where(a => a.Id == profileId && a.UserId == null).ExecuteUpdateAsync(s => s.SetProperty(a => a.UserId, user.Id), ct);
+            report.Count("account", "created without a password (send an invitation from Users)");
+        }
+
+        private async Task SectionAsync(string slug, CancellationToken ct) => await SectionIdAsync(slug, ct);
+
+        /// <summary>The section for a WordPress category (made on first use). NewsCms sections are flat: a child category becomes a section of its own.</summary>
+        private async Task<int?> SectionIdAsync(string categorySlug, CancellationToken ct)
+        {
+            if (sections.TryGetValue(categorySlug, out var known)) return known;
+            var term = scan.Categories.GetValueOrDefault(categorySlug);
+            var name = Clip(XmlSafeText.Clean(term?.Name is { Length: > 0 } n ? n : categorySlug), 100);
+            if (imported.TryGetValue(("category", categorySlug), out var done))
+            {
+                report.Count("category", "already imported");
+                return sections[categorySlug] = done.LocalId;
+            }
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            var slug = Slugs.From(categorySlug) is { Length: > 0 } s ? s : Slugs.From(name) is { Length: > 0 } s2 ? s2 : "section-" + (term?.Id ?? 0);
+            var existing = await db.Sections.AsNoTracking().Where(x => x.Slug == slug).Select(x => (int?)x.Id).FirstOrDefaultAsync(ct);
+            if (term?.ParentSlug is { Length: > 0 } parent)
+            {
+                report.Warn("category", categorySlug, scan.TermUrl("category", categorySlug),
+                    $"“{name}” is a subcategory of “{scan.Categories.GetValueOrDefault(parent)?.Name ?? parent}”; NewsCms sections are flat, so it became a section of its own");
+            }
+            if (options.DryRun)
+            {
+                report.Count("category", existing is null ? "imported as a section" : "matched an existing section");
+                return sections[categorySlug] = existing ?? -sections.Count - 1;
+            }
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            int id;
+            if (existing is { } match)
+            {
+                id = match;
+                report.Count("category", "matched an existing section");
+            }
+            else
+            {
+                var position = await db.Sections.MaxAsync(x => (int?)x.Position, ct) ?? 0;
+                var section = new Section
+                {
+                    Name = name, Slug = slug, Description = Clip(term?.Description ?? "", 1000), Position = position + 1,
+                    // A site with many categories would overflow the navigation: the editor picks which to show.
+                    ShowInNavigation = false, CreatedAt = Now,
+                };
+                db.Sections.Add(section);
+                await db.SaveChangesAsync(ct);
+                id = section.Id;
+                report.Count("category", "imported as a section");
+            }
+            db.ImportedItems.Add(Imported("category", categorySlug, id, null));
+            AddRedirect(db, scan.TermPath("category", categorySlug), RedirectTargetKind.Section, id);
+            AddRedirect(db, scan.TermPath("category", categorySlug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return sections[categorySlug] = id;
+        }
+
+        private async Task TagAsync(string slug, CancellationToken ct) => await TagIdAsync(slug, ct);
+
+        private async Task<int?> TagIdAsync(string tagSlug, CancellationToken ct)
+        {
+            if (tags.TryGetValue(tagSlug, out var known)) return known;
+            var term = scan.Tags.GetValueOrDefault(tagSlug);
+            var name = Clip(XmlSafeText.Clean(term?.Name is { Length: > 0 } n ? n : tagSlug), 100);
+            if (imported.TryGetValue(("tag", tagSlug), out var done))
+            {
+                report.Count("tag", "already imported");
+                return tags[tagSlug] = done.LocalId;
+            }
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            var slug = Slugs.From(tagSlug) is { Length: > 0 } s ? s : Slugs.From(name) is { Length: > 0 } s2 ? s2 : "tag-" + (term?.Id ?? tags.Count + 1);
+            // The same name is the same tag, whatever its slug (a site may have typed it differently).
+            var existing = await db.Tags.AsNoTracking().Where(t => t.Slug == slug || t.Name == name).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
+            if (options.DryRun)
+            {
+                report.Count("tag", existing is null ? "imported" : "matched an existing tag");
+                return tags[tagSlug] = existing ?? -tags.Count - 1;
+            }
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            int id;
+            if (existing is { } match)
+            {
+                id = match;
+                report.Count("tag", "matched an existing tag");
+            }
+            else
+            {
+                var free = await Slugs.ChooseAsync(db.Tags.Select(t => t.Slug), null, null, slug, "tag", ct);
+                var tag = new Tag { Name = name, Slug = free.Slug!, Description = Clip(term?.Description ?? "", 1000), CreatedAt = Now };
+                db.Tags.Add(tag);
+                await db.SaveChangesAsync(ct);
+                id = tag.Id;
+                report.Count("tag", "imported");
+            }
+            db.ImportedItems.Add(Imported("tag", tagSlug, id, null));
+            AddRedirect(db, scan.TermPath("tag", tagSlug), RedirectTargetKind.Tag, id);
+            AddRedirect(db, scan.TermPath("tag", tagSlug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return tags[tagSlug] = id;
+        }
+
+        private async Task PostAsync(WxrItem item, PlannedPost plan, CancellationToken ct)
+        {
+            var kind = item.PostType;
+            if (plan.LocalId is not null)
+            {
+                report.Count(kind, "already imported");
+                return;
+            }
+            var status = Statuses[item.Status];
+            if (item.Status == "private") report.Warn(kind, Id(item.Id), item.Link, "was private; it became a draft");
+
+            // Images and links first (the images are in the library on their own, like an upload): then one transaction.
+            var warnings = new List<string>();
+            var body = await WordPressContent.ConvertAsync(item.Content, new WordPressConversionContext(
+                (image, token) => ImageHtmlAsync(image, item, token), RewriteLink), ct);
+            warnings.AddRange(body.Warnings);
+            var standfirst = Clip(ArticleHtml.ToPlainText(ArticleHtml.Sanitize(item.Excerpt)).Replace('\n', ' ').Trim(), 1000);
+            var headline = Clip(XmlSafeText.Clean(item.Title).Trim(), 300);
+            if (headline.Length == 0)
+            {
+                headline = "(untitled)";
+                warnings.Add("had no title; it is “(untitled)”");
+            }
+
+            ImportedImage? featured = null;
+            if (item.Meta.GetValueOrDefault("_thumbnail_id") is { } thumbnail && int.TryParse(thumbnail, out var thumbnailId))
+            {
+                featured = await AttachmentAsync(thumbnailId, null, item, ct);
+            }
+
+            int? sectionId = null;
+            var tagIds = new List<int>();
+            int? authorId = null;
+            if (plan.Kind == ArticleKind.Article)
+            {
+                foreach (var term in item.Terms)
+                {
+                    if (term.Taxonomy == "category" && sectionId is null) sectionId = await SectionIdAsync(term.Slug, ct);
+                    else if (term.Taxonomy == "category") warnings.Add($"is also in the category “{term.Name}”; an article has one section, so it is filed under the first");
+                    else if (term.Taxonomy == "post_tag" && await TagIdAsync(term.Slug, ct) is { } tagId && !tagIds.Contains(tagId)) tagIds.Add(tagId);
+                }
+                authorId = await AuthorIdAsync(item.Creator, ct);
+            }
+
+            var published = item.PublishedAt ?? Now;
+            if (status == ArticleStatus.Scheduled && published <= Now)
+            {
+                warnings.Add("was scheduled for a time already past; the scheduler publishes it now");
+            }
+            foreach (var warning in warnings) report.Warn(kind, Id(item.Id), item.Link, warning);
+            if (options.DryRun)
+            {
+                report.Count(kind, "imported");
+                return;
+            }
+
+            var article = new Article
+            {
+                Kind = plan.Kind,
+                Headline = headline,
+                Standfirst = standfirst,
+                Slug = plan.Slug,
+                BodyHtml = body.Html,
+                Status = status,
+                CreatedAt = published,
+                UpdatedAt = item.ModifiedAt is { } modified && modified > published ? modified : published,
+                PublishedAt = status == ArticleStatus.Published ? published : null,
+                FirstPublishedAt = status == ArticleStatus.Published ? published : null,
+                ScheduledAt = status == ArticleStatus.Scheduled ? published : null,
+                ScheduledById = status == ArticleStatus.Scheduled ? actor.UserId : null,
+                ScheduledByName = status == ArticleStatus.Scheduled ? actor.DisplayName : null,
+                CreatedById = actor.UserId,
+                CreatedByName = actor.DisplayName,
+                LastEditedById = actor.UserId,
+                LastEditedByName = actor.DisplayName,
+                SectionId = sectionId,
+                FeaturedImageId = featured?.Id,
+                IsFeatured = item.IsSticky && plan.Kind == ArticleKind.Article,
+                Version = Guid.NewGuid(),
+            };
+            article.BodyText = ArticleHtml.ToPlainText(article.BodyHtml);
+            article.WordCount = ArticleHtml.CountWords(article.BodyText);
+            article.ReadingMinutes = ArticleHtml.ReadingMinutes(article.WordCount);
+
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                db.Articles.Add(article);
+                await db.SaveChangesAsync(ct);
+                db.ArticleRevisions.Add(new ArticleRevision
+                {
+                    ArticleId = article.Id, CreatedAt = Now, AuthorId = actor.UserId, AuthorName = actor.DisplayName, Kind = RevisionKind.Created,
+                    Headline = article.Headline, Standfirst = article.Standfirst, BodyHtml = article.BodyHtml,
+                });
+                db.ArticleTags.AddRange(tagIds.Where(t => t > 0).Select(t => new ArticleTag { ArticleId = article.Id, TagId = t }));
+                if (authorId is > 0) db.ArticleAuthors.Add(new ArticleAuthor { ArticleId = article.Id, AuthorProfileId = authorId.Value, Position = 0 });
+                db.ImportedItems.Add(Imported(kind, Id(item.Id), article.Id, article.Version));
+                                foreach (var old in OldAddresses(scan.Posts[item.Id])) AddRedirect(db, old, RedirectTargetKind.Article, article.Id);
+                await db.SaveChangesAsync(ct);
+                await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
+                await transaction.CommitAsync(ct);
+            }
+            if (article.IsPublic) publishedNow.Add(article.Id);
+            report.Count(kind, "imported");
+        }
+
+        /// <summary>The NewsCms address for a link to the old site's post or page; null leaves the link as it is.</summary>
+        private string? RewriteLink(string href)
+        {
+            var path = SitePath(href);
+            if (path is null || !byOldPath.TryGetValue(path, out var plan)) return null;
+            var fragment = href.IndexOf('#') is var hash and >= 0 ? href[hash..] : "";
+            return (plan.Kind == ArticleKind.Page ? "/" : "/news/") + plan.Slug + fragment;
+        }
+
+        private async Task<string?> ImageHtmlAsync(WxrImage image, WxrItem item, CancellationToken ct)
+        {
+            var imported = await AttachmentAsync(image.AttachmentId, image, item, ct);
+            if (imported is null) return null;
+            var width = imported.WidthNear(WidthInBody);
+            var alt = WebUtility.HtmlEncode(image.Alt.Length > 0 ? image.Alt : imported.Alt);
+            return $"<img src=\"{imported.Src(width)}\" alt=\"{alt}\" width=\"{width}\" height=\"{imported.HeightFor(width)}\">";
+        }
+
+        /// <summary>
+        /// An attachment in the media library, imported on first use: by its WordPress id when known, else by the
+        /// uploads file its URL names. Null, with a warning, when the file is not in the uploads or is not an image.
+        /// </summary>
+        private async Task<ImportedImage?> AttachmentAsync(int? attachmentId, WxrImage? image, WxrItem post, CancellationToken ct)
+        {
+            var attachment = attachmentId is { } aid ? scan.Attachments.GetValueOrDefault(aid) : null;
+            var url = attachment?.Url ?? image?.Url ?? "";
+            var relative = WordPressUploads.RelativePath(url);
+            var key = attachment is not null ? "id:" + attachment.Id : "file:" + relative;
+            if (attachment is null && relative is null)
+            {
+                report.Warn(post.PostType, Id(post.Id), post.Link, $"an image from {HostOf(url)} is not in the uploads and was left out");
+                return null;
+            }
+            if (images.TryGetValue(key, out var known)) return known;
+
+            var (kind, externalId) = attachment is not null ? ("attachment", Id(attachment.Id)) : ("upload", relative!);
+            if (imported.TryGetValue((kind, externalId), out var done))
+            {
+                await using var readDb = await owner.dbFactory.CreateDbContextAsync(ct);
+                var existing = await readDb.MediaItems.AsNoTracking().Where(m => m.Id == done.LocalId).Select(MediaImage.Projection).FirstOrDefaultAsync(ct);
+                return images[key] = existing is null ? null : ImportedImage.Of(existing);
+            }
+
+            var found = uploads?.Find(url) ?? (image is not null && image.Url != url ? uploads?.Find(image.Url) : null);
+            if (found is null)
+            {
+                report.Count("attachment", "missing from the uploads");
+                report.Warn(post.PostType, Id(post.Id), post.Link,
+                    $"the image {relative ?? url} is not in the uploads{(uploads is null ? " (none were given)" : "")}; it was left out");
+                return images[key] = null;
+            }
+            var alt = FirstNonEmpty(image?.Alt ?? "", attachment?.Alt ?? "");
+            var caption = FirstNonEmpty(image?.Caption ?? "", attachment?.Caption ?? "");
+            if (options.DryRun)
+            {
+                report.Count("attachment", "imported");
+                return images[key] = ImportedImage.DryRun(alt);
+            }
+
+            var bytes = await uploads!.ReadAsync(found, owner.mediaOptions.Value.MaxUploadBytes, ct);
+            if (bytes is null)
+            {
+                report.Count("attachment", "too large");
+                report.Warn("attachment", attachment is null ? relative! : Id(attachment.Id), url,
+                    $"is larger than the upload limit of {MediaSizes.MegabytesSetting(owner.mediaOptions.Value.MaxUploadMegabytes)}; it was left out");
+                return images[key] = null;
+            }
+            var stored = await owner.media.StoreFilesAsync(bytes, Clip(Path.GetFileName(found), 260), actor.UserId, actor.DisplayName, ct);
+            if (!stored.Succeeded)
+            {
+                report.Count("attachment", "refused");
+                report.Warn("attachment", attachment is null ? relative! : Id(attachment.Id), url, stored.Error!);
+                return images[key] = null;
+            }
+            var item = stored.Value!;
+            item.AltText = Clip(XmlSafeText.Clean(alt), 500);
+            item.Caption = Clip(XmlSafeText.Clean(ArticleHtml.ToPlainText(ArticleHtml.Sanitize(caption))), 1000);
+            var saved = false;
+            try
+            {
+                await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                db.MediaItems.Add(item);
+                await db.SaveChangesAsync(ct);
+                db.ImportedItems.Add(Imported(kind, externalId, item.Id, null));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                saved = true;
+            }
+            finally
+            {
+                if (!saved) owner.media.DeleteFiles(item);
+            }
+            report.Count("attachment", "imported");
+            return images[key] = ImportedImage.Of(MediaImage.Projection.Compile()(item));
+        }
+
+        /// <summary>The old site's feeds go to the site's feed; its home (with the query forms handled per post) stays.</summary>
+        private async Task SiteRedirectsAsync(CancellationToken ct)
+        {
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            foreach (var feed in new[] { "/feed", "/feed/rss", "/feed/rss2", "/feed/atom", "/rss", "/comments/feed" })
+            {
+                AddRedirect(db, OldPaths.Normalize(scan.RelativeToSite(scan.BasePath + feed)), RedirectTargetKind.Path, null, "/feed.xml");
+            }
+            foreach (var (login, id) in authors.Where(a => a.Value > 0))
+            {
+                AddRedirect(db, OldPaths.Normalize(scan.RelativeToSite(scan.BasePath + "/author/" + login)), RedirectTargetKind.Author, id);
+            }
+            await db.SaveChangesAsync(ct);
+        }
+
+        public async Task FinishAsync(CancellationToken ct)
+        {
+            // Related articles are ranked once everything is in: an article imported early relates to later ones too.
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            foreach (var id in publishedNow) await RelatedArticles.RefreshOnItsOwnAsync(db, id, ct);
+            await owner.publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("WordPress import"));
+        }
+
+        private void AddRedirect(NewsCmsDbContext db, string? from, RedirectTargetKind kind, int? id, string? path = null)
+        {
+            if (string.IsNullOrEmpty(from) || from == "/" || !redirectSources.Add(from)) return;
+            db.Redirects.Add(new Redirect
+            {
+                FromPath = from, TargetKind = kind, TargetId = id, TargetPath = path, Origin = RedirectOrigin.Import, CreatedAt = Now, UpdatedAt = Now,
+            });
+            report.Count("redirect", "created");
+        }
+
+        private ImportedItem Imported(string kind, string externalId, int localId, Guid? version) =>
+            new() { Source = source, Kind = kind, ExternalId = externalId, LocalId = localId, ImportedVersion = version, ImportedAt = Now };
+    }
+
+    private sealed record PlannedPost(WxrScan.PostInfo Post, ArticleKind Kind, string Slug, int? LocalId);
+
+    /// <summary>An image in the library as the importer places it in bodies.</summary>
+    private sealed record ImportedImage(int? Id, string Alt, Func<int, string> Src, Func<int, int> WidthNear, Func<int, int> HeightFor)
+    {
+        public static ImportedImage Of(MediaImage image) => new(image.Id, image.AltText, image.WebpUrl, image.WidthNear, image.HeightFor);
+
+        /// <summary>A dry run stores nothing; its bodies are only read for what the report says.</summary>
+        public static ImportedImage DryRun(string alt) => new(null, alt, width => $"/media/dry-run/{width}.webp", width => width, width => width * 2 / 3);
+    }
+
+    private static string Id(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
+
+    private static string FirstNonEmpty(params string[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim() ?? "";
+
+    private static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Host : "another site";
+}

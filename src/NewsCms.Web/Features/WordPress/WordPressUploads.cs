@@ -1,0 +1,136 @@
+using System.IO.Compression;
+
+namespace NewsCms.Web.Features.WordPress;
+
+/// <summary>
+/// The old site's wp-content/uploads, as a folder or a zip, where the importer finds attachments by their URL. The
+/// importer never downloads anything: a file that is not here is a warning. Zip entries are read in place, never
+/// extracted; a zip with an entry that climbs out of its folder (zip-slip) is refused as a whole.
+/// </summary>
+public sealed class WordPressUploads : IDisposable
+{
+    private readonly ZipArchive? zip;
+
+    // Relative path under uploads ("2024/03/photo.jpg", lower case) → zip entry or file path.
+    private readonly Dictionary<string, string> files = new(StringComparer.OrdinalIgnoreCase);
+
+    private WordPressUploads(ZipArchive? zip) => this.zip = zip;
+
+    /// <summary>Opens a folder or a .zip; throws <see cref="WordPressImportException"/> with a message for the user when it cannot.</summary>
+    public static WordPressUploads Open(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            var uploads = new WordPressUploads(null);
+            foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+            {
+                uploads.Index(Path.GetRelativePath(path, file).Replace('\\', '/'), file);
+            }
+            return uploads;
+        }
+        if (!File.Exists(path)) throw new WordPressImportException($"The uploads folder or zip {path} does not exist.");
+        ZipArchive archive;
+        try
+        {
+            archive = ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException)
+        {
+            throw new WordPressImportException($"{Path.GetFileName(path)} is not a zip file. Give the uploads as a folder or a .zip of wp-content/uploads.");
+        }
+        var zipped = new WordPressUploads(archive);
+        foreach (var entry in archive.Entries)
+        {
+            if (IsOutside(entry.FullName))
+            {
+                archive.Dispose();
+                throw new WordPressImportException(
+                    $"The uploads zip has an entry that points outside its folder ({entry.FullName}); it was refused and nothing was imported from it.");
+            }
+            if (entry.FullName.EndsWith('/')) continue;
+            zipped.Index(entry.FullName, entry.FullName);
+        }
+        return zipped;
+    }
+
+    /// <summary>An absolute or rooted name, or one with a ".." segment, would land outside the folder if extracted.</summary>
+    internal static bool IsOutside(string entryName)
+    {
+        var name = entryName.Replace('\\', '/');
+        if (name.StartsWith('/') || (name.Length > 1 && name[1] == ':')) return true;
+        return name.Split('/').Any(segment => segment == "..");
+    }
+
+    private void Index(string relative, string location)
+    {
+        // A zip of wp-content/uploads may hold "wp-content/uploads/2024/…", "uploads/2024/…" or "2024/…".
+        var key = relative.TrimStart('/');
+        var at = key.IndexOf("uploads/", StringComparison.OrdinalIgnoreCase);
+        if (at >= 0 && (at == 0 || key[at - 1] == '/')) key = key[(at + "uploads/".Length)..];
+        files.TryAdd(key, location);
+    }
+
+    /// <summary>
+    /// The uploads-relative path of an attachment URL ("https://old.example/wp-content/uploads/2024/03/a.jpg" →
+    /// "2024/03/a.jpg"), or null when it is not an uploads URL.
+    /// </summary>
+    public static string? RelativePath(string url)
+    {
+        if (string.IsNullOrWhiteSpace(url)) return null;
+        var path = Uri.TryCreate(url, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : url.Split('?', '#')[0];
+        var at = path.IndexOf("/uploads/", StringComparison.OrdinalIgnoreCase);
+        if (at < 0) return null;
+        return Uri.UnescapeDataString(path[(at + "/uploads/".Length)..]);
+    }
+
+    /// <summary>
+    /// The file for an attachment URL, trying the original when the URL names one of WordPress's resized copies
+    /// ("photo-300x200.jpg" → "photo.jpg", "photo-scaled.jpg" → "photo.jpg"). Null when the uploads do not have it.
+    /// </summary>
+    public string? Find(string url)
+    {
+        var relative = RelativePath(url);
+        if (relative is null) return null;
+        foreach (var candidate in Candidates(relative))
+        {
+            if (files.ContainsKey(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private static IEnumerable<string> Candidates(string relative)
+    {
+        yield return relative;
+        var extension = Path.GetExtension(relative);
+        var stem = relative[..^extension.Length];
+        var sized = System.Text.RegularExpressions.Regex.Match(stem, @"^(.*)-\d{1,5}x\d{1,5}$");
+        if (sized.Success) yield return sized.Groups[1].Value + extension;
+        if (stem.EndsWith("-scaled", StringComparison.OrdinalIgnoreCase)) yield return stem[..^"-scaled".Length] + extension;
+    }
+
+    /// <summary>Reads a file found by <see cref="Find"/>, at most <paramref name="maxBytes"/>; null when it is larger.</summary>
+    public async Task<byte[]?> ReadAsync(string relative, long maxBytes, CancellationToken ct)
+    {
+        var location = files[relative];
+        if (zip is not null)
+        {
+            var entry = zip.GetEntry(location)!;
+            if (entry.Length > maxBytes) return null;
+            // ZipArchive is not thread-safe; the importer reads one file at a time.
+            await using var stream = await entry.OpenAsync(ct);
+            using var buffer = new MemoryStream((int)entry.Length);
+            await stream.CopyToAsync(buffer, ct);
+            return buffer.ToArray();
+        }
+        var info = new FileInfo(location);
+        if (info.Length > maxBytes) return null;
+        return await File.ReadAllBytesAsync(location, ct);
+    }
+
+    public int Count => files.Count;
+
+    public void Dispose() => zip?.Dispose();
+}
+
+/// <summary>A problem with the whole import (a file that cannot be read, a refused zip), told to the user as it is.</summary>
+public sealed class WordPressImportException(string message, Exception? inner = null) : Exception(message, inner);
