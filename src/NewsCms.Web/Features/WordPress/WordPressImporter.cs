@@ -440,11 +440,21 @@ public sealed class WordPressImporter(
             int? authorId = null;
             if (plan.Kind == ArticleKind.Article)
             {
-                foreach (var term in item.Terms)
+                // One section: the most specific category ("News › Local" → Local); others not above it are named in a warning.
+                var categories = item.Terms.Where(t => t.Taxonomy == "category").ToList();
+                var filed = categories.OrderByDescending(c => scan.Ancestors(c.Slug).Count).FirstOrDefault();
+                if (filed is not null)
                 {
-                    if (term.Taxonomy == "category" && sectionId is null) sectionId = await SectionIdAsync(term.Slug, ct);
-                    else if (term.Taxonomy == "category") warnings.Add($"is also in the category “{term.Name}”; an article has one section, so it is filed under the first");
-                    else if (term.Taxonomy == "post_tag" && await TagIdAsync(term.Slug, ct) is { } tagId && !tagIds.Contains(tagId)) tagIds.Add(tagId);
+                    sectionId = await SectionIdAsync(filed.Slug, ct);
+                    var above = scan.Ancestors(filed.Slug);
+                    foreach (var other in categories.Where(c => c != filed && !above.Contains(c.Slug, StringComparer.OrdinalIgnoreCase)))
+                    {
+                        warnings.Add($"is also in the category “{other.Name}”; an article has one section, so it is filed under “{filed.Name}”");
+                    }
+                }
+                foreach (var term in item.Terms.Where(t => t.Taxonomy == "post_tag"))
+                {
+                    if (await TagIdAsync(term.Slug, ct) is { } tagId && !tagIds.Contains(tagId)) tagIds.Add(tagId);
                 }
                 authorId = await AuthorIdAsync(item.Creator, ct);
             }

@@ -112,17 +112,20 @@ internal sealed class WxrScan
     }
 
     /// <summary>A category's or tag's old address, relative to the site: "/category/world/europe", "/tag/elections".</summary>
-    public string TermPath(string kind, string slug)
+    public string TermPath(string kind, string slug) =>
+        kind != "category" ? OldPaths.Normalize("/tag/" + slug) : OldPaths.Normalize("/category/" + string.Join('/', [.. Ancestors(slug), slug]));
+
+    /// <summary>A category's parents, the top one first (a loop in the export ends the walk).</summary>
+    public List<string> Ancestors(string slug)
     {
-        if (kind != "category") return OldPaths.Normalize("/tag/" + slug);
-        var chain = new List<string> { slug };
+        var chain = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { slug };
         for (var parent = Categories.GetValueOrDefault(slug)?.ParentSlug; !string.IsNullOrEmpty(parent) && seen.Add(parent);
              parent = Categories.GetValueOrDefault(parent)?.ParentSlug)
         {
             chain.Insert(0, parent);
         }
-        return OldPaths.Normalize("/category/" + string.Join('/', chain));
+        return chain;
     }
 
     /// <summary>A term's old URL, for the report.</summary>

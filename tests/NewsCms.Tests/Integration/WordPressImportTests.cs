@@ -1,0 +1,284 @@
+using System.IO.Compression;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Data;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Import;
+using NewsCms.Web.Features.Redirects;
+using NewsCms.Web.Features.Users;
+using NewsCms.Web.Features.WordPress;
+
+namespace NewsCms.Tests.Integration;
+
+/// <summary>The WordPress importer on a real database, with the small news site of Fixtures/WordPress/site.xml.</summary>
+public sealed class WordPressImportTests : IAsyncLifetime
+{
+    private NewsCmsAppFactory app = default!;
+    private Actor admin = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        app = await NewsCmsAppFactory.CreateAsync();
+        admin = new Actor(await app.UserIdAsync(NewsCmsAppFactory.AdminEmail), NewsCmsAppFactory.AdminName, NewsroomRoles.Administrator);
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+
+    private async Task<ImportReport> ImportAsync(string? export = null, string? uploads = "default", WordPressImportOptions? options = null,
+        Func<ImportProgress, Task>? progress = null)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var importer = scope.ServiceProvider.GetRequiredService<WordPressImporter>();
+        return await importer.ImportAsync(export ?? WordPressFixtures.Site, uploads == "default" ? WordPressFixtures.Uploads : uploads,
+            options ?? new WordPressImportOptions(), admin, progress, TestContext.Current.CancellationToken);
+    }
+
+    private async Task<T> DbAsync<T>(Func<NewsCmsDbContext, Task<T>> read)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+        return await read(db);
+    }
+
+    private Task<Article> ArticleAsync(string headline) =>
+        DbAsync(db => db.Articles.AsNoTracking().SingleAsync(a => a.Headline == headline));
+
+    [Fact]
+    public async Task Posts_keep_their_dates_and_map_their_statuses()
+    {
+        var report = await ImportAsync();
+
+        var harbour = await ArticleAsync("Harbour reopens after the storm");
+        Assert.Equal(ArticleStatus.Published, harbour.Status);
+        Assert.Equal(ArticleKind.Article, harbour.Kind);
+        Assert.Equal("harbour-reopens-after-the-storm", harbour.Slug);
+        Assert.NotNull(harbour.PublishedAt);
+        Assert.Equal(harbour.PublishedAt, harbour.FirstPublishedAt);
+        Assert.True(harbour.IsFeatured, "the sticky post is featured");
+        Assert.Equal(2024, harbour.PublishedAt!.Value.Year);
+
+        Assert.Equal(ArticleStatus.Scheduled, (await ArticleAsync("Regatta preview: the crews to watch")).Status);
+        Assert.Equal(ArticleStatus.Draft, (await ArticleAsync("Draft: council budget")).Status);
+        Assert.Equal(ArticleStatus.InReview, (await ArticleAsync("Lifeboat crew honoured")).Status);
+        var privatePost = await ArticleAsync("Private: staff rota");
+        Assert.Equal(ArticleStatus.Draft, privatePost.Status);
+        Assert.Contains(report.Warnings, w => w.ExternalId == "33" && w.Message.Contains("private", StringComparison.Ordinal));
+
+        var about = await ArticleAsync("About us");
+        Assert.Equal(ArticleKind.Page, about.Kind);
+        Assert.Equal(ArticleStatus.Published, about.Status);
+        Assert.Equal("about-us", about.Slug);
+
+        Assert.True(report.CountOf("comment", "not imported (NewsCms has no comments)") > 0);
+        Assert.Equal(0, report.CountOf("post", "failed"));
+    }
+
+    [Fact]
+    public async Task Unicode_titles_and_percent_encoded_slugs_come_through()
+    {
+        await ImportAsync();
+
+        var tokyo = await ArticleAsync("東京の選挙 2024 🗳️");
+        Assert.False(string.IsNullOrEmpty(tokyo.Slug));
+        Assert.True(Slugs.IsValid(tokyo.Slug), tokyo.Slug);
+        var zoe = await ArticleAsync("Zoë's café reopens — «enfin»");
+        Assert.Equal("zoes-cafe-reopens", zoe.Slug);
+    }
+
+    [Fact]
+    public async Task Authors_become_profiles_and_bylines_follow_the_creator()
+    {
+        await ImportAsync();
+
+        var profiles = await DbAsync(db => db.AuthorProfiles.AsNoTracking().ToListAsync());
+        var maria = Assert.Single(profiles, p => p.DisplayName == "Maria Göransson");
+        Assert.Equal("maria@oldnews.example", maria.Email);
+        Assert.Null(maria.UserId);
+        Assert.Single(profiles, p => p.DisplayName == "Seán O’Brien");
+        Assert.Single(profiles, p => p.DisplayName == "田中 美咲");
+
+        var harbour = await ArticleAsync("Harbour reopens after the storm");
+        var bylines = await DbAsync(db => db.ArticleAuthors.AsNoTracking().Where(a => a.ArticleId == harbour.Id).ToListAsync());
+        Assert.Single(bylines);
+        Assert.Null(await DbAsync(db => db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == "maria@oldnews.example")));
+    }
+
+    [Fact]
+    public async Task With_accounts_the_authors_get_accounts_without_passwords()
+    {
+        await ImportAsync(options: new WordPressImportOptions(CreateAccounts: true));
+
+        var user = await DbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Email == "maria@oldnews.example"));
+        Assert.Null(user.PasswordHash);
+        var profile = await DbAsync(db => db.AuthorProfiles.AsNoTracking().SingleAsync(p => p.Email == "maria@oldnews.example"));
+        Assert.Equal(user.Id, profile.UserId);
+    }
+
+    [Fact]
+    public async Task Categories_become_flat_sections_and_tags_keep_unicode_names()
+    {
+        var report = await ImportAsync();
+
+        var sections = await DbAsync(db => db.Sections.AsNoTracking().ToListAsync());
+        Assert.Contains(sections, s => s.Slug == "news");
+        Assert.Contains(sections, s => s.Slug == "local");
+        Assert.Contains(report.Warnings, w => w.Kind == "category" && w.ExternalId == "local" && w.Message.Contains("flat", StringComparison.Ordinal));
+        Assert.Contains(sections, s => s.Slug == "cafe-culture");
+
+        var tags = await DbAsync(db => db.Tags.AsNoTracking().ToListAsync());
+        Assert.Contains(tags, t => t.Name == "東京");
+        Assert.Equal(tags.Count, tags.Select(t => t.Name).Distinct().Count());
+        Assert.Single(tags, t => t.Slug == "elections");
+    }
+
+    [Fact]
+    public async Task Featured_images_come_into_the_library_with_alt_text_and_a_missing_file_is_a_warning()
+    {
+        var report = await ImportAsync();
+
+        var harbour = await ArticleAsync("Harbour reopens after the storm");
+        Assert.NotNull(harbour.FeaturedImageId);
+        var image = await DbAsync(db => db.MediaItems.AsNoTracking().SingleAsync(m => m.Id == harbour.FeaturedImageId));
+        Assert.False(string.IsNullOrWhiteSpace(image.AltText));
+        Assert.False(string.IsNullOrEmpty(image.VariantWidths));
+        Assert.Contains(report.Warnings, w => w.Message.Contains("missing.jpg", StringComparison.Ordinal));
+        Assert.True(report.CountOf("attachment", "imported") >= 2);
+    }
+
+    [Fact]
+    public async Task Redirects_are_made_for_old_post_category_tag_and_query_addresses()
+    {
+        await ImportAsync();
+
+        var harbour = await ArticleAsync("Harbour reopens after the storm");
+        var redirects = await DbAsync(db => db.Redirects.AsNoTracking().ToListAsync());
+        Assert.Contains(redirects, r => r.FromPath == "/2024/03/04/harbour-reopens-after-the-storm" && r.TargetKind == RedirectTargetKind.Article && r.TargetId == harbour.Id);
+        Assert.Contains(redirects, r => r.FromPath == "/?p=21" && r.TargetId == harbour.Id);
+        var about = await ArticleAsync("About us");
+        Assert.Contains(redirects, r => r.FromPath == "/?page_id=40" && r.TargetId == about.Id);
+        Assert.Contains(redirects, r => r.FromPath == "/category/news/local" && r.TargetKind == RedirectTargetKind.Section);
+        Assert.Contains(redirects, r => r.FromPath == "/tag/elections" && r.TargetKind == RedirectTargetKind.Tag);
+        Assert.Contains(redirects, r => r.FromPath == "/feed" && r.TargetPath == "/feed.xml");
+        Assert.Contains(redirects, r => r.FromPath == "/author/editor" && r.TargetKind == RedirectTargetKind.Author);
+        Assert.All(redirects, r => Assert.Equal(RedirectOrigin.Import, r.Origin));
+    }
+
+    [Fact]
+    public async Task Running_again_imports_nothing_twice_and_keeps_what_was_edited_here()
+    {
+        await ImportAsync();
+        var counts = await DbAsync(async db => (await db.Articles.CountAsync(), await db.MediaItems.CountAsync(), await db.Tags.CountAsync(),
+            await db.Sections.CountAsync(), await db.AuthorProfiles.CountAsync(), await db.Redirects.CountAsync()));
+        var harbour = await ArticleAsync("Harbour reopens after the storm");
+        await DbAsync(db => db.Articles.Where(a => a.Id == harbour.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Headline, "Harbour reopens (corrected)").SetProperty(a => a.Version, Guid.NewGuid())));
+
+        var second = await ImportAsync();
+
+        Assert.Equal(counts, await DbAsync(async db => (await db.Articles.CountAsync(), await db.MediaItems.CountAsync(), await db.Tags.CountAsync(),
+            await db.Sections.CountAsync(), await db.AuthorProfiles.CountAsync(), await db.Redirects.CountAsync())));
+        Assert.Equal("Harbour reopens (corrected)", (await DbAsync(db => db.Articles.AsNoTracking().SingleAsync(a => a.Id == harbour.Id))).Headline);
+        Assert.Equal(0, second.CountOf("post", "imported"));
+        Assert.True(second.CountOf("post", "already imported") > 0);
+    }
+
+    [Fact]
+    public async Task A_run_stopped_part_way_is_resumed_by_running_it_again()
+    {
+        var stopAfter = 3;
+        using var stop = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ImportAsync(progress: p =>
+        {
+            if (p.Processed >= stopAfter) throw new OperationCanceledException("the process stopped");
+            return Task.CompletedTask;
+        }));
+        var partial = await DbAsync(db => db.Articles.CountAsync());
+        Assert.InRange(partial, 1, 12);
+        // Every article there is whole: it has its revision and its import record.
+        Assert.Equal(partial, await DbAsync(db => db.ImportedItems.CountAsync(i => i.Kind == "post" || i.Kind == "page")));
+        Assert.Equal(partial, await DbAsync(db => db.ArticleRevisions.Select(r => r.ArticleId).Distinct().CountAsync()));
+
+        await ImportAsync();
+
+        var all = await DbAsync(db => db.Articles.AsNoTracking().Select(a => a.Headline).ToListAsync());
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.Contains("Corrections policy", all);
+    }
+
+    [Fact]
+    public async Task A_dry_run_writes_nothing_and_reports_what_would_happen()
+    {
+        var before = await DatabaseSnapshot.TakeAsync(app.Database);
+
+        var report = await ImportAsync(options: new WordPressImportOptions(DryRun: true));
+
+        Assert.True(report.CountOf("post", "imported") >= 8);
+        Assert.Equal(2, report.CountOf("page", "imported"));
+        Assert.Empty((await DatabaseSnapshot.TakeAsync(app.Database)).ChangedSince(before));
+        Assert.Empty(await DbAsync(db => db.Articles.ToListAsync()));
+    }
+
+    [Fact]
+    public async Task An_uploads_zip_with_an_entry_outside_its_folder_is_refused()
+    {
+        var zipPath = Path.Combine(Path.GetTempPath(), $"slip-{Guid.NewGuid():N}.zip");
+        try
+        {
+            using (var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create))
+            {
+                zip.CreateEntry("uploads/2024/03/harbour.jpg");
+                zip.CreateEntry("../../etc/cron.d/evil");
+            }
+            var refused = await Assert.ThrowsAsync<WordPressImportException>(() => ImportAsync(uploads: zipPath));
+            Assert.Contains("outside its folder", refused.Message, StringComparison.Ordinal);
+            Assert.Empty(await DbAsync(db => db.Articles.ToListAsync()));
+        }
+        finally
+        {
+            File.Delete(zipPath);
+        }
+    }
+
+    [Fact]
+    public async Task Uploads_can_come_as_a_zip_of_wp_content()
+    {
+        var zipPath = Path.Combine(Path.GetTempPath(), $"uploads-{Guid.NewGuid():N}.zip");
+        try
+        {
+            using (var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create))
+            {
+                foreach (var file in Directory.EnumerateFiles(WordPressFixtures.Uploads, "*", SearchOption.AllDirectories))
+                {
+                    zip.CreateEntryFromFile(file, "wp-content/uploads/" + Path.GetRelativePath(WordPressFixtures.Uploads, file).Replace('\\', '/'));
+                }
+            }
+            await ImportAsync(uploads: zipPath);
+            Assert.NotNull((await ArticleAsync("Harbour reopens after the storm")).FeaturedImageId);
+        }
+        finally
+        {
+            File.Delete(zipPath);
+        }
+    }
+
+    [Fact]
+    public async Task Without_uploads_every_image_is_a_warning_and_the_posts_still_come()
+    {
+        var report = await ImportAsync(uploads: null);
+
+        Assert.Null((await ArticleAsync("Harbour reopens after the storm")).FeaturedImageId);
+        Assert.Contains(report.Warnings, w => w.Message.Contains("none were given", StringComparison.Ordinal));
+        Assert.Empty(await DbAsync(db => db.MediaItems.ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Published_imports_are_searchable()
+    {
+        await ImportAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var client = app.CreateClient();
+        var html = await client.GetStringAsync("/search?q=harbour", TestContext.Current.CancellationToken);
+        Assert.Contains("Harbour reopens after the storm", html, StringComparison.Ordinal);
+    }
+}
