@@ -73,7 +73,8 @@ public static class WordPressCommandLine
             return 1;
         }
 
-        var importer = services.GetRequiredService<WordPressImporter>();
+        await using var scope = services.CreateAsyncScope();
+        var importer = scope.ServiceProvider.GetRequiredService<WordPressImporter>();
         var started = DateTime.UtcNow;
         var lastShown = DateTime.MinValue;
         async Task ShowProgress(ImportProgress p)
