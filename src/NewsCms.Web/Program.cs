@@ -27,6 +27,8 @@ if (BackupCommandLine.IsCommand(args))
 // "import-wordpress …" runs with the whole site's services (and its settings: further --Key=value arguments), then exits.
 var builderArgs = WordPressCommandLine.IsCommand(args) ? WordPressCommandLine.SettingsArguments(args) : DemoSetup.WithoutDemoArgument(args);
 var builder = WebApplication.CreateBuilder(builderArgs);
+// A command prints its own progress; the log shows only what went wrong.
+if (WordPressCommandLine.IsCommand(args)) builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.AddRootSettingsFile();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
