@@ -281,4 +281,65 @@ public sealed class WordPressImportTests : IAsyncLifetime
         var html = await client.GetStringAsync("/search?q=harbour", TestContext.Current.CancellationToken);
         Assert.Contains("Harbour reopens after the storm", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Links_to_imported_posts_become_their_new_addresses()
+    {
+        await ImportAsync();
+
+        var harbour = await ArticleAsync("Harbour reopens after the storm");
+        var cafe = await ArticleAsync("Café owners welcome new rules");
+        var tokyo = await ArticleAsync("東京の選挙 2024 🗳️");
+        Assert.Contains($"href=\"/news/{cafe.Slug}\"", harbour.BodyHtml, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/news/{tokyo.Slug}\"", harbour.BodyHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("oldnews.example/?p=", harbour.BodyHtml, StringComparison.Ordinal);
+        var count = await ArticleAsync("How the count works");
+        Assert.Contains("href=\"/about-us\"", count.BodyHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scripts_and_event_handlers_in_an_export_never_reach_a_page()
+    {
+        var export = Path.Combine(Path.GetTempPath(), $"xss-{Guid.NewGuid():N}.xml");
+        await File.WriteAllBytesAsync(export, WordPressFixtures.XssExport(), TestContext.Current.CancellationToken);
+        try
+        {
+            await ImportAsync(export, uploads: null);
+        }
+        finally
+        {
+            File.Delete(export);
+        }
+
+        var articles = await DbAsync(db => db.Articles.AsNoTracking().ToListAsync());
+        Assert.Equal(XssCorpus.Vectors.Length * 2, articles.Count);
+        var parser = new AngleSharp.Html.Parser.HtmlParser();
+        var client = app.CreateClient();
+        foreach (var article in articles)
+        {
+            var stored = parser.ParseDocument("<body>" + article.BodyHtml + "</body>").Body!;
+            AssertHarmless(stored, article.Slug);
+
+            var page = parser.ParseDocument(await client.GetStringAsync("/news/" + article.Slug, TestContext.Current.CancellationToken));
+            var main = page.QuerySelector("main") ?? page.Body!;
+            AssertHarmless(main, article.Slug);
+            Assert.All(page.QuerySelectorAll("script"), script => Assert.True(
+                script.GetAttribute("type") == "application/ld+json" || script.HasAttribute("src"), $"an inline script on /news/{article.Slug}"));
+        }
+
+        static void AssertHarmless(AngleSharp.Dom.IElement root, string slug)
+        {
+            foreach (var element in root.QuerySelectorAll("*"))
+            {
+                Assert.False(element.LocalName is "script" or "iframe" or "object" or "embed" or "svg" or "math" or "style" or "form" or "base",
+                    $"<{element.LocalName}> in /news/{slug}");
+                foreach (var attribute in element.Attributes)
+                {
+                    Assert.False(attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase), $"{attribute.Name} on <{element.LocalName}> in /news/{slug}");
+                    Assert.False(attribute.Name is "href" or "src" or "action" or "formaction" or "xlink:href"
+                        && attribute.Value.TrimStart().StartsWith("javascript:", StringComparison.OrdinalIgnoreCase), $"a script link in /news/{slug}");
+                }
+            }
+        }
+    }
 }
