@@ -57,12 +57,12 @@ await app.MigrateNewsCmsDatabaseAsync();
 await app.ConnectClusterAsync();
 // Created now, so cache eviction and the settings snapshot hear every change (from this node or another) from the start.
 app.Services.GetRequiredService<PublicCacheVersion>();
+await app.InitializeFirstRunSetupAsync();
 if (WordPressCommandLine.IsCommand(args))
 {
     Environment.ExitCode = await WordPressCommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
     return;
 }
-await app.InitializeFirstRunSetupAsync();
 await app.BackfillBylinesAsync();
 await app.Services.AddDemoContentIfRequestedAsync(args);
 

@@ -103,7 +103,9 @@ public static class WordPressCommandLine
                 ? ImportReportText.Json(report) : text, ct);
         }
         await output.WriteLineAsync(reportFile is null ? text : ImportReportText.Summary(report, dryRun) + $"\nReport written to {reportFile}.");
-        await output.WriteLineAsync($"Took {(DateTime.UtcNow - started).TotalSeconds:0.0} s.");
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        await output.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Took {(DateTime.UtcNow - started).TotalSeconds:0.0} s; peak memory {process.PeakWorkingSet64 / (1024 * 1024)} MB."));
         return 0;
     }
 

@@ -180,28 +180,18 @@ public sealed class WordPressImporter(
 
         public async Task WriteAsync(string exportPath, CancellationToken ct)
         {
+            await AuthorsAsync(ct);
+            await SectionsAsync(ct);
+            await TagsAsync(ct);
             await using var file = File.OpenRead(exportPath);
             await foreach (var entry in WxrReader.ReadAsync(file, ct))
             {
-                switch (entry)
-                {
-                    case WxrAuthor author:
-                        await ItemAsync("author", author.Login, "", () => AuthorAsync(author, ct), ct);
-                        break;
-                    case WxrTerm { Taxonomy: "category" } category:
-                        await ItemAsync("category", category.Slug, scan.TermUrl("category", category.Slug), () => SectionAsync(category.Slug, ct), ct);
-                        break;
-                    case WxrTerm { Taxonomy: "post_tag" } tag:
-                        await ItemAsync("tag", tag.Slug, scan.TermUrl("tag", tag.Slug), () => TagAsync(tag.Slug, ct), ct);
-                        break;
-                    case WxrItem item when planned.TryGetValue(item.Id, out var plan):
-                        await ItemAsync(item.PostType, Id(item.Id), item.Link, () => PostAsync(item, plan, ct), ct);
-                        processed++;
-                        if (progress is not null) await progress(new ImportProgress(processed, planned.Count));
-                        break;
-                }
+                if (entry is not WxrItem item || !planned.TryGetValue(item.Id, out var plan)) continue;
+                await ItemAsync(item.PostType, Id(item.Id), item.Link, () => PostAsync(item, plan, ct), ct);
+                processed++;
+                if (progress is not null) await progress(new ImportProgress(processed, planned.Count));
             }
-            // Feeds and the old site's home: one each, whatever the posts.
+            // Feeds and author archives: one redirect each, whatever the posts.
             if (!options.DryRun) await SiteRedirectsAsync(ct);
         }
 
@@ -222,61 +212,65 @@ public sealed class WordPressImporter(
             }
         }
 
-        private async Task AuthorAsync(WxrAuthor author, CancellationToken ct) => await AuthorIdAsync(author.Login, ct);
-
-        /// <summary>The author profile for a WordPress login (made on first use), or null when the export does not name it.</summary>
-        private async Task<int?> AuthorIdAsync(string login, CancellationToken ct)
+        /// <summary>
+        /// Authors (those listed, and any post creator that is not) become author profiles, in one transaction: an
+        /// existing profile with the same e-mail is the same person, and their bylines join it.
+        /// </summary>
+        private async Task AuthorsAsync(CancellationToken ct)
         {
-            if (string.IsNullOrWhiteSpace(login)) return null;
-            if (authors.TryGetValue(login, out var known)) return known;
-            if (imported.TryGetValue(("author", login), out var done))
-            {
-                report.Count("author", "already imported");
-                return authors[login] = done.LocalId;
-            }
-            var wp = scan.Authors.GetValueOrDefault(login) ?? new WxrAuthor(0, login, "", login, "", "");
-            var name = Clip(XmlSafeText.Clean(FirstNonEmpty(wp.DisplayName, (wp.FirstName + " " + wp.LastName).Trim(), wp.Login)), 200);
-            var email = wp.Email.Trim();
-
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
-            // An existing profile with the same e-mail is the same person: their bylines join it.
-            var existing = email.Length == 0 ? null : await db.AuthorProfiles.AsNoTracking()
-                .Where(a => a.Email != null && a.Email.ToLower() == email.ToLower()).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
-            if (options.DryRun)
+            var byEmail = (await db.AuthorProfiles.AsNoTracking().Where(a => a.Email != null).Select(a => new { a.Id, a.Email }).ToListAsync(ct))
+                .GroupBy(a => a.Email!.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First().Id);
+            var slugs = new HashSet<string>(await db.AuthorProfiles.AsNoTracking().Select(a => a.Slug).ToListAsync(ct), StringComparer.Ordinal);
+            var made = new List<(WxrAuthor Author, AuthorProfile? Profile, int? Matched)>();
+            foreach (var wp in scan.Authors.Values)
             {
-                report.Count("author", existing is null ? "imported" : "matched an existing author");
-                return authors[login] = existing ?? -authors.Count - 1;
-            }
-
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            int id;
-            if (existing is { } match)
-            {
-                id = match;
-                report.Count("author", "matched an existing author");
-            }
-            else
-            {
-                var slugs = db.AuthorProfiles.Select(a => a.Slug);
-                var (slug, _) = await Slugs.ChooseAsync(slugs, null, null, Slugs.From(wp.Login) is { Length: > 0 } ? wp.Login : name, "author", ct);
-                var profile = new AuthorProfile
+                if (imported.TryGetValue(("author", wp.Login), out var done))
                 {
-                    DisplayName = name,
-                    Slug = slug!,
-                    Email = email.Length > 0 && email.Length <= 500 ? email : null,
-                    CreatedAt = owner.clock.GetUtcNow().UtcDateTime,
-                    UpdatedAt = owner.clock.GetUtcNow().UtcDateTime,
-                };
-                db.AuthorProfiles.Add(profile);
-                await db.SaveChangesAsync(ct);
-                id = profile.Id;
+                    authors[wp.Login] = done.LocalId;
+                    report.Count("author", "already imported");
+                    continue;
+                }
+                var email = wp.Email.Trim();
+                if (email.Length > 0 && byEmail.TryGetValue(email.ToLowerInvariant(), out var match))
+                {
+                    made.Add((wp, null, match));
+                    report.Count("author", "matched an existing author");
+                    continue;
+                }
+                var name = Clip(XmlSafeText.Clean(FirstNonEmpty(wp.DisplayName, (wp.FirstName + " " + wp.LastName).Trim(), wp.Login)), 200);
+                var slug = Slugs.FirstFree(Slugs.From(wp.Login) is { Length: > 0 } fromLogin ? fromLogin : Slugs.From(name) is { Length: > 0 } fromName ? fromName : "author", slugs);
+                slugs.Add(slug);
+                made.Add((wp, new AuthorProfile
+                {
+                    DisplayName = name, Slug = slug, Email = email.Length is > 0 and <= 500 ? email : null, CreatedAt = Now, UpdatedAt = Now,
+                }, null));
                 report.Count("author", "imported");
             }
-            db.ImportedItems.Add(Imported("author", login, id, null));
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            if (options.CreateAccounts && email.Length > 0) await AccountAsync(id, name, email, ct);
-            return authors[login] = id;
+            if (options.DryRun)
+            {
+                foreach (var (author, _, matched) in made) authors[author.Login] = matched ?? -1;
+                return;
+            }
+            await using (var transaction = await BeginAsync(db, ct))
+            {
+                db.AuthorProfiles.AddRange(made.Select(m => m.Profile).OfType<AuthorProfile>());
+                await db.SaveChangesAsync(ct);
+                foreach (var (author, profile, matched) in made)
+                {
+                    var id = matched ?? profile!.Id;
+                    authors[author.Login] = id;
+                    db.ImportedItems.Add(Imported("author", author.Login, id, null));
+                    AddRedirect(db, OldPaths.Normalize(scan.RelativeToSite(scan.BasePath + "/author/" + author.Login)), RedirectTargetKind.Author, id);
+                }
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }
+            if (!options.CreateAccounts) return;
+            foreach (var (author, profile, _) in made)
+            {
+                if (profile?.Email is { } email) await AccountAsync(profile.Id, profile.DisplayName, email, ct);
+            }
         }
 
         /// <summary>With --accounts: an Author account without a password, linked to the profile; an administrator invites them.</summary>
@@ -305,104 +299,120 @@ public sealed class WordPressImporter(
             report.Count("account", "created without a password (send an invitation from Users)");
         }
 
-        private async Task SectionAsync(string slug, CancellationToken ct) => await SectionIdAsync(slug, ct);
-
-        /// <summary>The section for a WordPress category (made on first use). NewsCms sections are flat: a child category becomes a section of its own.</summary>
-        private async Task<int?> SectionIdAsync(string categorySlug, CancellationToken ct)
+        /// <summary>Categories become sections, in one transaction. NewsCms sections are flat: a subcategory becomes a section of its own.</summary>
+        private async Task SectionsAsync(CancellationToken ct)
         {
-            if (sections.TryGetValue(categorySlug, out var known)) return known;
-            var term = scan.Categories.GetValueOrDefault(categorySlug);
-            var name = Clip(XmlSafeText.Clean(term?.Name is { Length: > 0 } n ? n : categorySlug), 100);
-            if (imported.TryGetValue(("category", categorySlug), out var done))
-            {
-                report.Count("category", "already imported");
-                return sections[categorySlug] = done.LocalId;
-            }
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
-            var slug = Slugs.From(categorySlug) is { Length: > 0 } s ? s : Slugs.From(name) is { Length: > 0 } s2 ? s2 : "section-" + (term?.Id ?? 0);
-            var existing = await db.Sections.AsNoTracking().Where(x => x.Slug == slug).Select(x => (int?)x.Id).FirstOrDefaultAsync(ct);
-            if (term?.ParentSlug is { Length: > 0 } parent)
+            var existing = await db.Sections.AsNoTracking().Select(x => new { x.Id, x.Slug }).ToDictionaryAsync(x => x.Slug, x => x.Id, ct);
+            var position = await db.Sections.MaxAsync(x => (int?)x.Position, ct) ?? 0;
+            var made = new List<(WxrTerm Term, Section? Section, int? Matched)>();
+            foreach (var term in scan.Categories.Values)
             {
-                report.Warn("category", categorySlug, scan.TermUrl("category", categorySlug),
-                    $"“{name}” is a subcategory of “{scan.Categories.GetValueOrDefault(parent)?.Name ?? parent}”; NewsCms sections are flat, so it became a section of its own");
-            }
-            if (options.DryRun)
-            {
-                report.Count("category", existing is null ? "imported as a section" : "matched an existing section");
-                return sections[categorySlug] = existing ?? -sections.Count - 1;
-            }
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            int id;
-            if (existing is { } match)
-            {
-                id = match;
-                report.Count("category", "matched an existing section");
-            }
-            else
-            {
-                var position = await db.Sections.MaxAsync(x => (int?)x.Position, ct) ?? 0;
-                var section = new Section
+                if (imported.TryGetValue(("category", term.Slug), out var done))
                 {
-                    Name = name, Slug = slug, Description = Clip(term?.Description ?? "", 1000), Position = position + 1,
-                    // A site with many categories would overflow the navigation: the editor picks which to show.
+                    sections[term.Slug] = done.LocalId;
+                    report.Count("category", "already imported");
+                    continue;
+                }
+                var name = Clip(XmlSafeText.Clean(term.Name.Length > 0 ? term.Name : term.Slug), 100);
+                if (term.ParentSlug.Length > 0)
+                {
+                    report.Warn("category", term.Slug, scan.TermUrl("category", term.Slug),
+                        $"“{name}” is a subcategory of “{scan.Categories.GetValueOrDefault(term.ParentSlug)?.Name ?? term.ParentSlug}”; NewsCms sections are flat, so it became a section of its own");
+                }
+                var slug = Slugs.From(term.Slug) is { Length: > 0 } s ? s : Slugs.From(name) is { Length: > 0 } s2 ? s2 : "section-" + Id(term.Id);
+                if (existing.TryGetValue(slug, out var match))
+                {
+                    made.Add((term, null, match));
+                    report.Count("category", "matched an existing section");
+                    continue;
+                }
+                existing[slug] = 0;
+                made.Add((term, new Section
+                {
+                    Name = name, Slug = slug, Description = Clip(term.Description, 1000), Position = ++position,
+                    // A site with many categories would overflow the navigation: an editor chooses which to show.
                     ShowInNavigation = false, CreatedAt = Now,
-                };
-                db.Sections.Add(section);
-                await db.SaveChangesAsync(ct);
-                id = section.Id;
+                }, null));
                 report.Count("category", "imported as a section");
             }
-            db.ImportedItems.Add(Imported("category", categorySlug, id, null));
-            AddRedirect(db, scan.TermPath("category", categorySlug), RedirectTargetKind.Section, id);
-            AddRedirect(db, scan.TermPath("category", categorySlug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml");
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return sections[categorySlug] = id;
-        }
-
-        private async Task TagAsync(string slug, CancellationToken ct) => await TagIdAsync(slug, ct);
-
-        private async Task<int?> TagIdAsync(string tagSlug, CancellationToken ct)
-        {
-            if (tags.TryGetValue(tagSlug, out var known)) return known;
-            var term = scan.Tags.GetValueOrDefault(tagSlug);
-            var name = Clip(XmlSafeText.Clean(term?.Name is { Length: > 0 } n ? n : tagSlug), 100);
-            if (imported.TryGetValue(("tag", tagSlug), out var done))
-            {
-                report.Count("tag", "already imported");
-                return tags[tagSlug] = done.LocalId;
-            }
-            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
-            var slug = Slugs.From(tagSlug) is { Length: > 0 } s ? s : Slugs.From(name) is { Length: > 0 } s2 ? s2 : "tag-" + (term?.Id ?? tags.Count + 1);
-            // The same name is the same tag, whatever its slug (a site may have typed it differently).
-            var existing = await db.Tags.AsNoTracking().Where(t => t.Slug == slug || t.Name == name).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
             if (options.DryRun)
             {
-                report.Count("tag", existing is null ? "imported" : "matched an existing tag");
-                return tags[tagSlug] = existing ?? -tags.Count - 1;
+                foreach (var (term, _, matched) in made) sections[term.Slug] = matched ?? -1;
+                return;
             }
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            int id;
-            if (existing is { } match)
+            await using var transaction = await BeginAsync(db, ct);
+            db.Sections.AddRange(made.Select(m => m.Section).OfType<Section>());
+            await db.SaveChangesAsync(ct);
+            foreach (var (term, section, matched) in made)
             {
-                id = match;
-                report.Count("tag", "matched an existing tag");
+                var id = matched ?? section!.Id;
+                sections[term.Slug] = id;
+                db.ImportedItems.Add(Imported("category", term.Slug, id, null));
+                AddRedirect(db, scan.TermPath("category", term.Slug), RedirectTargetKind.Section, id);
+                AddRedirect(db, scan.TermPath("category", term.Slug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml");
             }
-            else
-            {
-                var free = await Slugs.ChooseAsync(db.Tags.Select(t => t.Slug), null, null, slug, "tag", ct);
-                var tag = new Tag { Name = name, Slug = free.Slug!, Description = Clip(term?.Description ?? "", 1000), CreatedAt = Now };
-                db.Tags.Add(tag);
-                await db.SaveChangesAsync(ct);
-                id = tag.Id;
-                report.Count("tag", "imported");
-            }
-            db.ImportedItems.Add(Imported("tag", tagSlug, id, null));
-            AddRedirect(db, scan.TermPath("tag", tagSlug), RedirectTargetKind.Tag, id);
-            AddRedirect(db, scan.TermPath("tag", tagSlug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            return tags[tagSlug] = id;
+        }
+
+        /// <summary>Tags, in one transaction; the same name is the same tag, whatever its slug.</summary>
+        private async Task TagsAsync(CancellationToken ct)
+        {
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            var rows = await db.Tags.AsNoTracking().Select(t => new { t.Id, t.Slug, t.Name }).ToListAsync(ct);
+            var bySlug = rows.ToDictionary(t => t.Slug, t => t.Id, StringComparer.Ordinal);
+            var byName = rows.GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase);
+            var slugs = new HashSet<string>(bySlug.Keys, StringComparer.Ordinal);
+            var made = new List<(WxrTerm Term, Tag? Tag, int? Matched)>();
+            var newByName = new Dictionary<string, Tag>(StringComparer.OrdinalIgnoreCase);
+            foreach (var term in scan.Tags.Values)
+            {
+                if (imported.TryGetValue(("tag", term.Slug), out var done))
+                {
+                    tags[term.Slug] = done.LocalId;
+                    report.Count("tag", "already imported");
+                    continue;
+                }
+                var name = Clip(XmlSafeText.Clean(term.Name.Length > 0 ? term.Name : term.Slug), 100);
+                var slug = Slugs.From(term.Slug) is { Length: > 0 } s ? s : Slugs.From(name) is { Length: > 0 } s2 ? s2 : "tag-" + Id(term.Id);
+                if (byName.TryGetValue(name, out var match) || bySlug.TryGetValue(slug, out match))
+                {
+                    made.Add((term, null, match));
+                    report.Count("tag", "matched an existing tag");
+                    continue;
+                }
+                if (newByName.TryGetValue(name, out var same))
+                {
+                    // Two slugs, one name (WordPress allows it): one tag.
+                    made.Add((term, same, null));
+                    continue;
+                }
+                slug = Slugs.FirstFree(slug, slugs);
+                slugs.Add(slug);
+                var tag = new Tag { Name = name, Slug = slug, Description = Clip(term.Description, 1000), CreatedAt = Now };
+                newByName[name] = tag;
+                made.Add((term, tag, null));
+                report.Count("tag", "imported");
+            }
+            if (options.DryRun)
+            {
+                foreach (var (term, _, matched) in made) tags[term.Slug] = matched ?? -1;
+                return;
+            }
+            await using var transaction = await BeginAsync(db, ct);
+            db.Tags.AddRange(newByName.Values);
+            await db.SaveChangesAsync(ct);
+            foreach (var (term, tag, matched) in made)
+            {
+                var id = matched ?? tag!.Id;
+                tags[term.Slug] = id;
+                db.ImportedItems.Add(Imported("tag", term.Slug, id, null));
+                AddRedirect(db, scan.TermPath("tag", term.Slug), RedirectTargetKind.Tag, id);
+                AddRedirect(db, scan.TermPath("tag", term.Slug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml");
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
 
         private async Task PostAsync(WxrItem item, PlannedPost plan, CancellationToken ct)
@@ -445,7 +455,7 @@ public sealed class WordPressImporter(
                 var filed = categories.OrderByDescending(c => scan.Ancestors(c.Slug).Count).FirstOrDefault();
                 if (filed is not null)
                 {
-                    sectionId = await SectionIdAsync(filed.Slug, ct);
+                    sectionId = sections.GetValueOrDefault(filed.Slug) is var id and not 0 ? id : null;
                     var above = scan.Ancestors(filed.Slug);
                     foreach (var other in categories.Where(c => c != filed && !above.Contains(c.Slug, StringComparer.OrdinalIgnoreCase)))
                     {
@@ -454,9 +464,9 @@ public sealed class WordPressImporter(
                 }
                 foreach (var term in item.Terms.Where(t => t.Taxonomy == "post_tag"))
                 {
-                    if (await TagIdAsync(term.Slug, ct) is { } tagId && !tagIds.Contains(tagId)) tagIds.Add(tagId);
+                    if (tags.TryGetValue(term.Slug, out var tagId) && !tagIds.Contains(tagId)) tagIds.Add(tagId);
                 }
-                authorId = await AuthorIdAsync(item.Creator, ct);
+                authorId = authors.TryGetValue(item.Creator, out var author) ? author : null;
             }
 
             var published = item.PublishedAt ?? Now;
@@ -500,7 +510,7 @@ public sealed class WordPressImporter(
             article.ReadingMinutes = ArticleHtml.ReadingMinutes(article.WordCount);
 
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
-            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            await using (var transaction = await BeginAsync(db, ct))
             {
                 db.Articles.Add(article);
                 await db.SaveChangesAsync(ct);
@@ -602,7 +612,7 @@ public sealed class WordPressImporter(
             try
             {
                 await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await using var transaction = await BeginAsync(db, ct);
                 db.MediaItems.Add(item);
                 await db.SaveChangesAsync(ct);
                 db.ImportedItems.Add(Imported(kind, externalId, item.Id, null));
@@ -618,17 +628,13 @@ public sealed class WordPressImporter(
             return images[key] = ImportedImage.Of(MediaImage.Projection.Compile()(item));
         }
 
-        /// <summary>The old site's feeds go to the site's feed; its home (with the query forms handled per post) stays.</summary>
+        /// <summary>The old site's feeds go to the site's feed.</summary>
         private async Task SiteRedirectsAsync(CancellationToken ct)
         {
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
             foreach (var feed in new[] { "/feed", "/feed/rss", "/feed/rss2", "/feed/atom", "/rss", "/comments/feed" })
             {
                 AddRedirect(db, OldPaths.Normalize(scan.RelativeToSite(scan.BasePath + feed)), RedirectTargetKind.Path, null, "/feed.xml");
-            }
-            foreach (var (login, id) in authors.Where(a => a.Value > 0))
-            {
-                AddRedirect(db, OldPaths.Normalize(scan.RelativeToSite(scan.BasePath + "/author/" + login)), RedirectTargetKind.Author, id);
             }
             await db.SaveChangesAsync(ct);
         }
@@ -639,6 +645,20 @@ public sealed class WordPressImporter(
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
             foreach (var id in publishedNow) await RelatedArticles.RefreshOnItsOwnAsync(db, id, ct);
             await owner.publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("WordPress import"));
+        }
+
+        /// <summary>
+        /// A transaction for the import's writes. They commit without waiting for the disk (SQLite's synchronous=NORMAL
+        /// in WAL mode, PostgreSQL's synchronous_commit off): a crash of the process loses nothing committed, a power
+        /// cut may lose the last few items, and running the import again brings them back.
+        /// </summary>
+        private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(NewsCmsDbContext db, CancellationToken ct)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = NORMAL", ct);
+            var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", ct);
+            return transaction;
         }
 
         private void AddRedirect(NewsCmsDbContext db, string? from, RedirectTargetKind kind, int? id, string? path = null)

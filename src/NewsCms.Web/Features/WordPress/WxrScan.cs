@@ -91,6 +91,8 @@ internal sealed class WxrScan
                 break;
             case "post" or "page":
                 Posts[item.Id] = new PostInfo(item.Id, item.PostType, item.Status, item.Slug, item.Title, item.Link);
+                // A creator missing from the export's author list still gets a byline.
+                if (item.Creator.Length > 0) Authors.TryAdd(item.Creator, new WxrAuthor(0, item.Creator, "", item.Creator, "", ""));
                 break;
             default:
                 OtherTypes[item.PostType] = OtherTypes.GetValueOrDefault(item.PostType) + 1;
