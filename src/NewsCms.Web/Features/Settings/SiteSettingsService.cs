@@ -45,6 +45,12 @@ public sealed class SiteSettingsInput
     /// the navigation as it is.
     /// </summary>
     public List<NavigationInput>? Navigation { get; set; }
+
+    /// <summary>Published pages linked in the navigation after the sections, in order; null leaves them as they are.</summary>
+    public List<int>? NavigationPages { get; set; }
+
+    /// <summary>Published pages linked in the footer, in order; null leaves them as they are.</summary>
+    public List<int>? FooterPages { get; set; }
 }
 
 /// <summary>One place of the navigation as the settings page edits it: a section, or a custom link.</summary>
