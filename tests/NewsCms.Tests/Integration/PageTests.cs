@@ -90,7 +90,7 @@ public partial class PageTests
         Assert.Contains($"<meta property=\"og:url\" content=\"{Origin}/about-us\"", html);
         Assert.Contains("<meta property=\"og:title\" content=\"About us\"", html);
         // A page has no bylines, section or tags.
-        Assert.DoesNotContain("class=\"byline", html);
+        Assert.DoesNotContain("article__byline", html);
 
         var json = JsonLd().Match(html);
         Assert.True(json.Success, "the page has JSON-LD");
