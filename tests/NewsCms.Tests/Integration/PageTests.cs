@@ -346,6 +346,26 @@ public partial class PageTests
         home = await reader.GetStringAsync("/");
         Assert.DoesNotContain("href=\"/contact\"", home);
         Assert.Contains("href=\"/about-us\">About us</a>", Footer().Match(home).Value);
+        Assert.True(await PublicCacheDependencyTests.IsHitAsync(reader, "/"), "the home page was not cached");
+
+        // Published again: it comes back to the links it still has in the settings (the cached home page is evicted).
+        var republished = await site.Articles.Workflow.PublishAsync(site.Admin, contact.Id, unpublished.Value!.Version);
+        Assert.True(republished.Succeeded, republished.Error);
+        Assert.Contains("href=\"/contact\">Contact</a>", Footer().Match(await reader.GetStringAsync("/")).Value);
+    }
+
+    [Fact]
+    public async Task Publishing_a_page_puts_it_in_the_cached_sitemap_at_once()
+    {
+        await using var site = await StartAsync();
+        using var reader = site.App.CreateClient();
+        Assert.DoesNotContain("/advertise", await reader.GetStringAsync("/sitemaps/pages.xml"));
+        Assert.True(await PublicCacheDependencyTests.IsHitAsync(reader, "/sitemaps/pages.xml"), "the sitemap was not cached");
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/advertise")).StatusCode);
+
+        await site.PublishPageAsync("Advertise");
+        Assert.Contains($"{Origin}/advertise", await reader.GetStringAsync("/sitemaps/pages.xml"));
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/advertise")).StatusCode);
     }
 
     [Fact]
