@@ -53,6 +53,8 @@ public static class RouteRules
         new("/tag/{Slug}", Anyone, s => $"/tag/{s.TagSlug}"),
         new("/author/{Slug}", Anyone, s => $"/author/{s.AuthorSlug}"),
         new("/search", Anyone, _ => "/search?q=ferry"),
+        // A static page at the site's root (an unknown one answers the 404 page).
+        new("/{Slug:nonfile}", Anyone, _ => "/no-such-page"),
         new("/Error", Anyone),
         new("/not-found", Anyone),
         new("/feed.xml", Anyone),
@@ -116,6 +118,9 @@ public static class RouteRules
         new("/admin/articles/new", Access.Can(AccessNewsroom)),
         new("/admin/articles/{Id:int}", Access.Can(AccessNewsroom), s => $"/admin/articles/{s.ArticleId}"),
         new("/admin/articles/{Id:int}/preview", Access.Can(AccessNewsroom), s => $"/admin/articles/{s.ArticleId}/preview"),
+        new("/admin/pages", Access.Can(AccessNewsroom)),
+        new("/admin/pages/new", Access.Can(AccessNewsroom)),
+        new("/admin/pages/{Id:int}", Access.Can(AccessNewsroom), s => $"/admin/pages/{s.ArticleId}"),
         new("/admin/media", Access.Can(AccessNewsroom)),
         new("/api/media", Access.Can(AccessNewsroom)),
         new("/api/backup", Access.Can(ManageSettings)),
