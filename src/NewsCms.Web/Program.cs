@@ -9,6 +9,7 @@ using NewsCms.Web.Features.Demo;
 using NewsCms.Web.Features.Feeds;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.Taxonomy;
@@ -38,6 +39,7 @@ builder.AddArticles();
 builder.AddTaxonomy();
 builder.AddAuthors();
 builder.AddPublicCache();
+builder.AddRedirects();
 builder.AddMedia();
 builder.AddFeeds();
 builder.AddDemoContent();
@@ -50,6 +52,7 @@ await app.MigrateNewsCmsDatabaseAsync();
 await app.ConnectClusterAsync();
 // Created now, so cache eviction and the settings snapshot hear every change (from this node or another) from the start.
 app.Services.GetRequiredService<PublicCacheVersion>();
+await app.LoadRedirectsAsync();
 await app.InitializeFirstRunSetupAsync();
 await app.BackfillBylinesAsync();
 await app.Services.AddDemoContentIfRequestedAsync(args);
@@ -68,6 +71,9 @@ else
     app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Old addresses answer 301 or 410 from memory before anything else looks at them; inside the status-code pages so a
+// 410 shows the site's "gone" page.
+app.UseRedirects();
 
 app.UseCookiePolicy();
 app.UseClientAddress();
