@@ -36,6 +36,8 @@ public static class RedirectsSetup
                     if (entry.Location is null)
                     {
                         context.Response.StatusCode = StatusCodes.Status410Gone;
+                        // A HEAD has no page to show (and the pages answer GET only).
+                        if (HttpMethods.IsHead(request.Method) && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
                         return;
                     }
                     var location = entry.Location;
