@@ -103,7 +103,9 @@ public sealed class RedirectTests : IAsyncDisposable
         await AddAsync(app, "/removed", null, status: 410);
         using var reader = Reader(app);
 
-        AssertMoved(await reader.GetAsync("/old-page"), "/news/somewhere");
+        var moved = await reader.GetAsync("/old-page");
+        AssertMoved(moved, "/news/somewhere");
+        Assert.Equal(TimeSpan.FromHours(1), moved.Headers.CacheControl?.MaxAge);
         AssertMoved(await reader.GetAsync("/OLD-page/"), "/news/somewhere");
         AssertMoved(await reader.GetAsync("/old-page?utm_source=mail"), "/news/somewhere?utm_source=mail");
         AssertMoved(await reader.GetAsync("/2020/01/02/caf%C3%A9/"), "https://other.example.org/caf%C3%A9");

@@ -47,6 +47,8 @@ public static class RedirectsSetup
                     }
                     context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
                     context.Response.Headers.Location = RedirectPaths.ForLocation(location);
+                    // Browsers keep a 301 without a lifetime for good: an hour lets the newsroom correct a mistake.
+                    context.Response.Headers.CacheControl = "public, max-age=3600";
                     return;
                 }
             }
