@@ -237,6 +237,23 @@ public sealed class RedirectTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_redirect_to_a_tag_merged_into_another_follows_it_there()
+    {
+        var app = await SiteAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var admin = await AdminAsync(app);
+        var taxonomy = scope.ServiceProvider.GetRequiredService<TaxonomyService>();
+        var ferry = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Ferry" })).Value!;
+        var ferries = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Ferries" })).Value!;
+        await AddAsync(app, "/?tag=ferry", "/tag/ferry");
+        using var reader = Reader(app);
+        AssertMoved(await reader.GetAsync("/?tag=ferry"), "/tag/ferry");
+
+        Assert.True((await taxonomy.MergeTagsAsync(admin, ferry.Id, ferries.Id)).Succeeded);
+        await UntilAsync(reader, "/?tag=ferry", r => r.Headers.Location?.OriginalString == "/tag/ferries");
+    }
+
+    [Fact]
     public async Task Hits_are_counted_in_memory_shown_to_the_newsroom_and_flushed_to_the_database_in_a_batch()
     {
         var app = await SiteAsync();
