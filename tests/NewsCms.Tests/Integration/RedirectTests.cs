@@ -137,6 +137,11 @@ public sealed class RedirectTests : IAsyncDisposable
         Assert.Equal("The new address is the same as the old one.", await RefusalAsync(app, "/a", "/A/"));
         Assert.Equal("The new address is the same as the old one.", await RefusalAsync(app, "/a", "https://news.example.test/a"));
         Assert.Equal("Choose 301 (moved permanently) or 410 (gone).", await RefusalAsync(app, "/a", "/b", status: 302));
+        // The newsroom and the app's own endpoints can never be redirected away.
+        Assert.Equal("/admin/users belongs to NewsCms itself and cannot redirect.", await RefusalAsync(app, "/Admin/Users/", "/x"));
+        Assert.Equal("/_framework/blazor.web.js belongs to NewsCms itself and cannot redirect.", await RefusalAsync(app, "/_framework/blazor.web.js", "/x"));
+        Assert.Equal("/account/login belongs to NewsCms itself and cannot redirect.", await RefusalAsync(app, "/Account/Login", "/x"));
+        Assert.Equal("The home page cannot redirect elsewhere.", await RefusalAsync(app, "/", "/x"));
 
         // A 410 needs no new address; a URL of this site is stored as its path, with its "?p=" query.
         await AddAsync(app, "/gone", "ignored", status: 410);
@@ -394,6 +399,7 @@ public sealed class RedirectTests : IAsyncDisposable
             Assert.Equal(ImportedRedirect.AlreadyThere, await Redirects.AddImportedAsync(db, "/?P=12", RedirectTargetKind.Path, null, "/x", now));
             Assert.Equal(ImportedRedirect.AlreadyThere, await Redirects.AddImportedAsync(db, "/manual/", RedirectTargetKind.Gone, null, null, now));
             Assert.Equal(ImportedRedirect.Invalid, await Redirects.AddImportedAsync(db, "no-slash", RedirectTargetKind.Gone, null, null, now));
+            Assert.Equal(ImportedRedirect.Invalid, await Redirects.AddImportedAsync(db, "/admin/", RedirectTargetKind.Gone, null, null, now));
             Assert.Equal(ImportedRedirect.Added, await Redirects.AddImportedAsync(db, "/feed/", RedirectTargetKind.Path, null, "/feed.xml", now));
             await db.SaveChangesAsync();
             await transaction.CommitAsync();

@@ -15,6 +15,22 @@ public static class RedirectPaths
     /// <summary>The WordPress query parameters that name a thing on "/", in the order they are tried.</summary>
     public static readonly IReadOnlyList<string> QueryForms = ["p", "page_id", "cat", "tag", "author", "feed"];
 
+    // The newsroom, sign-in, the app's endpoints and framework files: a redirect there could lock the newsroom out.
+    private static readonly string[] Reserved = ["admin", "account", "api", "setup", "healthz", "not-found", "error", "_framework", "_blazor", "_content"];
+
+    /// <summary>Whether a key is NewsCms's own address (see <see cref="Reserved"/>), which no redirect may take.</summary>
+    public static bool IsReserved(string key)
+    {
+        var first = key.AsSpan(1);
+        var end = first.IndexOfAny('/', '?');
+        if (end >= 0) first = first[..end];
+        foreach (var reserved in Reserved)
+        {
+            if (first.Equals(reserved, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
     /// <summary>
     /// The key of a site path (with an optional query): null when it is not a site path (empty, not starting with
     /// "/", protocol-relative "//host", or with control characters).

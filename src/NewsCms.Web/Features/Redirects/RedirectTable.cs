@@ -117,7 +117,7 @@ public sealed class RedirectTable
         foreach (var row in rows)
         {
             var (kind, location) = row.Answer();
-            if (kind != RedirectAnswerKind.None) answers[row.FromPath] = (kind, location, row.Id);
+            if (kind != RedirectAnswerKind.None && !RedirectPaths.IsReserved(row.FromPath)) answers[row.FromPath] = (kind, location, row.Id);
         }
         var entries = new Dictionary<string, RedirectEntry>(answers.Count, StringComparer.Ordinal);
         foreach (var (from, answer) in answers)

@@ -142,7 +142,7 @@ public sealed class Redirects(
         var from = Uri.TryCreate(fromPath?.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
             ? RedirectPaths.Normalize(url.PathAndQuery)
             : RedirectPaths.Normalize(fromPath);
-        if (from is null || from.Length > RedirectPaths.MaxLength) return ImportedRedirect.Invalid;
+        if (from is null || from == "/" || from.Length > RedirectPaths.MaxLength || RedirectPaths.IsReserved(from)) return ImportedRedirect.Invalid;
         var valid = kind switch
         {
             RedirectTargetKind.Path => path is not null && ParseTarget(path, null) is { Error: null },
@@ -256,6 +256,7 @@ public sealed class Redirects(
         if (key is null) return (null, "The old address must be a path on this site starting with \"/\", such as /old-page.");
         if (key.Length > RedirectPaths.MaxLength) return (null, $"The old address can be at most {RedirectPaths.MaxLength} characters.");
         if (key == "/") return (null, "The home page cannot redirect elsewhere.");
+        if (RedirectPaths.IsReserved(key)) return (null, $"{key} belongs to NewsCms itself and cannot redirect.");
         return (key, null);
     }
 
