@@ -430,10 +430,13 @@ public sealed class RedirectTests : IAsyncDisposable
         Assert.Equal([("/one", "/news/listed-story", 301), ("/three", null, 410), ("/two", "https://other.example.org/x", 301)],
             all.Items.Select(r => (r.OldAddress, r.GoesTo, r.Status)));
         Assert.Equal(["/one"], (await redirects.ListAsync(admin, "listed", 0, 10)).Value!.Items.Select(r => r.OldAddress));
+        await AddAsync(app, "/2020/01/02/caf%C3%A9/", "/x");
+        Assert.Equal(["/2020/01/02/café"], (await redirects.ListAsync(admin, "CAF%C3%89", 0, 10)).Value!.Items.Select(r => r.OldAddress));
+        Assert.Equal(["/2020/01/02/café"], (await redirects.ListAsync(admin, "Café", 0, 10)).Value!.Items.Select(r => r.OldAddress));
         Assert.Equal(["/two"], (await redirects.ListAsync(admin, "other.example", 0, 10)).Value!.Items.Select(r => r.OldAddress));
         var second = (await redirects.ListAsync(admin, null, 1, 2)).Value!;
-        Assert.Equal(3, second.Total);
-        Assert.Equal(["/two"], second.Items.Select(r => r.OldAddress));
+        Assert.Equal(4, second.Total);
+        Assert.Equal(["/three", "/two"], second.Items.Select(r => r.OldAddress));
     }
 
     [Fact]

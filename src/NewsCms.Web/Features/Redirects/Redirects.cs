@@ -54,7 +54,9 @@ public sealed class Redirects(
         var rows = RedirectTargets.Resolving(db, db.Redirects.AsNoTracking());
         if (!string.IsNullOrWhiteSpace(search))
         {
-            rows = rows.WhereAnyContains(db.Database, search, r => r.FromPath, r => r.TargetPath, r => r.ArticleSlug, r => r.SectionSlug, r => r.TagSlug, r => r.AuthorSlug);
+            // Old addresses are stored decoded and in lower case: a pasted "/Caf%C3%A9" finds "/café".
+            var text = Uri.UnescapeDataString(search.Trim()).ToLowerInvariant();
+            rows = rows.WhereAnyContains(db.Database, text, r => r.FromPath, r => r.TargetPath, r => r.ArticleSlug, r => r.SectionSlug, r => r.TagSlug, r => r.AuthorSlug);
         }
         var total = await rows.CountAsync(ct);
         var items = await rows.OrderBy(r => r.FromPath).Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(ct);
@@ -277,8 +279,8 @@ public sealed class Redirects(
             return (null, Invalid);
         }
         // This site's own address by its full URL: a path, so it follows the one-hop rule and the things it names.
-        if (site is not null && IsOwnHost(url, site)) return (RedirectTarget.ToPath(url.PathAndQuery + url.Fragment), null);
-        return (RedirectTarget.ToPath(url.AbsoluteUri), null);
+        var path = site is not null && IsOwnHost(url, site) ? url.PathAndQuery + url.Fragment : url.AbsoluteUri;
+        return path.Length > RedirectPaths.MaxLength ? (null, $"The new address can be at most {RedirectPaths.MaxLength} characters.") : (RedirectTarget.ToPath(path), null);
     }
 
     private static bool IsOwnHost(Uri url, SiteOptions site) =>
