@@ -11,6 +11,7 @@ using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Import;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Pages;
+using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.Taxonomy;
@@ -46,6 +47,7 @@ builder.AddPages();
 builder.AddTaxonomy();
 builder.AddAuthors();
 builder.AddPublicCache();
+builder.AddRedirects();
 builder.AddMedia();
 builder.AddFeeds();
 builder.AddDemoContent();
@@ -59,6 +61,7 @@ await app.MigrateNewsCmsDatabaseAsync();
 await app.ConnectClusterAsync();
 // Created now, so cache eviction and the settings snapshot hear every change (from this node or another) from the start.
 app.Services.GetRequiredService<PublicCacheVersion>();
+await app.LoadRedirectsAsync();
 await app.InitializeFirstRunSetupAsync();
 if (WordPressCommandLine.IsCommand(args))
 {
@@ -82,6 +85,9 @@ else
     app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Old addresses answer 301 or 410 from memory before anything else looks at them; inside the status-code pages so a
+// 410 shows the site's "gone" page.
+app.UseRedirects();
 
 app.UseCookiePolicy();
 app.UseClientAddress();

@@ -130,6 +130,7 @@ public static class RouteRules
         new("/admin/authors", Access.Can(ManageAuthors)),
         new("/admin/authors/new", Access.Can(ManageAuthors)),
         new("/admin/authors/{Id:int}", Access.Can(ManageAuthors), s => $"/admin/authors/{s.AuthorId}"),
+        new("/admin/redirects", Access.Can(ManageRedirects)),
         new("/admin/users", Access.Can(ManageUsers)),
         new("/admin/users/new", Access.Can(ManageUsers)),
         new("/admin/users/{Id}", Access.Can(ManageUsers), s => $"/admin/users/{s.UserId}"),

@@ -158,10 +158,46 @@ public sealed class WordPressImportTests : IAsyncLifetime
         var about = await ArticleAsync("About us");
         Assert.Contains(redirects, r => r.FromPath == "/?page_id=40" && r.TargetId == about.Id);
         Assert.Contains(redirects, r => r.FromPath == "/category/news/local" && r.TargetKind == RedirectTargetKind.Section);
-        Assert.Contains(redirects, r => r.FromPath == "/tag/elections" && r.TargetKind == RedirectTargetKind.Tag);
+        Assert.Contains(redirects, r => r.FromPath == "/tag/東京" && r.TargetKind == RedirectTargetKind.Tag);
         Assert.Contains(redirects, r => r.FromPath == "/feed" && r.TargetPath == "/feed.xml");
-        Assert.Contains(redirects, r => r.FromPath == "/author/editor" && r.TargetKind == RedirectTargetKind.Author);
+        Assert.Contains(redirects, r => r.FromPath == "/tag/elections/feed" && r.TargetPath == "/feed.xml");
+        // Where the old address is the new one (/tag/elections, /author/editor, /about-us), there is nothing to redirect.
+        Assert.DoesNotContain(redirects, r => r.FromPath is "/tag/elections" or "/author/editor" or "/about-us");
         Assert.All(redirects, r => Assert.Equal(RedirectOrigin.Import, r.Origin));
+    }
+
+    [Theory]
+    [InlineData("/2024/03/04/harbour-reopens-after-the-storm/", "/news/harbour-reopens-after-the-storm")]
+    [InlineData("/2024/03/04/harbour-reopens-after-the-storm", "/news/harbour-reopens-after-the-storm")]
+    [InlineData("/?p=22", "/news/cafe-owners-welcome-new-rules")]
+    [InlineData("/?page_id=41", "/corrections-policy")]
+    [InlineData("/2024/03/13/zoes-caf%C3%A9-reopens/", "/news/zoes-cafe-reopens")]
+    [InlineData("/category/news/local/", "/section/local")]
+    [InlineData("/category/culture/caf%C3%A9-culture/", "/section/cafe-culture")]
+    [InlineData("/feed/", "/feed.xml")]
+    [InlineData("/category/news/feed/", "/feed.xml")]
+    public async Task Old_addresses_answer_with_a_permanent_redirect_to_the_new_ones(string old, string expected)
+    {
+        await ImportAsync();
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync(old, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.MovedPermanently, response.StatusCode);
+        Assert.Equal(expected, response.Headers.Location!.OriginalString);
+        var landed = await client.GetAsync(expected, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, landed.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_old_address_of_a_post_imported_as_a_draft_is_not_redirected_until_it_is_published()
+    {
+        await ImportAsync();
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync("/?p=31", TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(System.Net.HttpStatusCode.MovedPermanently, response.StatusCode);
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public sealed class AuthorProfiles(
     NewsroomActors actors,
     AuditLog audit,
     PublicContent publicContent,
+    Redirects.RedirectTable redirects,
     TimeProvider clock)
 {
     public async Task<ServiceResult<PagedList<AuthorSummary>>> ListAsync(ClaimsPrincipal acting, string? search, int page, int pageSize, CancellationToken ct = default)
@@ -124,15 +125,20 @@ public sealed class AuthorProfiles(
         var slug = await ChooseSlugAsync(db, input, author, ct);
         if (slug.Error is not null) return ServiceResult.Fail(slug.Error);
         var renamed = author.DisplayName != input.DisplayName;
-        Apply(author, input, slug.Slug!, clock.GetUtcNow().UtcDateTime);
+        var oldSlug = author.Slug;
+        var now = clock.GetUtcNow().UtcDateTime;
+        Apply(author, input, slug.Slug!, now);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            // The old author page keeps working: it answers 301 to the new one.
+            if (oldSlug != author.Slug) await Redirects.Redirects.AddSlugChangeAsync(db, "/author/" + oldSlug, "/author/" + author.Slug, Redirects.RedirectTargetKind.Author, author.Id, now, ct);
             await db.SaveChangesAsync(ct);
             // Readers search by author name: their articles are found by the new name.
             if (renamed) await Search.ArticleSearch.SyncBylinedAsync(db, author.Id, ct);
             await transaction.CommitAsync(ct);
         }
         await audit.WriteAsync(actor, AuditActions.AuthorUpdated, $"{author.DisplayName} ({author.Slug})", null, ct);
+        if (oldSlug != author.Slug) await redirects.NotifyChangedAsync();
         await publicContent.NotifyChangedAsync(PublicChange.Term(PublicDependencies.Author(author.Id),
             await db.ArticleAuthors.Where(aa => aa.AuthorProfileId == author.Id).Select(aa => aa.ArticleId).ToListAsync(ct)));
         return ServiceResult.Ok;

@@ -34,10 +34,12 @@ public sealed class WordPressImporter(
     MediaLibrary media,
     IOptions<MediaOptions> mediaOptions,
     PublicContent publicContent,
+    RedirectTable redirectTable,
     IServiceScopeFactory scopes,
     TimeProvider clock,
     ILogger<WordPressImporter> logger)
 {
+    private readonly RedirectTable redirectTable = redirectTable;
     // Fields, so that a run (a nested class) reaches them.
     private readonly IDbContextFactory<NewsCmsDbContext> dbFactory = dbFactory;
     private readonly MediaLibrary media = media;
@@ -125,7 +127,7 @@ public sealed class WordPressImporter(
                 {
                     var baseSlug = Slugs.From(post.Slug) is { Length: > 0 } fromSlug ? fromSlug
                         : Slugs.From(post.Title) is { Length: > 0 } fromTitle ? fromTitle : (post.Type + "-" + Id(post.Id));
-                    if (kind == ArticleKind.Page && OldPaths.ReservedForPages.Contains(baseSlug)) baseSlug = Slugs.WithSuffix(baseSlug, 2);
+                    if (kind == ArticleKind.Page && Pages.PageSlugs.IsReserved(baseSlug)) baseSlug = Slugs.WithSuffix(baseSlug, 2);
                     slug = Slugs.FirstFree(baseSlug, taken);
                     taken.Add(slug);
                 }
@@ -175,7 +177,7 @@ public sealed class WordPressImporter(
                 var value = System.Web.HttpUtility.ParseQueryString(query)[name];
                 if (value is not null && int.TryParse(value, out var id)) return $"/?{name}={id}";
             }
-            return OldPaths.Normalize(scan.RelativeToSite(Uri.UnescapeDataString(path)));
+            return RedirectPaths.Normalize(scan.RelativeToSite(Uri.UnescapeDataString(path)));
         }
 
         public async Task WriteAsync(string exportPath, CancellationToken ct)
@@ -256,12 +258,15 @@ public sealed class WordPressImporter(
             {
                 db.AuthorProfiles.AddRange(made.Select(m => m.Profile).OfType<AuthorProfile>());
                 await db.SaveChangesAsync(ct);
+                var ids = made.Select(m => m.Matched ?? m.Profile!.Id).ToList();
+                var slugById = await db.AuthorProfiles.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Slug, ct);
                 foreach (var (author, profile, matched) in made)
                 {
                     var id = matched ?? profile!.Id;
                     authors[author.Login] = id;
                     db.ImportedItems.Add(Imported("author", author.Login, id, null));
-                    AddRedirect(db, OldPaths.Normalize(scan.RelativeToSite(scan.BasePath + "/author/" + author.Login)), RedirectTargetKind.Author, id);
+                    await AddRedirectAsync(db, RedirectPaths.Normalize(scan.RelativeToSite(scan.BasePath + "/author/" + author.Login)), RedirectTargetKind.Author, id, null, ct,
+                        unlessAt: "/author/" + slugById[id]);
                 }
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
@@ -344,13 +349,15 @@ public sealed class WordPressImporter(
             await using var transaction = await BeginAsync(db, ct);
             db.Sections.AddRange(made.Select(m => m.Section).OfType<Section>());
             await db.SaveChangesAsync(ct);
+            var ids = made.Select(m => m.Matched ?? m.Section!.Id).ToList();
+            var slugById = await db.Sections.Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Slug, ct);
             foreach (var (term, section, matched) in made)
             {
                 var id = matched ?? section!.Id;
                 sections[term.Slug] = id;
                 db.ImportedItems.Add(Imported("category", term.Slug, id, null));
-                AddRedirect(db, scan.TermPath("category", term.Slug), RedirectTargetKind.Section, id);
-                AddRedirect(db, scan.TermPath("category", term.Slug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml");
+                await AddRedirectAsync(db, scan.TermPath("category", term.Slug), RedirectTargetKind.Section, id, null, ct, unlessAt: "/section/" + slugById[id]);
+                await AddRedirectAsync(db, scan.TermPath("category", term.Slug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml", ct);
             }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
@@ -403,13 +410,15 @@ public sealed class WordPressImporter(
             await using var transaction = await BeginAsync(db, ct);
             db.Tags.AddRange(newByName.Values);
             await db.SaveChangesAsync(ct);
+            var ids = made.Select(m => m.Matched ?? m.Tag!.Id).ToList();
+            var slugById = await db.Tags.Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Slug, ct);
             foreach (var (term, tag, matched) in made)
             {
                 var id = matched ?? tag!.Id;
                 tags[term.Slug] = id;
                 db.ImportedItems.Add(Imported("tag", term.Slug, id, null));
-                AddRedirect(db, scan.TermPath("tag", term.Slug), RedirectTargetKind.Tag, id);
-                AddRedirect(db, scan.TermPath("tag", term.Slug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml");
+                await AddRedirectAsync(db, scan.TermPath("tag", term.Slug), RedirectTargetKind.Tag, id, null, ct, unlessAt: "/tag/" + slugById[id]);
+                await AddRedirectAsync(db, scan.TermPath("tag", term.Slug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml", ct);
             }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
@@ -522,7 +531,11 @@ public sealed class WordPressImporter(
                 db.ArticleTags.AddRange(tagIds.Where(t => t > 0).Select(t => new ArticleTag { ArticleId = article.Id, TagId = t }));
                 if (authorId is > 0) db.ArticleAuthors.Add(new ArticleAuthor { ArticleId = article.Id, AuthorProfileId = authorId.Value, Position = 0 });
                 db.ImportedItems.Add(Imported(kind, Id(item.Id), article.Id, article.Version));
-                                foreach (var old in OldAddresses(scan.Posts[item.Id])) AddRedirect(db, old, RedirectTargetKind.Article, article.Id);
+                foreach (var old in OldAddresses(scan.Posts[item.Id]))
+                {
+                    await AddRedirectAsync(db, old, RedirectTargetKind.Article, article.Id, null, ct,
+                        unlessAt: (plan.Kind == ArticleKind.Page ? "/" : "/news/") + plan.Slug);
+                }
                 await db.SaveChangesAsync(ct);
                 await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
                 await transaction.CommitAsync(ct);
@@ -634,13 +647,14 @@ public sealed class WordPressImporter(
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
             foreach (var feed in new[] { "/feed", "/feed/rss", "/feed/rss2", "/feed/atom", "/rss", "/comments/feed" })
             {
-                AddRedirect(db, OldPaths.Normalize(scan.RelativeToSite(scan.BasePath + feed)), RedirectTargetKind.Path, null, "/feed.xml");
+                await AddRedirectAsync(db, RedirectPaths.Normalize(scan.RelativeToSite(scan.BasePath + feed)), RedirectTargetKind.Path, null, "/feed.xml", ct);
             }
             await db.SaveChangesAsync(ct);
         }
 
         public async Task FinishAsync(CancellationToken ct)
         {
+            await owner.redirectTable.NotifyChangedAsync();
             // Related articles are ranked once everything is in: an article imported early relates to later ones too.
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
             foreach (var id in publishedNow) await RelatedArticles.RefreshOnItsOwnAsync(db, id, ct);
@@ -661,14 +675,15 @@ public sealed class WordPressImporter(
             return transaction;
         }
 
-        private void AddRedirect(NewsCmsDbContext db, string? from, RedirectTargetKind kind, int? id, string? path = null)
+        /// <summary>Adds an import redirect to the item's transaction; an address that already redirects keeps its redirect.</summary>
+        /// <param name="unlessAt">The thing's address here: when the old address is the same ("/tag/elections"), no redirect is needed.</param>
+        private async Task AddRedirectAsync(NewsCmsDbContext db, string? from, RedirectTargetKind kind, int? id, string? path, CancellationToken ct,
+            string? unlessAt = null)
         {
+            if (unlessAt is not null && RedirectPaths.Normalize(unlessAt) == from) return;
+            // Addresses seen in this run (or before it) are skipped without asking the database.
             if (string.IsNullOrEmpty(from) || from == "/" || !redirectSources.Add(from)) return;
-            db.Redirects.Add(new Redirect
-            {
-                FromPath = from, TargetKind = kind, TargetId = id, TargetPath = path, Origin = RedirectOrigin.Import, CreatedAt = Now, UpdatedAt = Now,
-            });
-            report.Count("redirect", "created");
+            if (await Redirects.Redirects.AddImportedAsync(db, from, kind, id, path, Now, ct) == ImportedRedirect.Added) report.Count("redirect", "created");
         }
 
         private ImportedItem Imported(string kind, string externalId, int localId, Guid? version) =>

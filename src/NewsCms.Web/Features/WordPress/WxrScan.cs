@@ -115,7 +115,7 @@ internal sealed class WxrScan
 
     /// <summary>A category's or tag's old address, relative to the site: "/category/world/europe", "/tag/elections".</summary>
     public string TermPath(string kind, string slug) =>
-        kind != "category" ? OldPaths.Normalize("/tag/" + slug) : OldPaths.Normalize("/category/" + string.Join('/', [.. Ancestors(slug), slug]));
+        (kind != "category" ? Redirects.RedirectPaths.Normalize("/tag/" + slug) : Redirects.RedirectPaths.Normalize("/category/" + string.Join('/', [.. Ancestors(slug), slug]))) ?? "";
 
     /// <summary>A category's parents, the top one first (a loop in the export ends the walk).</summary>
     public List<string> Ancestors(string slug)
@@ -134,18 +134,3 @@ internal sealed class WxrScan
     public string TermUrl(string kind, string slug) => Site.BaseBlogUrl.TrimEnd('/') + TermPath(kind, slug) + "/";
 }
 
-/// <summary>How the importer writes old addresses as redirect sources.</summary>
-internal static class OldPaths
-{
-    /// <summary>Decoded, without a trailing slash (except "/"), lower case.</summary>
-    public static string Normalize(string path)
-    {
-        var trimmed = path.Length > 1 ? path.TrimEnd('/') : path;
-        return (trimmed.Length == 0 ? "/" : trimmed).ToLowerInvariant();
-    }
-
-    public static readonly HashSet<string> ReservedForPages = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "news", "tag", "section", "author", "search", "admin", "account", "media", "feed", "sitemap",
-    };
-}
