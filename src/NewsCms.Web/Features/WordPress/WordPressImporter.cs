@@ -193,7 +193,10 @@ public sealed class WordPressImporter(
                 processed++;
                 if (progress is not null) await progress(new ImportProgress(processed, planned.Count));
             }
-            // Feeds and author archives: one redirect each, whatever the posts.
+            // Nothing is dropped silently: attachments no imported post shows are counted.
+            var unused = scan.Attachments.Keys.Count(id => !images.ContainsKey("id:" + id) && !imported.ContainsKey(("attachment", Id(id))));
+            if (unused > 0) report.Count("attachment", "not used by an imported post (not imported)", unused);
+            // The old site's feeds: one redirect each, whatever the posts.
             if (!options.DryRun) await SiteRedirectsAsync(ct);
         }
 
