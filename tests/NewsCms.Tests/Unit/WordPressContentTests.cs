@@ -416,4 +416,29 @@ public class WordPressContentTests
         Assert.Contains("The menu says: a[i]]&gt; is not a dish", bodies[34].Html);
         Assert.Contains("<a href=\"/news/cafe-owners-welcome-new-rules\">", bodies[21].Html);
     }
+
+    [Theory]
+    [InlineData("<!-- wp:a {\"x\":1 ")]
+    [InlineData("<!-- wp:a {} ")]
+    [InlineData("[a-b x=1 ")]
+    [InlineData("[a-b]x ")]
+    [InlineData("<!-- wp:paragraph --><p>[")]
+    [InlineData("<!-- wp:group --><div>")]
+    [InlineData("<div><span><em>")]
+    public async Task Pathological_content_converts_in_linear_time(string unit)
+    {
+        var content = string.Concat(Enumerable.Repeat(unit, 200_000 / unit.Length));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var body = await ConvertAsync(content);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"{watch.Elapsed} for {content.Length} characters");
+        Assert.NotNull(body.Html);
+    }
+
+    [Fact]
+    public async Task A_body_nested_too_deeply_keeps_its_text_with_a_warning()
+    {
+        var body = await ConvertAsync(string.Concat(Enumerable.Repeat("<div><em>", 300)) + "Deep &amp; hidden\n\nSecond");
+        Assert.Equal("<p>Deep &amp; hidden</p><p>Second</p>", body.Html);
+        Assert.Equal("the body was nested too deeply to convert: its text was kept as plain paragraphs", Assert.Single(body.Warnings));
+    }
 }

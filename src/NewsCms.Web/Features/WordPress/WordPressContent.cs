@@ -26,7 +26,14 @@ public static partial class WordPressContent
         content ??= "";
         if (string.IsNullOrWhiteSpace(content)) return new ConvertedBody("", []);
 
-        var html = BlockComment().IsMatch(content) ? RenderBlocks(content, warnings) : Classic(content, warnings);
+        var delimiters = Delimiters(content);
+        var html = delimiters.Count > 0 ? RenderBlocks(content, delimiters, warnings) : Classic(content, warnings);
+        if (TooDeep(html))
+        {
+            // HTML parsers take quadratic time on thousands of unclosed elements: keep the words, not the markup.
+            warnings.Add("the body was nested too deeply to convert: its text was kept as plain paragraphs");
+            html = TextOnly(html);
+        }
         html = await RewriteAsync(html, context, warnings, ct);
         var report = ArticleHtml.SanitizeWithReport(html);
         warnings.AddRange(report.Removed);
@@ -41,6 +48,37 @@ public static partial class WordPressContent
         var text = document.Body!.TextContent;
         return Hosting.XmlSafeText.Clean(Whitespace().Replace(text, " ").Trim());
     }
+
+    private const int MaxDepth = 200;
+
+    // Elements whose end tag may be left out: an open one does not make the tree deeper.
+    private static readonly HashSet<string> SelfClosingOrOptionalEnd = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rp",
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param",
+    };
+
+    private static bool TooDeep(string html)
+    {
+        var depth = 0;
+        foreach (Match tag in AnyTag().Matches(html))
+        {
+            if (SelfClosingOrOptionalEnd.Contains(tag.Groups["name"].Value) || tag.Groups["self"].Success) continue;
+            if (tag.Groups["close"].Success) depth = Math.Max(0, depth - 1);
+            else if (++depth > MaxDepth) return true;
+        }
+        return false;
+    }
+
+    private static string TextOnly(string html)
+    {
+        var text = WebUtility.HtmlDecode(AnyTag().Replace(html, m => SelfClosingOrOptionalEnd.Contains(m.Groups["name"].Value) ? "\n\n" : " "));
+        var paragraphs = Regex.Split(text, @"\n\s*\n").Select(p => Whitespace().Replace(p, " ").Trim()).Where(p => p.Length > 0);
+        return string.Concat(paragraphs.Select(p => "<p>" + WebUtility.HtmlEncode(p) + "</p>"));
+    }
+
+    [GeneratedRegex(@"<(?<close>/)?(?<name>[a-zA-Z][a-zA-Z0-9-]*)\b[^<>]*?(?<self>/)?>", RegexOptions.CultureInvariant)]
+    private static partial Regex AnyTag();
 
     // ---------------------------------------------------------------- Gutenberg blocks
 
@@ -57,35 +95,81 @@ public static partial class WordPressContent
             Attributes is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty(attribute, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
     }
 
-    /// <summary>Blocks as WordPress's parser reads them: comment delimiters, nested, self-closing, "core/" implicit.</summary>
-    private static Block Parse(string content)
+    /// <summary>A block comment: &lt;!-- wp:name {json} --&gt;, &lt;!-- /wp:name --&gt; or &lt;!-- wp:name /--&gt;.</summary>
+    private readonly record struct Delimiter(int Index, int Length, bool Closer, string Name, string? Attributes, bool Void);
+
+    /// <summary>
+    /// The block comments of a post, as WordPress's parser finds them, in linear time: the attributes' JSON cannot
+    /// hold "--&gt;" (WordPress escapes it), so each comment ends at the next "--&gt;", searched once.
+    /// </summary>
+    private static List<Delimiter> Delimiters(string content)
+    {
+        var delimiters = new List<Delimiter>();
+        var at = 0;
+        var end = -2; // the next "-->" found so far (-1: none left, -2: not searched yet)
+        while ((at = content.IndexOf("<!--", at, StringComparison.Ordinal)) >= 0)
+        {
+            var head = BlockHead().Match(content, at);
+            if (!head.Success)
+            {
+                at += 4;
+                continue;
+            }
+            var afterHead = at + head.Length;
+            if (end != -1 && end < afterHead) end = content.IndexOf("-->", afterHead, StringComparison.Ordinal);
+            if (end < 0) break;
+
+            var inner = content[afterHead..end];
+            var trimmed = inner.TrimEnd();
+            var isVoid = trimmed.EndsWith('/');
+            if (isVoid) trimmed = trimmed[..^1];
+            string? attributes = null;
+            if (trimmed.Length > 0)
+            {
+                // JSON, then whitespace before "-->" or "/-->".
+                var spaced = trimmed.Length < inner.Length && char.IsWhiteSpace(inner[trimmed.Length]);
+                if (trimmed[0] != '{' || trimmed[^1] != '}' || !spaced)
+                {
+                    at += 4;
+                    continue;
+                }
+                attributes = trimmed;
+            }
+            var name = head.Groups["name"].Value;
+            delimiters.Add(new Delimiter(at, end + 3 - at, head.Groups["closer"].Success, name.Contains('/') ? name : "core/" + name, attributes, isVoid));
+            at = end + 3;
+        }
+        return delimiters;
+    }
+
+    /// <summary>Blocks as WordPress's parser reads them: nested, self-closing, "core/" implicit.</summary>
+    private static Block Parse(string content, List<Delimiter> delimiters)
     {
         var root = new Block("", null);
         var stack = new Stack<Block>();
         stack.Push(root);
         var at = 0;
-        foreach (Match match in BlockComment().Matches(content))
+        foreach (var delimiter in delimiters)
         {
-            if (match.Index > at) stack.Peek().Inner.Add(content[at..match.Index]);
-            at = match.Index + match.Length;
-            var name = match.Groups["name"].Value;
-            if (!name.Contains('/')) name = "core/" + name;
-            if (match.Groups["closer"].Success)
+            if (delimiter.Index > at) stack.Peek().Inner.Add(content[at..delimiter.Index]);
+            at = delimiter.Index + delimiter.Length;
+            var name = delimiter.Name;
+            if (delimiter.Closer)
             {
                 // A closer without its opener is ignored; one that closes an outer block closes the ones inside too.
-                if (stack.Any(b => b.Name == name) && stack.Count > 1)
+                if (stack.Count > 1 && stack.Any(b => b.Name == name))
                 {
                     while (stack.Count > 1 && stack.Pop().Name != name) { }
                 }
                 continue;
             }
             JsonElement? attributes = null;
-            if (match.Groups["attrs"].Success)
+            if (delimiter.Attributes is { } json)
             {
                 try
                 {
-                    using var json = JsonDocument.Parse(match.Groups["attrs"].Value);
-                    attributes = json.RootElement.Clone();
+                    using var document = JsonDocument.Parse(json);
+                    attributes = document.RootElement.Clone();
                 }
                 catch (JsonException)
                 {
@@ -94,15 +178,16 @@ public static partial class WordPressContent
             }
             var block = new Block(name, attributes);
             stack.Peek().Inner.Add(block);
-            if (!match.Groups["void"].Success) stack.Push(block);
+            // Beyond a sane depth, blocks are read as siblings: rendering recurses once per level.
+            if (!delimiter.Void && stack.Count < MaxDepth) stack.Push(block);
         }
         if (at < content.Length) stack.Peek().Inner.Add(content[at..]);
         return root;
     }
 
-    private static string RenderBlocks(string content, List<string> warnings)
+    private static string RenderBlocks(string content, List<Delimiter> delimiters, List<string> warnings)
     {
-        var root = Parse(content);
+        var root = Parse(content, delimiters);
         var html = new StringBuilder();
         foreach (var part in root.Inner)
         {
@@ -259,6 +344,7 @@ public static partial class WordPressContent
     {
         if (!content.Contains('[')) return content;
         var output = new StringBuilder(content.Length);
+        var noCloserAfter = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var at = 0;
         while (at < content.Length)
         {
@@ -288,7 +374,13 @@ public static partial class WordPressContent
             }
             var selfClosing = attributeText.TrimEnd().EndsWith('/');
             var closer = "[/" + name + "]";
-            var closeAt = selfClosing ? -1 : content.IndexOf(closer, open + tag.Length, StringComparison.OrdinalIgnoreCase);
+            var closeAt = -1;
+            // One search per name past the last failed one: a thousand unclosed [x] stay linear.
+            if (!selfClosing && !(noCloserAfter.TryGetValue(name, out var searched) && searched <= open))
+            {
+                closeAt = content.IndexOf(closer, open + tag.Length, StringComparison.OrdinalIgnoreCase);
+                if (closeAt < 0) noCloserAfter[name] = open;
+            }
             var known = KnownShortcodes.Contains(name);
             var looksLikeShortcode = known || closeAt >= 0 || attributeText.Trim().Length > 0 || name.Contains('_') || name.Contains('-');
             if (!looksLikeShortcode)
@@ -669,13 +761,13 @@ public static partial class WordPressContent
 
     private static string Attr(string value) => WebUtility.HtmlEncode(value);
 
-    [GeneratedRegex(@"<!--\s+(?<closer>/)?wp:(?<name>[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+(?<attrs>\{.*?\}\s+)?(?<void>/)?-->", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex BlockComment();
+    [GeneratedRegex(@"\G<!--\s+(?<closer>/)?wp:(?<name>[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex BlockHead();
 
     [GeneratedRegex(@"<!--\s*(?:more|nextpage|noteaser)\b.*?-->", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MoreTag();
 
-    [GeneratedRegex(@"\G\[(?<escaped>\[)?(?<name>[a-zA-Z][\w-]*)(?<attrs>(?:\s[^\]]*)?|/)\]", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\G\[(?<escaped>\[)?(?<name>[a-zA-Z][\w-]*)(?<attrs>(?:\s[^\[\]]{0,4000})?|/)\]", RegexOptions.CultureInvariant)]
     private static partial Regex ShortcodeTag();
 
     [GeneratedRegex(@"(?<name>[\w-]+)\s*=\s*(?:""(?<dq>[^""]*)""|'(?<sq>[^']*)'|(?<bare>[^\s'""]+))", RegexOptions.CultureInvariant)]
