@@ -56,6 +56,19 @@ public sealed class RedirectJourneyTests(ChromiumFixture chromium) : BrowserTest
         Assert.EndsWith("/news/harbour-wall-rebuilt", reader.Page.Url);
         await Expect(reader.Page.Locator("article h1")).ToHaveTextAsync("Harbour wall rebuilt");
 
+        // Edited to 410: the new address goes, and the list says where it goes now.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Edit /2019/05/harbour-wall" }).ClickAsync();
+        await Expect(page.GetByLabel("Old address", new() { Exact = true })).ToHaveValueAsync("/2019/05/harbour-wall");
+        await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("410");
+        await Expect(page.GetByLabel("New address", new() { Exact = true })).ToHaveCountAsync(0);
+        await Button(page, "Save redirect").ClickAsync();
+        await Expect(row).ToContainTextAsync("Gone (410)");
+        await using (var goneReader = await OpenAnotherSessionAsync())
+        {
+            Assert.Equal(410, (await goneReader.Page.GotoAsync("/2019/05/harbour-wall"))!.Status);
+            await Expect(goneReader.Page.Locator("h1")).ToHaveTextAsync("This page has been removed");
+        }
+
         // Deleting asks first.
         await row.GetByRole(AriaRole.Button, new() { Name = "Delete /2019/05/harbour-wall" }).ClickAsync();
         await Expect(page.GetByTestId("confirm-delete")).ToContainTextAsync("Delete the redirect from /2019/05/harbour-wall?");

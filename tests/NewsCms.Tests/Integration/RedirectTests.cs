@@ -239,6 +239,15 @@ public sealed class RedirectTests : IAsyncDisposable
         Assert.True((await authors.UpdateAsync(admin, authorId, new AuthorInput { DisplayName = "Ann Writer", Slug = "ann-writer" })).Succeeded);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/author/ann-writer")).StatusCode);
         AssertMoved(await reader.GetAsync("/author/ann-w"), "/author/ann-writer");
+
+        // Another author given a slug the first one left: their page, not the old redirect.
+        Assert.True((await authors.UpdateAsync(admin, authorId, new AuthorInput { DisplayName = "Ann Writer", Slug = "ann-writes" })).Succeeded);
+        AssertMoved(await reader.GetAsync("/author/ann-writer"), "/author/ann-writes");
+        var otherId = (await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Ann Writer", Slug = "ann-writer" })).Value;
+        var page = await reader.GetAsync("/author/ann-writer");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.DoesNotContain(await StoredAsync(app), r => r.FromPath == "/author/ann-writer");
+        Assert.NotEqual(authorId, otherId);
     }
 
     [Fact]

@@ -105,8 +105,10 @@ public sealed class AuthorProfiles(
         var author = new AuthorProfile { CreatedAt = now };
         Apply(author, input, slug.Slug!, now);
         db.AuthorProfiles.Add(author);
+        var released = await Redirects.Redirects.ReleaseAsync(db, "/author/" + author.Slug, ct);
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.AuthorCreated, $"{author.DisplayName} ({author.Slug})", null, ct);
+        if (released) await redirects.NotifyChangedAsync();
         return ServiceResult<int>.Success(author.Id);
     }
 
@@ -174,7 +176,9 @@ public sealed class AuthorProfiles(
         var now = clock.GetUtcNow().UtcDateTime;
         var author = new AuthorProfile { DisplayName = displayName, Slug = slug!, UserId = userId, CreatedAt = now, UpdatedAt = now };
         db.AuthorProfiles.Add(author);
+        var released = await Redirects.Redirects.ReleaseAsync(db, "/author/" + author.Slug, ct);
         await db.SaveChangesAsync(ct);
+        if (released) await redirects.NotifyChangedAsync();
         return author.Id;
     }
 

@@ -169,10 +169,21 @@ public sealed class Redirects(
     internal static async Task AddSlugChangeAsync(NewsCmsDbContext db, string oldAddress, string newAddress, RedirectTargetKind kind, int id, DateTime now, CancellationToken ct)
     {
         var from = RedirectPaths.Normalize(oldAddress)!;
-        var to = RedirectPaths.Normalize(newAddress)!;
-        db.Redirects.RemoveRange(await db.Redirects.Where(r => r.FromPath == to && r.Origin == RedirectOrigin.SlugChange).ToListAsync(ct));
+        await ReleaseAsync(db, newAddress, ct);
         if (await db.Redirects.AnyAsync(r => r.FromPath == from, ct)) return;
         db.Redirects.Add(new Redirect { FromPath = from, TargetKind = kind, TargetId = id, Origin = RedirectOrigin.SlugChange, CreatedAt = now, UpdatedAt = now });
+    }
+
+    /// <summary>
+    /// When a thing takes an address (inside the caller's unit of work): a slug-change redirect from that address (left
+    /// by another thing that had it before) goes, so it never hides the thing's page. Returns whether one went.
+    /// </summary>
+    internal static async Task<bool> ReleaseAsync(NewsCmsDbContext db, string address, CancellationToken ct)
+    {
+        var key = RedirectPaths.Normalize(address)!;
+        var stale = await db.Redirects.Where(r => r.FromPath == key && r.Origin == RedirectOrigin.SlugChange).ToListAsync(ct);
+        db.Redirects.RemoveRange(stale);
+        return stale.Count > 0;
     }
 
     private const string NotFound = "That redirect does not exist (it may have been deleted).";
@@ -206,7 +217,7 @@ public sealed class Redirects(
             target = collapsed!;
             if (target.Kind != RedirectTargetKind.Path && await RedirectTargets.ThingAtAsync(db, from!, includeOldSlugs: false, ct) == target)
             {
-                return $"That would make a loop: {input.NewAddress?.Trim()} is the address {from} already shows.";
+                return $"That would make a loop: {input.NewAddress?.Trim()} leads back to {from}.";
             }
         }
 
