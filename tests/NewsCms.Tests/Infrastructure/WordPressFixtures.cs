@@ -17,6 +17,15 @@ public static class WordPressFixtures
     /// <summary>The uploads folder of <see cref="Site"/> (wp-content/uploads); 2024/03/missing.jpg is missing on purpose.</summary>
     public static string Uploads => PathOf("uploads");
 
+    /// <summary>The same uploads zipped as a person zips the folder: entries "uploads/2024/03/….jpg" (no missing.jpg).</summary>
+    public static string UploadsZip => PathOf("uploads.zip");
+
+    /// <summary>
+    /// An uploads zip with one good image (uploads/2024/03/harbour.jpg) and entries that would land outside the
+    /// folder they are extracted to: "../" climbs (also after a real folder), an absolute path and backslashes.
+    /// </summary>
+    public static string ZipSlipZip => PathOf("uploads-zip-slip.zip");
+
     public static string PathOf(string name) => Path.Combine(Directory, name);
 
     public static FileStream Open(string name) => File.OpenRead(PathOf(name));

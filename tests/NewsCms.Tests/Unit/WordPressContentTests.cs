@@ -441,4 +441,11 @@ public class WordPressContentTests
         Assert.Equal("<p>Deep &amp; hidden</p><p>Second</p>", body.Html);
         Assert.Equal("the body was nested too deeply to convert: its text was kept as plain paragraphs", Assert.Single(body.Warnings));
     }
+
+    [Theory]
+    [InlineData("A step-by-step <em>guide</em>\n to election&nbsp;night &amp; after.", "A step-by-step guide to election\u00A0night & after.")]
+    [InlineData("Zoë is back, and so is the ]]> joke.", "Zoë is back, and so is the ]]> joke.")]
+    [InlineData("東京の有権者 🗳️ &#8217;", "東京の有権者 🗳️ ’")]
+    [InlineData("", "")]
+    public void An_excerpt_as_plain_text(string html, string expected) => Assert.Equal(expected, WordPressContent.PlainText(html));
 }

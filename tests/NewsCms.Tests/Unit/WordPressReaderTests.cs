@@ -281,4 +281,24 @@ public class WordPressReaderTests
         });
         Assert.Equal(5, read);
     }
+
+    [Fact]
+    public void The_uploads_fixtures_hold_what_the_import_tests_expect()
+    {
+        Assert.True(File.Exists(Path.Combine(WordPressFixtures.Uploads, "2024", "03", "harbour.jpg")));
+        Assert.False(File.Exists(Path.Combine(WordPressFixtures.Uploads, "2024", "03", "missing.jpg")));
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(WordPressFixtures.UploadsZip))
+        {
+            Assert.Equal(["uploads/2024/03/cafe.jpg", "uploads/2024/03/harbour.jpg", "uploads/2024/03/tokyo.jpg"], zip.Entries.Select(e => e.FullName).Order());
+            var harbour = zip.GetEntry("uploads/2024/03/harbour.jpg")!;
+            using var stream = harbour.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(WordPressFixtures.Uploads, "2024", "03", "harbour.jpg")), copy.ToArray());
+        }
+        using var slip = System.IO.Compression.ZipFile.OpenRead(WordPressFixtures.ZipSlipZip);
+        var target = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "extract-here")) + Path.DirectorySeparatorChar;
+        var escaping = slip.Entries.Count(e => !Path.GetFullPath(Path.Combine(target, e.FullName.Replace('\\', '/'))).StartsWith(target, StringComparison.Ordinal));
+        Assert.Equal(4, escaping);
+    }
 }

@@ -46,7 +46,8 @@ public static partial class WordPressContent
         if (string.IsNullOrWhiteSpace(html)) return "";
         var document = Parser.ParseDocument("<body>" + html + "</body>");
         var text = document.Body!.TextContent;
-        return Hosting.XmlSafeText.Clean(Whitespace().Replace(text, " ").Trim());
+        // Line breaks and runs of spaces collapse; a no-break space ("120&nbsp;km/h") stays one.
+        return Hosting.XmlSafeText.Clean(AsciiWhitespace().Replace(text, " ").Trim());
     }
 
     private const int MaxDepth = 200;
@@ -805,4 +806,7 @@ public static partial class WordPressContent
 
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"[ \t\r\n\f]+", RegexOptions.CultureInvariant)]
+    private static partial Regex AsciiWhitespace();
 }
