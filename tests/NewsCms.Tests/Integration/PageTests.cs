@@ -312,6 +312,17 @@ public partial class PageTests
     }
 
     [Fact]
+    public async Task The_start_up_byline_backfill_leaves_pages_without_bylines()
+    {
+        await using var site = await StartAsync();
+        var page = await site.PublishPageAsync("Imprint");
+        await site.Scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Authors.AuthorProfiles>().BackfillAsync();
+        var loaded = await site.Articles.Reads.GetForEditAsync(site.Admin, page.Id);
+        Assert.True(loaded.Succeeded, loaded.Error);
+        Assert.Empty(loaded.Value!.Authors);
+    }
+
+    [Fact]
     public async Task The_administrator_links_published_pages_in_the_navigation_and_footer_in_order()
     {
         await using var site = await StartAsync();
