@@ -312,6 +312,21 @@ public partial class PageTests
     }
 
     [Fact]
+    public async Task The_preview_of_a_draft_page_shows_it_as_its_public_page_will()
+    {
+        await using var site = await StartAsync();
+        var draft = await site.DraftPageAsync("Corrections policy", "<p>We correct errors promptly.</p>");
+        using var client = site.App.CreateBrowserlikeClient();
+        await FormPost.SignInAsync(client, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        var html = await client.GetStringAsync($"/admin/articles/{draft.Id}/preview");
+        Assert.Contains("this is how the page will look to readers", html);
+        Assert.Contains($"href=\"/admin/pages/{draft.Id}\"", html);
+        Assert.Contains("data-page-slug=\"corrections-policy\"", html);
+        Assert.Contains("We correct errors promptly.", html);
+        Assert.DoesNotContain("article__byline", html);
+    }
+
+    [Fact]
     public async Task The_start_up_byline_backfill_leaves_pages_without_bylines()
     {
         await using var site = await StartAsync();
