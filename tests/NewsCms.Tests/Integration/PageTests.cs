@@ -312,6 +312,32 @@ public partial class PageTests
     }
 
     [Fact]
+    public async Task The_preview_of_a_draft_page_shows_it_as_its_public_page_will()
+    {
+        await using var site = await StartAsync();
+        var draft = await site.DraftPageAsync("Corrections policy", "<p>We correct errors promptly.</p>");
+        using var client = site.App.CreateBrowserlikeClient();
+        await FormPost.SignInAsync(client, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        var html = await client.GetStringAsync($"/admin/articles/{draft.Id}/preview");
+        Assert.Contains("this is how the page will look to readers", html);
+        Assert.Contains($"href=\"/admin/pages/{draft.Id}\"", html);
+        Assert.Contains("data-page-slug=\"corrections-policy\"", html);
+        Assert.Contains("We correct errors promptly.", html);
+        Assert.DoesNotContain("article__byline", html);
+    }
+
+    [Fact]
+    public async Task The_start_up_byline_backfill_leaves_pages_without_bylines()
+    {
+        await using var site = await StartAsync();
+        var page = await site.PublishPageAsync("Imprint");
+        await site.Scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Authors.AuthorProfiles>().BackfillAsync();
+        var loaded = await site.Articles.Reads.GetForEditAsync(site.Admin, page.Id);
+        Assert.True(loaded.Succeeded, loaded.Error);
+        Assert.Empty(loaded.Value!.Authors);
+    }
+
+    [Fact]
     public async Task The_administrator_links_published_pages_in_the_navigation_and_footer_in_order()
     {
         await using var site = await StartAsync();

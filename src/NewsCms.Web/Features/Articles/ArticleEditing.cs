@@ -240,8 +240,9 @@ public sealed class ArticleEditing(
 
     private static SaveOutcome? Validate(ArticleInput input, ArticleKind kind)
     {
-        if (string.IsNullOrWhiteSpace(input.Headline)) return SaveOutcome.Fail("Enter a headline.", "Headline");
-        if (input.Headline.Trim().Length > 300) return SaveOutcome.Fail("The headline can be at most 300 characters.", "Headline");
+        var headline = kind == ArticleKind.Page ? "title" : "headline"; // as the editor labels the field
+        if (string.IsNullOrWhiteSpace(input.Headline)) return SaveOutcome.Fail($"Enter a {headline}.", "Headline");
+        if (input.Headline.Trim().Length > 300) return SaveOutcome.Fail($"The {headline} can be at most 300 characters.", "Headline");
         if ((input.Standfirst ?? "").Trim().Length > 1000) return SaveOutcome.Fail("The standfirst can be at most 1000 characters.", "Standfirst");
         if ((input.SeoTitle ?? "").Trim().Length > 300) return SaveOutcome.Fail("The SEO title can be at most 300 characters.", "SeoTitle");
         if ((input.MetaDescription ?? "").Trim().Length > 500) return SaveOutcome.Fail("The meta description can be at most 500 characters.", "MetaDescription");

@@ -97,8 +97,11 @@ public sealed record PublicArticle(
     IReadOnlyList<Byline> Authors, IReadOnlyList<TermLink> Tags, TermLink? Section, int? FeaturedImageId,
     int WordCount, int ReadingMinutes, string? SeoTitle, string? MetaDescription, string? CanonicalUrl,
     TermLink? PreviousInSection = null, TermLink? NextInSection = null, IReadOnlyList<RelatedArticle>? Related = null,
-    IReadOnlyList<int>? OtherArticles = null)
+    IReadOnlyList<int>? OtherArticles = null, ArticleKind Kind = ArticleKind.Article)
 {
+    /// <summary>A page's fields as its public page shows them (for Preview of a page).</summary>
+    public Pages.PublicPage AsPage() => new(Id, Slug, Headline, Standfirst, BodyHtml, PublishedAt, UpdatedAt, FeaturedImageId, SeoTitle, MetaDescription, CanonicalUrl);
+
     /// <summary>The other articles the page shows or names: previous and next, and its whole stored Related list (See-also cards are in the body).</summary>
     public IEnumerable<int> OtherArticleIds => OtherArticles ?? [];
 

@@ -181,6 +181,6 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             .Select(x => new RelatedArticle(x.Slug!, x.Headline!, x.PublishedAt!.Value, x.FeaturedImageId)).ToList();
         return new PublicArticle(article.Id, article.Slug, article.Headline, article.Standfirst, article.BodyHtml, article.PublishedAt, article.UpdatedAt,
             authors, tags, section, article.FeaturedImageId, article.WordCount, article.ReadingMinutes, article.SeoTitle, article.MetaDescription, article.CanonicalUrl,
-            previous, next, related, others);
+            previous, next, related, others, article.Kind);
     }
 }

@@ -183,7 +183,7 @@ public sealed class AuthorProfiles(
     }
 
     /// <summary>
-    /// At start-up: accounts made before profiles existed get one, and articles without a byline get their creator's.
+    /// At start-up: accounts made before profiles existed get one, and articles (not pages) without a byline get their creator's.
     /// Idempotent.
     /// </summary>
     public async Task BackfillAsync(CancellationToken ct = default)
@@ -192,7 +192,8 @@ public sealed class AuthorProfiles(
         var accounts = await db.Users.Where(u => !db.AuthorProfiles.Any(a => a.UserId == u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
         foreach (var account in accounts) await EnsureForAccountAsync(account.Id, account.DisplayName, ct);
 
-        var orphans = await db.Articles.Where(a => !db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id))
+        // Pages have no byline by design: only articles are orphans.
+        var orphans = await db.Articles.Where(a => a.Kind == ArticleKind.Article && !db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id))
             .Join(db.AuthorProfiles, a => a.CreatedById, p => p.UserId, (a, p) => new { ArticleId = a.Id, ProfileId = p.Id })
             .ToListAsync(ct);
         db.ArticleAuthors.AddRange(orphans.Select(o => new ArticleAuthor { ArticleId = o.ArticleId, AuthorProfileId = o.ProfileId, Position = 0 }));
