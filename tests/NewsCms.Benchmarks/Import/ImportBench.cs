@@ -36,16 +36,16 @@ public static partial class ImportBench
         var app = await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct);
 
         var quarter = Math.Max(1, posts / 4);
-        var small = await ExportAsync(folder, quarter, 0, console);
-        var full = await ExportAsync(folder, posts, images, console);
+        var small = await ExportAsync(folder, quarter, 0, console, ct);
+        var full = await ExportAsync(folder, posts, images, console, ct);
         var uploads = Path.Combine(folder, "uploads");
         var clock = Stopwatch.StartNew();
-        WordPressExportGenerator.WriteUploads(uploads, images);
+        await Generator(posts, images).WriteUploadsAsync(uploads, ct);
         await console.WriteLineAsync($"Uploads: {images:N0} JPEGs of 1200 × 800 written in {clock.Elapsed.TotalSeconds:N0} s.");
 
         var quarterRun = await ImportAsync(app, folder, "quarter", small, null, console, ct);
         var postsOnly = await ImportAsync(app, folder, "posts", full, null, console, ct);
-        var withImages = await ImportAsync(app, folder, "images", full, uploads, console, ct);
+        var withImages = images == 0 ? postsOnly : await ImportAsync(app, folder, "images", full, uploads, console, ct);
 
         var summary =
             $"""
@@ -61,13 +61,16 @@ public static partial class ImportBench
         return 0;
     }
 
-    private static async Task<string> ExportAsync(string folder, int posts, int images, TextWriter console)
+    private static WordPress.WxrGenerator Generator(int posts, int images) =>
+        new() { Posts = posts, Attachments = images, ImageWidth = 1200, ImageHeight = 800, Tags = 300, Authors = 20 };
+
+    private static async Task<string> ExportAsync(string folder, int posts, int images, TextWriter console, CancellationToken ct)
     {
         var path = Path.Combine(folder, $"export-{posts}-{images}.xml");
         if (File.Exists(path)) return path;
         await using (var file = File.Create(path))
         {
-            WordPressExportGenerator.WriteExport(file, posts, images);
+            await Generator(posts, images).WriteAsync(file, ct);
         }
         await console.WriteLineAsync($"Export of {posts:N0} posts ({images:N0} with images): {new FileInfo(path).Length / 1e6:N1} MB.");
         return path;

@@ -32,6 +32,10 @@ public sealed class WxrGenerator
 
     public int Seed { get; init; } = 12;
 
+    /// <summary>The size of the uploads' JPEGs: tiny for tests, photo-sized (1200 × 800) for measuring an import.</summary>
+    public int ImageWidth { get; init; } = 64;
+    public int ImageHeight { get; init; } = 48;
+
     public static int PostId(int index) => 1000 + index;
     public static int AttachmentId(int index) => 5_000_000 + index;
     public static string AttachmentPath(int index) => $"{2020 + index % 5}/{index % 12 + 1:00}/image-{index}.jpg";
@@ -302,22 +306,22 @@ public sealed class WxrGenerator
             ct.ThrowIfCancellationRequested();
             var path = Path.Combine(uploads, AttachmentPath(index).Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllBytesAsync(path, Jpeg(index), ct);
+            await File.WriteAllBytesAsync(path, Jpeg(index, ImageWidth, ImageHeight), ct);
         }
     }
 
-    /// <summary>A 64×48 JPEG whose colours depend on <paramref name="index"/>, so no two files are the same.</summary>
-    public static byte[] Jpeg(int index)
+    /// <summary>A JPEG (64×48 unless asked) whose colours depend on <paramref name="index"/>, so no two files are the same.</summary>
+    public static byte[] Jpeg(int index, int width = 64, int height = 48)
     {
-        using var bitmap = new SKBitmap(64, 48);
+        using var bitmap = new SKBitmap(width, height);
         var left = new SKColor((byte)(index * 37 % 256), (byte)(index * 91 % 256), (byte)(index * 13 % 256));
         var right = new SKColor((byte)(255 - left.Red), (byte)(index / 256 % 256), (byte)(255 - left.Blue));
         using (var canvas = new SKCanvas(bitmap))
         {
             using var paint = new SKPaint { Color = left };
-            canvas.DrawRect(0, 0, 32, 48, paint);
+            canvas.DrawRect(0, 0, width / 2, height, paint);
             paint.Color = right;
-            canvas.DrawRect(32, 0, 32, 48, paint);
+            canvas.DrawRect(width / 2, 0, width - width / 2, height, paint);
         }
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 80);
         return data.ToArray();

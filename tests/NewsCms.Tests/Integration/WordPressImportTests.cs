@@ -160,7 +160,9 @@ public sealed class WordPressImportTests : IAsyncLifetime
         Assert.Contains(redirects, r => r.FromPath == "/category/news/local" && r.TargetKind == RedirectTargetKind.Section);
         Assert.Contains(redirects, r => r.FromPath == "/tag/東京" && r.TargetKind == RedirectTargetKind.Tag);
         Assert.Contains(redirects, r => r.FromPath == "/feed" && r.TargetPath == "/feed.xml");
-        Assert.Contains(redirects, r => r.FromPath == "/tag/elections/feed" && r.TargetPath == "/feed.xml");
+        Assert.Contains(redirects, r => r.FromPath == "/tag/elections/feed" && r.TargetPath == "/tag/elections/feed.xml");
+        // A subcategory answers at its full path and at its own slug's, as WordPress did.
+        Assert.Contains(redirects, r => r.FromPath == "/category/local" && r.TargetKind == RedirectTargetKind.Section);
         // Where the old address is the new one (/tag/elections, /author/editor, /about-us), there is nothing to redirect.
         Assert.DoesNotContain(redirects, r => r.FromPath is "/tag/elections" or "/author/editor" or "/about-us");
         Assert.All(redirects, r => Assert.Equal(RedirectOrigin.Import, r.Origin));
@@ -175,7 +177,8 @@ public sealed class WordPressImportTests : IAsyncLifetime
     [InlineData("/category/news/local/", "/section/local")]
     [InlineData("/category/culture/caf%C3%A9-culture/", "/section/cafe-culture")]
     [InlineData("/feed/", "/feed.xml")]
-    [InlineData("/category/news/feed/", "/feed.xml")]
+    [InlineData("/category/news/feed/", "/section/news/feed.xml")]
+    [InlineData("/tag/elections/feed/", "/tag/elections/feed.xml")]
     public async Task Old_addresses_answer_with_a_permanent_redirect_to_the_new_ones(string old, string expected)
     {
         await ImportAsync();

@@ -143,42 +143,11 @@ public sealed class WordPressImporter(
             }
         }
 
-        /// <summary>The old site's addresses of a post or page, as redirect sources: its permalink and its ?p= / ?page_id= form.</summary>
-        private IEnumerable<string> OldAddresses(WxrScan.PostInfo post)
-        {
-            if (SitePath(post.Link) is { } link && link != "/") yield return link;
-            yield return post.Type == "page" ? "/?page_id=" + Id(post.Id) : "/?p=" + Id(post.Id);
-        }
+        /// <summary>The old site's addresses of a post or page (permalink, ?p= or ?page_id=), as redirect sources.</summary>
+        private static IEnumerable<string> OldAddresses(WxrScan.PostInfo post) => post.OldPaths;
 
-        /// <summary>
-        /// The normalized path of a URL on the old site relative to the site's root ("/2024/03/05/slug"), or null for
-        /// another host. Query forms keep their one meaningful parameter ("/?p=12").
-        /// </summary>
-        private string? SitePath(string url)
-        {
-            if (string.IsNullOrWhiteSpace(url)) return null;
-            string path, query;
-            if (Uri.TryCreate(url, UriKind.Absolute, out var absolute))
-            {
-                if (absolute.Scheme is not ("http" or "https") || !scan.IsSiteHost(absolute.Host)) return null;
-                path = absolute.AbsolutePath;
-                query = absolute.Query;
-            }
-            else if (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))
-            {
-                var q = url.IndexOfAny(['?', '#']);
-                path = q < 0 ? url : url[..q];
-                query = q >= 0 && url[q] == '?' ? url[q..].Split('#')[0] : "";
-            }
-            else return null;
-
-            foreach (var name in new[] { "p", "page_id" })
-            {
-                var value = System.Web.HttpUtility.ParseQueryString(query)[name];
-                if (value is not null && int.TryParse(value, out var id)) return $"/?{name}={id}";
-            }
-            return RedirectPaths.Normalize(scan.RelativeToSite(Uri.UnescapeDataString(path)));
-        }
+        /// <summary>The redirect-table form of a link to the old site ("/2024/03/05/slug", "/?p=12"), or null for another site.</summary>
+        private string? SitePath(string url) => scan.Permalinks.PathOf(url) is { } path ? RedirectPaths.Normalize(path) : null;
 
         public async Task WriteAsync(string exportPath, CancellationToken ct)
         {
@@ -268,8 +237,14 @@ public sealed class WordPressImporter(
                     var id = matched ?? profile!.Id;
                     authors[author.Login] = id;
                     db.ImportedItems.Add(Imported("author", author.Login, id, null));
-                    await AddRedirectAsync(db, RedirectPaths.Normalize(scan.RelativeToSite(scan.BasePath + "/author/" + author.Login)), RedirectTargetKind.Author, id, null, ct,
-                        unlessAt: "/author/" + slugById[id]);
+                    foreach (var old in scan.Permalinks.AuthorPaths(author.Login))
+                    {
+                        await AddRedirectAsync(db, old, RedirectTargetKind.Author, id, null, ct, unlessAt: "/author/" + slugById[id]);
+                    }
+                    foreach (var feed in scan.Permalinks.AuthorFeedPaths(author.Login))
+                    {
+                        await AddRedirectAsync(db, feed, RedirectTargetKind.Path, null, $"/author/{slugById[id]}/feed.xml", ct);
+                    }
                 }
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
@@ -359,8 +334,14 @@ public sealed class WordPressImporter(
                 var id = matched ?? section!.Id;
                 sections[term.Slug] = id;
                 db.ImportedItems.Add(Imported("category", term.Slug, id, null));
-                await AddRedirectAsync(db, scan.TermPath("category", term.Slug), RedirectTargetKind.Section, id, null, ct, unlessAt: "/section/" + slugById[id]);
-                await AddRedirectAsync(db, scan.TermPath("category", term.Slug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml", ct);
+                foreach (var old in scan.Permalinks.CategoryPaths(term.Slug))
+                {
+                    await AddRedirectAsync(db, old, RedirectTargetKind.Section, id, null, ct, unlessAt: "/section/" + slugById[id]);
+                }
+                foreach (var feed in scan.Permalinks.CategoryFeedPaths(term.Slug))
+                {
+                    await AddRedirectAsync(db, feed, RedirectTargetKind.Path, null, $"/section/{slugById[id]}/feed.xml", ct);
+                }
             }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
@@ -420,8 +401,14 @@ public sealed class WordPressImporter(
                 var id = matched ?? tag!.Id;
                 tags[term.Slug] = id;
                 db.ImportedItems.Add(Imported("tag", term.Slug, id, null));
-                await AddRedirectAsync(db, scan.TermPath("tag", term.Slug), RedirectTargetKind.Tag, id, null, ct, unlessAt: "/tag/" + slugById[id]);
-                await AddRedirectAsync(db, scan.TermPath("tag", term.Slug) + "/feed", RedirectTargetKind.Path, null, "/feed.xml", ct);
+                foreach (var old in scan.Permalinks.TagPaths(term.Slug))
+                {
+                    await AddRedirectAsync(db, old, RedirectTargetKind.Tag, id, null, ct, unlessAt: "/tag/" + slugById[id]);
+                }
+                foreach (var feed in scan.Permalinks.TagFeedPaths(term.Slug))
+                {
+                    await AddRedirectAsync(db, feed, RedirectTargetKind.Path, null, $"/tag/{slugById[id]}/feed.xml", ct);
+                }
             }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
@@ -443,7 +430,7 @@ public sealed class WordPressImporter(
             var body = await WordPressContent.ConvertAsync(item.Content, new WordPressConversionContext(
                 (image, token) => ImageHtmlAsync(image, item, token), RewriteLink), ct);
             warnings.AddRange(body.Warnings);
-            var standfirst = Clip(ArticleHtml.ToPlainText(ArticleHtml.Sanitize(item.Excerpt)).Replace('\n', ' ').Trim(), 1000);
+            var standfirst = Clip(WordPressContent.PlainText(item.Excerpt).Replace('\n', ' ').Trim(), 1000);
             var headline = Clip(XmlSafeText.Clean(item.Title).Trim(), 300);
             if (headline.Length == 0)
             {
@@ -573,7 +560,7 @@ public sealed class WordPressImporter(
         {
             var attachment = attachmentId is { } aid ? scan.Attachments.GetValueOrDefault(aid) : null;
             var url = attachment?.Url ?? image?.Url ?? "";
-            var relative = WordPressUploads.RelativePath(url);
+            var relative = attachment?.File ?? WxrUploads.RelativePath(url);
             var key = attachment is not null ? "id:" + attachment.Id : "file:" + relative;
             if (attachment is null && relative is null)
             {
@@ -590,7 +577,7 @@ public sealed class WordPressImporter(
                 return images[key] = existing is null ? null : ImportedImage.Of(existing);
             }
 
-            var found = uploads?.Find(url) ?? (image is not null && image.Url != url ? uploads?.Find(image.Url) : null);
+            var found = (relative is null ? null : uploads?.Find(relative)) ?? (image is not null && image.Url != url ? uploads?.FindUrl(image.Url) : null);
             if (found is null)
             {
                 report.Count("attachment", "missing from the uploads");
@@ -648,9 +635,9 @@ public sealed class WordPressImporter(
         private async Task SiteRedirectsAsync(CancellationToken ct)
         {
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
-            foreach (var feed in new[] { "/feed", "/feed/rss", "/feed/rss2", "/feed/atom", "/rss", "/comments/feed" })
+            foreach (var feed in scan.Permalinks.SiteFeedPaths())
             {
-                await AddRedirectAsync(db, RedirectPaths.Normalize(scan.RelativeToSite(scan.BasePath + feed)), RedirectTargetKind.Path, null, "/feed.xml", ct);
+                await AddRedirectAsync(db, feed, RedirectTargetKind.Path, null, "/feed.xml", ct);
             }
             await db.SaveChangesAsync(ct);
         }
@@ -680,10 +667,13 @@ public sealed class WordPressImporter(
 
         /// <summary>Adds an import redirect to the item's transaction; an address that already redirects keeps its redirect.</summary>
         /// <param name="unlessAt">The thing's address here: when the old address is the same ("/tag/elections"), no redirect is needed.</param>
-        private async Task AddRedirectAsync(NewsCmsDbContext db, string? from, RedirectTargetKind kind, int? id, string? path, CancellationToken ct,
+        private async Task AddRedirectAsync(NewsCmsDbContext db, string? old, RedirectTargetKind kind, int? id, string? path, CancellationToken ct,
             string? unlessAt = null)
         {
+            var from = RedirectPaths.Normalize(old);
             if (unlessAt is not null && RedirectPaths.Normalize(unlessAt) == from) return;
+            // Query addresses are kept only on the site's root ("/?p=12"); a site in a folder ("/blog/?p=12") has none here.
+            if (old is not null && old.Contains('?') && !old.StartsWith("/?", StringComparison.Ordinal)) return;
             // Addresses seen in this run (or before it) are skipped without asking the database.
             if (string.IsNullOrEmpty(from) || from == "/" || !redirectSources.Add(from)) return;
             if (await Redirects.Redirects.AddImportedAsync(db, from, kind, id, path, Now, ct) == ImportedRedirect.Added) report.Count("redirect", "created");

@@ -71,42 +71,13 @@ public sealed class WordPressUploads : IDisposable
     }
 
     /// <summary>
-    /// The uploads-relative path of an attachment URL ("https://old.example/wp-content/uploads/2024/03/a.jpg" →
-    /// "2024/03/a.jpg"), or null when it is not an uploads URL.
+    /// The file at a path inside the uploads folder (as <see cref="WxrUploads"/> gives it), trying the original when the
+    /// path names one of WordPress's resized copies ("photo-300x200.jpg" → "photo.jpg"). Null when the uploads do not have it.
     /// </summary>
-    public static string? RelativePath(string url)
-    {
-        if (string.IsNullOrWhiteSpace(url)) return null;
-        var path = Uri.TryCreate(url, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : url.Split('?', '#')[0];
-        var at = path.IndexOf("/uploads/", StringComparison.OrdinalIgnoreCase);
-        if (at < 0) return null;
-        return Uri.UnescapeDataString(path[(at + "/uploads/".Length)..]);
-    }
+    public string? Find(string relativePath) => WxrUploads.Candidates(relativePath).FirstOrDefault(files.ContainsKey);
 
-    /// <summary>
-    /// The file for an attachment URL, trying the original when the URL names one of WordPress's resized copies
-    /// ("photo-300x200.jpg" → "photo.jpg", "photo-scaled.jpg" → "photo.jpg"). Null when the uploads do not have it.
-    /// </summary>
-    public string? Find(string url)
-    {
-        var relative = RelativePath(url);
-        if (relative is null) return null;
-        foreach (var candidate in Candidates(relative))
-        {
-            if (files.ContainsKey(candidate)) return candidate;
-        }
-        return null;
-    }
-
-    private static IEnumerable<string> Candidates(string relative)
-    {
-        yield return relative;
-        var extension = Path.GetExtension(relative);
-        var stem = relative[..^extension.Length];
-        var sized = System.Text.RegularExpressions.Regex.Match(stem, @"^(.*)-\d{1,5}x\d{1,5}$");
-        if (sized.Success) yield return sized.Groups[1].Value + extension;
-        if (stem.EndsWith("-scaled", StringComparison.OrdinalIgnoreCase)) yield return stem[..^"-scaled".Length] + extension;
-    }
+    /// <summary>The file a URL into the old site's uploads names, or null.</summary>
+    public string? FindUrl(string url) => WxrUploads.RelativePath(url) is { } relative ? Find(relative) : null;
 
     /// <summary>Reads a file found by <see cref="Find"/>, at most <paramref name="maxBytes"/>; null when it is larger.</summary>
     public async Task<byte[]?> ReadAsync(string relative, long maxBytes, CancellationToken ct)

@@ -14,20 +14,20 @@ internal sealed class WxrScan
     public Dictionary<string, WxrTerm> Tags { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<int, AttachmentInfo> Attachments { get; } = [];
+
+    /// <summary>The old site's addresses (made when the export names the site, fed every entry).</summary>
+    public WxrPermalinks Permalinks { get; private set; } = new(new WxrSite("", "", "", "", "", ""));
     public Dictionary<int, PostInfo> Posts { get; } = [];
     public int Comments { get; private set; }
 
     /// <summary>Items of other types (menu items, revisions, custom types): counted as not imported.</summary>
     public SortedDictionary<string, int> OtherTypes { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The path the old site lives under ("" at the root, "/blog" in a folder).</summary>
-    public string BasePath { get; private set; } = "";
+    /// <param name="File">The attachment's path inside the uploads folder, when it has one.</param>
+    public sealed record AttachmentInfo(int Id, string Url, string? File, int ParentId, string Alt, string Caption, string Title);
 
-    private readonly HashSet<string> hosts = new(StringComparer.OrdinalIgnoreCase);
-
-    public sealed record AttachmentInfo(int Id, string Url, int ParentId, string Alt, string Caption, string Title);
-
-    public sealed record PostInfo(int Id, string Type, string Status, string Slug, string Title, string Link);
+    /// <param name="OldPaths">Its addresses on the old site (permalink, ?p= or ?page_id=), as redirect sources.</param>
+    public sealed record PostInfo(int Id, string Type, string Status, string Slug, string Title, string Link, IReadOnlyList<string> OldPaths);
 
     public static async Task<WxrScan> ReadAsync(string path, Func<ImportProgress, Task>? progress, CancellationToken ct)
     {
@@ -35,10 +35,12 @@ internal sealed class WxrScan
         await using var file = File.OpenRead(path);
         await foreach (var entry in WxrReader.ReadAsync(file, ct))
         {
+            scan.Permalinks.Observe(entry);
             switch (entry)
             {
                 case WxrSite site:
-                    scan.SetSite(site);
+                    scan.Site = site;
+                    scan.Permalinks = new WxrPermalinks(site);
                     break;
                 case WxrAuthor author:
                     scan.Authors.TryAdd(author.Login, author);
@@ -59,21 +61,6 @@ internal sealed class WxrScan
         return scan;
     }
 
-    private void SetSite(WxrSite site)
-    {
-        Site = site;
-        foreach (var url in new[] { site.BaseSiteUrl, site.BaseBlogUrl, site.Link })
-        {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) continue;
-            hosts.Add(uri.Host);
-            hosts.Add(uri.Host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? uri.Host[4..] : "www." + uri.Host);
-        }
-        if (Uri.TryCreate(site.BaseBlogUrl.Length > 0 ? site.BaseBlogUrl : site.Link, UriKind.Absolute, out var blog))
-        {
-            BasePath = blog.AbsolutePath.TrimEnd('/');
-        }
-    }
-
     private void Add(WxrItem item)
     {
         Comments += item.CommentCount;
@@ -86,11 +73,12 @@ internal sealed class WxrScan
         switch (item.PostType)
         {
             case "attachment":
-                Attachments[item.Id] = new AttachmentInfo(item.Id, item.AttachmentUrl.Length > 0 ? item.AttachmentUrl : item.Guid, item.ParentId,
-                    item.Meta.GetValueOrDefault("_wp_attachment_image_alt") ?? "", item.Excerpt, item.Title);
+                Attachments[item.Id] = new AttachmentInfo(item.Id, item.AttachmentUrl.Length > 0 ? item.AttachmentUrl : item.Guid, WxrUploads.RelativePath(item),
+                    item.ParentId, item.Meta.GetValueOrDefault("_wp_attachment_image_alt") ?? "", WordPressContent.PlainText(item.Excerpt), item.Title);
                 break;
             case "post" or "page":
-                Posts[item.Id] = new PostInfo(item.Id, item.PostType, item.Status, item.Slug, item.Title, item.Link);
+                Posts[item.Id] = new PostInfo(item.Id, item.PostType, item.Status, item.Slug, item.Title, item.Link,
+                    [.. Permalinks.OldPaths(item).Select(Redirects.RedirectPaths.Normalize).OfType<string>()]);
                 // A creator missing from the export's author list still gets a byline.
                 if (item.Creator.Length > 0) Authors.TryAdd(item.Creator, new WxrAuthor(0, item.Creator, "", item.Creator, "", ""));
                 break;
@@ -99,23 +87,6 @@ internal sealed class WxrScan
                 break;
         }
     }
-
-    public bool IsSiteHost(string host) => hosts.Contains(host);
-
-    /// <summary>A path on the old site's host without the folder the site lives in ("/blog/2024/x" → "/2024/x").</summary>
-    public string RelativeToSite(string path)
-    {
-        if (BasePath.Length > 0 && path.StartsWith(BasePath, StringComparison.OrdinalIgnoreCase)
-            && (path.Length == BasePath.Length || path[BasePath.Length] == '/'))
-        {
-            path = path[BasePath.Length..];
-        }
-        return path.Length == 0 ? "/" : path;
-    }
-
-    /// <summary>A category's or tag's old address, relative to the site: "/category/world/europe", "/tag/elections".</summary>
-    public string TermPath(string kind, string slug) =>
-        (kind != "category" ? Redirects.RedirectPaths.Normalize("/tag/" + slug) : Redirects.RedirectPaths.Normalize("/category/" + string.Join('/', [.. Ancestors(slug), slug]))) ?? "";
 
     /// <summary>A category's parents, the top one first (a loop in the export ends the walk).</summary>
     public List<string> Ancestors(string slug)
@@ -130,7 +101,12 @@ internal sealed class WxrScan
         return chain;
     }
 
-    /// <summary>A term's old URL, for the report.</summary>
-    public string TermUrl(string kind, string slug) => Site.BaseBlogUrl.TrimEnd('/') + TermPath(kind, slug) + "/";
+    /// <summary>A category's or tag's old URL, for the report.</summary>
+    public string TermUrl(string kind, string slug) =>
+        OldUrl((kind == "category" ? Permalinks.CategoryPaths(slug) : Permalinks.TagPaths(slug))[0] + "/");
+
+    /// <summary>An old path as a URL of the old site.</summary>
+    public string OldUrl(string path) =>
+        Uri.TryCreate(Site.BaseSiteUrl.Length > 0 ? Site.BaseSiteUrl : Site.Link, UriKind.Absolute, out var site) ? site.GetLeftPart(UriPartial.Authority) + path : path;
 }
 
