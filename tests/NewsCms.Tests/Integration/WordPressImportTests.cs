@@ -381,4 +381,64 @@ public sealed class WordPressImportTests : IAsyncLifetime
             }
         }
     }
+
+    [Fact]
+    public async Task An_old_address_that_a_page_here_answers_is_not_redirected_away()
+    {
+        await DbAsync(async db =>
+        {
+            db.Articles.Add(new Article
+            {
+                Kind = ArticleKind.Page, Headline = "About the Harbour Post", Slug = "about-us", BodyHtml = "<p>Ours.</p>", BodyText = "Ours.",
+                Status = ArticleStatus.Published, PublishedAt = DateTime.UtcNow, FirstPublishedAt = DateTime.UtcNow, CreatedAt = DateTime.UtcNow,
+                UpdatedAt = DateTime.UtcNow, Version = Guid.NewGuid(), CreatedById = admin.UserId, CreatedByName = admin.DisplayName,
+            });
+            return await db.SaveChangesAsync();
+        });
+
+        var report = await ImportAsync();
+
+        var imported = await ArticleAsync("About us");
+        Assert.Equal("about-us-2", imported.Slug);
+        Assert.Contains(report.Warnings, w => w.Kind == "redirect" && w.ExternalId == "/about-us");
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var ours = await client.GetAsync("/about-us", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ours.StatusCode);
+        Assert.Contains("About the Harbour Post", await ours.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        var old = await client.GetAsync("/?page_id=40", TestContext.Current.CancellationToken);
+        Assert.Equal("/about-us-2", old.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Categories_whose_slugs_clean_to_the_same_one_become_two_sections()
+    {
+        var export = Path.Combine(Path.GetTempPath(), $"twins-{Guid.NewGuid():N}.xml");
+        await File.WriteAllTextAsync(export, """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+            <channel><title>Twins</title><link>https://twins.example</link><wp:wxr_version>1.2</wp:wxr_version>
+            <wp:base_site_url>https://twins.example</wp:base_site_url><wp:base_blog_url>https://twins.example</wp:base_blog_url>
+            <wp:category><wp:term_id>1</wp:term_id><wp:category_nicename>world_news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>World (old)</wp:cat_name></wp:category>
+            <wp:category><wp:term_id>2</wp:term_id><wp:category_nicename>world-news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>World</wp:cat_name></wp:category>
+            <item><title>Twin story</title><link>https://twins.example/twin-story/</link><dc:creator>admin</dc:creator>
+            <content:encoded><![CDATA[<p>Text.</p>]]></content:encoded><wp:post_id>5</wp:post_id><wp:post_date_gmt>2024-01-01 10:00:00</wp:post_date_gmt>
+            <wp:post_name>twin-story</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+            <category domain="category" nicename="world_news">World (old)</category></item>
+            </channel></rss>
+            """, TestContext.Current.CancellationToken);
+        try
+        {
+            var report = await ImportAsync(export, uploads: null);
+
+            Assert.Equal(0, report.CountOf("post", "failed"));
+            var sections = await DbAsync(db => db.Sections.AsNoTracking().Select(x => x.Slug).ToListAsync());
+            Assert.Contains("world-news", sections);
+            Assert.Contains("world-news-2", sections);
+            Assert.Equal(ArticleStatus.Published, (await ArticleAsync("Twin story")).Status);
+        }
+        finally
+        {
+            File.Delete(export);
+        }
+    }
 }

@@ -23,6 +23,10 @@ public static class ImportReportText
                 .AppendJoin(", ", outcomes.Select(o => $"{o.Key} {o.Value}")).Append('\n');
         }
         text.Append($"  warnings: {report.Warnings.Count}");
+        if (report.Durations.Count > 0)
+        {
+            text.Append("\n  time: ").AppendJoin(", ", report.Durations.Select(d => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d.Key} {d.Value:0.0} s")));
+        }
         return text.ToString();
     }
 

@@ -70,23 +70,21 @@ public sealed class ImportRuns(
                 await using var file = File.Create(Path.Combine(folder, UploadsFile));
                 await uploadsZip.CopyToAsync(file, ct);
             }
-        }
-        catch
-        {
-            Directory.Delete(folder, recursive: true);
-            throw;
-        }
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
             db.ImportRuns.Add(new ImportRun
             {
                 Id = id, Kind = ImportRunKind.WordPress, Status = ImportRunStatus.Running, IsDryRun = true, CreateAccounts = createAccounts,
-                FileName = Path.GetFileName(exportName), UploadsFileName = uploadsZip is null ? null : Path.GetFileName(uploadsName),
+                FileName = Clip(Path.GetFileName(exportName)), UploadsFileName = uploadsZip is null ? null : Clip(Path.GetFileName(uploadsName ?? "")),
                 WorkFolder = folder, StartedById = actor.UserId, StartedByName = actor.DisplayName, StartedAt = now, UpdatedAt = now,
             });
             await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            // Nothing is left behind for a run that never started.
+            Directory.Delete(folder, recursive: true);
+            throw;
         }
         await queue.EnqueueAsync(id, ct);
         return ServiceResult<Guid>.Success(id);
@@ -120,6 +118,8 @@ public sealed class ImportRuns(
         run.IsDryRun = false;
         run.Error = null;
         run.ProcessedItems = 0;
+        // The dry run's report is not the import's: the worker writes the import's as it goes.
+        run.ReportJson = "";
         run.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actor, AuditActions.ImportStarted, run.FileName, run.UploadsFileName is null ? null : "with " + run.UploadsFileName, ct);
@@ -166,6 +166,8 @@ public sealed class ImportRuns(
         return await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Status == ImportRunStatus.Running, ct);
     }
 
+    private static string Clip(string name) => name.Length <= 260 ? name : name[^260..];
+
     internal const string ExportFile = "export.xml";
     internal const string UploadsFile = "uploads.zip";
 
@@ -196,6 +198,7 @@ public sealed class ImportWorker(
 {
     private readonly IDbContextFactory<NewsCmsDbContext> dbFactory = dbFactory;
     private readonly TimeProvider clock = clock;
+    private readonly ILogger<ImportWorker> logger = logger;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -207,8 +210,14 @@ public sealed class ImportWorker(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                // Shutting down: the run stays Running and is found stale, then resumable.
+                // Shutting down: the run stays Running, is found stale, and can be resumed.
                 return;
+            }
+            catch (Exception ex)
+            {
+                // A database that could not be reached for the run's own row: the run is found stale later. The
+                // worker (and the site) go on.
+                logger.LogError(ex, "Import {Id} could not be run", id);
             }
         }
     }
@@ -222,8 +231,11 @@ public sealed class ImportWorker(
             if (found is not { Status: ImportRunStatus.Running }) return;
             run = found;
         }
+        var report = new ImportReport();
         var heartbeat = new Heartbeat(this, id);
-        ImportReport? report = null;
+        // A sign of life every few seconds whatever the importer is doing (a big image, ranking related articles).
+        using var beating = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var beats = heartbeat.BeatAsync(beating.Token);
         string? error = null;
         try
         {
@@ -231,8 +243,8 @@ public sealed class ImportWorker(
             var importer = scope.ServiceProvider.GetRequiredService<WordPressImporter>();
             var actor = await ActorAsync(run, ct);
             var uploads = Path.Combine(run.WorkFolder, ImportRuns.UploadsFile);
-            report = await importer.ImportAsync(Path.Combine(run.WorkFolder, ImportRuns.ExportFile), File.Exists(uploads) ? uploads : null,
-                new WordPressImportOptions(run.IsDryRun, run.CreateAccounts), actor, heartbeat.ReportAsync, ct);
+            await importer.ImportAsync(Path.Combine(run.WorkFolder, ImportRuns.ExportFile), File.Exists(uploads) ? uploads : null,
+                new WordPressImportOptions(run.IsDryRun, run.CreateAccounts), actor, heartbeat.ReportAsync, ct, report);
         }
         catch (Exception ex) when (ex is WordPressImportException or WxrFormatException or IOException or UnauthorizedAccessException)
         {
@@ -243,19 +255,36 @@ public sealed class ImportWorker(
             logger.LogError(ex, "Import {Id} failed", id);
             error = "The import stopped on an unexpected error (it is in the server's log). What was imported stays; resume it to go on.";
         }
+        finally
+        {
+            await beating.CancelAsync();
+            await beats;
+        }
 
-        await heartbeat.FlushAsync(CancellationToken.None);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var status = error is not null ? ImportRunStatus.Failed : run.IsDryRun ? ImportRunStatus.DryRun : ImportRunStatus.Completed;
+        var json = ImportReportText.Json(report);
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var status = error is not null ? ImportRunStatus.Failed : run.IsDryRun ? ImportRunStatus.DryRun : ImportRunStatus.Completed;
-            var json = report is null ? null : ImportReportText.Json(report);
-            await db.ImportRuns.Where(r => r.Id == id).ExecuteUpdateAsync(s => s
+            // Only a run still ours: one marked stale meanwhile (and perhaps resumed elsewhere) is left as it is.
+            await db.ImportRuns.Where(r => r.Id == id && r.Status == ImportRunStatus.Running && r.IsDryRun == run.IsDryRun).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, status)
                 .SetProperty(r => r.Error, error)
-                .SetProperty(r => r.ReportJson, r => json ?? r.ReportJson)
+                .SetProperty(r => r.ReportJson, json)
                 .SetProperty(r => r.UpdatedAt, now)
                 .SetProperty(r => r.FinishedAt, status == ImportRunStatus.DryRun ? null : now), CancellationToken.None);
+        }
+        // A finished import needs its uploads no more (a dry run keeps them for "Import", a failed one for "Resume").
+        if (status == ImportRunStatus.Completed)
+        {
+            try
+            {
+                Directory.Delete(run.WorkFolder, recursive: true);
+            }
+            catch (IOException ex)
+            {
+                logger.LogWarning(ex, "Could not delete the uploads of import {Id} in {Folder}", id, run.WorkFolder);
+            }
         }
     }
 
@@ -272,30 +301,59 @@ public sealed class ImportWorker(
         return new Users.Actor(run.StartedById, run.StartedByName, role!);
     }
 
-    /// <summary>Progress to the run's row, at most once a second.</summary>
+    /// <summary>Progress to the run's row, at most once a second, and a sign of life every few seconds.</summary>
     private sealed class Heartbeat(ImportWorker worker, Guid id)
     {
-        private ImportProgress? latest;
+        private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
+        private ImportProgress latest = new(0, 0);
         private DateTime lastWritten = DateTime.MinValue;
+        private readonly SemaphoreSlim writing = new(1, 1);
 
         public async Task ReportAsync(ImportProgress value)
         {
-            if (value.Total > 0 || latest is null) latest = value;
-            var now = worker.clock.GetUtcNow().UtcDateTime;
-            if (now - lastWritten < TimeSpan.FromSeconds(1)) return;
-            lastWritten = now;
-            await FlushAsync(CancellationToken.None);
+            if (value.Total > 0 || latest.Total == 0) latest = value;
+            if (worker.clock.GetUtcNow().UtcDateTime - lastWritten < TimeSpan.FromSeconds(1)) return;
+            await FlushAsync();
         }
 
-        public async Task FlushAsync(CancellationToken ct)
+        public async Task BeatAsync(CancellationToken stop)
         {
-            if (latest is not { } progress) return;
-            var now = worker.clock.GetUtcNow().UtcDateTime;
-            await using var db = await worker.dbFactory.CreateDbContextAsync(ct);
-            await db.ImportRuns.Where(r => r.Id == id).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.ProcessedItems, progress.Processed)
-                .SetProperty(r => r.TotalItems, progress.Total)
-                .SetProperty(r => r.UpdatedAt, now), ct);
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await Task.Delay(Every, worker.clock, stop);
+                    await FlushAsync();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        private async Task FlushAsync()
+        {
+            if (!await writing.WaitAsync(0)) return; // the other writer is at it
+            try
+            {
+                var now = worker.clock.GetUtcNow().UtcDateTime;
+                lastWritten = now;
+                var progress = latest;
+                await using var db = await worker.dbFactory.CreateDbContextAsync();
+                await db.ImportRuns.Where(r => r.Id == id && r.Status == ImportRunStatus.Running).ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.ProcessedItems, progress.Processed)
+                    .SetProperty(r => r.TotalItems, progress.Total)
+                    .SetProperty(r => r.UpdatedAt, now));
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+            {
+                // A missed beat is no reason to stop an import.
+                worker.logger.LogWarning(ex, "Could not record the progress of import {Id}", id);
+            }
+            finally
+            {
+                writing.Release();
+            }
         }
     }
 }

@@ -62,17 +62,34 @@ public sealed class WordPressImporter(
     private const int WidthInBody = 960;
 
     public async Task<ImportReport> ImportAsync(string exportPath, string? uploadsPath, WordPressImportOptions options, Actor actor,
-        Func<ImportProgress, Task>? progress, CancellationToken ct)
+        Func<ImportProgress, Task>? progress, CancellationToken ct, ImportReport? into = null)
     {
-        var report = new ImportReport();
+        // The caller may hold the report, so what was done is known even when the run fails part-way.
+        var report = into ?? new ImportReport();
         using var uploads = uploadsPath is null ? null : WordPressUploads.Open(uploadsPath);
         if (uploads is null) report.Count("attachment", "no uploads given", 0);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var scan = await WxrScan.ReadAsync(exportPath, progress, ct);
         var run = new Run(this, scan, uploads, options, actor, report, progress);
         await run.PlanAsync(ct);
-        await run.WriteAsync(exportPath, ct);
-        if (!options.DryRun) await run.FinishAsync(ct);
+        report.Took("reading", clock.Elapsed);
+        clock.Restart();
+        try
+        {
+            await run.WriteAsync(exportPath, ct);
+            report.Took("writing", clock.Elapsed);
+        }
+        finally
+        {
+            // What was written is shown and redirected even when the run stops part-way (not when it was cancelled).
+            if (!options.DryRun && !ct.IsCancellationRequested)
+            {
+                clock.Restart();
+                await run.FinishAsync(progress, CancellationToken.None);
+                report.Took("related articles", clock.Elapsed);
+            }
+        }
         return report;
     }
 
@@ -89,7 +106,6 @@ public sealed class WordPressImporter(
         private readonly Dictionary<string, int> tags = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, ImportedImage?> images = new(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> redirectSources = new(StringComparer.OrdinalIgnoreCase);
-        private readonly List<int> publishedNow = [];
         private int processed;
 
         private DateTime Now => owner.clock.GetUtcNow().UtcDateTime;
@@ -102,6 +118,7 @@ public sealed class WordPressImporter(
             {
                 imported[(item.Kind, item.ExternalId)] = (item.LocalId, item.ImportedVersion);
             }
+            await ForgetDeletedAsync(db, ct);
             foreach (var from in await db.Redirects.AsNoTracking().Select(r => r.FromPath).ToListAsync(ct)) redirectSources.Add(from);
 
             // Every slug in use (articles, pages and their old addresses): new ones must not take them.
@@ -141,6 +158,32 @@ public sealed class WordPressImporter(
             {
                 report.Count(post.Type, $"not imported (status {post.Status})");
             }
+        }
+
+        /// <summary>
+        /// Things made by an earlier run and deleted (or merged away) here since are not there to link to: their items
+        /// count as not imported, so a tag, section, author or image comes back if a new post needs it. A deleted
+        /// post or page stays deleted (the plan skips it).
+        /// </summary>
+        private async Task ForgetDeletedAsync(NewsCmsDbContext db, CancellationToken ct)
+        {
+            var tagIds = await db.Tags.AsNoTracking().Select(t => t.Id).ToListAsync(ct);
+            var sectionIds = await db.Sections.AsNoTracking().Select(x => x.Id).ToListAsync(ct);
+            var authorIds = await db.AuthorProfiles.AsNoTracking().Select(a => a.Id).ToListAsync(ct);
+            var mediaIds = await db.MediaItems.AsNoTracking().Select(m => m.Id).ToListAsync(ct);
+            var exists = new Dictionary<string, HashSet<int>>
+            {
+                ["tag"] = [.. tagIds], ["category"] = [.. sectionIds], ["author"] = [.. authorIds], ["attachment"] = [.. mediaIds], ["upload"] = [.. mediaIds],
+            };
+            var gone = imported.Where(i => exists.TryGetValue(i.Key.Kind, out var ids) && !ids.Contains(i.Value.LocalId)).Select(i => i.Key).ToList();
+            if (gone.Count == 0) return;
+            foreach (var key in gone) imported.Remove(key);
+            if (options.DryRun) return;
+            var kinds = gone.Select(g => g.Kind).Distinct().ToList();
+            var externalIds = gone.Select(g => g.Id).Distinct().ToList();
+            var stale = await db.ImportedItems.Where(i => i.Source == source && kinds.Contains(i.Kind) && externalIds.Contains(i.ExternalId)).ToListAsync(ct);
+            db.ImportedItems.RemoveRange(stale.Where(i => gone.Contains((i.Kind, i.ExternalId))));
+            await db.SaveChangesAsync(ct);
         }
 
         /// <summary>The old site's addresses of a post or page (permalink, ?p= or ?page_id=), as redirect sources.</summary>
@@ -304,12 +347,14 @@ public sealed class WordPressImporter(
                         $"“{name}” is a subcategory of “{scan.Categories.GetValueOrDefault(term.ParentSlug)?.Name ?? term.ParentSlug}”; NewsCms sections are flat, so it became a section of its own");
                 }
                 var slug = Slugs.From(term.Slug) is { Length: > 0 } s ? s : Slugs.From(name) is { Length: > 0 } s2 ? s2 : "section-" + Id(term.Id);
-                if (existing.TryGetValue(slug, out var match))
+                if (existing.TryGetValue(slug, out var match) && match != 0)
                 {
                     made.Add((term, null, match));
                     report.Count("category", "matched an existing section");
                     continue;
                 }
+                // Two categories whose slugs clean to the same one ("world_news", "world-news") stay two sections.
+                slug = Slugs.FirstFree(slug, existing.Keys);
                 existing[slug] = 0;
                 made.Add((term, new Section
                 {
@@ -530,7 +575,6 @@ public sealed class WordPressImporter(
                 await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
                 await transaction.CommitAsync(ct);
             }
-            if (article.IsPublic) publishedNow.Add(article.Id);
             report.Count(kind, "imported");
         }
 
@@ -568,6 +612,9 @@ public sealed class WordPressImporter(
                 return null;
             }
             if (images.TryGetValue(key, out var known)) return known;
+            // One file is one library image, however it is named (its id, its URL, a resized copy's URL).
+            var fileKey = relative is null ? null : "found:" + (uploads?.Find(relative) ?? relative);
+            if (fileKey is not null && images.TryGetValue(fileKey, out var sameFile)) return images[key] = sameFile;
 
             var (kind, externalId) = attachment is not null ? ("attachment", Id(attachment.Id)) : ("upload", relative!);
             if (imported.TryGetValue((kind, externalId), out var done))
@@ -628,7 +675,9 @@ public sealed class WordPressImporter(
                 if (!saved) owner.media.DeleteFiles(item);
             }
             report.Count("attachment", "imported");
-            return images[key] = ImportedImage.Of(MediaImage.Projection.Compile()(item));
+            var placed = ImportedImage.Of(ToImage(item));
+            if (fileKey is not null) images[fileKey] = placed;
+            return images[key] = placed;
         }
 
         /// <summary>The old site's feeds go to the site's feed.</summary>
@@ -642,13 +691,28 @@ public sealed class WordPressImporter(
             await db.SaveChangesAsync(ct);
         }
 
-        public async Task FinishAsync(CancellationToken ct)
+        /// <summary>
+        /// After the items (also when the run stopped part-way): the redirect table and every node's public cache hear
+        /// of the new things, and related articles are ranked for imported public articles that have none yet (an
+        /// article imported early relates to later ones too; a resumed run ranks those of the earlier run).
+        /// </summary>
+        public async Task FinishAsync(Func<ImportProgress, Task>? heartbeat, CancellationToken ct)
         {
             await owner.redirectTable.NotifyChangedAsync();
-            // Related articles are ranked once everything is in: an article imported early relates to later ones too.
-            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
-            foreach (var id in publishedNow) await RelatedArticles.RefreshOnItsOwnAsync(db, id, ct);
             await owner.publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("WordPress import"));
+            await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+            var unranked = await db.ImportedItems.AsNoTracking()
+                .Where(i => i.Source == source && (i.Kind == "post" || i.Kind == "page"))
+                .Join(db.Articles.WherePublic(), i => i.LocalId, a => a.Id, (i, a) => a.Id)
+                .Where(id => !db.ArticleRelations.Any(r => r.ArticleId == id))
+                .ToListAsync(ct);
+            var done = 0;
+            foreach (var id in unranked)
+            {
+                await RelatedArticles.RefreshOnItsOwnAsync(db, id, ct);
+                if (heartbeat is not null && ++done % 50 == 0) await heartbeat(new ImportProgress(processed, planned.Count));
+            }
+            if (unranked.Count > 0) await owner.publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("WordPress import: related articles"));
         }
 
         /// <summary>
@@ -676,6 +740,14 @@ public sealed class WordPressImporter(
             if (old is not null && old.Contains('?') && !old.StartsWith("/?", StringComparison.Ordinal)) return;
             // Addresses seen in this run (or before it) are skipped without asking the database.
             if (string.IsNullOrEmpty(from) || from == "/" || !redirectSources.Add(from)) return;
+            // Only addresses nothing here answers: a redirect would hide a live page, section, tag or author, or the
+            // site's own addresses ("/search" of an old page called "search").
+            if (from.Count(c => c == '/') == 1 && !from.Contains('?') && Pages.PageSlugs.IsReserved(from[1..])) return;
+            if (await RedirectTargets.ThingAtAsync(db, from, includeOldSlugs: false, ct) is not null)
+            {
+                report.Warn("redirect", from, scan.OldUrl(from), "this old address is in use on this site, so it was not redirected");
+                return;
+            }
             if (await Redirects.Redirects.AddImportedAsync(db, from, kind, id, path, Now, ct) == ImportedRedirect.Added) report.Count("redirect", "created");
         }
 
@@ -693,6 +765,8 @@ public sealed class WordPressImporter(
         /// <summary>A dry run stores nothing; its bodies are only read for what the report says.</summary>
         public static ImportedImage DryRun(string alt) => new(null, alt, width => $"/media/dry-run/{width}.webp", width => width, width => width * 2 / 3);
     }
+
+    private static readonly Func<MediaItem, MediaImage> ToImage = MediaImage.Projection.Compile();
 
     private static string Id(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -39,16 +39,23 @@ public sealed class WordPressUploads : IDisposable
             throw new WordPressImportException($"{Path.GetFileName(path)} is not a zip file. Give the uploads as a folder or a .zip of wp-content/uploads.");
         }
         var zipped = new WordPressUploads(archive);
-        foreach (var entry in archive.Entries)
+        try
         {
-            if (IsOutside(entry.FullName))
+            foreach (var entry in archive.Entries)
             {
-                archive.Dispose();
-                throw new WordPressImportException(
-                    $"The uploads zip has an entry that points outside its folder ({entry.FullName}); it was refused and nothing was imported from it.");
+                if (IsOutside(entry.FullName))
+                {
+                    throw new WordPressImportException(
+                        $"The uploads zip has an entry that points outside its folder ({entry.FullName}); it was refused and nothing was imported from it.");
+                }
+                if (entry.FullName.EndsWith('/')) continue;
+                zipped.Index(entry.FullName, entry.FullName);
             }
-            if (entry.FullName.EndsWith('/')) continue;
-            zipped.Index(entry.FullName, entry.FullName);
+        }
+        catch (Exception ex) when (ex is WordPressImportException or InvalidDataException)
+        {
+            archive.Dispose();
+            throw ex as WordPressImportException ?? new WordPressImportException($"{Path.GetFileName(path)} is a damaged zip file: {ex.Message}", ex);
         }
         return zipped;
     }
