@@ -5,6 +5,8 @@ using NewsCms.Web.Features.WordPress;
 namespace NewsCms.Tests.Unit;
 
 /// <summary>The generated exports: what WxrGenerator writes reads back whole, and a large one streams in flat memory.</summary>
+/// <remarks>Alone: the memory test reads the process's heap, which tests running beside it would grow.</remarks>
+[Collection(MeasuresProcessMemory.Name)]
 public class WordPressLargeExportTests
 {
     [Fact]
@@ -130,4 +132,11 @@ public class WordPressLargeExportTests
             base.Dispose(disposing);
         }
     }
+}
+
+/// <summary>Tests that read process-wide figures (the GC heap) run apart from every other test.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuresProcessMemory
+{
+    public const string Name = "Measures process memory";
 }
