@@ -8,11 +8,15 @@ using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Demo;
 using NewsCms.Web.Features.Feeds;
 using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Import;
 using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Pages;
+using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
+using NewsCms.Web.Features.WordPress;
 using MudBlazor.Services;
 
 // "backup <file>" and "restore <file>" do their work with the site's settings and exit; no web server starts.
@@ -22,7 +26,11 @@ if (BackupCommandLine.IsCommand(args))
     return;
 }
 
-var builder = WebApplication.CreateBuilder(DemoSetup.WithoutDemoArgument(args));
+// "import-wordpress …" runs with the whole site's services (and its settings: further --Key=value arguments), then exits.
+var builderArgs = WordPressCommandLine.IsCommand(args) ? WordPressCommandLine.SettingsArguments(args) : DemoSetup.WithoutDemoArgument(args);
+var builder = WebApplication.CreateBuilder(builderArgs);
+// A command prints its own progress; the log shows only what went wrong.
+if (WordPressCommandLine.IsCommand(args)) builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.AddRootSettingsFile();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -35,13 +43,16 @@ builder.AddAudit();
 builder.AddSiteSettings();
 builder.AddFirstRunSetup();
 builder.AddArticles();
+builder.AddPages();
 builder.AddTaxonomy();
 builder.AddAuthors();
 builder.AddPublicCache();
+builder.AddRedirects();
 builder.AddMedia();
 builder.AddFeeds();
 builder.AddDemoContent();
 builder.AddBackup();
+builder.AddImports();
 
 var app = builder.Build();
 
@@ -50,7 +61,13 @@ await app.MigrateNewsCmsDatabaseAsync();
 await app.ConnectClusterAsync();
 // Created now, so cache eviction and the settings snapshot hear every change (from this node or another) from the start.
 app.Services.GetRequiredService<PublicCacheVersion>();
+await app.LoadRedirectsAsync();
 await app.InitializeFirstRunSetupAsync();
+if (WordPressCommandLine.IsCommand(args))
+{
+    Environment.ExitCode = await WordPressCommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return;
+}
 await app.BackfillBylinesAsync();
 await app.Services.AddDemoContentIfRequestedAsync(args);
 
@@ -68,6 +85,9 @@ else
     app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Old addresses answer 301 or 410 from memory before anything else looks at them; inside the status-code pages so a
+// 410 shows the site's "gone" page.
+app.UseRedirects();
 
 app.UseCookiePolicy();
 app.UseClientAddress();
@@ -85,6 +105,7 @@ app.MapAudit();
 app.MapMedia();
 app.MapFeeds();
 app.MapBackup();
+app.MapImports();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

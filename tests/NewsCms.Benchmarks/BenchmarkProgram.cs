@@ -8,6 +8,10 @@ public static class BenchmarkProgram
     public static async Task<int> Main(string[] args)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (args.Length > 0 && args[0] == "import")
+        {
+            return await Import.ImportBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(BenchmarkOptions.Usage);

@@ -26,6 +26,8 @@ public sealed class HtmlValidationTests
         ("not-found-page", "/no-such-page", HttpStatusCode.NotFound),
         ("not-found-article", "/news/no-such-story", HttpStatusCode.NotFound),
         ("gone-article", $"/news/{content.Trashed}", HttpStatusCode.Gone),
+        ("page", $"/{content.Page}", HttpStatusCode.OK),
+        ("gone-page", $"/{content.TrashedPage}", HttpStatusCode.Gone),
         ("sign-in", "/Account/Login", HttpStatusCode.OK),
         // The public pages' stylesheet (static, unfingerprinted address): checked as CSS in the same run.
         ("site-stylesheet", "/css/site.css", HttpStatusCode.OK),

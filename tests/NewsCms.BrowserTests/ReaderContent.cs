@@ -11,9 +11,9 @@ namespace NewsCms.BrowserTests;
 /// <summary>
 /// A small published site as readers meet it, made through the app's own services: a section, tags, two authors with
 /// bios and photos, an illustrated article with a quote and a See-also card that links a second article, and
-/// "Follow us" links.
+/// "Follow us" links, and an "About us" page linked in the navigation and the footer.
 /// </summary>
-public sealed record ReaderContent(string Article, string LinkedArticle, string Section, string Tag, string Author, string SearchWord)
+public sealed record ReaderContent(string Article, string LinkedArticle, string Section, string Tag, string Author, string SearchWord, string Page)
 {
     public const string ArticleHeadline = "Lighthouse keeper retires after forty years on the point";
     public const string LinkedHeadline = "Storm damage assessed along the harbour wall";
@@ -26,13 +26,14 @@ public sealed record ReaderContent(string Article, string LinkedArticle, string 
         var services = scope.ServiceProvider;
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
 
-        var settings = await services.GetRequiredService<SiteSettingsService>().SaveAsync(admin, new SiteSettingsInput
+        var siteSettings = new SiteSettingsInput
         {
             Title = "The Harbour Gazette",
             Tagline = "News from the coast since 1921",
             FooterText = "Independent local journalism.",
             FollowLinks = [new FollowLink("Google News", "https://news.google.com/publications/harbour"), new FollowLink("RSS feed", "https://news.example.test/feed.xml")],
-        });
+        };
+        var settings = await services.GetRequiredService<SiteSettingsService>().SaveAsync(admin, siteSettings);
         Assert.True(settings.Succeeded, settings.Error);
 
         var media = services.GetRequiredService<MediaLibrary>();
@@ -100,7 +101,17 @@ public sealed record ReaderContent(string Article, string LinkedArticle, string 
             SectionId = section.Id, TagIds = [harbour.Id, people.Id], AuthorIds = [nadia.Value, tom.Value], FeaturedImageId = photo,
         });
 
+        var about = await PublishAsync(new ArticleInput
+        {
+            Kind = ArticleKind.Page, Headline = "About us", Standfirst = "Independent local journalism from Port Ellery since 1921.",
+            BodyHtml = "<p>The Gazette is owned by its readers.</p><h2>Contact the newsroom</h2><p>Write to the editor at the harbour office.</p>",
+        });
+        siteSettings.NavigationPages = [about.Id];
+        siteSettings.FooterPages = [about.Id];
+        var linkedPages = await services.GetRequiredService<SiteSettingsService>().SaveAsync(admin, siteSettings);
+        Assert.True(linkedPages.Succeeded, linkedPages.Error);
+
         var authorSlug = (await authors.GetAsync(admin, nadia.Value)).Value!.Slug;
-        return new ReaderContent(article.Slug, linked.Slug, section.Slug, harbour.Slug, authorSlug, "lighthouse");
+        return new ReaderContent(article.Slug, linked.Slug, section.Slug, harbour.Slug, authorSlug, "lighthouse", about.Slug);
     }
 }

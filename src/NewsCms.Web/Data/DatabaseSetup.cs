@@ -117,7 +117,8 @@ public sealed class DatabaseUnavailableException(string message, Exception? inne
 /// <summary>Sets the per-connection pragmas SQLite does not keep in the file.</summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+    // synchronous is set on every open because pooled connections are reused: one an import relaxed comes back durable.
+    private const string Pragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

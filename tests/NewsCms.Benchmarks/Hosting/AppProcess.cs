@@ -141,7 +141,7 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>The dotnet host that runs the harness (set by the SDK under <c>dotnet run</c>), else the one on PATH.</summary>
-    private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+    internal static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
     private static int FreePort()
     {

@@ -15,7 +15,7 @@ namespace NewsCms.BrowserTests.Validation;
 /// and numbered lists, a quote, a rule, a body image, a See-also card) and a featured image with caption and credit,
 /// enough stories for a second home page, and a published-then-trashed story (410).
 /// </summary>
-public sealed record ValidationContent(string Article, string Trashed, string Section, string Tag, string Author, string SearchWord)
+public sealed record ValidationContent(string Article, string Trashed, string Section, string Tag, string Author, string SearchWord, string Page, string TrashedPage)
 {
     public const string ArticleHeadline = "Harbour wall rebuilt in time for the winter storms";
 
@@ -63,7 +63,7 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             "A capstone goes in at low tide.", "Tom Brennan");
         var nadiaPhoto = await ImageAsync("nadia.jpg", TestImages.Jpeg(200, 200), "Nadia Okafor");
 
-        var settings = await services.GetRequiredService<SiteSettingsService>().SaveAsync(admin, new SiteSettingsInput
+        var siteSettings = new SiteSettingsInput
         {
             Title = "The Harbour Gazette",
             Tagline = "News from the coast since 1921",
@@ -71,7 +71,8 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             LogoImageId = logo.Id,
             SocialImageId = featured.Id,
             FollowLinks = [new FollowLink("Google News", "https://news.google.com/publications/harbour"), new FollowLink("RSS feed", "https://news.example.test/feed.xml")],
-        });
+        };
+        var settings = await services.GetRequiredService<SiteSettingsService>().SaveAsync(admin, siteSettings);
         Assert.True(settings.Succeeded, settings.Error);
 
         var taxonomy = services.GetRequiredService<TaxonomyService>();
@@ -135,7 +136,21 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
         var trash = await articles.Workflow.TrashAsync(admin, trashed.Id, trashed.Version);
         Assert.True(trash.Succeeded, trash.Error);
 
+        // A page linked in the navigation and the footer, and one removed after it was public.
+        var about = await PublishAsync(new ArticleInput
+        {
+            Kind = ArticleKind.Page, Headline = "About us", Standfirst = "Independent local journalism from Port Ellery since 1921.",
+            BodyHtml = "<p>The Gazette is owned by its readers.</p><h2>Contact the newsroom</h2><p>Write to the editor at the harbour office.</p>",
+        });
+        var offers = await PublishAsync(new ArticleInput { Kind = ArticleKind.Page, Headline = "Summer offers", BodyHtml = "<p>Subscribe for less.</p>" });
+        var trashPage = await articles.Workflow.TrashAsync(admin, offers.Id, offers.Version);
+        Assert.True(trashPage.Succeeded, trashPage.Error);
+        siteSettings.NavigationPages = [about.Id];
+        siteSettings.FooterPages = [about.Id];
+        var linkedPages = await services.GetRequiredService<SiteSettingsService>().SaveAsync(admin, siteSettings);
+        Assert.True(linkedPages.Succeeded, linkedPages.Error);
+
         var authorSlug = (await authors.GetAsync(admin, nadia.Value)).Value!.Slug;
-        return new ValidationContent(article.Slug, trashed.Slug, section.Slug, harbour.Slug, authorSlug, "harbour wall");
+        return new ValidationContent(article.Slug, trashed.Slug, section.Slug, harbour.Slug, authorSlug, "harbour wall", about.Slug, offers.Slug);
     }
 }

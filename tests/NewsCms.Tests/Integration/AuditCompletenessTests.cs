@@ -11,6 +11,7 @@ using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.Taxonomy;
@@ -212,6 +213,15 @@ public sealed class AuditCompletenessTests
         await walk.ActionAsync(AuditActions.AuthorUpdated, editor, "Gus Guest", async () =>
             Ok(await authors.UpdateAsync(editor.Principal, guestId, new AuthorInput { DisplayName = "Gus Guest", JobTitle = "Columnist" })));
         await walk.ActionAsync(AuditActions.AuthorDeleted, editor, "Gus Guest", async () => Ok(await authors.DeleteAsync(editor.Principal, guestId)));
+
+        // Redirects.
+        var redirects = Service<Redirects>();
+        var redirectId = 0;
+        await walk.ActionAsync(AuditActions.RedirectCreated, editor, "/walk-old → /walk-new", async () =>
+            redirectId = Value(await redirects.AddAsync(editor.Principal, new RedirectInput { OldAddress = "/walk-old", NewAddress = "/walk-new" })));
+        await walk.ActionAsync(AuditActions.RedirectUpdated, editor, "/walk-old → 410", async () =>
+            Ok(await redirects.UpdateAsync(editor.Principal, redirectId, new RedirectInput { OldAddress = "/walk-old", Status = Redirects.Gone })));
+        await walk.ActionAsync(AuditActions.RedirectDeleted, editor, "/walk-old", async () => Ok(await redirects.DeleteAsync(editor.Principal, redirectId)));
 
         var notWalked = AuditActions.All.Except(walk.Checked).Except(CheckedElsewhere.Keys).Select(a => $"{a}: no step of the walk checks it");
         var problems = walk.Failures.Concat(notWalked).ToList();

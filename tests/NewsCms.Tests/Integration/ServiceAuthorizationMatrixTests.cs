@@ -6,6 +6,7 @@ using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
@@ -217,6 +218,24 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             return async p => (await d.Authors.DeleteAsync(p, guest.Id)).Error;
         }),
 
+        // Redirects: the desk's.
+        new("Redirects.ListAsync", Can(ManageRedirects), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Redirects.ListAsync(p, null, 0, 10)).Error)),
+        new("Redirects.ListRenamesAsync", Can(ManageRedirects), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Redirects.ListRenamesAsync(p, null, 0, 10)).Error)),
+        new("Redirects.AddAsync", Can(ManageRedirects), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Redirects.AddAsync(p, new RedirectInput { OldAddress = "/" + Desk.Unique("old").Replace(' ', '-'), NewAddress = "/new" })).Error)),
+        new("Redirects.UpdateAsync", Can(ManageRedirects), false, async (d, _) =>
+        {
+            var id = await d.RedirectAsync();
+            return async p => (await d.Redirects.UpdateAsync(p, id, new RedirectInput { OldAddress = "/" + Desk.Unique("moved").Replace(' ', '-'), Status = Redirects.Gone })).Error;
+        }),
+        new("Redirects.DeleteAsync", Can(ManageRedirects), false, async (d, _) =>
+        {
+            var id = await d.RedirectAsync();
+            return async p => (await d.Redirects.DeleteAsync(p, id)).Error;
+        }),
+
         // Images: anyone in the newsroom uploads; the uploader and the desk describe and delete.
         new("MediaLibrary.UploadAsync", Can(AccessNewsroom), false, (d, _) => Task.FromResult<Call>(async p =>
         {
@@ -396,6 +415,7 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         public UserAdministration Users => site.Service<UserAdministration>();
         public SiteSettingsService Settings => site.Service<SiteSettingsService>();
         public NewsroomActors Actors => site.Service<NewsroomActors>();
+        public Redirects Redirects => site.Service<Redirects>();
         public ClaimsPrincipal Admin => site.ByRole[NewsroomRoles.Administrator].Principal;
 
         public static string Unique(string text) => $"{text} {Guid.NewGuid().ToString("N")[..8]}";
@@ -438,6 +458,9 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         public async Task<SectionSummary> SectionAsync() => Value(await Taxonomy.CreateSectionAsync(Admin, new TaxonomyInput { Name = Unique("Section") }));
 
         /// <summary>A byline without an account.</summary>
+        public async Task<int> RedirectAsync() =>
+            Value(await Redirects.AddAsync(Admin, new RedirectInput { OldAddress = "/" + Unique("old").Replace(' ', '-'), NewAddress = "/new" }));
+
         public async Task<AuthorDetails> GuestAuthorAsync()
         {
             var id = Value(await Authors.CreateAsync(Admin, new AuthorInput { DisplayName = Unique("Guest") }));

@@ -678,6 +678,9 @@ namespace NewsCms.Web.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("CreateAccounts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -688,6 +691,9 @@ namespace NewsCms.Web.Data.Migrations
 
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDryRun")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
@@ -719,6 +725,10 @@ namespace NewsCms.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadsFileName")
+                        .HasMaxLength(260)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("WorkFolder")

@@ -92,9 +92,16 @@ public class Article
     public static readonly string PublicSql = $"\"Kind\" = {(int)ArticleKind.Article} AND \"Status\" = {(int)ArticleStatus.Published} AND \"TrashedAt\" IS NULL";
 
     private static readonly Func<Article, bool> IsPublicCompiled = IsPublicExpression.Compile();
+    private static readonly Func<Article, bool> IsPublicPageCompiled = IsPublicPageExpression.Compile();
 
     /// <summary>Whether readers see this article now (<see cref="IsPublicExpression"/>; not mapped: it has no setter).</summary>
     public bool IsPublic => IsPublicCompiled(this);
+
+    /// <summary>Whether readers see this page now (<see cref="IsPublicPageExpression"/>).</summary>
+    public bool IsPublicPage => IsPublicPageCompiled(this);
+
+    /// <summary>Whether readers see it now, as an article or as a page: a change to it must reach the public cache.</summary>
+    public bool IsVisible => IsPublic || IsPublicPage;
 }
 
 public static class ArticleQueries

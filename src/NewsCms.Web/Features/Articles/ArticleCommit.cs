@@ -52,7 +52,7 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
     internal async Task<bool> CommitAsync(NewsCmsDbContext db, Article article, Plan plan, CancellationToken ct)
     {
         // Where it was filed before (read outside the write transaction): those pages showed it.
-        var before = plan.NotifyPublic ? await FilingAsync(db, article.Id, ct) : ArticleFiling.None;
+        var before = plan.NotifyPublic && article.Kind == ArticleKind.Article ? await FilingAsync(db, article.Id, ct) : ArticleFiling.None;
         IReadOnlyList<int> reranked = [];
         try
         {
@@ -71,8 +71,10 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
         if (plan.RankAfterCommit) await RefreshRelatedAsync(db, article.Id, ct);
         if (plan.NotifyPublic)
         {
-            var change = new ArticleChange(article.Id, before, await FilingAsync(db, article.Id, ct),
-                [.. await NeighboursAsync(db, article.Id, ct), .. reranked]);
+            // A page is filed nowhere and neighbours nothing: it evicts its own responses and those linking it.
+            var change = article.Kind == ArticleKind.Page
+                ? ArticleChange.Page(article.Id)
+                : new ArticleChange(article.Id, before, await FilingAsync(db, article.Id, ct), [.. await NeighboursAsync(db, article.Id, ct), .. reranked]);
             if (plan.CollectInto is { } batch) batch.Add(change);
             else await NotifyPublicChangedAsync([change]);
         }

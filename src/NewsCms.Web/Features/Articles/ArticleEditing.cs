@@ -42,8 +42,6 @@ public sealed class ArticleEditing(
         var actor = actorResult.Value!;
 
         RemoveXmlForbiddenCharacters(input);
-        var invalid = Validate(input);
-        if (invalid is not null) return invalid;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -52,7 +50,7 @@ public sealed class ArticleEditing(
         {
             article = new Article
             {
-                Status = ArticleStatus.Draft, CreatedAt = now, CreatedById = actor.UserId, CreatedByName = actor.DisplayName,
+                Kind = input.Kind, Status = ArticleStatus.Draft, CreatedAt = now, CreatedById = actor.UserId, CreatedByName = actor.DisplayName,
             };
             db.Add(article);
         }
@@ -72,6 +70,16 @@ public sealed class ArticleEditing(
             // Checked again by SQLite at save time: the token makes a racing save fail instead of overwriting.
             db.Entry(article).Property(a => a.Version).OriginalValue = expectedVersion ?? article.Version;
         }
+        // Checked once the kind is known: a page's slug is its address at the site's root.
+        if (Validate(input, article.Kind) is { } invalid) return invalid;
+        if (article.Kind == ArticleKind.Page)
+        {
+            // A page is not filed: whatever section, tags, bylines or lead mark come with it are not stored.
+            input.SectionId = null;
+            input.TagIds = [];
+            input.AuthorIds = [];
+            input.IsFeatured = false;
+        }
 
         var slugResult = await ChooseSlugAsync(db, article, input, ct);
         if (slugResult.Error is not null) return SaveOutcome.Fail(slugResult.Error, "Slug");
@@ -87,6 +95,7 @@ public sealed class ArticleEditing(
         if (stale is not null) db.Remove(stale);
 
         var isPublic = article.IsPublic;
+        var isVisible = article.IsVisible;
         var rankedFrom = isPublic ? await RankingInputsAsync(db, article, ct) : default;
         var changedText = Apply(article, input, slugResult.Slug!);
         article.SectionId = input.SectionId;
@@ -113,7 +122,7 @@ public sealed class ArticleEditing(
                 // manual save), after the save committed, so autosaves of the text neither wait for it nor hold the write lock for it.
                 // The tags this save stores are the input's, so what ranking will read is known without reading it back.
                 RankAfterCommit = isPublic && (kind == SaveKind.Manual || rankedFrom != RankingInputs(article, input.TagIds)),
-                NotifyPublic = isPublic,
+                NotifyPublic = isVisible,
                 Audit = auditAs is { } note ? ArticleCommit.AuditNote.By(actor, note.Action, note.Details) : null,
             }, ct);
             if (!committed)
@@ -136,7 +145,7 @@ public sealed class ArticleEditing(
 
         // The editor's new state, from this context: the bylines just written decide whether it is still the writer's own
         // (an account has one author profile, so being on the byline is having that profile on it).
-        var isOwnNow = relations.AuthorIds!.Contains(relations.OwnProfile);
+        var isOwnNow = article.Kind == ArticleKind.Page ? article.CreatedById == actor.UserId : relations.AuthorIds!.Contains(relations.OwnProfile);
         return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null)
         {
             Article = await ToEditAsync(db, article, actor, isOwnNow, ct),
@@ -229,10 +238,11 @@ public sealed class ArticleEditing(
         input.CanonicalUrl = XmlSafeText.CleanOptional(input.CanonicalUrl);
     }
 
-    private static SaveOutcome? Validate(ArticleInput input)
+    private static SaveOutcome? Validate(ArticleInput input, ArticleKind kind)
     {
-        if (string.IsNullOrWhiteSpace(input.Headline)) return SaveOutcome.Fail("Enter a headline.", "Headline");
-        if (input.Headline.Trim().Length > 300) return SaveOutcome.Fail("The headline can be at most 300 characters.", "Headline");
+        var headline = kind == ArticleKind.Page ? "title" : "headline"; // as the editor labels the field
+        if (string.IsNullOrWhiteSpace(input.Headline)) return SaveOutcome.Fail($"Enter a {headline}.", "Headline");
+        if (input.Headline.Trim().Length > 300) return SaveOutcome.Fail($"The {headline} can be at most 300 characters.", "Headline");
         if ((input.Standfirst ?? "").Trim().Length > 1000) return SaveOutcome.Fail("The standfirst can be at most 1000 characters.", "Standfirst");
         if ((input.SeoTitle ?? "").Trim().Length > 300) return SaveOutcome.Fail("The SEO title can be at most 300 characters.", "SeoTitle");
         if ((input.MetaDescription ?? "").Trim().Length > 500) return SaveOutcome.Fail("The meta description can be at most 500 characters.", "MetaDescription");
@@ -241,6 +251,8 @@ public sealed class ArticleEditing(
         {
             return SaveOutcome.Fail("The canonical URL must be a full http(s) address, or empty.", "CanonicalUrl");
         }
+        // Said before the slug's form: "Admin" is refused for what it names, not for its capital letter.
+        if (kind == ArticleKind.Page && !input.SlugFollowsHeadline && Pages.PageSlugs.IsReserved(input.Slug)) return SaveOutcome.Fail(Pages.PageSlugs.ReservedMessage(input.Slug), "Slug");
         if (Slugs.Problem(input.Slug) is { } slugProblem) return SaveOutcome.Fail(slugProblem, "Slug");
         return null;
     }
@@ -255,7 +267,9 @@ public sealed class ArticleEditing(
         var othersRedirects = db.Set<ArticleSlugRedirect>().Where(r => r.ArticleId != article.Id);
         var takenSlugs = others.Select(a => a.Slug).Concat(othersRedirects.Select(r => r.Slug));
         var follows = input.SlugFollowsHeadline;
-        var (slug, taken) = await Slugs.ChooseAsync(takenSlugs, follows ? null : input.Slug, follows ? null : article.Slug, input.Headline, "article", ct);
+        var page = article.Kind == ArticleKind.Page;
+        var (slug, taken) = await Slugs.ChooseAsync(takenSlugs, follows ? null : input.Slug, follows ? null : article.Slug, input.Headline, page ? "page" : "article", ct,
+            reserved: page ? Pages.PageSlugs.Reserved : null);
         if (!taken) return (slug, null);
         var typed = input.Slug.Trim();
         var owner = await others.Where(a => a.Slug == typed).Select(a => a.Headline).FirstOrDefaultAsync(ct);
@@ -315,6 +329,11 @@ public sealed class ArticleEditing(
     private async Task<(List<int>? AuthorIds, int OwnProfile, string? Error, string? Field)> CheckRelationsAsync(NewsCmsDbContext db, Article article, ArticleInput input,
         Actor actor, CancellationToken ct)
     {
+        if (article.Kind == ArticleKind.Page)
+        {
+            if (input.FeaturedImageId is { } pageImage && !await db.MediaItems.AnyAsync(m => m.Id == pageImage, ct)) return (null, 0, "That image is no longer in the media library.", "FeaturedImage");
+            return ([], 0, null, null); // no bylines: a page is its creator's
+        }
         var ownProfile = await authorProfiles.EnsureForAccountAsync(actor.UserId, actor.DisplayName, ct);
         var authorIds = input.AuthorIds.Distinct().ToList();
         if (authorIds.Count == 0)

@@ -27,6 +27,81 @@ public static class ArticleHtml
     public static string Sanitize(string? html) =>
         string.IsNullOrWhiteSpace(html) ? "" : Hosting.XmlSafeText.Clean(Sanitizer.Sanitize(Hosting.XmlSafeText.Clean(html))).Trim();
 
+    /// <summary>
+    /// <see cref="Sanitize"/>, and what the policy removed that a person would miss, in words ("a script was
+    /// removed", "an &lt;iframe&gt; from example.com was removed", "an onclick attribute was removed"), each once with
+    /// its count. Wrappers, classes and styles the policy drops while keeping their text are not reported.
+    /// </summary>
+    public static SanitizeReport SanitizeWithReport(string? html)
+    {
+        // The sanitizer runs synchronously on this thread, so a thread-static list keeps concurrent calls apart.
+        var previous = removals;
+        removals = [];
+        try
+        {
+            var clean = Sanitize(html);
+            var removed = removals.GroupBy(r => r, StringComparer.Ordinal)
+                .Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ({g.Count()} times)")
+                .ToList();
+            return new SanitizeReport(clean, removed);
+        }
+        finally
+        {
+            removals = previous;
+        }
+    }
+
+    [ThreadStatic]
+    private static List<string>? removals;
+
+    // Removed while their text is kept, or carrying nothing a reader would miss: not worth a warning.
+    private static readonly HashSet<string> QuietlyUnwrapped = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "div", "span", "figure", "figcaption", "section", "article", "header", "footer", "main", "nav", "font", "center",
+        "small", "big", "sup", "sub", "mark", "cite", "abbr", "acronym", "time", "pre", "kbd", "samp", "var", "dfn", "ins",
+        "del", "q", "address", "dl", "dt", "dd", "label", "caption", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+        "colgroup", "col", "h1", "h4", "h5", "h6", "tt", "strike", "nobr", "wbr", "details", "summary", "hgroup", "bdi",
+        "bdo", "ruby", "rt", "rp", "data", "html", "body", "picture", "fieldset", "legend",
+    };
+
+    private static readonly HashSet<string> UrlAttributes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "href", "src", "action", "formaction", "xlink:href", "background", "poster", "cite", "data",
+    };
+
+    private static void ReportTag(IElement tag)
+    {
+        if (removals is null || QuietlyUnwrapped.Contains(tag.LocalName)) return;
+        var name = tag.LocalName.ToLowerInvariant();
+        if (name == "script")
+        {
+            removals.Add("a script was removed");
+            return;
+        }
+        var article = name.Length > 0 && "aeiou".Contains(name[0]) && name != "ul" ? "an" : "a";
+        var host = HostOf(tag.GetAttribute("src") ?? tag.GetAttribute("data"));
+        removals.Add(host is null ? $"{article} <{name}> was removed" : $"{article} <{name}> from {host} was removed");
+    }
+
+    private static void ReportAttribute(IAttr attribute)
+    {
+        if (removals is null) return;
+        var name = attribute.Name.ToLowerInvariant();
+        if (name.StartsWith("on", StringComparison.Ordinal) || name == "srcdoc")
+        {
+            removals.Add($"an {name} attribute was removed");
+        }
+        else if (UrlAttributes.Contains(name))
+        {
+            var value = new string(attribute.Value.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).ToArray());
+            var colon = value.IndexOf(':');
+            if (colon > 0 && value[..colon].All(char.IsAsciiLetter)) removals.Add($"a {value[..colon].ToLowerInvariant()}: link was removed");
+        }
+    }
+
+    private static string? HostOf(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host.Length > 0 ? uri.Host : null;
+
     /// <summary>Plain text of sanitized HTML, with block elements separated, for search, excerpts and counts.</summary>
     public static string ToPlainText(string sanitizedHtml)
     {
@@ -79,8 +154,10 @@ public static class ArticleHtml
         var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
         sanitizer.RemovingTag += (sender, e) =>
         {
+            ReportTag(e.Tag);
             if (DroppedWithContent.Contains(e.Tag.LocalName)) e.Tag.InnerHtml = "";
         };
+        sanitizer.RemovingAttribute += (sender, e) => ReportAttribute(e.Attribute);
         sanitizer.PostProcessNode += (sender, e) =>
         {
             if (e.Node is not IElement element) return;
@@ -123,6 +200,8 @@ public static class ArticleHtml
         var src = image.GetAttribute("src") ?? "";
         if (!src.StartsWith("/media/", StringComparison.Ordinal) || src.Contains("..", StringComparison.Ordinal))
         {
+            var host = HostOf(src);
+            removals?.Add(host is null ? "an image not in the media library was removed" : $"an image from {host} was removed");
             image.Remove();
             return;
         }
@@ -161,3 +240,6 @@ public static class ArticleHtml
         if (href is not null) link.SetAttribute("href", href);
     }
 }
+
+/// <summary>Sanitized HTML and what the policy removed from it, in words.</summary>
+public sealed record SanitizeReport(string Html, IReadOnlyList<string> Removed);

@@ -69,4 +69,30 @@ public sealed record ArticleMetadata(string CanonicalUrl, string Title, string D
         var jsonLd = JsonSerializer.Serialize(new object[] { WithoutNulls(newsArticle), breadcrumbs }, Json);
         return new ArticleMetadata(canonical, article.SeoTitle ?? article.Headline, description, imageUrl, image?.AltText, jsonLd);
     }
+
+    /// <summary>The same for a static page: its address at the site's root, and a schema.org WebPage of the site.</summary>
+    /// <param name="image">The page's featured image, or else the site's default social image, or none.</param>
+    public static ArticleMetadata ForPage(Pages.PublicPage page, MediaImage? image, Uri baseUri, string siteTitle)
+    {
+        string Absolute(string path) => new Uri(baseUri, path.TrimStart('/')).AbsoluteUri;
+        var url = Absolute(page.Url);
+        var canonical = page.CanonicalUrl ?? url;
+        var description = page.MetaDescription ?? (string.IsNullOrWhiteSpace(page.Standfirst) ? page.Title : page.Standfirst);
+        var imageUrl = image is null ? null : Absolute(image.FallbackUrl(image.LargestWidth));
+        var webPage = new Dictionary<string, object?>
+        {
+            ["@context"] = "https://schema.org",
+            ["@type"] = "WebPage",
+            ["@id"] = canonical,
+            ["url"] = canonical,
+            ["name"] = page.Title,
+            ["description"] = description,
+            ["image"] = imageUrl,
+            ["datePublished"] = page.PublishedAt?.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            ["dateModified"] = page.UpdatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            ["isPartOf"] = new Dictionary<string, object?> { ["@type"] = "WebSite", ["name"] = siteTitle, ["url"] = baseUri.AbsoluteUri },
+        };
+        var jsonLd = JsonSerializer.Serialize(new object[] { WithoutNulls(webPage) }, Json);
+        return new ArticleMetadata(canonical, page.SeoTitle ?? page.Title, description, imageUrl, image?.AltText, jsonLd);
+    }
 }

@@ -3,6 +3,9 @@ namespace NewsCms.Web.Features.Articles;
 /// <summary>What the editor sends: the fields a writer edits.</summary>
 public sealed class ArticleInput
 {
+    /// <summary>Article or page; read when the item is created only (an item never changes kind).</summary>
+    public ArticleKind Kind { get; set; }
+
     public string Headline { get; set; } = "";
     public string Standfirst { get; set; } = "";
 
@@ -42,7 +45,8 @@ public sealed record ArticleForEdit(
     int Id, string Headline, string Standfirst, string Slug, string BodyHtml, string? SeoTitle, string? MetaDescription,
     string? CanonicalUrl, ArticleStatus Status, bool Trashed, DateTime CreatedAt, DateTime UpdatedAt, DateTime? PublishedAt,
     DateTime? ScheduledAt, string CreatedByName, string LastEditedByName, int WordCount, int ReadingMinutes, Guid Version,
-    IReadOnlySet<ArticleAction> Allowed, int? SectionId, IReadOnlyList<NamedItem> Tags, IReadOnlyList<NamedItem> Authors, int? FeaturedImageId, bool IsFeatured = false)
+    IReadOnlySet<ArticleAction> Allowed, int? SectionId, IReadOnlyList<NamedItem> Tags, IReadOnlyList<NamedItem> Authors, int? FeaturedImageId, bool IsFeatured = false,
+    ArticleKind Kind = ArticleKind.Article)
 {
     public string StatusText => ArticleWorkflow.Describe(Status, Trashed);
 }
@@ -64,7 +68,7 @@ public sealed record SaveOutcome(string? Error, string? Field, int Id, Guid Vers
 
 public sealed record ArticleListQuery(
     ArticleStatus? Status = null, bool Mine = false, bool Trash = false, string? Search = null, bool SortByPublished = false,
-    int Page = 0, int PageSize = 20);
+    int Page = 0, int PageSize = 20, ArticleKind Kind = ArticleKind.Article);
 
 public sealed record ArticleListItem(int Id, string Headline, string Slug, ArticleStatus Status, bool Trashed, DateTime UpdatedAt,
     DateTime? PublishedAt, DateTime? ScheduledAt, string CreatedByName, string LastEditedByName)
@@ -93,8 +97,11 @@ public sealed record PublicArticle(
     IReadOnlyList<Byline> Authors, IReadOnlyList<TermLink> Tags, TermLink? Section, int? FeaturedImageId,
     int WordCount, int ReadingMinutes, string? SeoTitle, string? MetaDescription, string? CanonicalUrl,
     TermLink? PreviousInSection = null, TermLink? NextInSection = null, IReadOnlyList<RelatedArticle>? Related = null,
-    IReadOnlyList<int>? OtherArticles = null)
+    IReadOnlyList<int>? OtherArticles = null, ArticleKind Kind = ArticleKind.Article)
 {
+    /// <summary>A page's fields as its public page shows them (for Preview of a page).</summary>
+    public Pages.PublicPage AsPage() => new(Id, Slug, Headline, Standfirst, BodyHtml, PublishedAt, UpdatedAt, FeaturedImageId, SeoTitle, MetaDescription, CanonicalUrl);
+
     /// <summary>The other articles the page shows or names: previous and next, and its whole stored Related list (See-also cards are in the body).</summary>
     public IEnumerable<int> OtherArticleIds => OtherArticles ?? [];
 

@@ -98,10 +98,11 @@ public sealed class ArticleWorkflowService(
                 Publish(article, now);
                 article.Version = Guid.NewGuid();
                 article.Revisions.Add(ArticleCommit.Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
+                var isArticle = article.Kind == ArticleKind.Article;
                 // The public cache hears once, after the round, of every article published in it.
                 var committed = await commit.CommitAsync(one, article, new ArticleCommit.Plan
                 {
-                    RankWithCommit = true, RankTheirsToo = true,
+                    RankWithCommit = isArticle, RankTheirsToo = isArticle,
                     NotifyPublic = true, CollectInto = changes,
                     Audit = ArticleCommit.AuditNote.ByScheduler(AuditActions.ArticlePublished, "As scheduled"),
                 }, ct);
@@ -149,6 +150,7 @@ public sealed class ArticleWorkflowService(
         var article = await db.Set<Article>().FirstOrDefaultAsync(a => a.Id == id, ct);
         if (article is null) return ServiceResult<ArticleForEdit>.Fail(ArticleNotFound);
         var wasPublic = article.IsPublic;
+        var wasVisible = article.IsVisible;
         var isOwn = await IsAuthorAsync(db, id, actor, ct);
         if (!ArticleWorkflow.Allows(actor.Role, action, isOwn, article.Status, article.TrashedAt is not null))
         {
@@ -175,7 +177,8 @@ public sealed class ArticleWorkflowService(
         var committed = await commit.CommitAsync(db, article, new ArticleCommit.Plan
         {
             RankWithCommit = wasPublic || isPublic, RankTheirsToo = isPublic && !wasPublic,
-            NotifyPublic = wasPublic || isPublic,
+            // A page is never ranked, but readers see it (and the links to it) as they see an article.
+            NotifyPublic = wasVisible || article.IsVisible,
             Audit = ArticleCommit.AuditNote.By(actor, auditAction, note),
         }, ct);
         if (!committed) return ServiceResult<ArticleForEdit>.Fail("Someone changed this article meanwhile. Reload it to see their version first.");

@@ -62,13 +62,10 @@ public sealed class NewsroomArticleReads(
         var actor = actorResult.Value!;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var articles = db.Set<Article>().AsNoTracking();
-        // Writers without EditAnyArticle see the articles they are an author of only.
-        if (query.Mine || !actor.Can(Capabilities.EditAnyArticle))
-        {
-            articles = articles.Where(a => db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id
-                && db.AuthorProfiles.Any(p => p.Id == aa.AuthorProfileId && p.UserId == actor.UserId)));
-        }
+        // Articles and pages have a list each.
+        var articles = db.Set<Article>().AsNoTracking().Where(a => a.Kind == query.Kind);
+        // Writers without EditAnyArticle see their own only.
+        if (query.Mine || !actor.Can(Capabilities.EditAnyArticle)) articles = articles.Where(OwnedBy(db, actor.UserId));
         articles = query.Trash ? articles.Where(a => a.TrashedAt != null) : articles.Where(a => a.TrashedAt == null);
         if (query.Status is { } status) articles = articles.Where(a => a.Status == status);
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -93,12 +90,8 @@ public sealed class NewsroomArticleReads(
         if (!actorResult.Succeeded) return ServiceResult<IReadOnlyDictionary<string, int>>.Fail(actorResult.Error!);
         var actor = actorResult.Value!;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var articles = db.Set<Article>().AsNoTracking();
-        if (!actor.Can(Capabilities.EditAnyArticle))
-        {
-            articles = articles.Where(a => db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id
-                && db.AuthorProfiles.Any(p => p.Id == aa.AuthorProfileId && p.UserId == actor.UserId)));
-        }
+        var articles = db.Set<Article>().AsNoTracking().Where(a => a.Kind == ArticleKind.Article);
+        if (!actor.Can(Capabilities.EditAnyArticle)) articles = articles.Where(OwnedBy(db, actor.UserId));
         var counts = await articles.GroupBy(a => new { a.Status, Trashed = a.TrashedAt != null })
             .Select(g => new { g.Key.Status, g.Key.Trashed, Count = g.Count() }).ToListAsync(ct);
         var result = Enum.GetValues<ArticleStatus>().ToDictionary(

@@ -16,11 +16,12 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     public async Task<ArticleLookup> FindAsync(string slug, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var article = await db.Articles.AsNoTracking().FirstOrDefaultAsync(a => a.Slug == slug, ct);
+        // A page is not an article: under /news/ its slug is unknown (pages answer at /{slug}, see PublicPages).
+        var article = await db.Articles.AsNoTracking().FirstOrDefaultAsync(a => a.Slug == slug && a.Kind == ArticleKind.Article, ct);
         if (article is null)
         {
             var redirect = await db.ArticleSlugRedirects.AsNoTracking().Where(r => r.Slug == slug)
-                .Join(db.Articles, r => r.ArticleId, a => a.Id, (r, a) => new { a.Slug, a.Status, a.TrashedAt, a.FirstPublishedAt })
+                .Join(db.Articles.Where(a => a.Kind == ArticleKind.Article), r => r.ArticleId, a => a.Id, (r, a) => new { a.Slug, a.Status, a.TrashedAt, a.FirstPublishedAt })
                 .FirstOrDefaultAsync(ct);
             if (redirect is null) return new ArticleLookup.Missing();
             if (redirect.TrashedAt is not null) return redirect.FirstPublishedAt is null ? new ArticleLookup.Missing() : new ArticleLookup.Gone();
@@ -180,6 +181,6 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             .Select(x => new RelatedArticle(x.Slug!, x.Headline!, x.PublishedAt!.Value, x.FeaturedImageId)).ToList();
         return new PublicArticle(article.Id, article.Slug, article.Headline, article.Standfirst, article.BodyHtml, article.PublishedAt, article.UpdatedAt,
             authors, tags, section, article.FeaturedImageId, article.WordCount, article.ReadingMinutes, article.SeoTitle, article.MetaDescription, article.CanonicalUrl,
-            previous, next, related, others);
+            previous, next, related, others, article.Kind);
     }
 }

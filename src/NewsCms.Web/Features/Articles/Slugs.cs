@@ -83,14 +83,16 @@ public static class Slugs
     /// (or <paramref name="fallback"/>), with a numeric suffix until it is free.
     /// </summary>
     /// <param name="otherSlugs">The slugs of every other item of the same kind.</param>
+    /// <param name="reserved">Slugs no item may take (a page's address words the site uses); a made slug steps around them too.</param>
     public static async Task<(string? Slug, bool Taken)> ChooseAsync(IQueryable<string> otherSlugs, string? typed, string? current,
-        string text, string fallback, CancellationToken ct)
+        string text, string fallback, CancellationToken ct, IReadOnlySet<string>? reserved = null)
     {
         typed = typed?.Trim();
         if (!string.IsNullOrEmpty(typed)) return await otherSlugs.AnyAsync(s => s == typed, ct) ? (null, true) : (typed, false);
         if (!string.IsNullOrEmpty(current)) return (current, false);
         var baseSlug = From(text) is { Length: > 0 } made ? made : fallback;
         var taken = await otherSlugs.Where(s => s == baseSlug || s.StartsWith(baseSlug + "-")).ToListAsync(ct);
+        if (reserved is not null) taken.AddRange(reserved.Where(r => r == baseSlug || r.StartsWith(baseSlug + "-", StringComparison.Ordinal)));
         return (FirstFree(baseSlug, taken), false);
     }
 

@@ -41,8 +41,12 @@ public static class AuditActions
     public const string AuthorCreated = "author.created";
     public const string AuthorUpdated = "author.updated";
     public const string AuthorDeleted = "author.deleted";
+    public const string RedirectCreated = "redirect.created";
+    public const string RedirectUpdated = "redirect.updated";
+    public const string RedirectDeleted = "redirect.deleted";
     public const string DemoContentAdded = "demo.content-added";
     public const string BackupDownloaded = "backup.downloaded";
+    public const string ImportStarted = "import.started";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -50,6 +54,8 @@ public static class AuditActions
         PasswordReset, UserDeleted, SignInFailed, LockedOut, SignInThrottled, PasswordChanged, SettingsChanged,
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored, ArticleScheduleWithdrawn,
         ArticleTakenOver, RevisionRestored, MediaUploaded, MediaUpdated, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged,
-        SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded, BackupDownloaded,
+        SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted,
+        RedirectCreated, RedirectUpdated, RedirectDeleted, DemoContentAdded, BackupDownloaded,
+        ImportStarted,
     ];
 }

@@ -44,6 +44,7 @@ public sealed class AuthorProfiles(
     NewsroomActors actors,
     AuditLog audit,
     PublicContent publicContent,
+    Redirects.RedirectTable redirects,
     TimeProvider clock)
 {
     public async Task<ServiceResult<PagedList<AuthorSummary>>> ListAsync(ClaimsPrincipal acting, string? search, int page, int pageSize, CancellationToken ct = default)
@@ -104,8 +105,10 @@ public sealed class AuthorProfiles(
         var author = new AuthorProfile { CreatedAt = now };
         Apply(author, input, slug.Slug!, now);
         db.AuthorProfiles.Add(author);
+        var released = await Redirects.Redirects.ReleaseAsync(db, "/author/" + author.Slug, ct);
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.AuthorCreated, $"{author.DisplayName} ({author.Slug})", null, ct);
+        if (released) await redirects.NotifyChangedAsync();
         return ServiceResult<int>.Success(author.Id);
     }
 
@@ -124,15 +127,20 @@ public sealed class AuthorProfiles(
         var slug = await ChooseSlugAsync(db, input, author, ct);
         if (slug.Error is not null) return ServiceResult.Fail(slug.Error);
         var renamed = author.DisplayName != input.DisplayName;
-        Apply(author, input, slug.Slug!, clock.GetUtcNow().UtcDateTime);
+        var oldSlug = author.Slug;
+        var now = clock.GetUtcNow().UtcDateTime;
+        Apply(author, input, slug.Slug!, now);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            // The old author page keeps working: it answers 301 to the new one.
+            if (oldSlug != author.Slug) await Redirects.Redirects.AddSlugChangeAsync(db, "/author/" + oldSlug, "/author/" + author.Slug, Redirects.RedirectTargetKind.Author, author.Id, now, ct);
             await db.SaveChangesAsync(ct);
             // Readers search by author name: their articles are found by the new name.
             if (renamed) await Search.ArticleSearch.SyncBylinedAsync(db, author.Id, ct);
             await transaction.CommitAsync(ct);
         }
         await audit.WriteAsync(actor, AuditActions.AuthorUpdated, $"{author.DisplayName} ({author.Slug})", null, ct);
+        if (oldSlug != author.Slug) await redirects.NotifyChangedAsync();
         await publicContent.NotifyChangedAsync(PublicChange.Term(PublicDependencies.Author(author.Id),
             await db.ArticleAuthors.Where(aa => aa.AuthorProfileId == author.Id).Select(aa => aa.ArticleId).ToListAsync(ct)));
         return ServiceResult.Ok;
@@ -168,12 +176,14 @@ public sealed class AuthorProfiles(
         var now = clock.GetUtcNow().UtcDateTime;
         var author = new AuthorProfile { DisplayName = displayName, Slug = slug!, UserId = userId, CreatedAt = now, UpdatedAt = now };
         db.AuthorProfiles.Add(author);
+        var released = await Redirects.Redirects.ReleaseAsync(db, "/author/" + author.Slug, ct);
         await db.SaveChangesAsync(ct);
+        if (released) await redirects.NotifyChangedAsync();
         return author.Id;
     }
 
     /// <summary>
-    /// At start-up: accounts made before profiles existed get one, and articles without a byline get their creator's.
+    /// At start-up: accounts made before profiles existed get one, and articles (not pages) without a byline get their creator's.
     /// Idempotent.
     /// </summary>
     public async Task BackfillAsync(CancellationToken ct = default)
@@ -182,7 +192,8 @@ public sealed class AuthorProfiles(
         var accounts = await db.Users.Where(u => !db.AuthorProfiles.Any(a => a.UserId == u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
         foreach (var account in accounts) await EnsureForAccountAsync(account.Id, account.DisplayName, ct);
 
-        var orphans = await db.Articles.Where(a => !db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id))
+        // Pages have no byline by design: only articles are orphans.
+        var orphans = await db.Articles.Where(a => a.Kind == ArticleKind.Article && !db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id))
             .Join(db.AuthorProfiles, a => a.CreatedById, p => p.UserId, (a, p) => new { ArticleId = a.Id, ProfileId = p.Id })
             .ToListAsync(ct);
         db.ArticleAuthors.AddRange(orphans.Select(o => new ArticleAuthor { ArticleId = o.ArticleId, AuthorProfileId = o.ProfileId, Position = 0 }));

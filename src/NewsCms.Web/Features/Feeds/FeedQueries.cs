@@ -19,7 +19,7 @@ public sealed record NewsEntry(string Slug, string Headline, DateTime PublishedA
 /// Reads what feeds and sitemaps list: published, non-trashed articles only. Every read makes a fixed number of
 /// queries (feeds: the items, then their tags and bylines together in one).
 /// </summary>
-public sealed class FeedQueries(IDbContextFactory<NewsCmsDbContext> dbFactory)
+public sealed class FeedQueries(IDbContextFactory<NewsCmsDbContext> dbFactory, Pages.PublicPages pages)
 {
     public const int FeedSize = 30;
     public const int SitemapPageSize = 1000;
@@ -74,7 +74,10 @@ public sealed class FeedQueries(IDbContextFactory<NewsCmsDbContext> dbFactory)
         return rows.Select(r => new SitemapEntry(ArticleUrls.ForSlug(r.Slug), r.UpdatedAt)).ToList();
     }
 
-    /// <summary>The home page, and the sections, tags and authors that have at least one published article.</summary>
+    /// <summary>
+    /// The home page, the published static pages (with when they last changed), and the sections, tags and authors
+    /// that have at least one published article.
+    /// </summary>
     public async Task<IReadOnlyList<SitemapEntry>> PagesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -87,7 +90,10 @@ public sealed class FeedQueries(IDbContextFactory<NewsCmsDbContext> dbFactory)
         var authors = await db.AuthorProfiles.AsNoTracking().Where(p => db.ArticleAuthors.Any(aa => aa.AuthorProfileId == p.Id && published.Any(a => a.Id == aa.ArticleId)))
             .OrderBy(p => p.Slug).Select(p => p.Slug).Take(PagesPerKind).ToListAsync(ct);
 
+        var staticPages = await pages.AllAsync(ct);
+
         return [new SitemapEntry("/", newest),
+            .. staticPages.Select(p => new SitemapEntry(Pages.PageUrls.ForSlug(p.Slug), p.UpdatedAt)),
             .. sections.Select(s => new SitemapEntry("/section/" + s, null)),
             .. tags.Select(t => new SitemapEntry("/tag/" + t, null)),
             .. authors.Select(a => new SitemapEntry("/author/" + a, null))];

@@ -21,6 +21,9 @@ namespace NewsCms.Web.Features.Hosting;
 /// shows of itself (another article now its previous or next, its Related list ranked again).</item>
 /// <item><c>section:{id}</c>, <c>tag:{id}</c>, <c>author:{id}</c>: the term's own listing pages (every page number; the
 /// author page shows the profile too).</item>
+/// <item><c>page:{id}</c>: every response that shows a static page or links it: its own address, and, while the
+/// administrator links it in the navigation or the footer, every page (the layout tags each response with every
+/// linked page, shown or not, so a page published again comes back to the links).</item>
 /// <item><c>home</c>: every page of the home page. <c>feeds</c>: every feed and sitemap (every public endpoint that is
 /// not a page). <c>search</c>: every search result page.</item>
 /// </list>
@@ -31,6 +34,8 @@ namespace NewsCms.Web.Features.Hosting;
 /// <c>feeds</c>, <c>search</c>, its section, tag and author pages before and after the change, the article pages that
 /// now show it as previous or next (they showed something else) and those whose Related lists were ranked again with
 /// it (<c>article-page:{id}</c> of each: their own pages, not every page listing them).</item>
+/// <item>Publishing, editing (while public), unpublishing or trashing a page: <c>page:{id}</c> and <c>feeds</c> (the
+/// sitemap lists pages). It is in no list, feed or search, so nothing else.</item>
 /// <item>Editing or deleting an author or a section that is not in the navigation: its own pages, <c>feeds</c>,
 /// <c>search</c>, plus <c>article:{id}</c> of every article filed under it. That is the simplest honest rule: an
 /// article's page and every card of it show its section and bylines, so the pages showing its articles are the
@@ -52,6 +57,7 @@ public static partial class PublicDependencies
     public static string Tag(int id) => "tag:" + id;
     public static string Author(int id) => "author:" + id;
     public static string OwnPage(int articleId) => "article-page:" + articleId;
+    public static string Page(int pageId) => "page:" + pageId;
 
     /// <summary>Adds tags to the public response being rendered; nothing when it is not being cached (staff, a POST).</summary>
     public static void Show(HttpContext? context, IEnumerable<string> tags)
@@ -96,7 +102,9 @@ public sealed record PublicChange(string What, IReadOnlyList<string> Evicts)
     public static PublicChange Articles(IReadOnlyCollection<ArticleChange> changes) => new(
         "articles " + string.Join(", ", changes.Select(c => c.Id)),
         [
-            PublicDependencies.Home, PublicDependencies.Feeds, PublicDependencies.Search,
+            // Pages are in no list and no search: only articles change the home page and search results.
+            .. changes.Any(c => !c.IsPage) ? [PublicDependencies.Home, PublicDependencies.Search] : Array.Empty<string>(),
+            PublicDependencies.Feeds,
             .. changes.SelectMany(c => c.Tags()).Distinct(),
         ]);
 
@@ -124,7 +132,12 @@ public sealed record PublicChange(string What, IReadOnlyList<string> Evicts)
 /// </summary>
 public sealed record ArticleChange(int Id, ArticleFiling Before, ArticleFiling After, IReadOnlyCollection<int> Others)
 {
-    internal IEnumerable<string> Tags() =>
+    /// <summary>A static page: shown at its own address and where it is linked (<see cref="PublicDependencies.Page"/>).</summary>
+    public bool IsPage { get; private init; }
+
+    public static ArticleChange Page(int id) => new(id, ArticleFiling.None, ArticleFiling.None, []) { IsPage = true };
+
+    internal IEnumerable<string> Tags() => IsPage ? [PublicDependencies.Page(Id)] :
         new[] { Before, After }.SelectMany(f => f.Tags())
             .Prepend(PublicDependencies.Article(Id))
             .Concat(Others.Select(PublicDependencies.OwnPage));

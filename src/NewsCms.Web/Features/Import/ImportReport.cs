@@ -11,6 +11,11 @@ public sealed class ImportReport
 
     public List<ImportWarning> Warnings { get; init; } = [];
 
+    /// <summary>How long each step took, in seconds ("reading", "writing", "related articles"), in order.</summary>
+    public List<KeyValuePair<string, double>> Durations { get; init; } = [];
+
+    public void Took(string step, TimeSpan time) => Durations.Add(new(step, Math.Round(time.TotalSeconds, 1)));
+
     public void Count(string kind, string outcome, int by = 1)
     {
         if (!Counts.TryGetValue(kind, out var outcomes)) Counts[kind] = outcomes = new(StringComparer.Ordinal);

@@ -34,6 +34,15 @@ public class ImportRun
     /// <summary>The uploaded file's name, for the newsroom's list.</summary>
     public string FileName { get; set; } = "";
 
+    /// <summary>The uploads zip's name, when one was given.</summary>
+    public string? UploadsFileName { get; set; }
+
+    /// <summary>True while the run only reads and reports (its first step); "Import" then runs it for real.</summary>
+    public bool IsDryRun { get; set; }
+
+    /// <summary>The run also makes accounts (without passwords) for the authors it imports.</summary>
+    public bool CreateAccounts { get; set; }
+
     /// <summary>Where the uploaded files are kept until the run is done (under the data folder).</summary>
     public string WorkFolder { get; set; } = "";
 
@@ -56,6 +65,7 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
     public void Configure(EntityTypeBuilder<ImportRun> run)
     {
         run.Property(r => r.FileName).HasMaxLength(260);
+        run.Property(r => r.UploadsFileName).HasMaxLength(260);
         run.Property(r => r.WorkFolder).HasMaxLength(1000);
         run.Property(r => r.StartedById).HasMaxLength(450);
         run.Property(r => r.StartedByName).HasMaxLength(256);

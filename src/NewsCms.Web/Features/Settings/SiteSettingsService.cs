@@ -45,6 +45,12 @@ public sealed class SiteSettingsInput
     /// the navigation as it is.
     /// </summary>
     public List<NavigationInput>? Navigation { get; set; }
+
+    /// <summary>Published pages linked in the navigation after the sections, in order; null leaves them as they are.</summary>
+    public List<int>? NavigationPages { get; set; }
+
+    /// <summary>Published pages linked in the footer, in order; null leaves them as they are.</summary>
+    public List<int>? FooterPages { get; set; }
 }
 
 /// <summary>One place of the navigation as the settings page edits it: a section, or a custom link.</summary>
@@ -111,6 +117,7 @@ public sealed class SiteSettingsService(
         bool sectionsChanged;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
+            if (await PageLinkProblemAsync(db, input, ct) is { } pageProblem) return ServiceResult.Fail(pageProblem);
             foreach (var imageId in new[] { input.LogoImageId, input.SocialImageId }.OfType<int>())
             {
                 if (!await db.MediaItems.AnyAsync(m => m.Id == imageId, ct)) return ServiceResult.Fail("That image is no longer in the media library.");
@@ -142,6 +149,8 @@ public sealed class SiteSettingsService(
             [SocialImageKey] = input.SocialImageId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
         };
         if (input.Navigation is not null) values[NavigationKey] = System.Text.Json.JsonSerializer.Serialize(navigation);
+        if (input.NavigationPages is not null) values[NavigationPagesKey] = PageIds(input.NavigationPages.Distinct());
+        if (input.FooterPages is not null) values[FooterPagesKey] = PageIds(input.FooterPages.Distinct());
         var changed = await store.WriteAsync(values, ct);
         if (sectionsChanged && !changed.Contains(NavigationKey))
         {
@@ -154,6 +163,18 @@ public sealed class SiteSettingsService(
                 string.Join("; ", changed.Select(k => k == TitleKey ? $"Title: {before.Title} → {input.Title.Trim()}" : $"{k} changed")), ct);
         }
         return ServiceResult.Ok;
+    }
+
+    /// <summary>Why the pages chosen for the navigation or the footer cannot be linked (not a page, not published), or null.</summary>
+    private static async Task<string?> PageLinkProblemAsync(NewsCmsDbContext db, SiteSettingsInput input, CancellationToken ct)
+    {
+        var ids = (input.NavigationPages ?? []).Concat(input.FooterPages ?? []).Distinct().ToList();
+        if (ids.Count == 0) return null;
+        if ((input.NavigationPages?.Count ?? 0) > 20 || (input.FooterPages?.Count ?? 0) > 20) return "Up to 20 pages in the navigation and 20 in the footer.";
+        var found = await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id) && a.Kind == Articles.ArticleKind.Page)
+            .Select(a => new { a.Id, a.Headline, Public = a.Status == Articles.ArticleStatus.Published && a.TrashedAt == null }).ToListAsync(ct);
+        if (found.Count != ids.Count) return "One of the chosen pages no longer exists. Reload the page.";
+        return found.FirstOrDefault(p => !p.Public) is { } unpublished ? $"Only published pages can be linked: “{unpublished.Headline}” is not published." : null;
     }
 
     /// <summary>The title, tagline and publication name go into every feed and sitemap: characters XML forbids are dropped.</summary>

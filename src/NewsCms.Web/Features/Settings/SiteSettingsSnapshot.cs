@@ -20,8 +20,14 @@ public sealed record NavigationItem(string Label, string Href, Articles.Navigati
 /// <summary>The site settings readers see, as one immutable snapshot.</summary>
 public sealed record SiteSettingsSnapshot(string Title, string Tagline, string FooterText, string Language, string TimeZoneId,
     string PublicationName, IReadOnlyList<FollowLink> FollowLinks, int? LogoImageId = null, int? SocialImageId = null,
-    IReadOnlyList<NavigationEntry>? Navigation = null)
+    IReadOnlyList<NavigationEntry>? Navigation = null, IReadOnlyList<int>? NavigationPageIds = null, IReadOnlyList<int>? FooterPageIds = null)
 {
+    /// <summary>The pages linked in the navigation after the sections, in order (public ones are shown).</summary>
+    public IReadOnlyList<int> NavigationPages => NavigationPageIds ?? [];
+
+    /// <summary>The pages linked in the footer, in order (public ones are shown).</summary>
+    public IReadOnlyList<int> FooterPages => FooterPageIds ?? [];
+
     /// <summary>The navigation: custom links where the administrator put them, sections in their slots and the rest after.</summary>
     public IReadOnlyList<NavigationItem> ComposeNavigation(IReadOnlyList<Articles.NavigationSection> sections)
     {

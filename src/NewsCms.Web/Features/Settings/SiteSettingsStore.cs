@@ -22,6 +22,8 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
     internal const string LogoKey = "Site.LogoImageId";
     internal const string SocialImageKey = "Site.SocialImageId";
     internal const string NavigationKey = "Site.Navigation";
+    internal const string NavigationPagesKey = "Navigation.Pages";
+    internal const string FooterPagesKey = "Footer.Pages";
 
     /// <summary>A snapshot and the generation it was read under; it is only used while that is still the generation.</summary>
     private sealed record Cached(long Generation, SiteSettingsSnapshot Snapshot);
@@ -52,11 +54,21 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
             values.GetValueOrDefault(FollowLinksKey) is { } json ? System.Text.Json.JsonSerializer.Deserialize<List<FollowLink>>(json) ?? [] : [],
             int.TryParse(values.GetValueOrDefault(LogoKey), out var logo) ? logo : null,
             int.TryParse(values.GetValueOrDefault(SocialImageKey), out var social) ? social : null,
-            values.GetValueOrDefault(NavigationKey) is { } navigation ? System.Text.Json.JsonSerializer.Deserialize<List<NavigationEntry>>(navigation) ?? [] : []);
+            values.GetValueOrDefault(NavigationKey) is { } navigation ? System.Text.Json.JsonSerializer.Deserialize<List<NavigationEntry>>(navigation) ?? [] : [],
+            PageIds(values.GetValueOrDefault(NavigationPagesKey)),
+            PageIds(values.GetValueOrDefault(FooterPagesKey)));
         // Kept with the generation read before the query: if settings were saved meanwhile, it is never served again.
         cached = new Cached(seen, snapshot);
         return snapshot;
     }
+
+    /// <summary>Page ids stored comma-separated, in order ("12,7").</summary>
+    internal static IReadOnlyList<int> PageIds(string? value) =>
+        [.. (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(id => int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .Where(id => id > 0).Distinct()];
+
+    internal static string PageIds(IEnumerable<int> ids) => string.Join(',', ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Writes the given keys (for the settings service, and for setup before any user exists) and returns the ones that changed.</summary>
     internal async Task<IReadOnlyList<string>> WriteAsync(IReadOnlyDictionary<string, string> values, CancellationToken ct = default)

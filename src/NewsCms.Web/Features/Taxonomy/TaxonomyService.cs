@@ -169,6 +169,9 @@ public sealed class TaxonomyService(
         await db.TaxonomyRedirects.Where(r => r.Kind == TaxonomyKind.Tag && r.TargetId == sourceId)
             .ExecuteUpdateAsync(r => r.SetProperty(x => x.TargetId, targetId), ct);
         db.TaxonomyRedirects.Add(new TaxonomyRedirect { Kind = TaxonomyKind.Tag, Slug = source.Slug, TargetId = targetId, CreatedAt = clock.GetUtcNow().UtcDateTime });
+        // So do the site's redirects to it (they reload when the change below names the source tag).
+        await db.Redirects.Where(r => r.TargetKind == Redirects.RedirectTargetKind.Tag && r.TargetId == sourceId)
+            .ExecuteUpdateAsync(r => r.SetProperty(x => x.TargetId, targetId), ct);
         db.Tags.Remove(source);
         await db.SaveChangesAsync(ct);
         await Search.ArticleSearch.SyncTaggedAsync(db, targetId, ct);

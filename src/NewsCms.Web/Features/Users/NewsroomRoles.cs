@@ -25,9 +25,11 @@ public static class Capabilities
     public const string ManageTaxonomy = nameof(ManageTaxonomy);
     public const string CreateTags = nameof(CreateTags);
     public const string ManageAuthors = nameof(ManageAuthors);
+    public const string ManageRedirects = nameof(ManageRedirects);
     public const string ManageUsers = nameof(ManageUsers);
     public const string ManageSettings = nameof(ManageSettings);
     public const string ViewAuditLog = nameof(ViewAuditLog);
+    public const string ImportContent = nameof(ImportContent);
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByCapability =
         new Dictionary<string, IReadOnlyList<string>>
@@ -39,9 +41,11 @@ public static class Capabilities
             // Authors may add a tag while writing; Contributors pick existing ones.
             [CreateTags] = [NewsroomRoles.Administrator, NewsroomRoles.Editor, NewsroomRoles.Author],
             [ManageAuthors] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
+            [ManageRedirects] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
             [ManageUsers] = [NewsroomRoles.Administrator],
             [ManageSettings] = [NewsroomRoles.Administrator],
             [ViewAuditLog] = [NewsroomRoles.Administrator],
+            [ImportContent] = [NewsroomRoles.Administrator],
         };
 
     public static bool Allows(string? role, string capability) =>

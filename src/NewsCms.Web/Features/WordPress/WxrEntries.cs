@@ -1,8 +1,9 @@
 namespace NewsCms.Web.Features.WordPress;
 
-// What WxrReader yields from a WordPress export (WXR 1.1/1.2), one entry at a time, in file order: the site first,
+// What WxrReader yields from a WordPress export (WXR 1.0-1.2), one entry at a time, in file order: the site first,
 // then authors and terms (channel-level), then items. Strings are decoded (entities, CDATA joined, slugs
-// percent-decoded) and never null.
+// percent-decoded) and never null; an item's Content and Excerpt are its raw HTML (WordPressContent converts them).
+// The reader merges WordPress 6.x's duplicate terms (first of each taxonomy and slug) and an item's repeated terms.
 
 /// <summary>One thing read from an export.</summary>
 public abstract record WxrEntry;

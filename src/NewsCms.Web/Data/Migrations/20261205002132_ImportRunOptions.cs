@@ -1,0 +1,51 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace NewsCms.Web.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class ImportRunOptions : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "CreateAccounts",
+                table: "ImportRuns",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "IsDryRun",
+                table: "ImportRuns",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "UploadsFileName",
+                table: "ImportRuns",
+                type: "TEXT",
+                maxLength: 260,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "CreateAccounts",
+                table: "ImportRuns");
+
+            migrationBuilder.DropColumn(
+                name: "IsDryRun",
+                table: "ImportRuns");
+
+            migrationBuilder.DropColumn(
+                name: "UploadsFileName",
+                table: "ImportRuns");
+        }
+    }
+}
