@@ -6,6 +6,7 @@ using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Import;
 using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
@@ -219,6 +220,27 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         }),
 
         // Redirects: the desk's.
+        // Imports: Administrators only. Only the authorization answer counts here: the runs arranged have no files, so an
+        // allowed call stops at "upload it again", and nothing starts.
+        new("ImportRuns.StartWordPressAsync", Can(ImportContent), false, (d, _) =>
+            Task.FromResult<Call>(async p => Denied((await d.Imports.StartWordPressAsync(p, new MemoryStream([1]), "export.docx", null, null, false)).Error))),
+        new("ImportRuns.ListAsync", Can(ImportContent), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Imports.ListAsync(p)).Error)),
+        new("ImportRuns.GetAsync", Can(ImportContent), false, async (d, _) =>
+        {
+            var id = await d.ImportRunAsync(ImportRunStatus.DryRun);
+            return async p => (await d.Imports.GetAsync(p, id)).Error;
+        }),
+        new("ImportRuns.ImportAsync", Can(ImportContent), false, async (d, _) =>
+        {
+            var id = await d.ImportRunAsync(ImportRunStatus.DryRun);
+            return async p => Denied((await d.Imports.ImportAsync(p, id)).Error);
+        }),
+        new("ImportRuns.ResumeAsync", Can(ImportContent), false, async (d, _) =>
+        {
+            var id = await d.ImportRunAsync(ImportRunStatus.Interrupted);
+            return async p => Denied((await d.Imports.ResumeAsync(p, id)).Error);
+        }),
         new("Redirects.ListAsync", Can(ManageRedirects), false, (d, _) =>
             Task.FromResult<Call>(async p => (await d.Redirects.ListAsync(p, null, 0, 10)).Error)),
         new("Redirects.ListRenamesAsync", Can(ManageRedirects), false, (d, _) =>
@@ -399,6 +421,9 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         return (methods.Where(m => m.Actor).Select(m => m.Name).ToHashSet(), methods.Where(m => !m.Actor).Select(m => m.Name).ToHashSet());
     }
 
+    /// <summary>The error when it is an authorization refusal; another (a validation message) means the call got past the check.</summary>
+    private static string? Denied(string? error) => error is NewsroomActors.NotAllowed or NewsroomActors.SessionEnded ? error : null;
+
     private static string? Refusal(SaveOutcome outcome) => outcome.Succeeded ? null : outcome.Error ?? "a conflict";
 
     private static string? Found<T>(IEnumerable<T> items, Func<T, bool> match) => items.Any(match) ? null : "not among the results";
@@ -416,6 +441,23 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         public SiteSettingsService Settings => site.Service<SiteSettingsService>();
         public NewsroomActors Actors => site.Service<NewsroomActors>();
         public Redirects Redirects => site.Service<Redirects>();
+        public ImportRuns Imports => site.Service<ImportRuns>();
+
+        /// <summary>A run as a dry run or a restart leaves it, without its files (so nothing can start it).</summary>
+        public async Task<Guid> ImportRunAsync(ImportRunStatus status)
+        {
+            var id = Guid.NewGuid();
+            await using var db = await site.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<NewsCms.Web.Data.NewsCmsDbContext>>().CreateDbContextAsync();
+            db.ImportRuns.Add(new ImportRun
+            {
+                Id = id, Status = status, IsDryRun = status == ImportRunStatus.DryRun, FileName = "export.xml",
+                WorkFolder = Path.Combine(Path.GetTempPath(), "no-such-import-" + id.ToString("N")),
+                StartedById = site.ByRole[NewsroomRoles.Administrator].UserId, StartedByName = "Matrix Administrator",
+                StartedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+            return id;
+        }
         public ClaimsPrincipal Admin => site.ByRole[NewsroomRoles.Administrator].Principal;
 
         public static string Unique(string text) => $"{text} {Guid.NewGuid().ToString("N")[..8]}";

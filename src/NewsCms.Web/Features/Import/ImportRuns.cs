@@ -149,7 +149,7 @@ public sealed class ImportRuns(
     }
 
     /// <summary>Runs that stopped showing progress (their node restarted or crashed) are marked interrupted, so they can be resumed.</summary>
-    public async Task MarkStaleRunsAsync(CancellationToken ct)
+    internal async Task MarkStaleRunsAsync(CancellationToken ct)
     {
         var staleBefore = clock.GetUtcNow().UtcDateTime - StaleAfter;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
