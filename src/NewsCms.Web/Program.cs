@@ -11,6 +11,7 @@ using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Setup;
+using NewsCms.Web.Features.SiteExport;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
 using MudBlazor.Services;
@@ -19,6 +20,12 @@ using MudBlazor.Services;
 if (BackupCommandLine.IsCommand(args))
 {
     Environment.ExitCode = await BackupCommandLine.RunAsync(args, Console.Out, Console.Error);
+    return;
+}
+// "export <file>" and "import-site <file>": the whole site as a portable archive, out and in.
+if (SiteExportCommandLine.IsCommand(args))
+{
+    Environment.ExitCode = await SiteExportCommandLine.RunAsync(args, Console.Out, Console.Error);
     return;
 }
 
@@ -42,6 +49,7 @@ builder.AddMedia();
 builder.AddFeeds();
 builder.AddDemoContent();
 builder.AddBackup();
+builder.AddSiteExport();
 
 var app = builder.Build();
 
@@ -85,6 +93,7 @@ app.MapAudit();
 app.MapMedia();
 app.MapFeeds();
 app.MapBackup();
+app.MapSiteExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

@@ -43,6 +43,8 @@ public static class AuditActions
     public const string AuthorDeleted = "author.deleted";
     public const string DemoContentAdded = "demo.content-added";
     public const string BackupDownloaded = "backup.downloaded";
+    public const string SiteExported = "site.exported";
+    public const string SiteImported = "site.imported";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -51,5 +53,6 @@ public static class AuditActions
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored, ArticleScheduleWithdrawn,
         ArticleTakenOver, RevisionRestored, MediaUploaded, MediaUpdated, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged,
         SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted, DemoContentAdded, BackupDownloaded,
+        SiteExported, SiteImported,
     ];
 }
