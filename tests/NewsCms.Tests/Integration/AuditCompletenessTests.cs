@@ -33,6 +33,9 @@ public sealed class AuditCompletenessTests
         [AuditActions.DemoContentAdded] = $"{nameof(DemoContentTests)}.{nameof(DemoContentTests.Demo_fills_an_empty_site_that_readers_can_browse_and_a_second_run_changes_nothing)}",
         // A download builds a whole backup file; the backup tests check its entry.
         [AuditActions.BackupDownloaded] = "BackupTests.Only_an_administrator_downloads_a_backup_and_every_download_is_audited",
+        // An export or an import reads or writes a whole site; the site export tests check their entries.
+        [AuditActions.SiteExported] = $"{nameof(SiteExportTests)}.{nameof(SiteExportTests.Only_an_administrator_exports_from_the_settings_page_and_each_export_is_audited)}",
+        [AuditActions.SiteImported] = $"{nameof(SiteExportTests)}.{nameof(SiteExportTests.A_site_exported_and_imported_into_an_empty_site_answers_every_public_address_with_the_same_content)}",
         // Needs the scheduler's clock moved past the publishing time.
         [AuditActions.ArticleScheduleWithdrawn] = $"{nameof(SchedulingTests)}.{nameof(SchedulingTests.At_publish_time_the_scheduler_checks_that_who_scheduled_the_article_may_still_publish_it)}",
     };

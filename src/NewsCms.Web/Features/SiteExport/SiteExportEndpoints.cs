@@ -41,6 +41,8 @@ public static class SiteExportEndpoints
         var fileName = SiteArchive.FileName(clock.GetUtcNow().UtcDateTime);
         return TypedResults.Stream(async body =>
         {
+            // The zip writer still makes some small synchronous writes (entry headers, descriptors); allowed for this response only.
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } control) control.AllowSynchronousIO = true;
             var result = await exporter.ExportAsync(context.User, body, fileName, ct);
             // Checked above, so only a change of role in between lands here: the download ends without an archive.
             if (!result.Succeeded) context.Abort();

@@ -887,14 +887,12 @@ public sealed partial class SiteImporter(
             await ResolveForwardReferencesAsync();
             if (publicArticles.Count > 0) progress?.Report($"Ranking related articles for {publicArticles.Count} published articles.");
             // Once every article is in, so each list can find all the others (as a publish would, the others' lists too).
-            await using (var db = await owner.dbFactory.CreateDbContextAsync(ct))
+            foreach (var id in publicArticles)
             {
-                foreach (var id in publicArticles)
-                {
-                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                    await RelatedArticles.RefreshAsync(db, id, andTheirs: true, ct);
-                    await transaction.CommitAsync(ct);
-                }
+                await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await RelatedArticles.RefreshAsync(db, id, andTheirs: true, ct);
+                await transaction.CommitAsync(ct);
             }
             if (settingsChanged) owner.settingsStore.Invalidate();
             // An import can touch anything readers see: every page of every node is refreshed, once.
