@@ -170,6 +170,11 @@ public sealed partial class SiteExportTests : IAsyncDisposable
         Assert.Equal("A local story", (await db.Articles.SingleAsync(a => a.Slug == site.LeadSlug)).Headline);
         Assert.Equal("Harbour ferry timetable changes", (await db.Articles.SingleAsync(a => a.Slug == site.LeadSlug + "-2")).Headline);
         Assert.Equal("The Local Paper", (await db.SiteSettings.SingleAsync(s => s.Key == "Site.Title")).Value);
+        // See-also cards name the stories by their ids here, also the one met before the story it names.
+        var lead = await db.Articles.SingleAsync(a => a.Slug == site.LeadSlug + "-2");
+        var second = await db.Articles.SingleAsync(a => a.Slug == site.SecondSlug);
+        Assert.Contains($"data-article-id=\"{second.Id}\"", lead.BodyHtml);
+        Assert.Contains($"data-article-id=\"{lead.Id}\"", second.BodyHtml);
         using var reader = target.CreateClient();
         var imported = await reader.GetStringAsync($"/news/{site.LeadSlug}-2", TestContext.Current.CancellationToken);
         Assert.Contains("Harbour ferry timetable changes", imported);
@@ -401,6 +406,12 @@ public sealed partial class SiteExportTests : IAsyncDisposable
             CanonicalUrl = "https://harbour.example/ferry",
         });
         await PublishAsync(first);
+        // A See-also card in the older story pointing at the newer one: an import meets it before the story it names.
+        var older = Value(await articles.Reads.GetForEditAsync(admin, second.Id));
+        var withCard = InputFrom(older);
+        withCard.BodyHtml += $"<aside class=\"see-also\" data-article-id=\"{first.Id}\"><span class=\"see-also__label\">See also:</span> <a href=\"/news/harbour-ferry-timetable-changes\">Harbour ferry timetable changes</a></aside>";
+        var carded = await articles.Editing.SaveAsync(admin, second.Id, withCard, older.Version, SaveKind.Manual);
+        Assert.True(carded.Succeeded, carded.Error);
         // Renamed after it was published: the old address answers 301.
         var current = Value(await articles.Reads.GetForEditAsync(admin, first.Id));
         var renamed = await articles.Editing.SaveAsync(admin, first.Id, InputFrom(current, slug: "harbour-ferry-timetable-changes"), current.Version, SaveKind.Manual);
