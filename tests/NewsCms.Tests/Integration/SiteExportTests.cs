@@ -57,6 +57,9 @@ public sealed partial class SiteExportTests : IAsyncDisposable
         // Two public stories, the draft, the scheduled one, the trashed one and the page; three images.
         Assert.Equal(6, report.CountOf(SiteImporter.ArticleKind, SiteImporter.Imported));
         Assert.Equal(3, report.CountOf(SiteImporter.MediaKind, SiteImporter.Imported));
+        // The only thing that could not stay as it was: the bootstrapped Administrator's byline was here first.
+        var warning = Assert.Single(report.Warnings);
+        Assert.Equal((SiteImporter.AuthorKind, "the slug \"ada-admin\" is taken here by another author; it was imported as \"ada-admin-2\"."), (warning.Kind, warning.Message));
 
         using var before = source.CreateClient(new() { AllowAutoRedirect = false });
         using var after = target.CreateClient(new() { AllowAutoRedirect = false });
