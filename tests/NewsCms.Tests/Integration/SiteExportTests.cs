@@ -146,6 +146,50 @@ public sealed partial class SiteExportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_import_cut_off_half_way_leaves_whole_items_and_the_next_run_goes_on_where_it_stopped()
+    {
+        await using var source = await NewsCmsAppFactory.CreateAsync();
+        await BuildSiteAsync(source);
+        var good = await ExportWithCommandAsync(source);
+        // The archive ends in the middle of the fourth article, as a crash or a truncated copy would leave it.
+        var cut = Rezip(good, NewFolder(), "cut.zip", replace: (SiteArchive.SiteEntry, json =>
+        {
+            var text = Encoding.UTF8.GetString(json);
+            var articles = text.IndexOf("\"articles\"", StringComparison.Ordinal);
+            var fourth = Regex.Matches(text[articles..], "\"bodyHtml\": \"").Skip(3).First().Index + articles;
+            return Encoding.UTF8.GetBytes(text[..(fourth + 40)]);
+        }));
+
+        await using var target = await NewsCmsAppFactory.CreateAsync();
+        target.CreateClient().Dispose();
+        await using (var scope = target.Services.CreateAsyncScope())
+        {
+            var refused = await scope.ServiceProvider.GetRequiredService<SiteImporter>()
+                .ImportAsync(await target.PrincipalForAsync(NewsCmsAppFactory.AdminEmail), cut);
+            Assert.Contains("is not valid JSON", refused.Error);
+            Assert.Contains("What was imported before this point stays", refused.Error);
+        }
+        await using (var db = await Db(target))
+        {
+            // Three whole articles: each with its record of where it came from, its byline and its revision.
+            var articles = await db.Articles.ToListAsync();
+            Assert.Equal(3, articles.Count);
+            Assert.Equal(3, await db.ImportedItems.CountAsync(i => i.Kind == SiteImporter.ArticleKind));
+            Assert.All(articles, a => Assert.True(db.ArticleRevisions.Any(r => r.ArticleId == a.Id), a.Headline));
+            Assert.Equal(ImportRunStatus.Failed, (await db.ImportRuns.SingleAsync()).Status);
+            // What did come in is found and ranked, as after a complete run.
+            Assert.All(articles.Where(a => a.IsPublic), a => Assert.True(db.ArticleRelations.Any(r => r.ArticleId == a.Id), a.Headline));
+            Assert.Equal(2, articles.Count(a => a.IsPublic));
+        }
+
+        var rest = await ImportAsync(target, good);
+        Assert.Equal(3, rest.CountOf(SiteImporter.ArticleKind, SiteImporter.Unchanged));
+        Assert.Equal(3, rest.CountOf(SiteImporter.ArticleKind, SiteImporter.Imported));
+        Assert.Equal(3, rest.CountOf(SiteImporter.MediaKind, SiteImporter.Unchanged));
+        Assert.Equal((await ContentAsync(source)).Description, (await ContentAsync(target)).Description);
+    }
+
+    [Fact]
     public async Task A_merge_into_a_site_with_content_keeps_its_things_and_gives_clashing_slugs_a_suffix()
     {
         await using var source = await NewsCmsAppFactory.CreateAsync();
@@ -205,6 +249,7 @@ public sealed partial class SiteExportTests : IAsyncDisposable
             (Rezip(good, work, "no-json.zip", keep: e => e.FullName != SiteArchive.SiteEntry), "it has no site.json"),
             (Rezip(good, work, "other.zip", replace: (SiteArchive.SiteEntry, json => Change(json, "format", "wordpress-wxr"))), "its format is \"wordpress-wxr\", not \"newscms-site\""),
             (Rezip(good, work, "newer.zip", replace: (SiteArchive.SiteEntry, json => Change(json, "version", 2))), "version 2 of the format, newer than this NewsCms reads (version 1)"),
+            (Rezip(good, work, "not-json.zip", replace: (SiteArchive.SiteEntry, _ => "<?xml version=\"1.0\"?><rss/>"u8.ToArray())), "its site.json is not valid JSON"),
         };
         await using var target = await NewsCmsAppFactory.CreateAsync();
         target.CreateClient().Dispose();

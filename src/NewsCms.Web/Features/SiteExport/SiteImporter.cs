@@ -117,31 +117,34 @@ public sealed partial class SiteImporter(
             var run = new Run(this, zip, importer, progress, ct);
             await using var stream = await siteEntry.OpenAsync(ct);
             var items = new SiteJsonReader(stream).ReadAsync(ct).GetAsyncEnumerator(ct);
+            string? failure = null;
             try
             {
                 var head = await run.ReadHeadAsync(items);
                 if (head is not null) return Refused(file, head);
                 await run.StartAsync(Path.GetFileName(file));
                 while (await items.MoveNextAsync()) await run.ImportAsync(items.Current);
-                await run.FinishAsync();
             }
             catch (JsonException ex)
             {
-                await run.FailAsync(ex.Message);
-                return Refused(file, $"its {SiteArchive.SiteEntry} is not valid JSON ({ex.Message}). What was imported before this point stays; a corrected archive can be imported again.");
+                failure = $"its {SiteArchive.SiteEntry} is not valid JSON ({ex.Message}). What was imported before this point stays; a corrected archive can be imported again.";
             }
             catch (InvalidDataException ex)
             {
-                await run.FailAsync(ex.Message);
-                return Refused(file, $"it is damaged ({ex.Message}).");
+                failure = $"it is damaged ({ex.Message}). What was imported before this point stays; a corrected archive can be imported again.";
             }
             finally
             {
                 await items.DisposeAsync();
             }
+            // Refused before anything was written: nothing to finish or record.
+            if (!run.Started) return Refused(file, failure!.Replace(" What was imported before this point stays; a corrected archive can be imported again.", ""));
+            // Also after a failure: what was imported is searchable, ranked and shown.
+            await run.FinishAsync(failure);
             var report = run.Report;
             await audit.WriteAsync(importer.UserId, importer.Name, AuditActions.SiteImported, $"{Path.GetFileName(file)} from site {run.SourceId}",
-                Summary(report), CancellationToken.None);
+                (failure is null ? "" : "Stopped: " + failure + " ") + Summary(report), CancellationToken.None);
+            if (failure is not null) return Refused(file, failure);
             logger.LogInformation("{User} imported {File} from site {Source}: {Summary}", importer.Name, Path.GetFileName(file), run.SourceId, Summary(report));
             return ServiceResult<ImportReport>.Success(report);
         }
@@ -192,6 +195,9 @@ public sealed partial class SiteImporter(
         private int processed;
 
         public ImportReport Report { get; } = new();
+
+        /// <summary>Whether the run got past the checks and may have written something.</summary>
+        public bool Started => record is not null;
         public string SourceId { get; private set; } = "";
         private string Source => SourcePrefix + SourceId;
         private DateTime Now => owner.clock.GetUtcNow().UtcDateTime;
@@ -887,7 +893,8 @@ public sealed partial class SiteImporter(
 
         // ----- the end -----
 
-        public async Task FinishAsync()
+        /// <summary>Completes what the imported items need (cards, ranking, caches) and records how the run ended.</summary>
+        public async Task FinishAsync(string? failure)
         {
             await ResolveForwardReferencesAsync();
             if (publicArticles.Count > 0) progress?.Report($"Ranking related articles for {publicArticles.Count} published articles.");
@@ -902,8 +909,8 @@ public sealed partial class SiteImporter(
             if (settingsChanged) owner.settingsStore.Invalidate();
             // An import can touch anything readers see: every page of every node is refreshed, once.
             if (anythingChanged) await owner.publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("site import from " + SourceId));
-            await SaveProgressAsync(ImportRunStatus.Completed, null);
-            progress?.Report($"Done: {Summary(Report)}.");
+            await SaveProgressAsync(failure is null ? ImportRunStatus.Completed : ImportRunStatus.Failed, failure);
+            progress?.Report($"{(failure is null ? "Done" : "Stopped")}: {Summary(Report)}.");
         }
 
         /// <summary>See-also cards that named articles later in the archive now get those articles' ids here.</summary>
@@ -936,8 +943,6 @@ public sealed partial class SiteImporter(
                 if (committed) Remembered(ArticleKind, imported.ExternalId, id);
             }
         }
-
-        public Task FailAsync(string error) => record is null ? Task.CompletedTask : SaveProgressAsync(ImportRunStatus.Failed, error);
 
         private async Task SaveProgressAsync(ImportRunStatus status, string? error)
         {
