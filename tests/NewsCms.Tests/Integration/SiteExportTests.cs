@@ -386,6 +386,32 @@ public sealed partial class SiteExportTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync(site.BodyImageUrl, TestContext.Current.CancellationToken)).StatusCode);
     }
 
+    [Fact]
+    public async Task The_built_app_runs_the_export_and_import_commands_and_exits_without_starting_the_site()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var site = await TestDatabase.NewAsync();
+        databases.Add(site);
+        var folder = NewFolder();
+        var target = Path.Combine(folder, "site.zip");
+        var settings = new Dictionary<string, string?>();
+        site.ApplyTo(settings);
+        var processSettings = settings.ToDictionary(s => s.Key, s => s.Value!);
+
+        await using (var export = AppProcess.Run(folder, processSettings, "export", target))
+        {
+            Assert.True(await export.WaitForExitAsync(ct) == 0, export.Output);
+            Assert.Contains(export.Lines, line => line.StartsWith($"Site exported to {target} (", StringComparison.Ordinal));
+            Assert.DoesNotContain(export.Lines, line => line.Contains("Now listening"));
+        }
+        Assert.True(File.Exists(target));
+
+        await using var refused = AppProcess.Run(folder, processSettings, "import-site", Path.Combine(folder, "absent.zip"));
+        Assert.Equal(1, await refused.WaitForExitAsync(ct));
+        Assert.Contains(refused.Lines, line => line.Contains("There is no file"));
+        Assert.DoesNotContain(refused.Lines, line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
     // ----- the site -----
 
     private sealed record SiteFacts(string LeadSlug, string LeadOldSlug, string SecondSlug, string DraftSlug, string TrashedSlug, string GuestSlug,
