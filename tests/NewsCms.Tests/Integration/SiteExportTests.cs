@@ -266,6 +266,47 @@ public sealed partial class SiteExportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_hand_written_archive_with_fields_left_out_or_wrong_imports_what_it_can_and_says_what_it_could_not()
+    {
+        var file = Path.Combine(NewFolder(), "hand.zip");
+        using (var zip = ZipFile.Open(file, ZipArchiveMode.Create))
+        await using (var entry = new StreamWriter(zip.CreateEntry(SiteArchive.SiteEntry).Open()))
+        {
+            await entry.WriteAsync("""
+                {"format": "newscms-site", "version": 1, "site": {"id": "handmade"},
+                 "media": [{"id": 1, "storageKey": "0123456789abcdef01234567", "originalFileName": "gone.jpg"}],
+                 "tags": [{"id": 1, "name": ""}, {"id": 2, "name": "Sailing"}],
+                 "articles": [
+                   {"id": 5, "headline": "Written by hand", "bodyHtml": "<p>Hello<script>alert(1)</script></p>", "status": "Published",
+                    "publishedAt": "2026-01-02T03:04:05Z", "tagIds": [2, 1], "featuredImageId": 1},
+                   {"id": 6, "headline": "Odd status", "status": "Archived"},
+                   "not an article"],
+                 "comments": [{"id": 1}],
+                 "settings": {"Site.Tagline": "By hand", "Site.LogoImageId": "1", "Smtp.Password": "leak"}}
+                """);
+        }
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var report = await ImportAsync(app, file);
+
+        Assert.Equal(1, report.CountOf(SiteImporter.ArticleKind, SiteImporter.Imported));
+        Assert.Equal(2, report.CountOf(SiteImporter.ArticleKind, SiteImporter.Failed));
+        Assert.Equal(1, report.CountOf(SiteImporter.MediaKind, SiteImporter.Skipped));
+        Assert.Equal(1, report.CountOf(SiteImporter.TagKind, SiteImporter.Failed));
+        Assert.Contains(report.Warnings, w => w.Message.Contains("markup outside NewsCms's HTML policy was removed"));
+        Assert.Contains(report.Warnings, w => w.Message.Contains("\"comments\" is not part of version 1"));
+        Assert.Contains(report.Warnings, w => w.Kind == SiteImporter.SettingKind && w.ExternalId == "Site.LogoImageId");
+        await using var db = await Db(app);
+        var article = await db.Articles.SingleAsync();
+        Assert.Equal("<p>Hello</p>", article.BodyHtml);
+        Assert.Null(article.FeaturedImageId);
+        Assert.Equal(["sailing"], await db.ArticleTags.Where(t => t.ArticleId == article.Id).Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => t.Slug).ToListAsync());
+        Assert.Equal("By hand", (await db.SiteSettings.SingleAsync(s => s.Key == "Site.Tagline")).Value);
+        Assert.False(await db.SiteSettings.AnyAsync(s => s.Key == "Smtp.Password"));
+        using var reader = app.CreateClient();
+        Assert.Contains("Written by hand", await reader.GetStringAsync("/news/written-by-hand", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task An_export_holds_no_password_hash_key_or_secret_setting()
     {
         await using var source = await NewsCmsAppFactory.CreateAsync();

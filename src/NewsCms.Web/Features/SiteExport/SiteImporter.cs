@@ -454,8 +454,9 @@ public sealed partial class SiteImporter(
                     (_, item, _) => Task.FromResult(ApplyMediaDetails(item, entry)), item => item.Id);
             }
 
-            var file = zip.GetEntry(entry.File);
-            if (file is null || file.FullName != SiteArchive.MediaEntry(entry.StorageKey, Path.GetExtension(entry.File).TrimStart('.')))
+            // A hand-written archive may leave "file" out; an entry must be the one its storage key names.
+            if (entry.File is not { } name || zip.GetEntry(name) is not { } file
+                || file.FullName != SiteArchive.MediaEntry(entry.StorageKey, Path.GetExtension(name).TrimStart('.')))
             {
                 Report.Warn(MediaKind, externalKey, "", $"{label}: its file {entry.File} is not in the archive; the image was not imported.");
                 return Skipped;
@@ -463,7 +464,7 @@ public sealed partial class SiteImporter(
             MediaItem stored;
             await using (var content = await file.OpenAsync(ct))
             {
-                var result = await owner.media.StoreImportedAsync(content, file.Length, entry.OriginalFileName, entry.StorageKey, Truncate(entry.UploadedByName, 256), ct);
+                var result = await owner.media.StoreImportedAsync(content, file.Length, entry.OriginalFileName, entry.StorageKey, Truncate(XmlSafeText.Clean(entry.UploadedByName), 256), ct);
                 if (!result.Succeeded)
                 {
                     Report.Warn(MediaKind, externalKey, "", $"{label} was refused by the media library: {result.Error}");
@@ -540,7 +541,7 @@ public sealed partial class SiteImporter(
                     return null;
                 },
                 s => s.Id,
-                (db, section) => OldTermSlugsAsync(db, SectionKind, TaxonomyKind.Section, section.Id, entry.Id, entry.OldSlugs));
+                (db, section) => OldTermSlugsAsync(db, SectionKind, TaxonomyKind.Section, section.Id, entry.Id, entry.OldSlugs ?? []));
 
         private Task<string> ImportTagAsync(TagEntry entry) =>
             UpsertAsync(TagKind, entry.Id, $"tag \"{entry.Name}\"",
@@ -557,7 +558,7 @@ public sealed partial class SiteImporter(
                     return null;
                 },
                 t => t.Id,
-                (db, tag) => OldTermSlugsAsync(db, TagKind, TaxonomyKind.Tag, tag.Id, entry.Id, entry.OldSlugs));
+                (db, tag) => OldTermSlugsAsync(db, TagKind, TaxonomyKind.Tag, tag.Id, entry.Id, entry.OldSlugs ?? []));
 
         private static string? TermProblem(string name, string description) =>
             string.IsNullOrWhiteSpace(name) ? "it has no name."
@@ -717,10 +718,10 @@ public sealed partial class SiteImporter(
             var isPage = entry.Kind == Articles.ArticleKind.Page;
             article.SectionId = isPage ? null : Resolve(SectionKind, entry.SectionId, externalKey, label, "its section");
             article.FeaturedImageId = Resolve(MediaKind, entry.FeaturedImageId, externalKey, label, "its featured image");
-            var tagIds = isPage ? [] : entry.TagIds.Select(t => Resolve(TagKind, t, externalKey, label, "a tag")).OfType<int>().Distinct().ToList();
-            var authorIds = isPage ? [] : entry.AuthorIds.Select(a => Resolve(AuthorKind, a, externalKey, label, "a byline")).OfType<int>().Distinct().ToList();
+            var tagIds = isPage ? [] : (entry.TagIds ?? []).Select(t => Resolve(TagKind, t, externalKey, label, "a tag")).OfType<int>().Distinct().ToList();
+            var authorIds = isPage ? [] : (entry.AuthorIds ?? []).Select(a => Resolve(AuthorKind, a, externalKey, label, "a byline")).OfType<int>().Distinct().ToList();
             var oldSlugs = new List<string>();
-            foreach (var old in entry.OldSlugs.Where(s => Slugs.IsValid(s) && s != article.Slug).Distinct())
+            foreach (var old in (entry.OldSlugs ?? []).Where(s => Slugs.IsValid(s) && s != article.Slug).Distinct())
             {
                 var takenByOther = await db.Articles.AnyAsync(a => a.Slug == old && a.Id != article.Id, ct)
                     || await db.ArticleSlugRedirects.AnyAsync(r => r.Slug == old && r.ArticleId != article.Id, ct);
