@@ -52,6 +52,14 @@ public sealed partial class SiteExportTests : IAsyncDisposable
         var file = await ExportWithCommandAsync(source);
 
         await using var target = await NewsCmsAppFactory.CreateAsync();
+        // Pages read (and cached, with the settings) before the import must show what it brought.
+        using (var early = target.CreateClient())
+        {
+            foreach (var address in new[] { "/", "/feed.xml", "/sitemap.xml", "/search?q=harbour" })
+            {
+                Assert.Equal(HttpStatusCode.OK, (await early.GetAsync(address, TestContext.Current.CancellationToken)).StatusCode);
+            }
+        }
         var report = await ImportAsync(target, file);
         Assert.Equal(0, report.Counts.Values.Sum(o => o.GetValueOrDefault(SiteImporter.Failed)));
         // Two public stories, the draft, the scheduled one, the trashed one and the page; three images.

@@ -36,7 +36,6 @@ public sealed partial class SiteImporter(
     AuditLog audit,
     MediaLibrary media,
     ArticleCommit commit,
-    SiteSettingsStore settingsStore,
     PublicContent publicContent,
     TimeProvider clock,
     ILogger<SiteImporter> logger)
@@ -45,7 +44,6 @@ public sealed partial class SiteImporter(
     private readonly IDbContextFactory<NewsCmsDbContext> dbFactory = dbFactory;
     private readonly MediaLibrary media = media;
     private readonly ArticleCommit commit = commit;
-    private readonly SiteSettingsStore settingsStore = settingsStore;
     private readonly PublicContent publicContent = publicContent;
     private readonly TimeProvider clock = clock;
     private readonly ILogger<SiteImporter> logger = logger;
@@ -191,7 +189,6 @@ public sealed partial class SiteImporter(
         private ImportRun? record;
         private bool siteHasOwnContent;
         private bool anythingChanged;
-        private bool settingsChanged;
         private int processed;
 
         public ImportReport Report { get; } = new();
@@ -882,11 +879,7 @@ public sealed partial class SiteImporter(
                     await db.SaveChangesAsync(ct);
                     await transaction.CommitAsync(ct);
                     Remembered(SettingKind, key, 0);
-                    if (current != wanted)
-                    {
-                        settingsChanged = true;
-                        anythingChanged = true;
-                    }
+                    if (current != wanted) anythingChanged = true;
                 }
                 Report.Count(SettingKind, outcome);
             }
@@ -907,8 +900,8 @@ public sealed partial class SiteImporter(
                 await RelatedArticles.RefreshAsync(db, id, andTheirs: true, ct);
                 await transaction.CommitAsync(ct);
             }
-            if (settingsChanged) owner.settingsStore.Invalidate();
-            // An import can touch anything readers see: every page of every node is refreshed, once.
+            // An import can touch anything readers see: every page of every node is refreshed, once (which also makes
+            // every node read the settings again).
             if (anythingChanged) await owner.publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("site import from " + SourceId));
             await SaveProgressAsync(failure is null ? ImportRunStatus.Completed : ImportRunStatus.Failed, failure);
             progress?.Report($"{(failure is null ? "Done" : "Stopped")}: {Summary(Report)}.");
