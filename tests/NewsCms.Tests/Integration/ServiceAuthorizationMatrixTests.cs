@@ -287,7 +287,17 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         new("SiteExporter.ExportAsync", Can(ManageSettings), false, (d, _) => Task.FromResult<Call>(async p =>
             (await d.Exporter.ExportAsync(p, Stream.Null, "matrix.zip")).Error)),
         new("SiteImporter.ImportAsync", Can(ManageSettings), false, (d, _) => Task.FromResult<Call>(async p =>
-            (await d.Importer.ImportAsync(p, Desk.ForeignArchive())).Error)),
+        {
+            var file = Desk.ForeignArchive();
+            try
+            {
+                return (await d.Importer.ImportAsync(p, file)).Error;
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        })),
 
         // The check the services themselves use: every newsroom role is someone, anonymous is no one.
         new("NewsroomActors.ResolveAsync", Can(AccessNewsroom), false, (d, _) =>
