@@ -14,6 +14,7 @@ using NewsCms.Web.Features.Pages;
 using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Setup;
+using NewsCms.Web.Features.SiteExport;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
 using NewsCms.Web.Features.WordPress;
@@ -23,6 +24,12 @@ using MudBlazor.Services;
 if (BackupCommandLine.IsCommand(args))
 {
     Environment.ExitCode = await BackupCommandLine.RunAsync(args, Console.Out, Console.Error);
+    return;
+}
+// "export <file>" and "import-site <file>": the whole site as a portable archive, out and in.
+if (SiteExportCommandLine.IsCommand(args))
+{
+    Environment.ExitCode = await SiteExportCommandLine.RunAsync(args, Console.Out, Console.Error);
     return;
 }
 
@@ -53,6 +60,7 @@ builder.AddFeeds();
 builder.AddDemoContent();
 builder.AddBackup();
 builder.AddImports();
+builder.AddSiteExport();
 
 var app = builder.Build();
 
@@ -106,6 +114,7 @@ app.MapMedia();
 app.MapFeeds();
 app.MapBackup();
 app.MapImports();
+app.MapSiteExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

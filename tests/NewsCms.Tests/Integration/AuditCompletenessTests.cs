@@ -36,6 +36,9 @@ public sealed class AuditCompletenessTests
         [AuditActions.BackupDownloaded] = "BackupTests.Only_an_administrator_downloads_a_backup_and_every_download_is_audited",
         // Needs a finished dry run of an uploaded export; the import run tests check its entry.
         [AuditActions.ImportStarted] = "WordPressImportRunTests.An_administrator_uploads_reads_the_dry_run_imports_and_downloads_the_report",
+        // An export or an import reads or writes a whole site; the site export tests check their entries.
+        [AuditActions.SiteExported] = $"{nameof(SiteExportTests)}.{nameof(SiteExportTests.Only_an_administrator_exports_from_the_settings_page_and_each_export_is_audited)}",
+        [AuditActions.SiteImported] = $"{nameof(SiteExportTests)}.{nameof(SiteExportTests.A_site_exported_and_imported_into_an_empty_site_answers_every_public_address_with_the_same_content)}",
         // Needs the scheduler's clock moved past the publishing time.
         [AuditActions.ArticleScheduleWithdrawn] = $"{nameof(SchedulingTests)}.{nameof(SchedulingTests.At_publish_time_the_scheduler_checks_that_who_scheduled_the_article_may_still_publish_it)}",
     };

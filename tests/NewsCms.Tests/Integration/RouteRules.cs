@@ -124,6 +124,7 @@ public static class RouteRules
         new("/admin/media", Access.Can(AccessNewsroom)),
         new("/api/media", Access.Can(AccessNewsroom)),
         new("/api/backup", Access.Can(ManageSettings)),
+        new("/api/site-export", Access.Can(ManageSettings)),
         new("/admin/profile", Access.Can(AccessNewsroom)),
         new("/admin/tags", Access.Can(ManageTaxonomy)),
         new("/admin/sections", Access.Can(ManageTaxonomy)),

@@ -324,6 +324,22 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         new("SiteSettingsService.SaveAsync", Can(ManageSettings), false, (d, _) => Task.FromResult<Call>(async p =>
             (await d.Settings.SaveAsync(p, new SiteSettingsInput { Title = Desk.Unique("Matrix Gazette") })).Error)),
 
+        // The whole site out and in: Administrators only.
+        new("SiteExporter.ExportAsync", Can(ManageSettings), false, (d, _) => Task.FromResult<Call>(async p =>
+            (await d.Exporter.ExportAsync(p, Stream.Null, "matrix.zip")).Error)),
+        new("SiteImporter.ImportAsync", Can(ManageSettings), false, (d, _) => Task.FromResult<Call>(async p =>
+        {
+            var file = Desk.ForeignArchive();
+            try
+            {
+                return (await d.Importer.ImportAsync(p, file)).Error;
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        })),
+
         // The check the services themselves use: every newsroom role is someone, anonymous is no one.
         new("NewsroomActors.ResolveAsync", Can(AccessNewsroom), false, (d, _) =>
             Task.FromResult<Call>(async p => (await d.Actors.ResolveAsync(p)).Error)),
@@ -457,6 +473,23 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             });
             await db.SaveChangesAsync();
             return id;
+        }
+
+        public NewsCms.Web.Features.SiteExport.SiteExporter Exporter => site.Service<NewsCms.Web.Features.SiteExport.SiteExporter>();
+        public NewsCms.Web.Features.SiteExport.SiteImporter Importer => site.Service<NewsCms.Web.Features.SiteExport.SiteImporter>();
+
+        /// <summary>A site export of another site (its own id) holding one tag, in a temporary file.</summary>
+        public static string ForeignArchive()
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"newscms-matrix-{Guid.NewGuid():N}.zip");
+            using var zip = System.IO.Compression.ZipFile.Open(file, System.IO.Compression.ZipArchiveMode.Create);
+            using var entry = new StreamWriter(zip.CreateEntry("site.json").Open());
+            entry.Write($$"""
+                {"format": "newscms-site", "version": 1, "site": {"id": "{{Guid.NewGuid():N}}", "title": "Elsewhere", "baseUrl": "https://elsewhere.example/",
+                 "exportedAt": "2026-01-01T00:00:00Z", "appVersion": "1"},
+                 "tags": [{"id": 1, "name": "{{Unique("Imported")}}", "slug": "", "description": "", "createdAt": "2026-01-01T00:00:00Z", "oldSlugs": []}]}
+                """);
+            return file;
         }
         public ClaimsPrincipal Admin => site.ByRole[NewsroomRoles.Administrator].Principal;
 

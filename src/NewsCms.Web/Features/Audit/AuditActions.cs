@@ -47,6 +47,8 @@ public static class AuditActions
     public const string DemoContentAdded = "demo.content-added";
     public const string BackupDownloaded = "backup.downloaded";
     public const string ImportStarted = "import.started";
+    public const string SiteExported = "site.exported";
+    public const string SiteImported = "site.imported";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -56,6 +58,6 @@ public static class AuditActions
         ArticleTakenOver, RevisionRestored, MediaUploaded, MediaUpdated, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged,
         SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted,
         RedirectCreated, RedirectUpdated, RedirectDeleted, DemoContentAdded, BackupDownloaded,
-        ImportStarted,
+        ImportStarted, SiteExported, SiteImported,
     ];
 }

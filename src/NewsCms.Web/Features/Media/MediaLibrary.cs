@@ -44,17 +44,10 @@ public sealed partial class MediaLibrary(
         var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
         if (!actorResult.Succeeded) return ServiceResult<MediaImage>.Fail(actorResult.Error!);
         var actor = actorResult.Value!;
-        var settings = options.Value;
 
-        if (length > settings.MaxUploadBytes) return ServiceResult<MediaImage>.Fail(MediaSizes.TooLarge(length, settings.MaxUploadMegabytes));
-        if (length == 0) return ServiceResult<MediaImage>.Fail(EmptyFile);
-
-        var bytes = await ReadUpToAsync(content, settings.MaxUploadBytes, length, ct);
-        if (bytes is null)
-        {
-            return ServiceResult<MediaImage>.Fail($"The file is larger than the limit of {MediaSizes.MegabytesSetting(settings.MaxUploadMegabytes)}.");
-        }
-        if (bytes.Length == 0) return ServiceResult<MediaImage>.Fail(EmptyFile);
+        var read = await ReadFileAsync(content, length, ct);
+        if (!read.Succeeded) return ServiceResult<MediaImage>.Fail(read.Error!);
+        var bytes = read.Value!;
 
         var name = CleanFileName(fileName);
         var refusal = await DailyBudgetRefusalAsync(actor, bytes.Length, ct) ?? DiskSpaceRefusal(bytes.Length);
@@ -90,16 +83,45 @@ public sealed partial class MediaLibrary(
         return ServiceResult<MediaImage>.Success(ToImage(item));
     }
 
+    /// <summary>The file's bytes within NewsCms:Media:MaxUploadMegabytes, or why not (too large, empty).</summary>
+    private async Task<ServiceResult<byte[]>> ReadFileAsync(Stream content, long length, CancellationToken ct)
+    {
+        var settings = options.Value;
+        if (length > settings.MaxUploadBytes) return ServiceResult<byte[]>.Fail(MediaSizes.TooLarge(length, settings.MaxUploadMegabytes));
+        if (length == 0) return ServiceResult<byte[]>.Fail(EmptyFile);
+        var bytes = await ReadUpToAsync(content, settings.MaxUploadBytes, length, ct);
+        if (bytes is null)
+        {
+            return ServiceResult<byte[]>.Fail($"The file is larger than the limit of {MediaSizes.MegabytesSetting(settings.MaxUploadMegabytes)}.");
+        }
+        return bytes.Length == 0 ? ServiceResult<byte[]>.Fail(EmptyFile) : ServiceResult<byte[]>.Success(bytes);
+    }
+
+    /// <summary>
+    /// An image that comes with a site import: the same checks and processing as an upload (size limit, free disk,
+    /// decoding, variants), without a person's daily budget. Keeps <paramref name="storageKey"/> when it is a valid key
+    /// not used here, so the image's addresses stay the same; else a new key. Returns the row to save, not yet saved
+    /// (see <see cref="StoreFilesAsync"/>).
+    /// </summary>
+    internal async Task<ServiceResult<MediaItem>> StoreImportedAsync(Stream content, long length, string fileName, string? storageKey,
+        string uploadedByName, CancellationToken ct)
+    {
+        var read = await ReadFileAsync(content, length, ct);
+        if (!read.Succeeded) return ServiceResult<MediaItem>.Fail(read.Error!);
+        if (DiskSpaceRefusal(read.Value!.Length) is { } refusal) return ServiceResult<MediaItem>.Fail(refusal);
+        return await StoreFilesAsync(read.Value!, CleanFileName(fileName), "", uploadedByName, ct, storageKey);
+    }
+
     /// <summary>
     /// Decodes and re-encodes an image (original and variants) and moves its files into place. Returns the row to
     /// save, not yet saved: the caller saves it, or calls <see cref="DeleteFiles"/> if it does not, so no files stay
     /// behind without a row. A refusal (not an image, too large, damaged) leaves nothing.
     /// </summary>
     internal async Task<ServiceResult<MediaItem>> StoreFilesAsync(byte[] bytes, string fileName, string uploadedById, string uploadedByName,
-        CancellationToken ct)
+        CancellationToken ct, string? storageKey = null)
     {
         var settings = options.Value;
-        var key = MediaStorage.NewKey();
+        var key = MediaStorage.IsValidKey(storageKey) && !Directory.Exists(storage.FolderFor(storageKey!)) ? storageKey! : MediaStorage.NewKey();
         var incoming = storage.NewIncomingFolder();
         var placed = false;
         try
