@@ -441,4 +441,24 @@ public sealed class WordPressImportTests : IAsyncLifetime
             File.Delete(export);
         }
     }
+
+    [Fact]
+    public async Task Related_articles_left_by_an_import_are_ranked_by_the_site_in_the_background()
+    {
+        await ImportAsync();
+        var imported = await DbAsync(db => db.Articles.AsNoTracking().WherePublic().Select(a => a.Id).ToListAsync());
+        Assert.NotEmpty(await DbAsync(db => db.ArticleRelations.Where(r => imported.Contains(r.ArticleId)).ToListAsync()));
+        // As a large import leaves the older articles: no related articles yet.
+        await DbAsync(db => db.ArticleRelations.ExecuteDeleteAsync());
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+            Assert.Equal(imported.Count, (await RelatedBackfill.UnrankedAsync(db, 1000, TestContext.Current.CancellationToken)).Count);
+        }
+
+        await app.Services.GetRequiredService<RelatedBackfill>().RoundAsync(TestContext.Current.CancellationToken);
+
+        var ranked = await DbAsync(db => db.ArticleRelations.Select(r => r.ArticleId).Distinct().ToListAsync());
+        Assert.Equal(imported.Order(), ranked.Order());
+    }
 }

@@ -20,6 +20,8 @@ public static class ArticlesSetup
         builder.Services.AddScoped<PresenceCircuitHandler>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<PresenceCircuitHandler>());
         builder.Services.AddHostedService<ScheduledPublisher>();
+        builder.Services.AddSingleton<RelatedBackfill>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RelatedBackfill>());
         return builder;
     }
 }

@@ -35,11 +35,13 @@ public sealed class WordPressImporter(
     IOptions<MediaOptions> mediaOptions,
     PublicContent publicContent,
     RedirectTable redirectTable,
+    RelatedBackfill relatedBackfill,
     IServiceScopeFactory scopes,
     TimeProvider clock,
     ILogger<WordPressImporter> logger)
 {
     private readonly RedirectTable redirectTable = redirectTable;
+    private readonly RelatedBackfill relatedBackfill = relatedBackfill;
     // Fields, so that a run (a nested class) reaches them.
     private readonly IDbContextFactory<NewsCmsDbContext> dbFactory = dbFactory;
     private readonly MediaLibrary media = media;
@@ -60,6 +62,9 @@ public sealed class WordPressImporter(
     };
 
     private const int WidthInBody = 960;
+
+    /// <summary>How many of the newest imported articles get their related articles during the import (the rest in the background).</summary>
+    public const int RankedDuringImport = 500;
 
     public async Task<ImportReport> ImportAsync(string exportPath, string? uploadsPath, WordPressImportOptions options, Actor actor,
         Func<ImportProgress, Task>? progress, CancellationToken ct, ImportReport? into = null)
@@ -693,8 +698,10 @@ public sealed class WordPressImporter(
 
         /// <summary>
         /// After the items (also when the run stopped part-way): the redirect table and every node's public cache hear
-        /// of the new things, and related articles are ranked for imported public articles that have none yet (an
-        /// article imported early relates to later ones too; a resumed run ranks those of the earlier run).
+        /// of the new things, and related articles are ranked for the newest imported public articles that have none
+        /// yet (a resumed run includes those of the earlier run). The older ones are left to the site's background
+        /// ranking (<see cref="RelatedBackfill"/>): ranking each article reads the whole archive, and a large
+        /// archive would otherwise keep the import busy for an hour.
         /// </summary>
         public async Task FinishAsync(Func<ImportProgress, Task>? heartbeat, CancellationToken ct)
         {
@@ -703,16 +710,24 @@ public sealed class WordPressImporter(
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
             var unranked = await db.ImportedItems.AsNoTracking()
                 .Where(i => i.Source == source && (i.Kind == "post" || i.Kind == "page"))
-                .Join(db.Articles.WherePublic(), i => i.LocalId, a => a.Id, (i, a) => a.Id)
-                .Where(id => !db.ArticleRelations.Any(r => r.ArticleId == id))
-                .ToListAsync(ct);
+                .Join(db.Articles.WherePublic(), i => i.LocalId, a => a.Id, (i, a) => a)
+                .Where(a => !db.ArticleRelations.Any(r => r.ArticleId == a.Id))
+                .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+                .Select(a => a.Id).ToListAsync(ct);
+            var now = unranked.Take(RankedDuringImport).ToList();
             var done = 0;
-            foreach (var id in unranked)
+            foreach (var id in now)
             {
                 await RelatedArticles.RefreshOnItsOwnAsync(db, id, ct);
                 if (heartbeat is not null && ++done % 50 == 0) await heartbeat(new ImportProgress(processed, planned.Count));
             }
-            if (unranked.Count > 0) await owner.publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("WordPress import: related articles"));
+            if (now.Count > 0) report.Count("related articles", "ranked during the import", now.Count);
+            if (unranked.Count > now.Count)
+            {
+                report.Count("related articles", "left to the site's background ranking (older articles)", unranked.Count - now.Count);
+                owner.relatedBackfill.Request();
+            }
+            if (now.Count > 0) await owner.publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("WordPress import: related articles"));
         }
 
         /// <summary>
