@@ -165,7 +165,8 @@ public sealed partial class WordPressImportRunTests : IAsyncLifetime
     {
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
         var id = Guid.NewGuid();
-        var folder = Path.Combine(Path.GetDirectoryName(app.DatabasePath)!, "imports", id.ToString("N"));
+        // Where the server kept the upload (anywhere it can read; on SQLite it is beside the database).
+        var folder = Path.Combine(Path.GetTempPath(), "newscms-import-" + id.ToString("N"));
         Directory.CreateDirectory(folder);
         File.Copy(WordPressFixtures.Site, Path.Combine(folder, "export.xml"));
         await CountAsync(async db =>
