@@ -30,12 +30,15 @@ public sealed class RelatedBackfill(
     /// <summary>Asks for a round soon (after an import on this node).</summary>
     public void Request() => requests.Writer.TryWrite(true);
 
-    /// <summary>The public articles without related articles, newest first (at most <paramref name="limit"/>).</summary>
-    public static Task<List<int>> UnrankedAsync(NewsCmsDbContext db, int limit, CancellationToken ct) =>
+    /// <summary>The public articles without related articles, newest first (the order readers are likely to reach them).</summary>
+    public static IQueryable<Article> Unranked(NewsCmsDbContext db) =>
         db.Articles.AsNoTracking().WherePublic()
             .Where(a => !db.ArticleRelations.Any(r => r.ArticleId == a.Id))
-            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
-            .Select(a => a.Id).Take(limit).ToListAsync(ct);
+            .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id);
+
+    /// <summary>The ids of <see cref="Unranked"/>, at most <paramref name="limit"/>.</summary>
+    public static Task<List<int>> UnrankedAsync(NewsCmsDbContext db, int limit, CancellationToken ct) =>
+        Unranked(db).Select(a => a.Id).Take(limit).ToListAsync(ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -54,6 +54,7 @@ public sealed class ImportRuns(
         var actor = actorResult.Value!;
         if (!exportName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)) return ServiceResult<Guid>.Fail(NotAnExport);
         if (uploadsZip is not null && !(uploadsName ?? "").EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) return ServiceResult<Guid>.Fail(NotAZip);
+        await MarkStaleRunsAsync(ct);
         if (await ActiveRunAsync(ct) is not null) return ServiceResult<Guid>.Fail(AlreadyRunning);
 
         var id = Guid.NewGuid();
@@ -159,9 +160,9 @@ public sealed class ImportRuns(
         if (stale > 0) logger.LogWarning("{Count} import run(s) stopped without finishing; they can be resumed.", stale);
     }
 
+    /// <summary>The run going on now, if any; callers mark stale runs first.</summary>
     private async Task<ImportRun?> ActiveRunAsync(CancellationToken ct)
     {
-        await MarkStaleRunsAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.ImportRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Status == ImportRunStatus.Running, ct);
     }

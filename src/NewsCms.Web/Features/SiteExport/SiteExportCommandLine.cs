@@ -143,12 +143,8 @@ public static class SiteExportCommandLine
         }
         var report = result.Value!;
         await output.WriteLineAsync($"Imported {file}.");
-        foreach (var (kind, outcomes) in report.Counts)
-        {
-            await output.WriteLineAsync($"  {kind}: {string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))}");
-        }
-        await output.WriteLineAsync($"{report.Warnings.Count} warning{(report.Warnings.Count == 1 ? "" : "s")}{(report.Warnings.Count > 0 ? ":" : ".")}");
-        foreach (var warning in report.Warnings) await output.WriteLineAsync("  " + warning);
+        // The same report text as every import: counts per kind, then each warning.
+        await output.WriteAsync(Import.ImportReportText.Write(report, dryRun: false));
         if (reportFile is not null)
         {
             try

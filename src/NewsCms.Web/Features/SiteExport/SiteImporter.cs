@@ -81,11 +81,8 @@ public sealed partial class SiteImporter(
     /// <summary>The import for the command line, acting as the site's first Administrator (for scheduled articles) when there is one.</summary>
     internal async Task<ServiceResult<ImportReport>> ImportFromCommandLineAsync(string file, IProgress<string> progress, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var administrator = await db.UserRoles.Where(ur => ur.RoleId == db.Roles.Where(r => r.Name == NewsroomRoles.Administrator).Select(r => r.Id).FirstOrDefault())
-            .Join(db.Users, ur => ur.UserId, u => u.Id, (ur, u) => new { u.Id, u.DisplayName, u.CreatedAt })
-            .OrderBy(u => u.CreatedAt).FirstOrDefaultAsync(ct);
-        return await RunAsync(file, new Importer(administrator?.Id, administrator?.DisplayName ?? ImporterName), progress, ct);
+        var administrator = await actors.FirstAdministratorAsync(ct);
+        return await RunAsync(file, new Importer(administrator?.UserId, administrator?.DisplayName ?? ImporterName), progress, ct);
     }
 
     private async Task<ServiceResult<ImportReport>> RunAsync(string file, Importer importer, IProgress<string>? progress, CancellationToken ct)

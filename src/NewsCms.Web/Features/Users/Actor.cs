@@ -41,6 +41,20 @@ public sealed class NewsroomActors(IDbContextFactory<NewsCmsDbContext> dbFactory
     public const string NotAllowed = "You are not allowed to do that.";
     public const string MustChangePassword = "Choose a new password before you continue.";
 
+    /// <summary>
+    /// The site's first Administrator (the oldest account in the role), in whose name command-line imports act; null
+    /// on a site without one.
+    /// </summary>
+    internal async Task<Actor?> FirstAdministratorAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var roleId = db.Roles.Where(r => r.Name == NewsroomRoles.Administrator).Select(r => r.Id);
+        var admin = await db.UserRoles.Where(ur => roleId.Contains(ur.RoleId))
+            .Join(db.Users, ur => ur.UserId, u => u.Id, (ur, u) => new { u.Id, u.DisplayName, u.CreatedAt })
+            .OrderBy(u => u.CreatedAt).FirstOrDefaultAsync(ct);
+        return admin is null ? null : new Actor(admin.Id, admin.DisplayName, NewsroomRoles.Administrator);
+    }
+
     public async Task<ServiceResult<Actor>> ResolveAsync(ClaimsPrincipal principal, string? capability = null, CancellationToken ct = default)
     {
         var userId = principal.FindFirstValue(identityOptions.Value.ClaimsIdentity.UserIdClaimType);

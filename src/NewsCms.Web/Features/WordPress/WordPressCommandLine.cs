@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using NewsCms.Web.Data;
 using NewsCms.Web.Features.Import;
 using NewsCms.Web.Features.Users;
 
@@ -66,7 +63,7 @@ public static class WordPressCommandLine
             return 1;
         }
 
-        var actor = await FirstAdministratorAsync(services, ct);
+        var actor = await services.GetRequiredService<NewsroomActors>().FirstAdministratorAsync(ct);
         if (actor is null)
         {
             await error.WriteLineAsync("The site has no administrator yet. Start the site, create the administrator account, then import.");
@@ -109,13 +106,5 @@ public static class WordPressCommandLine
         return 0;
     }
 
-    /// <summary>Imports from the command line are made in the name of the site's first administrator.</summary>
-    private static async Task<Actor?> FirstAdministratorAsync(IServiceProvider services, CancellationToken ct)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var admin = (await users.GetUsersInRoleAsync(NewsroomRoles.Administrator)).OrderBy(u => u.CreatedAt).FirstOrDefault();
-        return admin is null ? null : new Actor(admin.Id, admin.DisplayName, NewsroomRoles.Administrator);
-    }
 
 }

@@ -103,7 +103,8 @@ public sealed class WordPressImporter(
         ImportReport report, Func<ImportProgress, Task>? progress)
     {
         private readonly string source = "wordpress:" + scan.Site.BaseSiteUrl.TrimEnd('/');
-        private readonly Dictionary<(string Kind, string Id), (int LocalId, Guid? Version)> imported = [];
+        /// <summary>What earlier runs made from this site's items: (kind, WordPress id) → local id.</summary>
+        private readonly Dictionary<(string Kind, string Id), int> imported = [];
         private readonly Dictionary<int, PlannedPost> planned = [];
         private readonly Dictionary<string, PlannedPost> byOldPath = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, int> authors = new(StringComparer.OrdinalIgnoreCase);
@@ -119,9 +120,9 @@ public sealed class WordPressImporter(
         {
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
             foreach (var item in await db.ImportedItems.AsNoTracking().Where(i => i.Source == source)
-                         .Select(i => new { i.Kind, i.ExternalId, i.LocalId, i.ImportedVersion }).ToListAsync(ct))
+                         .Select(i => new { i.Kind, i.ExternalId, i.LocalId }).ToListAsync(ct))
             {
-                imported[(item.Kind, item.ExternalId)] = (item.LocalId, item.ImportedVersion);
+                imported[(item.Kind, item.ExternalId)] = item.LocalId;
             }
             await ForgetDeletedAsync(db, ct);
             foreach (var from in await db.Redirects.AsNoTracking().Select(r => r.FromPath).ToListAsync(ct)) redirectSources.Add(from);
@@ -129,9 +130,8 @@ public sealed class WordPressImporter(
             // Every slug in use (articles, pages and their old addresses): new ones must not take them.
             var taken = new HashSet<string>(await db.Articles.AsNoTracking().Select(a => a.Slug).ToListAsync(ct), StringComparer.Ordinal);
             taken.UnionWith(await db.ArticleSlugRedirects.AsNoTracking().Select(r => r.Slug).ToListAsync(ct));
-            var existing = imported.Where(i => i.Key.Kind is "post" or "page").Select(i => i.Value.LocalId).ToList();
-            var existingSlugs = await db.Articles.AsNoTracking().Where(a => existing.Contains(a.Id))
-                .Select(a => new { a.Id, a.Slug, a.Kind }).ToDictionaryAsync(a => a.Id, ct);
+            var existing = imported.Where(i => i.Key.Kind is "post" or "page").Select(i => i.Value).ToList();
+            var existingSlugs = await db.Articles.AsNoTracking().Where(a => existing.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Slug, ct);
 
             foreach (var post in scan.Posts.Values)
             {
@@ -141,9 +141,9 @@ public sealed class WordPressImporter(
                 int? localId = null;
                 if (imported.TryGetValue((post.Type, Id(post.Id)), out var done))
                 {
-                    if (!existingSlugs.TryGetValue(done.LocalId, out var local)) continue; // deleted here since: left deleted
-                    slug = local.Slug;
-                    localId = local.Id;
+                    if (!existingSlugs.TryGetValue(done, out var current)) continue; // deleted here since: left deleted
+                    slug = current;
+                    localId = done;
                 }
                 else
                 {
@@ -155,7 +155,7 @@ public sealed class WordPressImporter(
                 }
                 var plan = new PlannedPost(post, kind, slug, localId);
                 planned[post.Id] = plan;
-                foreach (var old in OldAddresses(post)) byOldPath.TryAdd(old, plan);
+                foreach (var old in post.OldPaths) byOldPath.TryAdd(old, plan);
             }
             report.Count("comment", "not imported (NewsCms has no comments)", scan.Comments);
             foreach (var (type, count) in scan.OtherTypes) report.Count(type, "not imported", count);
@@ -180,7 +180,7 @@ public sealed class WordPressImporter(
             {
                 ["tag"] = [.. tagIds], ["category"] = [.. sectionIds], ["author"] = [.. authorIds], ["attachment"] = [.. mediaIds], ["upload"] = [.. mediaIds],
             };
-            var gone = imported.Where(i => exists.TryGetValue(i.Key.Kind, out var ids) && !ids.Contains(i.Value.LocalId)).Select(i => i.Key).ToList();
+            var gone = imported.Where(i => exists.TryGetValue(i.Key.Kind, out var ids) && !ids.Contains(i.Value)).Select(i => i.Key).ToList();
             if (gone.Count == 0) return;
             foreach (var key in gone) imported.Remove(key);
             if (options.DryRun) return;
@@ -190,9 +190,6 @@ public sealed class WordPressImporter(
             db.ImportedItems.RemoveRange(stale.Where(i => gone.Contains((i.Kind, i.ExternalId))));
             await db.SaveChangesAsync(ct);
         }
-
-        /// <summary>The old site's addresses of a post or page (permalink, ?p= or ?page_id=), as redirect sources.</summary>
-        private static IEnumerable<string> OldAddresses(WxrScan.PostInfo post) => post.OldPaths;
 
         /// <summary>The redirect-table form of a link to the old site ("/2024/03/05/slug", "/?p=12"), or null for another site.</summary>
         private string? SitePath(string url) => scan.Permalinks.PathOf(url) is { } path ? RedirectPaths.Normalize(path) : null;
@@ -249,7 +246,7 @@ public sealed class WordPressImporter(
             {
                 if (imported.TryGetValue(("author", wp.Login), out var done))
                 {
-                    authors[wp.Login] = done.LocalId;
+                    authors[wp.Login] = done;
                     report.Count("author", "already imported");
                     continue;
                 }
@@ -278,23 +275,9 @@ public sealed class WordPressImporter(
             {
                 db.AuthorProfiles.AddRange(made.Select(m => m.Profile).OfType<AuthorProfile>());
                 await db.SaveChangesAsync(ct);
-                var ids = made.Select(m => m.Matched ?? m.Profile!.Id).ToList();
-                var slugById = await db.AuthorProfiles.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Slug, ct);
-                foreach (var (author, profile, matched) in made)
-                {
-                    var id = matched ?? profile!.Id;
-                    authors[author.Login] = id;
-                    db.ImportedItems.Add(Imported("author", author.Login, id, null));
-                    foreach (var old in scan.Permalinks.AuthorPaths(author.Login))
-                    {
-                        await AddRedirectAsync(db, old, RedirectTargetKind.Author, id, null, ct, unlessAt: "/author/" + slugById[id]);
-                    }
-                    foreach (var feed in scan.Permalinks.AuthorFeedPaths(author.Login))
-                    {
-                        await AddRedirectAsync(db, feed, RedirectTargetKind.Path, null, $"/author/{slugById[id]}/feed.xml", ct);
-                    }
-                }
-                await db.SaveChangesAsync(ct);
+                await RecordAsync(db, "author", [.. made.Select(m => (m.Author.Login, m.Matched ?? m.Profile!.Id))], authors,
+                    ids => db.AuthorProfiles.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Slug, ct), "/author/",
+                    RedirectTargetKind.Author, scan.Permalinks.AuthorPaths, scan.Permalinks.AuthorFeedPaths, ct);
                 await transaction.CommitAsync(ct);
             }
             if (!options.CreateAccounts) return;
@@ -341,7 +324,7 @@ public sealed class WordPressImporter(
             {
                 if (imported.TryGetValue(("category", term.Slug), out var done))
                 {
-                    sections[term.Slug] = done.LocalId;
+                    sections[term.Slug] = done;
                     report.Count("category", "already imported");
                     continue;
                 }
@@ -377,23 +360,9 @@ public sealed class WordPressImporter(
             await using var transaction = await BeginAsync(db, ct);
             db.Sections.AddRange(made.Select(m => m.Section).OfType<Section>());
             await db.SaveChangesAsync(ct);
-            var ids = made.Select(m => m.Matched ?? m.Section!.Id).ToList();
-            var slugById = await db.Sections.Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Slug, ct);
-            foreach (var (term, section, matched) in made)
-            {
-                var id = matched ?? section!.Id;
-                sections[term.Slug] = id;
-                db.ImportedItems.Add(Imported("category", term.Slug, id, null));
-                foreach (var old in scan.Permalinks.CategoryPaths(term.Slug))
-                {
-                    await AddRedirectAsync(db, old, RedirectTargetKind.Section, id, null, ct, unlessAt: "/section/" + slugById[id]);
-                }
-                foreach (var feed in scan.Permalinks.CategoryFeedPaths(term.Slug))
-                {
-                    await AddRedirectAsync(db, feed, RedirectTargetKind.Path, null, $"/section/{slugById[id]}/feed.xml", ct);
-                }
-            }
-            await db.SaveChangesAsync(ct);
+            await RecordAsync(db, "category", [.. made.Select(m => (m.Term.Slug, m.Matched ?? m.Section!.Id))], sections,
+                ids => db.Sections.Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Slug, ct), "/section/",
+                RedirectTargetKind.Section, scan.Permalinks.CategoryPaths, scan.Permalinks.CategoryFeedPaths, ct);
             await transaction.CommitAsync(ct);
         }
 
@@ -411,7 +380,7 @@ public sealed class WordPressImporter(
             {
                 if (imported.TryGetValue(("tag", term.Slug), out var done))
                 {
-                    tags[term.Slug] = done.LocalId;
+                    tags[term.Slug] = done;
                     report.Count("tag", "already imported");
                     continue;
                 }
@@ -444,24 +413,31 @@ public sealed class WordPressImporter(
             await using var transaction = await BeginAsync(db, ct);
             db.Tags.AddRange(newByName.Values);
             await db.SaveChangesAsync(ct);
-            var ids = made.Select(m => m.Matched ?? m.Tag!.Id).ToList();
-            var slugById = await db.Tags.Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Slug, ct);
-            foreach (var (term, tag, matched) in made)
+            await RecordAsync(db, "tag", [.. made.Select(m => (m.Term.Slug, m.Matched ?? m.Tag!.Id))], tags,
+                ids => db.Tags.Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Slug, ct), "/tag/",
+                RedirectTargetKind.Tag, scan.Permalinks.TagPaths, scan.Permalinks.TagFeedPaths, ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        /// <summary>
+        /// After a kind's new authors, sections or tags are saved (in the caller's transaction): each item's local id
+        /// in <paramref name="into"/>, its <see cref="ImportedItem"/>, and redirects from its old archive and feed
+        /// addresses to its page and feed here (none where the old address is already its page's).
+        /// </summary>
+        private async Task RecordAsync(NewsCmsDbContext db, string kind, List<(string Key, int Id)> items, Dictionary<string, int> into,
+            Func<List<int>, Task<Dictionary<int, string>>> slugsOf, string prefix, RedirectTargetKind target,
+            Func<string, IReadOnlyList<string>> oldPaths, Func<string, IReadOnlyList<string>> feedPaths, CancellationToken ct)
+        {
+            var slugById = await slugsOf([.. items.Select(i => i.Id).Distinct()]);
+            foreach (var (key, id) in items)
             {
-                var id = matched ?? tag!.Id;
-                tags[term.Slug] = id;
-                db.ImportedItems.Add(Imported("tag", term.Slug, id, null));
-                foreach (var old in scan.Permalinks.TagPaths(term.Slug))
-                {
-                    await AddRedirectAsync(db, old, RedirectTargetKind.Tag, id, null, ct, unlessAt: "/tag/" + slugById[id]);
-                }
-                foreach (var feed in scan.Permalinks.TagFeedPaths(term.Slug))
-                {
-                    await AddRedirectAsync(db, feed, RedirectTargetKind.Path, null, $"/tag/{slugById[id]}/feed.xml", ct);
-                }
+                into[key] = id;
+                db.ImportedItems.Add(Imported(kind, key, id, null));
+                var address = prefix + slugById[id];
+                foreach (var old in oldPaths(key)) await AddRedirectAsync(db, old, target, id, null, ct, unlessAt: address);
+                foreach (var feed in feedPaths(key)) await AddRedirectAsync(db, feed, RedirectTargetKind.Path, null, address + "/feed.xml", ct);
             }
             await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
         }
 
         private async Task PostAsync(WxrItem item, PlannedPost plan, CancellationToken ct)
@@ -571,7 +547,7 @@ public sealed class WordPressImporter(
                 db.ArticleTags.AddRange(tagIds.Where(t => t > 0).Select(t => new ArticleTag { ArticleId = article.Id, TagId = t }));
                 if (authorId is > 0) db.ArticleAuthors.Add(new ArticleAuthor { ArticleId = article.Id, AuthorProfileId = authorId.Value, Position = 0 });
                 db.ImportedItems.Add(Imported(kind, Id(item.Id), article.Id, article.Version));
-                foreach (var old in OldAddresses(scan.Posts[item.Id]))
+                foreach (var old in scan.Posts[item.Id].OldPaths)
                 {
                     await AddRedirectAsync(db, old, RedirectTargetKind.Article, article.Id, null, ct,
                         unlessAt: (plan.Kind == ArticleKind.Page ? "/" : "/news/") + plan.Slug);
@@ -625,7 +601,7 @@ public sealed class WordPressImporter(
             if (imported.TryGetValue((kind, externalId), out var done))
             {
                 await using var readDb = await owner.dbFactory.CreateDbContextAsync(ct);
-                var existing = await readDb.MediaItems.AsNoTracking().Where(m => m.Id == done.LocalId).Select(MediaImage.Projection).FirstOrDefaultAsync(ct);
+                var existing = await readDb.MediaItems.AsNoTracking().Where(m => m.Id == done).Select(MediaImage.Projection).FirstOrDefaultAsync(ct);
                 return images[key] = existing is null ? null : ImportedImage.Of(existing);
             }
 
@@ -708,11 +684,8 @@ public sealed class WordPressImporter(
             await owner.redirectTable.NotifyChangedAsync();
             await owner.publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("WordPress import"));
             await using var db = await owner.dbFactory.CreateDbContextAsync(ct);
-            var unranked = await db.ImportedItems.AsNoTracking()
-                .Where(i => i.Source == source && (i.Kind == "post" || i.Kind == "page"))
-                .Join(db.Articles.WherePublic(), i => i.LocalId, a => a.Id, (i, a) => a)
-                .Where(a => !db.ArticleRelations.Any(r => r.ArticleId == a.Id))
-                .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            var unranked = await RelatedBackfill.Unranked(db)
+                .Where(a => db.ImportedItems.Any(i => i.Source == source && (i.Kind == "post" || i.Kind == "page") && i.LocalId == a.Id))
                 .Select(a => a.Id).ToListAsync(ct);
             var now = unranked.Take(RankedDuringImport).ToList();
             var done = 0;
