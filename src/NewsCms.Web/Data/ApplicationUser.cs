@@ -14,4 +14,10 @@ public class ApplicationUser : IdentityUser
     public DateTime CreatedAt { get; set; }
 
     public DateTime? LastSignInAt { get; set; }
+
+    /// <summary>
+    /// The account an integration acts through (<see cref="Features.Integrations.Integration"/>): it has no password or
+    /// e-mail, never signs in, and is managed on the integrations page, not among the newsroom's users.
+    /// </summary>
+    public bool IsIntegration { get; set; }
 }

@@ -68,6 +68,13 @@ public class NewsCmsDbContext : IdentityDbContext<ApplicationUser>, IDataProtect
 
     public DbSet<Features.Import.ImportRun> ImportRuns => Set<Features.Import.ImportRun>();
 
+    public DbSet<Features.Integrations.Integration> Integrations => Set<Features.Integrations.Integration>();
+    public DbSet<Features.Integrations.IntegrationKey> IntegrationKeys => Set<Features.Integrations.IntegrationKey>();
+    public DbSet<Features.Webhooks.Webhook> Webhooks => Set<Features.Webhooks.Webhook>();
+
+    /// <summary>The webhook outbox: written with the change it reports, delivered and retried by the delivery worker.</summary>
+    public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
