@@ -9,6 +9,7 @@ using NewsCms.Web.Features.Demo;
 using NewsCms.Web.Features.Feeds;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Import;
+using NewsCms.Web.Features.Integrations;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Pages;
 using NewsCms.Web.Features.Redirects;
@@ -61,6 +62,7 @@ builder.AddDemoContent();
 builder.AddBackup();
 builder.AddImports();
 builder.AddSiteExport();
+builder.AddIntegrations();
 
 var app = builder.Build();
 
@@ -70,6 +72,7 @@ await app.ConnectClusterAsync();
 // Created now, so cache eviction and the settings snapshot hear every change (from this node or another) from the start.
 app.Services.GetRequiredService<PublicCacheVersion>();
 await app.LoadRedirectsAsync();
+await app.LoadIntegrationKeysAsync();
 await app.InitializeFirstRunSetupAsync();
 if (WordPressCommandLine.IsCommand(args))
 {
