@@ -17,6 +17,7 @@ using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.SiteExport;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
+using NewsCms.Web.Features.Webhooks;
 using NewsCms.Web.Features.WordPress;
 using MudBlazor.Services;
 
@@ -61,6 +62,7 @@ builder.AddDemoContent();
 builder.AddBackup();
 builder.AddImports();
 builder.AddSiteExport();
+builder.AddWebhooks();
 
 var app = builder.Build();
 

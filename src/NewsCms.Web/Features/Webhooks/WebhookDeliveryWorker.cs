@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using NewsCms.Web.Features.Cluster;
+
+namespace NewsCms.Web.Features.Webhooks;
+
+/// <summary>
+/// Delivers the webhook outbox in the background: woken when deliveries are committed (on any node), and otherwise
+/// when the next retry falls due or every <see cref="Poll"/>. The outbox lives in the database, so after a restart
+/// the first round sends whatever was left. With several nodes only the holder of the "webhooks" lease sends, so a
+/// row is not sent by two nodes at once. (Alone, without Redis, a node needs no lease.)
+/// </summary>
+public sealed class WebhookDeliveryWorker(
+    WebhookSender sender,
+    WebhookOutbox outbox,
+    NodeLeases leases,
+    MessageBus bus,
+    IOptions<WebhookOptions> options,
+    TimeProvider clock,
+    ILogger<WebhookDeliveryWorker> logger) : BackgroundService
+{
+    public const string LeaseName = "webhooks";
+
+    /// <summary>The longest wait between rounds when nothing wakes the worker.</summary>
+    public static readonly TimeSpan Poll = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan Breather = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Long enough for a whole batch of slow receivers, so the holder renews it before it lapses.</summary>
+    private TimeSpan LeaseDuration => TimeSpan.FromMinutes(1) + options.Value.Timeout * (WebhookSender.BatchSize + 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = Poll;
+            try
+            {
+                if (await HoldAsync(stoppingToken))
+                {
+                    while (await sender.DeliverDueAsync(stoppingToken) == WebhookSender.BatchSize && await HoldAsync(stoppingToken))
+                    {
+                    }
+                    wait = await sender.UntilNextDueAsync(Poll, stoppingToken);
+                    if (wait < Breather) wait = Breather;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // One bad round must not stop delivery for good.
+                logger.LogError(ex, "Delivering webhooks failed; trying again in {Wait}.", Poll);
+            }
+            try
+            {
+                await outbox.WaitForWakeAsync(wait, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> HoldAsync(CancellationToken ct) => !bus.IsShared || await leases.TryHoldAsync(LeaseName, LeaseDuration, ct);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (!bus.IsShared) return;
+        try
+        {
+            await leases.ReleaseAsync(LeaseName, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // It lapses on its own.
+            logger.LogWarning(ex, "Could not release the webhooks lease on stopping.");
+        }
+    }
+}
