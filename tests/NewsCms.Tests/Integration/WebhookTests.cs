@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
+using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Users;
 using NewsCms.Web.Features.Webhooks;
 
@@ -393,6 +394,44 @@ public sealed class WebhookTests
         Assert.Single(receiver.Received);
         await after.DisposeAsync();
         await database.DropAsync();
+    }
+
+    [Fact]
+    public async Task In_a_cluster_each_event_is_sent_once_and_a_commit_on_either_node_starts_its_delivery()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var redis = await TestRedis.NewConfigurationAsync();
+        var settingsA = Settings();
+        settingsA[ClusterSetup.RedisSetting] = redis;
+        await using var a = await NewsCmsAppFactory.CreateAsync(settingsA);
+        _ = a.Services; // started first: it makes and migrates the database
+        var settingsB = Settings();
+        settingsB[ClusterSetup.RedisSetting] = $"{redis},name=newscms-test-b-{Guid.NewGuid():N}";
+        await using var b = NewsCmsAppFactory.SecondNodeOf(a, settingsB);
+        _ = b.Services;
+        var (webhooks, admin, integrationId) = await SetUpAsync(a);
+        var hook = await AddAsync(webhooks, admin, integrationId, WebhookEvents.PagePublished, receiver.Url);
+        // Added on A: B hears it over the bus.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!await b.Services.GetRequiredService<WebhookOutbox>().IsSubscribedAsync(WebhookEvents.PagePublished))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "node B did not hear of the new webhook");
+            await Task.Delay(20);
+        }
+
+        // Both nodes are woken by every commit; only the lease holder sends.
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < 10; i++) Assert.Equal(1, await QueueAsync(i % 2 == 0 ? a : b, WebhookEvents.PagePublished, "{\"page\":{\"current\":{\"id\":\"" + i + "\"}}}"));
+        for (var i = 0; i < 10; i++) await receiver.NextAsync(TimeSpan.FromSeconds(5));
+        Assert.True(DateTime.UtcNow - started < WebhookDeliveryWorker.Poll / 2, "deliveries waited for the poll");
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await DeliveriesAsync(a, hook.Id)).Any(d => d.Status != WebhookDeliveryStatus.Delivered))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the deliveries were not all recorded");
+            await Task.Delay(50);
+        }
+        Assert.Equal(10, receiver.Received.Count);
+        Assert.Equal(10, receiver.Received.Select(r => r.Headers[WebhookSender.EventIdHeader]).Distinct().Count());
     }
 
     [Fact]

@@ -58,20 +58,12 @@ public sealed class WebhookOutbox
     /// <paramref name="payload"/> (the JSON body, the same for every webhook) is made only when someone listens.
     /// Returns how many deliveries were queued. <paramref name="db"/> must be a context of this app's factory.
     /// </summary>
-    public async Task<int> QueueAsync(NewsCmsDbContext db, string eventName, Func<string> payload, DateTime now, CancellationToken ct = default)
+    public async Task<int> QueueAsync(NewsCmsDbContext db, string eventName, Func<CancellationToken, Task<string>> payload, DateTime now, CancellationToken ct = default)
     {
-        if (!WebhookEvents.IsKnown(eventName)) throw new ArgumentException($"\"{eventName}\" is not a webhook event.", nameof(eventName));
-        var events = Volatile.Read(ref subscribed);
-        if (events is null)
-        {
-            await EnsureLoadedAsync();
-            events = Volatile.Read(ref subscribed) ?? FrozenSet<string>.Empty;
-        }
-        if (!events.Contains(eventName)) return 0;
-
+        if (!await IsSubscribedAsync(eventName)) return 0;
         var webhookIds = await db.Webhooks.AsNoTracking().Where(w => w.Event == eventName && w.IsActive).Select(w => w.Id).ToListAsync(ct);
         if (webhookIds.Count == 0) return 0;
-        var body = payload();
+        var body = await payload(ct);
         var eventId = Guid.NewGuid();
         foreach (var webhookId in webhookIds)
         {
@@ -85,9 +77,29 @@ public sealed class WebhookOutbox
         return webhookIds.Count;
     }
 
-    /// <inheritdoc cref="QueueAsync(NewsCmsDbContext, string, Func{string}, DateTime, CancellationToken)"/>
+    /// <inheritdoc cref="QueueAsync(NewsCmsDbContext, string, Func{CancellationToken, Task{string}}, DateTime, CancellationToken)"/>
+    public Task<int> QueueAsync(NewsCmsDbContext db, string eventName, Func<string> payload, DateTime now, CancellationToken ct = default) =>
+        QueueAsync(db, eventName, _ => Task.FromResult(payload()), now, ct);
+
+    /// <inheritdoc cref="QueueAsync(NewsCmsDbContext, string, Func{CancellationToken, Task{string}}, DateTime, CancellationToken)"/>
     public Task<int> QueueAsync(NewsCmsDbContext db, string eventName, string payload, DateTime now, CancellationToken ct = default) =>
-        QueueAsync(db, eventName, () => payload, now, ct);
+        QueueAsync(db, eventName, _ => Task.FromResult(payload), now, ct);
+
+    /// <summary>
+    /// Whether some active webhook listens to <paramref name="eventName"/>, from memory (no query after the first
+    /// load): a change can skip building its payload, or its "previous" state, when nobody listens.
+    /// </summary>
+    public async ValueTask<bool> IsSubscribedAsync(string eventName)
+    {
+        if (!WebhookEvents.IsKnown(eventName)) throw new ArgumentException($"\"{eventName}\" is not a webhook event.", nameof(eventName));
+        var events = Volatile.Read(ref subscribed);
+        if (events is null)
+        {
+            await EnsureLoadedAsync();
+            events = Volatile.Read(ref subscribed) ?? FrozenSet<string>.Empty;
+        }
+        return events.Contains(eventName);
+    }
 
     /// <summary>Wakes the delivery worker on every node (after rows were committed some other way than through <see cref="QueueAsync"/>).</summary>
     public void Wake() => _ = bus.PublishAsync(Channel, DueMessage);

@@ -113,7 +113,17 @@ public sealed class WebhookSender(
             await CancelAsync(delivery.Id, ct);
             return;
         }
-        var outcome = await SendAsync(delivery, ct);
+        Outcome outcome;
+        try
+        {
+            outcome = await SendAsync(delivery, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // One row that cannot even be sent (an address stored past the checks) must not hold up the others.
+            logger.LogError(ex, "Webhook delivery {Delivery} to {Target} could not be sent.", delivery.Id, ForLog(delivery.TargetUrl));
+            outcome = new Outcome(null, $"Could not send: {ex.Message}");
+        }
         try
         {
             await RecordAsync(delivery, outcome, ct);
@@ -166,7 +176,7 @@ public sealed class WebhookSender(
         catch (HttpRequestException ex)
         {
             var refused = Find<WebhookTargetRefusedException>(ex);
-            logger.LogInformation("Webhook delivery {Delivery} to {Target} failed: {Error}", delivery.Id, delivery.TargetUrl, refused?.Message ?? ex.Message);
+            logger.LogInformation("Webhook delivery {Delivery} to {Target} failed: {Error}", delivery.Id, ForLog(delivery.TargetUrl), refused?.Message ?? ex.Message);
             return new Outcome(null, refused?.Message ?? $"Request failed: {ex.Message}");
         }
         catch (InvalidOperationException ex)
@@ -228,7 +238,7 @@ public sealed class WebhookSender(
 
         if (turnedOff)
         {
-            logger.LogWarning("Webhook {Webhook} ({Event} to {Target}) was turned off: its receiver answered 410 Gone.", due.WebhookId, due.Event, due.TargetUrl);
+            logger.LogWarning("Webhook {Webhook} ({Event} to {Target}) was turned off: its receiver answered 410 Gone.", due.WebhookId, due.Event, ForLog(due.TargetUrl));
             // The audit log is scoped (it records the request's client address; here there is none).
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<AuditLog>().WriteAsync(null, "Webhook delivery", AuditActions.WebhookDisabled, Webhooks.Describe(due.Event, due.TargetUrl), "the receiver answered 410 Gone", ct);
@@ -251,6 +261,10 @@ public sealed class WebhookSender(
                 .SetProperty(d => d.Status, WebhookDeliveryStatus.Cancelled)
                 .SetProperty(d => d.LastError, "Not sent: the webhook was turned off."), ct);
     }
+
+    /// <summary>The target without its query (receivers often put a token there), for the log.</summary>
+    internal static string ForLog(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : "(not a URL)";
 
     private static string? Truncate(string? text) => text is { Length: > 1000 } ? text[..1000] : text;
 }

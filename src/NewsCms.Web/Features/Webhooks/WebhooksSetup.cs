@@ -41,7 +41,9 @@ public static class WebhooksSetup
                     ConnectCallback = (context, ct) => WebhookTargets.ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 };
-            });
+            })
+            // Its default logs would write every target with its query (receivers often put a token there); the sender logs its own.
+            .RemoveAllLoggers();
         return builder;
     }
 }
