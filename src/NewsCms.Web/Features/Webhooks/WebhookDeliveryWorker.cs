@@ -5,9 +5,10 @@ namespace NewsCms.Web.Features.Webhooks;
 
 /// <summary>
 /// Delivers the webhook outbox in the background: woken when deliveries are committed (on any node), and otherwise
-/// when the next retry falls due or every <see cref="Poll"/>. The outbox lives in the database, so after a restart
-/// the first round sends whatever was left. With several nodes only the holder of the "webhooks" lease sends, so a
-/// row is not sent by two nodes at once. (Alone, without Redis, a node needs no lease.)
+/// when the next retry falls due, or after <see cref="Poll"/> (with several nodes: the lease may have to move) or
+/// <see cref="IdlePoll"/> (alone: every commit wakes it, so an idle site makes no queries). The outbox lives in the
+/// database, so after a restart the first round sends whatever was left. With several nodes only the holder of the
+/// "webhooks" lease sends, so a row is not sent by two nodes at once. (Alone, without Redis, a node needs no lease.)
 /// </summary>
 public sealed class WebhookDeliveryWorker(
     WebhookSender sender,
@@ -20,8 +21,11 @@ public sealed class WebhookDeliveryWorker(
 {
     public const string LeaseName = "webhooks";
 
-    /// <summary>The longest wait between rounds when nothing wakes the worker.</summary>
+    /// <summary>The longest wait between rounds when nothing wakes the worker, with several nodes.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromSeconds(15);
+
+    /// <summary>The same on a node alone: a safety net only, since every commit and resend on it wakes the worker.</summary>
+    public static readonly TimeSpan IdlePoll = TimeSpan.FromMinutes(5);
 
     private static readonly TimeSpan Breather = TimeSpan.FromMilliseconds(200);
 
@@ -30,8 +34,18 @@ public sealed class WebhookDeliveryWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            // Now rather than at the first change, so that no change pays for it.
+            await outbox.SubscribedEventsAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not load the events webhooks listen to; the first change loads them.");
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
+            var longest = bus.IsShared ? Poll : IdlePoll;
             var wait = Poll;
             try
             {
@@ -40,7 +54,7 @@ public sealed class WebhookDeliveryWorker(
                     while (await sender.DeliverDueAsync(stoppingToken) == WebhookSender.BatchSize && await HoldAsync(stoppingToken))
                     {
                     }
-                    wait = await sender.UntilNextDueAsync(Poll, stoppingToken);
+                    wait = await sender.UntilNextDueAsync(longest, stoppingToken);
                     if (wait < Breather) wait = Breather;
                 }
             }
