@@ -165,9 +165,8 @@ public sealed class WebhookSender(
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             var code = (int)response.StatusCode;
             if (code is >= 200 and < 300) return new Outcome(code, null);
-            return new Outcome(code, code is >= 300 and < 400
-                ? $"The receiver answered {code} (a redirect; webhooks do not follow redirects)."
-                : $"The receiver answered {code} {response.ReasonPhrase}.".Replace(" .", "."));
+            if (code is >= 300 and < 400) return new Outcome(code, $"The receiver answered {code} (a redirect; webhooks do not follow redirects).");
+            return new Outcome(code, response.ReasonPhrase is { Length: > 0 } reason ? $"The receiver answered {code} {reason}." : $"The receiver answered {code}.");
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
