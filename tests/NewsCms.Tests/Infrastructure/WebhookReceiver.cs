@@ -19,12 +19,14 @@ public sealed record ReceivedWebhook(string Body, IReadOnlyDictionary<string, st
 
 /// <summary>
 /// A webhook receiver on 127.0.0.1 (a tiny Kestrel app): records every POST and answers with what
-/// <see cref="Answer"/> says for the request's number (1-based), after an optional delay.
+/// <see cref="Answer"/> says for the request's number (1-based), after an optional delay. A request whose sender gave up
+/// before the answer is not among <see cref="Received"/>.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly Channel<ReceivedWebhook> arrivals = Channel.CreateUnbounded<ReceivedWebhook>();
+    private readonly Channel<string> starts = Channel.CreateUnbounded<string>();
     private int count;
 
     private WebhookReceiver(WebApplication app) => this.app = app;
@@ -54,7 +56,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>The next request that arrives (or arrived and was not taken yet), waiting up to <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// The body of the next request that starts (before it is answered, even if it never is), waiting up to
+    /// <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<string> NextStartedAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        return await starts.Reader.ReadAsync(cts.Token);
+    }
+
+    /// <summary>The next request that arrives and is answered (or was and was not taken yet), waiting up to <paramref name="timeout"/>.</summary>
     public async Task<ReceivedWebhook> NextAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -67,10 +79,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var status = Answer(Interlocked.Increment(ref count));
+        starts.Writer.TryWrite(body);
         if (Delay > TimeSpan.Zero)
         {
             try { await Task.Delay(Delay, context.RequestAborted); } catch (OperationCanceledException) { }
         }
+        // The sender gave up (its timeout) or died: nothing was answered.
+        if (context.RequestAborted.IsCancellationRequested) return;
         var received = new ReceivedWebhook(body, headers, status);
         Received.Enqueue(received);
         arrivals.Writer.TryWrite(received);

@@ -406,6 +406,63 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task Killing_the_app_in_the_middle_of_a_delivery_sends_the_event_again_after_the_restart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        // The first attempt is never answered: the app is killed while it waits.
+        receiver.Delay = TimeSpan.FromMinutes(2);
+        var database = await TestDatabase.NewAsync();
+        var settings = Settings(timeout: "00:00:30");
+        database.ApplyTo(settings);
+        settings["NewsCms:Bootstrap:AdminEmail"] = NewsCmsAppFactory.AdminEmail;
+        settings["NewsCms:Bootstrap:AdminPassword"] = NewsCmsAppFactory.AdminPassword;
+        // The child apps are asked for /healthz at http://127.0.0.1:<port>: the site answers only for its own host.
+        settings["NewsCms:Site:BaseUrl"] = "http://127.0.0.1";
+        var childSettings = settings.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value!);
+        var folder = Path.GetDirectoryName(database.FilePath ?? database.MediaFolder)!;
+        try
+        {
+            // The change is committed in this process, whose own worker is off; the apps that deliver are processes of their own.
+            await using var writer = NewsCmsAppFactory.OnDatabase(database, settings);
+            writer.TestServices = services => services.Remove(services.Single(d => d.ImplementationType == typeof(WebhookDeliveryWorker)));
+            writer.CreateClient().Dispose();
+            var (webhooks, admin, integrationId) = await SetUpAsync(writer);
+            var hook = await AddAsync(webhooks, admin, integrationId, WebhookEvents.PostUnpublished, receiver.Url, secret: "killed");
+            Assert.Equal(1, await QueueAsync(writer, WebhookEvents.PostUnpublished));
+
+            await using (var first = await AppProcess.StartSiteAsync(folder, childSettings, ct))
+            {
+                Assert.Equal(Payload, await receiver.NextStartedAsync(TimeSpan.FromSeconds(30)));
+                first.Kill();
+                await first.WaitForExitAsync(ct);
+            }
+            var unanswered = (await DeliveriesAsync(writer, hook.Id)).Single();
+            Assert.Equal((WebhookDeliveryStatus.Pending, 0), (unanswered.Status, unanswered.Attempts));
+
+            receiver.Delay = TimeSpan.Zero;
+            await using (var second = await AppProcess.StartSiteAsync(folder, childSettings, ct))
+            {
+                var received = await receiver.NextAsync(TimeSpan.FromSeconds(30));
+                Assert.Equal(Payload, received.Body);
+                Assert.Equal(unanswered.EventId.ToString(), received.Headers[WebhookSender.EventIdHeader]);
+                var deadline = DateTime.UtcNow.AddSeconds(15);
+                while ((await DeliveriesAsync(writer, hook.Id)).Single().Status != WebhookDeliveryStatus.Delivered)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the delivery was not recorded\n" + second.Output);
+                    await Task.Delay(50);
+                }
+            }
+            Assert.Single(receiver.Received);
+            Assert.Equal(1, (await DeliveriesAsync(writer, hook.Id)).Single().Attempts);
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    [Fact]
     public async Task In_a_cluster_each_event_is_sent_once_and_a_commit_on_either_node_starts_its_delivery()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
