@@ -206,6 +206,53 @@ public sealed class WebhookTests
         Assert.False((await webhooks.ListAsync(admin, integrationId)).Value!.Single().IsActive);
     }
 
+    private sealed class CommandCounter : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private int count;
+        public int Count => Volatile.Read(ref count);
+        public void Reset() => Interlocked.Exchange(ref count, 0);
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref count);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task An_event_nobody_listens_to_costs_no_query_and_its_payload_is_never_made()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var counter = new CommandCounter();
+        await using var app = await NewsCmsAppFactory.CreateAsync(Settings());
+        app.TestServices = services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(counter);
+            services.Remove(services.Single(d => d.ImplementationType == typeof(WebhookDeliveryWorker)));
+        };
+        app.CreateClient().Dispose();
+        var (webhooks, admin, integrationId) = await SetUpAsync(app);
+        await AddAsync(webhooks, admin, integrationId, WebhookEvents.PostPublished, "https://hooks.example.com/a");
+        var outbox = app.Services.GetRequiredService<WebhookOutbox>();
+        Assert.True(await outbox.IsSubscribedAsync(WebhookEvents.PostPublished));
+
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+        counter.Reset();
+        Assert.Equal(0, await outbox.QueueAsync(db, WebhookEvents.TagDeleted, () => throw new InvalidOperationException("made for nobody"), Start.UtcDateTime));
+        Assert.Equal(0, counter.Count);
+        Assert.False(db.ChangeTracker.HasChanges());
+
+        // A webhook turned off is forgotten as well.
+        var hook = (await webhooks.ListAsync(admin, integrationId)).Value!.Single();
+        Assert.True((await webhooks.EditAsync(admin, integrationId, hook.Id, new WebhookInput { Active = false })).Succeeded);
+        counter.Reset();
+        Assert.Equal(0, await outbox.QueueAsync(db, WebhookEvents.PostPublished, () => throw new InvalidOperationException("made for nobody"), Start.UtcDateTime));
+        Assert.Equal(0, counter.Count);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080/hook")]
     [InlineData("http://localhost/hook")]
