@@ -18,6 +18,7 @@ using NewsCms.Web.Features.Setup;
 using NewsCms.Web.Features.SiteExport;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
+using NewsCms.Web.Features.Webhooks;
 using NewsCms.Web.Features.WordPress;
 using MudBlazor.Services;
 
@@ -63,6 +64,7 @@ builder.AddBackup();
 builder.AddImports();
 builder.AddSiteExport();
 builder.AddIntegrations();
+builder.AddWebhooks();
 
 var app = builder.Build();
 

@@ -39,9 +39,17 @@ public sealed class AuditCompletenessTests
         // An export or an import reads or writes a whole site; the site export tests check their entries.
         [AuditActions.SiteExported] = $"{nameof(SiteExportTests)}.{nameof(SiteExportTests.Only_an_administrator_exports_from_the_settings_page_and_each_export_is_audited)}",
         [AuditActions.SiteImported] = $"{nameof(SiteExportTests)}.{nameof(SiteExportTests.A_site_exported_and_imported_into_an_empty_site_answers_every_public_address_with_the_same_content)}",
+        // Webhooks need an integration and a receiver; the webhook tests check their entries (actor, target, details).
+        [AuditActions.WebhookAdded] = Webhook(nameof(WebhookTests.An_integration_manages_its_own_webhooks_and_only_an_administrator_manages_every_integrations)),
+        [AuditActions.WebhookEdited] = Webhook(nameof(WebhookTests.An_integration_manages_its_own_webhooks_and_only_an_administrator_manages_every_integrations)),
+        [AuditActions.WebhookDeleted] = Webhook(nameof(WebhookTests.An_integration_manages_its_own_webhooks_and_only_an_administrator_manages_every_integrations)),
+        [AuditActions.WebhookDisabled] = Webhook(nameof(WebhookTests.A_410_turns_the_webhook_off_and_cancels_what_it_still_had_waiting)),
+        [AuditActions.WebhookResent] = Webhook(nameof(WebhookTests.A_delivery_that_failed_every_attempt_is_resent_as_a_copy_of_the_same_event)),
         // Needs the scheduler's clock moved past the publishing time.
         [AuditActions.ArticleScheduleWithdrawn] = $"{nameof(SchedulingTests)}.{nameof(SchedulingTests.At_publish_time_the_scheduler_checks_that_who_scheduled_the_article_may_still_publish_it)}",
     };
+
+    private static string Webhook(string test) => $"{nameof(WebhookTests)}.{test}";
 
     [Fact]
     public async Task Every_action_leaves_an_entry_with_its_actor_target_and_time()

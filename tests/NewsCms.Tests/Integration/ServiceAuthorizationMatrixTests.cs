@@ -11,6 +11,7 @@ using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
+using NewsCms.Web.Features.Webhooks;
 using static NewsCms.Web.Features.Users.Capabilities;
 
 namespace NewsCms.Tests.Integration;
@@ -258,6 +259,40 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             return async p => (await d.Redirects.DeleteAsync(p, id)).Error;
         }),
 
+        // Webhooks of integrations: in the newsroom, Administrators only. (An integration's own account manages its own
+        // integration's webhooks and no other's: WebhookTests.) The webhooks arranged are off, so nothing is delivered.
+        new("Webhooks.ListAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var integration = await d.IntegrationAsync();
+            return async p => (await d.Webhooks.ListAsync(p, integration)).Error;
+        }),
+        new("Webhooks.ListDeliveriesAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var integration = await d.IntegrationAsync();
+            return async p => (await d.Webhooks.ListDeliveriesAsync(p, integration, 0, 10)).Error;
+        }),
+        new("Webhooks.AddAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var integration = await d.IntegrationAsync();
+            return async p => (await d.Webhooks.AddAsync(p, integration, Desk.OffWebhook())).Error;
+        }),
+        new("Webhooks.EditAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var (integration, webhook) = await d.WebhookAsync();
+            return async p => (await d.Webhooks.EditAsync(p, integration, webhook, new WebhookInput { Name = Desk.Unique("Renamed hook") })).Error;
+        }),
+        new("Webhooks.DeleteAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var (integration, webhook) = await d.WebhookAsync();
+            return async p => (await d.Webhooks.DeleteAsync(p, integration, webhook)).Error;
+        }),
+        // Only the authorization answer counts: the webhook is off, so an allowed resend stops at "turn it on".
+        new("Webhooks.ResendAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var delivery = await d.FailedDeliveryAsync();
+            return async p => Denied((await d.Webhooks.ResendAsync(p, delivery)).Error);
+        }),
+
         // Images: anyone in the newsroom uploads; the uploader and the desk describe and delete.
         new("MediaLibrary.UploadAsync", Can(AccessNewsroom), false, (d, _) => Task.FromResult<Call>(async p =>
         {
@@ -458,6 +493,38 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         public NewsroomActors Actors => site.Service<NewsroomActors>();
         public Redirects Redirects => site.Service<Redirects>();
         public ImportRuns Imports => site.Service<ImportRuns>();
+        public Webhooks Webhooks => site.Service<Webhooks>();
+
+        private int? integrationId;
+
+        /// <summary>An integration (its own account is an Editor's), made once per test.</summary>
+        public async Task<int> IntegrationAsync() =>
+            integrationId ??= (await TestIntegrations.CreateAsync(site.App.Services, NewsroomRoles.Editor, name: "Matrix integration")).Id;
+
+        /// <summary>A webhook that is off (so nothing is ever sent to its made-up address).</summary>
+        public static WebhookInput OffWebhook() =>
+            new() { Event = WebhookEvents.TagAdded, TargetUrl = $"https://hooks.example.com/{Guid.NewGuid():N}", Active = false };
+
+        public async Task<(int Integration, int Webhook)> WebhookAsync()
+        {
+            var integration = await IntegrationAsync();
+            return (integration, Value(await Webhooks.AddAsync(Admin, integration, OffWebhook())).Id);
+        }
+
+        /// <summary>A delivery that failed, of a webhook that is off.</summary>
+        public async Task<long> FailedDeliveryAsync()
+        {
+            var (_, webhook) = await WebhookAsync();
+            await using var db = await site.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<NewsCms.Web.Data.NewsCmsDbContext>>().CreateDbContextAsync();
+            var delivery = new WebhookDelivery
+            {
+                EventId = Guid.NewGuid(), WebhookId = webhook, Event = WebhookEvents.TagAdded, Payload = "{}", Status = WebhookDeliveryStatus.Failed,
+                Attempts = WebhookSender.MaxAttempts, CreatedAt = DateTime.UtcNow, NextAttemptAt = DateTime.UtcNow,
+            };
+            db.WebhookDeliveries.Add(delivery);
+            await db.SaveChangesAsync();
+            return delivery.Id;
+        }
 
         /// <summary>A run as a dry run or a restart leaves it, without its files (so nothing can start it).</summary>
         public async Task<Guid> ImportRunAsync(ImportRunStatus status)

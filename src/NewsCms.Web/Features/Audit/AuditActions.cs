@@ -49,6 +49,12 @@ public static class AuditActions
     public const string ImportStarted = "import.started";
     public const string SiteExported = "site.exported";
     public const string SiteImported = "site.imported";
+    public const string WebhookAdded = "webhook.added";
+    public const string WebhookEdited = "webhook.edited";
+    public const string WebhookDeleted = "webhook.deleted";
+    public const string WebhookResent = "webhook.resent";
+    /// <summary>A webhook turned off: by hand, or by its receiver answering 410 Gone (then the actor is the delivery).</summary>
+    public const string WebhookDisabled = "webhook.disabled";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -59,5 +65,6 @@ public static class AuditActions
         SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted,
         RedirectCreated, RedirectUpdated, RedirectDeleted, DemoContentAdded, BackupDownloaded,
         ImportStarted, SiteExported, SiteImported,
+        WebhookAdded, WebhookEdited, WebhookDeleted, WebhookResent, WebhookDisabled,
     ];
 }
