@@ -8,9 +8,9 @@ namespace NewsCms.Web.Features.Articles;
 
 /// <summary>
 /// The one way a change to an article is committed, whoever makes it (a save, a workflow action, the scheduler):
-/// save changes → search index → related articles → public cache → audit, each once and in that order.
+/// save changes → search index → related articles → webhook outbox → public cache → audit, each once and in that order.
 /// </summary>
-public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, ILogger<ArticleCommit> logger)
+public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, Webhooks.WebhookPayloads webhooks, ILogger<ArticleCommit> logger)
 {
     /// <summary>What goes with one commit besides the article's own changes.</summary>
     internal sealed record Plan
@@ -35,6 +35,9 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
         public List<ArticleChange>? CollectInto { get; init; }
 
         public AuditNote? Audit { get; init; }
+
+        /// <summary>Whether the change tells webhooks (in the outbox, in the same transaction); imports do not.</summary>
+        public bool FiresWebhooks { get; init; } = true;
     }
 
     /// <summary>An audit entry about the committed article; a null <paramref name="ActorId"/> is the scheduler.</summary>
@@ -53,6 +56,8 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
     {
         // Where it was filed before (read outside the write transaction): those pages showed it.
         var before = plan.NotifyPublic && article.Kind == ArticleKind.Article ? await FilingAsync(db, article.Id, ct) : ArticleFiling.None;
+        // Decided before the write: which events someone listens to, and the item as it was when they need it.
+        var webhookEvents = plan.FiresWebhooks ? await webhooks.BeforePostChangeAsync(db, article, plan.NotifyPublic, ct) : null;
         IReadOnlyList<int> reranked = [];
         try
         {
@@ -61,6 +66,11 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, I
             if (plan.AlsoWrite is { } alsoWrite) await alsoWrite(ct);
             await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
             if (plan.RankWithCommit) reranked = await RelatedArticles.RefreshAsync(db, article.Id, andTheirs: plan.RankTheirsToo, ct);
+            if (webhookEvents is not null)
+            {
+                await webhooks.QueuePostEventsAsync(db, article.Id, webhookEvents, ct);
+                await db.SaveChangesAsync(ct);
+            }
             await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)

@@ -743,6 +743,7 @@ public sealed partial class SiteImporter(
             if (isNew) db.Articles.Add(article);
             var committed = await owner.commit.CommitAsync(db, article, new ArticleCommit.Plan
             {
+                FiresWebhooks = false, // an import tells no webhooks
                 AlsoWrite = async ct =>
                 {
                     await db.ArticleTags.Where(t => t.ArticleId == article.Id).ExecuteDeleteAsync(ct);
@@ -937,6 +938,7 @@ public sealed partial class SiteImporter(
                 article.Version = Guid.NewGuid();
                 var committed = await owner.commit.CommitAsync(db, article, new ArticleCommit.Plan
                 {
+                    FiresWebhooks = false, // an import tells no webhooks
                     AlsoWrite = async ct =>
                     {
                         await RememberAsync(db, ArticleKind, imported.ExternalId, id, article.Version);

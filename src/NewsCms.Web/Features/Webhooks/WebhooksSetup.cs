@@ -17,6 +17,7 @@ public static class WebhooksSetup
                 $"{WebhookOptions.Section}:Timeout must be more than zero and at most {WebhookOptions.MaxTimeout}.")
             .ValidateOnStart();
         services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<WebhookPayloads>();
         // Every context of the app gets these (DatabaseSetup adds each registered IInterceptor).
         services.AddSingleton<IInterceptor, WebhookCommitWakeup>();
         services.AddSingleton<IInterceptor, WebhookSaveWakeup>();
