@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Users;
 using NewsCms.Web.Features.Webhooks;
 
@@ -147,5 +148,21 @@ public sealed class WebhookEventTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(1, await articles.Workflow.PublishDueAsync());
         Assert.Equal(["post.scheduled", "post.published"], (await QueuedAsync(0)).Select(r => r.Event));
+    }
+
+    [Fact]
+    public async Task Saving_the_site_settings_fires_site_changed_and_saving_them_unchanged_does_not()
+    {
+        await SubscribeAsync(WebhookEvents.SiteChanged);
+        await using var scope = app!.Services.CreateAsyncScope();
+        var settings = scope.ServiceProvider.GetRequiredService<SiteSettingsService>();
+        var input = new SiteSettingsInput { Title = "Harbour Gazette", Tagline = "News from the quay", Language = "en", TimeZone = "UTC" };
+        Assert.True((await settings.SaveAsync(admin, input)).Succeeded);
+        var (name, payload, id) = Assert.Single(await QueuedAsync(0));
+        Assert.Equal("site.changed", name);
+        Assert.Equal("{}", payload.GetRawText());
+
+        Assert.True((await settings.SaveAsync(admin, input)).Succeeded);
+        Assert.Empty(await QueuedAsync(id));
     }
 }

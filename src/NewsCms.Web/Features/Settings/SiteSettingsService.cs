@@ -64,7 +64,8 @@ public sealed class SiteSettingsService(
     IDbContextFactory<NewsCmsDbContext> dbFactory,
     SiteSettingsStore store,
     NewsroomActors actors,
-    AuditLog audit)
+    AuditLog audit,
+    Webhooks.WebhookPayloads webhooks)
 {
     public async Task<ServiceResult> SaveAsync(ClaimsPrincipal acting, SiteSettingsInput input, CancellationToken ct = default)
     {
@@ -151,12 +152,21 @@ public sealed class SiteSettingsService(
         if (input.Navigation is not null) values[NavigationKey] = System.Text.Json.JsonSerializer.Serialize(navigation);
         if (input.NavigationPages is not null) values[NavigationPagesKey] = PageIds(input.NavigationPages.Distinct());
         if (input.FooterPages is not null) values[FooterPagesKey] = PageIds(input.FooterPages.Distinct());
-        var changed = await store.WriteAsync(values, ct);
-        if (sectionsChanged && !changed.Contains(NavigationKey))
+        IReadOnlyList<string> changed;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            changed = [.. changed, NavigationKey];
-            store.Invalidate();
+            // site.changed goes to the webhook outbox with the settings it reports, in one transaction.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            changed = await store.WriteAsync(db, values, ct);
+            if (changed.Count > 0 || sectionsChanged)
+            {
+                await webhooks.QueueSiteChangedAsync(db, ct);
+                await db.SaveChangesAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
         }
+        if (sectionsChanged && !changed.Contains(NavigationKey)) changed = [.. changed, NavigationKey];
+        if (changed.Count > 0) store.Invalidate();
         if (changed.Count > 0)
         {
             await audit.WriteAsync(actor.Value!, AuditActions.SettingsChanged, "Site settings",
