@@ -486,6 +486,28 @@ public class ContentApiCacheTests
     }
 
     [Fact]
+    public async Task A_new_tag_or_author_appears_in_cached_lists_at_once()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var (key, _) = await ContentApiKeys.CreateAsync(app.Services);
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        var tags = $"/ghost/api/content/tags/?key={key}";
+        var authors = $"/ghost/api/content/authors/?key={key}";
+        Assert.DoesNotContain("Lighthouses", await client.GetStringAsync(tags));
+        Assert.DoesNotContain("Nora Newcomer", await client.GetStringAsync(authors));
+        Assert.NotNull((await client.GetAsync(tags)).Headers.Age);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<TaxonomyService>().CreateTagAsync(admin, new TaxonomyInput { Name = "Lighthouses" })).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<AuthorProfiles>().CreateAsync(admin, new AuthorInput { DisplayName = "Nora Newcomer" })).Succeeded);
+        }
+        Assert.Contains("Lighthouses", await client.GetStringAsync(tags));
+        Assert.Contains("Nora Newcomer", await client.GetStringAsync(authors));
+    }
+
+    [Fact]
     public async Task A_revoked_key_gets_401_even_for_an_answer_that_was_cached()
     {
         await using var app = await NewsCmsAppFactory.CreateAsync();
