@@ -546,6 +546,23 @@ public class ContentApiCacheTests
     }
 
     [Fact]
+    public async Task The_content_api_limits_rows_only_in_a_defined_order()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services => services.ConfigureDbContext<NewsCmsDbContext>(options =>
+            options.ConfigureWarnings(warnings => warnings.Throw(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning)));
+        var (id, _) = await PublishAsync(app, "Ordered story");
+        var (key, _) = await ContentApiKeys.CreateAsync(app.Services);
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        foreach (var path in new[] { "posts/?include=tags,authors&filter=primary_tag:x,primary_author:y", $"posts/{id}/", "posts/slug/ordered-story/", "pages/?limit=2&page=2",
+            "tags/?include=count.posts", "tags/slug/x/", "authors/?limit=1", "authors/slug/x/", "settings/" })
+        {
+            var response = await client.GetAsync($"/ghost/api/content/{path}{(path.Contains('?') ? '&' : '?')}key={key}");
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{path} answered {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task A_bad_rate_limit_setting_stops_start_up_with_its_name()
     {
         await using var app = await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:ContentApi:RequestsPerKey"] = "0" });

@@ -200,8 +200,9 @@ public static class ContentApiFilters
             slugs => a => db.ArticleTags.Where(at => at.ArticleId == a.Id).Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => t)
                 .OrderBy(GhostShapes.PrimaryTagKey).ThenBy(t => t.Id).Take(1).Any(t => slugs.Contains(t.Slug)), tagsOf);
         var primaryAuthor = NqlFields.Slugs<Article>(
-            slugs => a => db.ArticleAuthors.Where(aa => aa.ArticleId == a.Id).OrderBy(aa => aa.Position)
-                .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => p).Take(1).Any(p => slugs.Contains(p.Slug)), authorsOf);
+            slugs => a => db.ArticleAuthors.Where(aa => aa.ArticleId == a.Id)
+                .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new { aa.Position, p.Id, p.Slug })
+                .OrderBy(x => x.Position).ThenBy(x => x.Id).Take(1).Any(x => slugs.Contains(x.Slug)), authorsOf);
         return new(new Dictionary<string, NqlField<Article>>(StringComparer.Ordinal)
         {
             ["id"] = NqlFields.Id<Article>(a => a.Id),
