@@ -464,6 +464,9 @@ public class ContentApiCacheTests
         }
         // Another query string is another entry.
         using (var other = await client.GetAsync(list + "&limit=1")) Assert.Null(other.Headers.Age);
+        // Query values are part of the key as they are: a filter differing only in case is not served the other's answer.
+        Assert.Contains("First story", await client.GetStringAsync(list + "&filter=slug:first-story"));
+        Assert.DoesNotContain("First story", await client.GetStringAsync(list + "&filter=slug:FIRST-STORY"));
 
         await PublishAsync(app, "Second story");
         using (var afterPublish = await client.GetAsync(list))
