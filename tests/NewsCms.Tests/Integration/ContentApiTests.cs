@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Data;
@@ -571,5 +572,44 @@ public class ContentApiCacheTests
         await using var app = await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:ContentApi:RequestsPerKey"] = "0" });
         var ex = Assert.ThrowsAny<Exception>(() => app.CreateClient());
         Assert.Contains("RequestsPerKey", ex.ToString());
+    }
+}
+
+/// <summary>The Content API's per-key limit counted in a real Redis server, shared by the nodes of a site.</summary>
+public sealed class ContentApiClusterLimitTests : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> disposables = [];
+
+    private async Task<NewsCms.Web.Features.GhostApi.ContentApiLimiter> NodeAsync(string configuration)
+    {
+        var settings = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [NewsCms.Web.Features.Cluster.ClusterSetup.RedisSetting] = configuration }).Build();
+        var redis = new NewsCms.Web.Features.Cluster.RedisConnection(settings, Microsoft.Extensions.Logging.Abstractions.NullLogger<NewsCms.Web.Features.Cluster.RedisConnection>.Instance);
+        await redis.ConnectAsync();
+        disposables.Add(redis);
+        return new(Microsoft.Extensions.Options.Options.Create(new NewsCms.Web.Features.GhostApi.ContentApiOptions { RequestsPerKey = 3, Window = TimeSpan.FromMinutes(5) }),
+            redis, Microsoft.Extensions.Logging.Abstractions.NullLogger<NewsCms.Web.Features.GhostApi.ContentApiLimiter>.Instance);
+    }
+
+    [Fact]
+    public async Task Two_nodes_together_allow_what_one_node_allows_per_key()
+    {
+        var configuration = await TestRedis.NewConfigurationAsync();
+        using var a = await NodeAsync(configuration);
+        using var b = await NodeAsync(configuration);
+        Assert.Null(await a.TakeAsync(7));
+        Assert.Null(await b.TakeAsync(7));
+        Assert.Null(await a.TakeAsync(7));
+        var wait = await b.TakeAsync(7);
+        Assert.NotNull(wait);
+        Assert.InRange(wait.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
+        Assert.NotNull(await a.TakeAsync(7));
+        // Another key has its own count.
+        Assert.Null(await b.TakeAsync(8));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var disposable in disposables) await disposable.DisposeAsync();
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Integrations;
 using NewsCms.Web.Features.Media;
@@ -22,8 +23,8 @@ public sealed class ContentApiOptions
     public const string Section = "NewsCms:ContentApi";
 
     /// <summary>
-    /// Requests per key per <see cref="Window"/> (counted on each node; answers served from the output cache are not
-    /// counted: they cost nothing, and the limit is there to protect the database).
+    /// Requests per key per <see cref="Window"/> (counted in Redis across nodes when it is configured, else per node;
+    /// answers served from the output cache are not counted: they cost nothing, and the limit protects the database).
     /// </summary>
     [Range(1, 1_000_000)]
     public int RequestsPerKey { get; set; } = 600;
@@ -480,34 +481,94 @@ public sealed class ContentApiKeyGeneration
     }
 }
 
-/// <summary>Requests per Content API key, in a sliding window on this node (<see cref="ContentApiOptions"/>).</summary>
+/// <summary>
+/// Requests per Content API key (<see cref="ContentApiOptions"/>). With Redis configured the count lives there, shared
+/// by every node (more nodes must not mean more requests), in fixed windows on Redis's clock; when Redis cannot be
+/// reached each node counts on its own meanwhile, in a sliding window, so an outage makes the API neither unlimited
+/// nor unusable.
+/// </summary>
 public sealed class ContentApiLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<int> limiter;
+    /// <summary>Counts one request in the current window; 0 when allowed, else the milliseconds until the next window.</summary>
+    private const string FixedWindow = """
+        local permits, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local current = math.floor(now / window)
+        local count = redis.call('HINCRBY', KEYS[1], current, 1)
+        if count == 1 then
+          for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+            if tonumber(field) < current then redis.call('HDEL', KEYS[1], field) end
+          end
+          redis.call('PEXPIRE', KEYS[1], window * 2)
+        end
+        if count <= permits then return 0 end
+        return (current + 1) * window - now
+        """;
+
+    /// <summary>After Redis failed, how long this node counts on its own before asking Redis again.</summary>
+    private static readonly TimeSpan RetryRedisAfter = TimeSpan.FromSeconds(10);
+
+    private readonly PartitionedRateLimiter<int> local;
+    private readonly RedisConnection? redis;
+    private readonly ILogger? logger;
+    private long retryRedisAt;
+    private int redisFailing;
 
     public ContentApiLimiter(IOptions<ContentApiOptions> options)
     {
         var o = options.Value;
         Permits = o.RequestsPerKey;
         Window = o.Window;
-        limiter = PartitionedRateLimiter.Create<int, int>(keyId => RateLimitPartition.GetSlidingWindowLimiter(keyId, _ => new SlidingWindowRateLimiterOptions
+        local = PartitionedRateLimiter.Create<int, int>(keyId => RateLimitPartition.GetSlidingWindowLimiter(keyId, _ => new SlidingWindowRateLimiterOptions
         {
             PermitLimit = o.RequestsPerKey, Window = o.Window, SegmentsPerWindow = 6, QueueLimit = 0, AutoReplenishment = true,
         }));
+    }
+
+    public ContentApiLimiter(IOptions<ContentApiOptions> options, RedisConnection redis, ILogger<ContentApiLimiter> logger) : this(options)
+    {
+        this.redis = redis;
+        this.logger = logger;
     }
 
     public int Permits { get; }
     public TimeSpan Window { get; }
 
     /// <summary>Counts a request with the key; null when it may go ahead, otherwise how long to wait.</summary>
-    public TimeSpan? Take(int keyId)
+    public async ValueTask<TimeSpan?> TakeAsync(int keyId)
     {
-        using var lease = limiter.AttemptAcquire(keyId);
+        if (redis?.Connection is { } connection)
+        {
+            try
+            {
+                if (connection.IsConnected && Environment.TickCount64 >= Interlocked.Read(ref retryRedisAt))
+                {
+                    var wait = (long)await connection.GetDatabase().ScriptEvaluateAsync(FixedWindow,
+                        [redis.Key("content-api", keyId.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                        [Permits, (long)Window.TotalMilliseconds]);
+                    if (Interlocked.Exchange(ref redisFailing, 0) == 1) logger?.LogWarning("Content API limits are counted in Redis again, across nodes.");
+                    return wait == 0 ? null : TimeSpan.FromMilliseconds(wait);
+                }
+                Failing(null);
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or StackExchange.Redis.RedisTimeoutException)
+            {
+                Failing(ex);
+            }
+        }
+        using var lease = local.AttemptAcquire(keyId);
         if (lease.IsAcquired) return null;
         return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : Window;
     }
 
-    public void Dispose() => limiter.Dispose();
+    private void Failing(Exception? ex)
+    {
+        if (ex is not null) Interlocked.Exchange(ref retryRedisAt, Environment.TickCount64 + (long)RetryRedisAfter.TotalMilliseconds);
+        if (Interlocked.Exchange(ref redisFailing, 1) == 0) logger?.LogError(ex, "Content API limits cannot reach Redis; this node counts on its own until it is back.");
+    }
+
+    public void Dispose() => local.Dispose();
 }
 
 /// <summary>
@@ -528,7 +589,7 @@ public sealed class ContentApiGate(IntegrationKeyTable keys, ContentApiLimiter l
         {
             return GhostErrors.Result(StatusCodes.Status401Unauthorized, "UnauthorizedError", "Unknown Content API Key", code: "UNKNOWN_CONTENT_API_KEY");
         }
-        if (limiter.Take(key.KeyId) is { } wait)
+        if (await limiter.TakeAsync(key.KeyId) is { } wait)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
