@@ -187,6 +187,9 @@ public class ContentApiTests(ContentApiSite site) : IClassFixture<ContentApiSite
         Assert.False(byId.ContainsKey("meta"));
         var (_, bySlug) = await site.GetAsync($"{Api}/posts/slug/harbour-works/");
         Assert.Equal(["Harbour works"], Titles(bySlug));
+        // A read takes no paging, filter or order: they are ignored, as Ghost does.
+        var (ignoring, _) = await site.GetAsync($"{Api}/posts/slug/harbour-works/?limit=abc&filter=nope:x&order=nope");
+        Assert.Equal(HttpStatusCode.OK, ignoring);
 
         AssertError(HttpStatusCode.NotFound, "NotFoundError", await site.GetAsync($"{Api}/posts/{site.Ids["draft"]}/"), "Post not found");
         AssertError(HttpStatusCode.NotFound, "NotFoundError", await site.GetAsync($"{Api}/posts/slug/secret-draft/"));
@@ -422,6 +425,8 @@ public class ContentApiTests(ContentApiSite site) : IClassFixture<ContentApiSite
 
         var browse = document["paths"]!["/ghost/api/content/posts"]!["get"]!;
         Assert.Contains("filter", browse["parameters"]!.AsArray().Select(p => (string)p!["name"]!));
+        var read = document["paths"]!["/ghost/api/content/posts/slug/{slug}"]!["get"]!;
+        Assert.Equal(["fields", "formats", "include", "key", "slug"], read["parameters"]!.AsArray().Select(p => (string)p!["name"]!).Order());
         foreach (var code in new[] { "200", "400", "401", "422", "429" }) Assert.NotNull(browse["responses"]![code]);
         var schemas = document["components"]!["schemas"]!.AsObject();
         Assert.True(schemas["GhostPost"]!["properties"]!.AsObject().ContainsKey("feature_image"));

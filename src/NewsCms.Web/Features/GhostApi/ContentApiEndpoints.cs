@@ -140,17 +140,17 @@ public static class ContentApiEndpoints
     private static Task<IResult> BrowsePagesAsync([AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
         IOptions<SiteOptions> site, CancellationToken ct) => BrowseArticlesAsync(ArticleKind.Page, p, http, dbFactory, site.Value.BaseUri, ct);
 
-    private static Task<IResult> ReadPostAsync(string id, [AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => ReadArticleAsync(ArticleKind.Article, GhostShapes.ParseId(id) ?? 0, null, p, http, dbFactory, site.Value.BaseUri, ct);
+    private static Task<IResult> ReadPostAsync(string id, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
+        IOptions<SiteOptions> site, CancellationToken ct) => ReadArticleAsync(ArticleKind.Article, GhostShapes.ParseId(id) ?? 0, null, p.ForParsing, http, dbFactory, site.Value.BaseUri, ct);
 
-    private static Task<IResult> ReadPostBySlugAsync(string slug, [AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => ReadArticleAsync(ArticleKind.Article, null, slug, p, http, dbFactory, site.Value.BaseUri, ct);
+    private static Task<IResult> ReadPostBySlugAsync(string slug, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
+        IOptions<SiteOptions> site, CancellationToken ct) => ReadArticleAsync(ArticleKind.Article, null, slug, p.ForParsing, http, dbFactory, site.Value.BaseUri, ct);
 
-    private static Task<IResult> ReadPageAsync(string id, [AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => ReadArticleAsync(ArticleKind.Page, GhostShapes.ParseId(id) ?? 0, null, p, http, dbFactory, site.Value.BaseUri, ct);
+    private static Task<IResult> ReadPageAsync(string id, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
+        IOptions<SiteOptions> site, CancellationToken ct) => ReadArticleAsync(ArticleKind.Page, GhostShapes.ParseId(id) ?? 0, null, p.ForParsing, http, dbFactory, site.Value.BaseUri, ct);
 
-    private static Task<IResult> ReadPageBySlugAsync(string slug, [AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => ReadArticleAsync(ArticleKind.Page, null, slug, p, http, dbFactory, site.Value.BaseUri, ct);
+    private static Task<IResult> ReadPageBySlugAsync(string slug, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
+        IOptions<SiteOptions> site, CancellationToken ct) => ReadArticleAsync(ArticleKind.Page, null, slug, p.ForParsing, http, dbFactory, site.Value.BaseUri, ct);
 
     private static IQueryable<Article> Visible(NewsCmsDbContext db, ArticleKind kind) =>
         db.Articles.AsNoTracking().Where(kind == ArticleKind.Page ? Article.IsPublicPageExpression : Article.IsPublicExpression);
@@ -188,10 +188,12 @@ public static class ContentApiEndpoints
     private static async Task<IResult> ReadArticleAsync(ArticleKind kind, int? id, string? slug, ContentApiParameters p, HttpContext http,
         IDbContextFactory<NewsCmsDbContext> dbFactory, Uri baseUri, CancellationToken ct)
     {
-        var (query, error) = ContentApiQuery.Parse(p with { Filter = null, Order = null }, PostIncludes, ContentApiFilters.PostOrder.Names);
+        var (query, error) = ContentApiQuery.Parse(p, PostIncludes, ContentApiFilters.PostOrder.Names);
         if (error is not null) return error;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await Visible(db, kind).Where(a => id != null ? a.Id == id : a.Slug == slug).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
+        var visible = Visible(db, kind);
+        // Two queries rather than one condition on both, so each uses its index.
+        var found = await (id is not null ? visible.Where(a => a.Id == id) : visible.Where(a => a.Slug == slug)).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
         if (found is not { } articleId) return NotFound(kind == ArticleKind.Page ? "Page not found." : "Post not found.");
         var posts = await GhostShapes.PostsAsync(db, [articleId], query!.ShapeOptions, baseUri, ct);
         ContentApiDependencies.ShowItem(http, kind == ArticleKind.Page
@@ -204,13 +206,14 @@ public static class ContentApiEndpoints
 
     // Tags.
 
-    private static IQueryable<ContentTagRow> TagRows(NewsCmsDbContext db, IQueryable<Tag> tags)
+    /// <summary>The tags with their counts of public posts when <paramref name="counts"/> (asked for, or ordered by), else 0.</summary>
+    private static IQueryable<ContentTagRow> TagRows(NewsCmsDbContext db, IQueryable<Tag> tags, bool counts)
     {
         var publicIds = db.Articles.Where(Article.IsPublicExpression).Select(a => a.Id);
         return tags.Select(t => new ContentTagRow
         {
             Id = t.Id, Name = t.Name, Slug = t.Slug, Description = t.Description, CreatedAt = t.CreatedAt,
-            Posts = db.ArticleTags.Count(at => at.TagId == t.Id && publicIds.Contains(at.ArticleId)),
+            Posts = counts ? db.ArticleTags.Count(at => at.TagId == t.Id && publicIds.Contains(at.ArticleId)) : 0,
         });
     }
 
@@ -239,40 +242,41 @@ public static class ContentApiEndpoints
             }
         }
         var total = await tags.CountAsync(ct);
-        var rows = total <= query.Skip ? [] : await ContentApiFilters.TagOrder.Apply(TagRows(db, tags), query.Order, [("name", false)], ("id", false))
+        var rows = total <= query.Skip ? [] : await ContentApiFilters.TagOrder.Apply(TagRows(db, tags, query.CountPosts || query.Order.Any(o => o.Field == "count.posts")), query.Order, [("name", false)], ("id", false))
             .Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
         ContentApiDependencies.ShowList(http, rows.Select(t => PublicDependencies.Tag(t.Id)));
         var meta = new GhostMeta(GhostPagination.For(query.Page, query.Limit, total));
         return Respond(new ContentTagsResponse([.. rows.Select(t => TagShape(t, query.CountPosts, site.Value.BaseUri))], meta), "tags", query.Fields);
     }
 
-    private static Task<IResult> ReadTagAsync(string id, [AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => ReadTagWhereAsync(GhostShapes.ParseId(id) ?? 0, null, p, http, dbFactory, site.Value.BaseUri, ct);
+    private static Task<IResult> ReadTagAsync(string id, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
+        IOptions<SiteOptions> site, CancellationToken ct) => ReadTagWhereAsync(GhostShapes.ParseId(id) ?? 0, null, p.ForParsing, http, dbFactory, site.Value.BaseUri, ct);
 
-    private static Task<IResult> ReadTagBySlugAsync(string slug, [AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => ReadTagWhereAsync(null, slug, p, http, dbFactory, site.Value.BaseUri, ct);
+    private static Task<IResult> ReadTagBySlugAsync(string slug, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
+        IOptions<SiteOptions> site, CancellationToken ct) => ReadTagWhereAsync(null, slug, p.ForParsing, http, dbFactory, site.Value.BaseUri, ct);
 
     private static async Task<IResult> ReadTagWhereAsync(int? id, string? slug, ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
         Uri baseUri, CancellationToken ct)
     {
-        var (query, error) = ContentApiQuery.Parse(p with { Filter = null, Order = null }, TermIncludes, ContentApiFilters.TagOrder.Names);
+        var (query, error) = ContentApiQuery.Parse(p, TermIncludes, ContentApiFilters.TagOrder.Names);
         if (error is not null) return error;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await TagRows(db, db.Tags.AsNoTracking().Where(t => id != null ? t.Id == id : t.Slug == slug)).FirstOrDefaultAsync(ct);
+        var tags = db.Tags.AsNoTracking();
+        var row = await TagRows(db, id is not null ? tags.Where(t => t.Id == id) : tags.Where(t => t.Slug == slug), query!.CountPosts).FirstOrDefaultAsync(ct);
         if (row is null) return NotFound("Tag not found.");
         ContentApiDependencies.ShowItem(http, [PublicDependencies.Tag(row.Id)]);
-        return Respond(new ContentTagsResponse([TagShape(row, query!.CountPosts, baseUri)], null), "tags", query.Fields);
+        return Respond(new ContentTagsResponse([TagShape(row, query.CountPosts, baseUri)], null), "tags", query.Fields);
     }
 
     // Authors.
 
-    private static IQueryable<ContentAuthorRow> AuthorRows(NewsCmsDbContext db, IQueryable<Authors.AuthorProfile> authors)
+    private static IQueryable<ContentAuthorRow> AuthorRows(NewsCmsDbContext db, IQueryable<Authors.AuthorProfile> authors, bool counts)
     {
         var publicIds = db.Articles.Where(Article.IsPublicExpression).Select(a => a.Id);
         return authors.Select(p => new ContentAuthorRow
         {
             Id = p.Id, Name = p.DisplayName, Slug = p.Slug, Bio = p.Bio, AvatarId = p.AvatarId, Website = p.Website, X = p.X, Facebook = p.Facebook,
-            CreatedAt = p.CreatedAt, Posts = db.ArticleAuthors.Count(aa => aa.AuthorProfileId == p.Id && publicIds.Contains(aa.ArticleId)),
+            CreatedAt = p.CreatedAt, Posts = counts ? db.ArticleAuthors.Count(aa => aa.AuthorProfileId == p.Id && publicIds.Contains(aa.ArticleId)) : 0,
         });
     }
 
@@ -310,34 +314,35 @@ public static class ContentApiEndpoints
             }
         }
         var total = await authors.CountAsync(ct);
-        var rows = total <= query.Skip ? [] : await ContentApiFilters.AuthorOrder.Apply(AuthorRows(db, authors), query.Order, [("name", false)], ("id", false))
+        var rows = total <= query.Skip ? [] : await ContentApiFilters.AuthorOrder.Apply(AuthorRows(db, authors, query.CountPosts || query.Order.Any(o => o.Field == "count.posts")), query.Order, [("name", false)], ("id", false))
             .Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
         ContentApiDependencies.ShowList(http, rows.Select(r => PublicDependencies.Author(r.Id)));
         var meta = new GhostMeta(GhostPagination.For(query.Page, query.Limit, total));
         return Respond(new ContentAuthorsResponse(await AuthorShapesAsync(db, rows, query.CountPosts, site.Value.BaseUri, ct), meta), "authors", query.Fields);
     }
 
-    private static Task<IResult> ReadAuthorAsync(string id, [AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => ReadAuthorWhereAsync(GhostShapes.ParseId(id) ?? 0, null, p, http, dbFactory, site.Value.BaseUri, ct);
+    private static Task<IResult> ReadAuthorAsync(string id, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
+        IOptions<SiteOptions> site, CancellationToken ct) => ReadAuthorWhereAsync(GhostShapes.ParseId(id) ?? 0, null, p.ForParsing, http, dbFactory, site.Value.BaseUri, ct);
 
-    private static Task<IResult> ReadAuthorBySlugAsync(string slug, [AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => ReadAuthorWhereAsync(null, slug, p, http, dbFactory, site.Value.BaseUri, ct);
+    private static Task<IResult> ReadAuthorBySlugAsync(string slug, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
+        IOptions<SiteOptions> site, CancellationToken ct) => ReadAuthorWhereAsync(null, slug, p.ForParsing, http, dbFactory, site.Value.BaseUri, ct);
 
     private static async Task<IResult> ReadAuthorWhereAsync(int? id, string? slug, ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
         Uri baseUri, CancellationToken ct)
     {
-        var (query, error) = ContentApiQuery.Parse(p with { Filter = null, Order = null }, TermIncludes, ContentApiFilters.AuthorOrder.Names);
+        var (query, error) = ContentApiQuery.Parse(p, TermIncludes, ContentApiFilters.AuthorOrder.Names);
         if (error is not null) return error;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await AuthorRows(db, db.AuthorProfiles.AsNoTracking().Where(a => id != null ? a.Id == id : a.Slug == slug)).FirstOrDefaultAsync(ct);
+        var authors = db.AuthorProfiles.AsNoTracking();
+        var row = await AuthorRows(db, id is not null ? authors.Where(a => a.Id == id) : authors.Where(a => a.Slug == slug), query!.CountPosts).FirstOrDefaultAsync(ct);
         if (row is null) return NotFound("Author not found.");
         ContentApiDependencies.ShowItem(http, [PublicDependencies.Author(row.Id)]);
-        return Respond(new ContentAuthorsResponse(await AuthorShapesAsync(db, [row], query!.CountPosts, baseUri, ct), null), "authors", query.Fields);
+        return Respond(new ContentAuthorsResponse(await AuthorShapesAsync(db, [row], query.CountPosts, baseUri, ct), null), "authors", query.Fields);
     }
 
     // Settings.
 
-    private static async Task<IResult> ReadSettingsAsync([AsParameters] ContentApiParameters p, HttpContext http, SiteSettingsStore store, PublicTaxonomy taxonomy,
+    private static async Task<IResult> ReadSettingsAsync([AsParameters] ContentApiKeyParameter p, HttpContext http, SiteSettingsStore store, PublicTaxonomy taxonomy,
         PublicPages pages, MediaLibrary media, IOptions<SiteOptions> site, CancellationToken ct)
     {
         var baseUri = site.Value.BaseUri;

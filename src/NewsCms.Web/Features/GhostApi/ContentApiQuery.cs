@@ -21,6 +21,23 @@ public sealed record ContentApiParameters
     [FromQuery(Name = "order")] public string? Order { get; init; }
 }
 
+/// <summary>The query string of a read (one item by id or slug): no filter, order or paging.</summary>
+public sealed record ContentApiReadParameters
+{
+    [FromQuery(Name = "key")] public string? Key { get; init; }
+    [FromQuery(Name = "include")] public string? Include { get; init; }
+    [FromQuery(Name = "fields")] public string? Fields { get; init; }
+    [FromQuery(Name = "formats")] public string? Formats { get; init; }
+
+    public ContentApiParameters ForParsing => new() { Key = Key, Include = Include, Fields = Fields, Formats = Formats };
+}
+
+/// <summary>The query string of the settings: the key only.</summary>
+public sealed record ContentApiKeyParameter
+{
+    [FromQuery(Name = "key")] public string? Key { get; init; }
+}
+
 /// <summary>
 /// A Content API request's options, checked as Ghost checks them: a malformed limit, page, order or formats is a 422
 /// ValidationError ("Validation (matches) failed for limit"), an unknown include is dropped, an unknown field in
