@@ -571,6 +571,82 @@ public class ContentApiCacheTests
         }
     }
 
+    private sealed class CommandCounter : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private int count;
+        public int Count => Volatile.Read(ref count);
+        public void Reset() => Interlocked.Exchange(ref count, 0);
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref count);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object>> ScalarExecutingAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object> result,
+            CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref count);
+            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Answers_make_the_same_few_queries_however_many_posts_tags_and_authors_they_show()
+    {
+        var counter = new CommandCounter();
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services =>
+        {
+            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(counter);
+            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+        };
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        var (key, _) = await ContentApiKeys.CreateAsync(app.Services);
+        await using var scope = app.Services.CreateAsyncScope();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var taxonomy = scope.ServiceProvider.GetRequiredService<TaxonomyService>();
+        var authors = scope.ServiceProvider.GetRequiredService<AuthorProfiles>();
+        var tags = new List<int>();
+        for (var i = 0; i < 10; i++) tags.Add((await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = $"Tag {i}" })).Value!.Id);
+        var bylines = new List<int>();
+        for (var i = 0; i < 5; i++) bylines.Add((await authors.CreateAsync(admin, new AuthorInput { DisplayName = $"Writer {i}" })).Value);
+        async Task Publish(string headline, List<int> tagIds, List<int> authorIds)
+        {
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>x</p>", TagIds = tagIds, AuthorIds = authorIds }, null, SaveKind.Manual);
+            Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        }
+        await Publish("Small article", [tags[0]], [bylines[0]]);
+        await Publish("Big article", tags, bylines);
+
+        var store = app.Services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>();
+        async Task<int> QueriesFor(string path)
+        {
+            var url = $"/ghost/api/content/{path}{(path.Contains('?') ? '&' : '?')}key={key}";
+            await store.EvictByTagAsync(NewsCms.Web.Features.Hosting.PublicCache.Tag, default);
+            counter.Reset();
+            using var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return counter.Count;
+        }
+
+        Assert.Equal(await QueriesFor("posts/slug/small-article/?include=tags,authors"), await QueriesFor("posts/slug/big-article/?include=tags,authors"));
+        var browse = await QueriesFor("posts/?include=tags,authors");
+        Assert.InRange(browse, 1, 5);
+        var tagList = await QueriesFor("tags/?include=count.posts");
+        var authorList = await QueriesFor("authors/?include=count.posts");
+        for (var i = 0; i < 12; i++) await Publish($"More news {i}", [.. tags.Take(3)], [.. bylines.Take(2)]);
+        Assert.Equal(browse, await QueriesFor("posts/?include=tags,authors"));
+        Assert.Equal(tagList, await QueriesFor("tags/?include=count.posts"));
+        Assert.Equal(authorList, await QueriesFor("authors/?include=count.posts"));
+        Assert.InRange(tagList, 1, 2);
+        Assert.InRange(authorList, 1, 3);
+    }
+
     [Fact]
     public async Task A_bad_rate_limit_setting_stops_start_up_with_its_name()
     {
