@@ -298,6 +298,25 @@ public class ContentApiTests(ContentApiSite site) : IClassFixture<ContentApiSite
     }
 
     [Fact]
+    public async Task The_longest_filters_allowed_are_answered_quickly_and_longer_ones_refused()
+    {
+        foreach (var filter in new[]
+        {
+            string.Join(",", Enumerable.Range(0, 220).Select(i => $"tag:t{i}")),
+            string.Join("+", Enumerable.Range(0, 110).Select(i => $"-primary_tag:t{i}")),
+            new string('(', 30) + "author:ann-writer" + new string(')', 30),
+        })
+        {
+            Assert.True(filter.Length <= 2000, filter.Length.ToString());
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var (status, _) = await site.GetAsync($"{Api}/posts/?filter={Uri.EscapeDataString(filter)}");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(1), $"{started.Elapsed} for a filter of {filter.Length} characters");
+        }
+        AssertError(HttpStatusCode.BadRequest, "BadRequestError", await site.GetAsync($"{Api}/posts/?filter={new string('-', 2001)}"), "longer than");
+    }
+
+    [Fact]
     public async Task Filter_by_id_uses_the_apis_ids()
     {
         var (_, body) = await site.GetAsync($"{Api}/posts/?filter=id:[{site.Ids["ferry"]},{site.Ids["draft"]}]");
