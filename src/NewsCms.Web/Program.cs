@@ -7,6 +7,7 @@ using NewsCms.Web.Features.Backup;
 using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Demo;
 using NewsCms.Web.Features.Feeds;
+using NewsCms.Web.Features.GhostApi;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Import;
 using NewsCms.Web.Features.Integrations;
@@ -65,6 +66,8 @@ builder.AddImports();
 builder.AddSiteExport();
 builder.AddIntegrations();
 builder.AddWebhooks();
+builder.AddGhostContentApi();
+builder.Services.AddOpenApi(GhostOpenApi.Configure);
 
 var app = builder.Build();
 
@@ -120,6 +123,8 @@ app.MapFeeds();
 app.MapBackup();
 app.MapImports();
 app.MapSiteExport();
+app.MapGhostContentApi();
+app.MapOpenApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

@@ -14,7 +14,13 @@ public sealed record Member(string Role, string UserId, string Email, string Pas
 
 /// <summary>Things on the shared site that sample addresses point at.</summary>
 public sealed record SiteSamples(int ArticleId, string ArticleSlug, string SectionSlug, string TagSlug, int AuthorId, string AuthorSlug,
-    string UserId, string MediaUrl);
+    string UserId, string MediaUrl)
+{
+    /// <summary>An active Content API key of an integration on the site.</summary>
+    public string ContentKey { get; init; } = "";
+
+    public int TagId { get; init; }
+}
 
 /// <summary>
 /// One app for a whole test class: an account per role, a second Author whose things are "someone else's", and a
@@ -70,7 +76,11 @@ public sealed class NewsroomFixture : IAsyncLifetime
         Succeeded(await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version));
 
         Samples = new SiteSamples(saved.Id, saved.Slug, section.Slug, tag.Slug, guestId, guest.Slug,
-            members[NewsroomRoles.Contributor].UserId, image.OriginalUrl);
+            members[NewsroomRoles.Contributor].UserId, image.OriginalUrl)
+        {
+            ContentKey = (await ContentApiKeys.CreateAsync(App.Services, "Matrix app")).Key,
+            TagId = tag.Id,
+        };
     }
 
     /// <summary>A client signed in over HTTP as the member of <paramref name="role"/> (null: anonymous), made once per role.</summary>

@@ -73,6 +73,11 @@ public static class RouteRules
         new("/healthz", Anyone),
         new("/media/{key}/{file}", Anyone, s => s.MediaUrl),
 
+        // The Content API: anyone with a Content API key (the key, not a sign-in, lets a caller in); its documentation is public.
+        .. ContentApi("/ghost/api/content"),
+        .. ContentApi("/ghost/api/{version:regex(^(v2|v3|v4|canary)$)}/content", "/ghost/api/v4/content"),
+        new("/openapi/{documentName}.json", Anyone, _ => "/openapi/v1.json"),
+
         // First run: answers 404 once an account exists.
         new("/setup", Anyone),
 
@@ -150,6 +155,31 @@ public static class RouteRules
         new("/_framework/opaque-redirect", Anyone),
         new("{**path:file}", Anyone, _ => "/no-such-file.txt"),
     ];
+
+    /// <summary>The Content API's routes under one prefix, tried with the sample site's Content API key.</summary>
+    private static IEnumerable<RouteRule> ContentApi(string prefix, string? samplePrefix = null)
+    {
+        var at = samplePrefix ?? prefix;
+        string Keyed(SiteSamples s, string path) => $"{at}{path}?key={s.ContentKey}";
+        return
+        [
+            new($"{prefix}/posts/", Anyone, s => Keyed(s, "/posts/")),
+            new($"{prefix}/posts/{{id}}/", Anyone, s => Keyed(s, $"/posts/{s.ArticleId}/")),
+            new($"{prefix}/posts/slug/{{slug}}/", Anyone, s => Keyed(s, $"/posts/slug/{s.ArticleSlug}/")),
+            new($"{prefix}/pages/", Anyone, s => Keyed(s, "/pages/")),
+            new($"{prefix}/pages/{{id}}/", Anyone, s => Keyed(s, $"/pages/{s.ArticleId}/")),
+            new($"{prefix}/pages/slug/{{slug}}/", Anyone, s => Keyed(s, $"/pages/slug/{s.ArticleSlug}/")),
+            new($"{prefix}/tags/", Anyone, s => Keyed(s, "/tags/")),
+            new($"{prefix}/tags/{{id}}/", Anyone, s => Keyed(s, $"/tags/{s.TagId}/")),
+            new($"{prefix}/tags/slug/{{slug}}/", Anyone, s => Keyed(s, $"/tags/slug/{s.TagSlug}/")),
+            new($"{prefix}/authors/", Anyone, s => Keyed(s, "/authors/")),
+            new($"{prefix}/authors/{{id}}/", Anyone, s => Keyed(s, $"/authors/{s.AuthorId}/")),
+            new($"{prefix}/authors/slug/{{slug}}/", Anyone, s => Keyed(s, $"/authors/slug/{s.AuthorSlug}/")),
+            new($"{prefix}/settings/", Anyone, s => Keyed(s, "/settings/")),
+            // CORS preflights and Ghost's 404 for any other address under the prefix.
+            new($"{prefix}/{{**path}}", Anyone, s => Keyed(s, "/no-such-resource/")),
+        ];
+    }
 
     private static readonly Dictionary<string, RouteRule> ByPattern = Table.ToDictionary(r => r.Pattern);
 

@@ -109,6 +109,8 @@ public sealed class AuthorProfiles(
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.AuthorCreated, $"{author.DisplayName} ({author.Slug})", null, ct);
         if (released) await redirects.NotifyChangedAsync();
+        // On no page yet, but in the Content API's list of authors.
+        await publicContent.NotifyChangedAsync(PublicChange.Term(PublicDependencies.Author(author.Id), []));
         return ServiceResult<int>.Success(author.Id);
     }
 
@@ -179,6 +181,7 @@ public sealed class AuthorProfiles(
         var released = await Redirects.Redirects.ReleaseAsync(db, "/author/" + author.Slug, ct);
         await db.SaveChangesAsync(ct);
         if (released) await redirects.NotifyChangedAsync();
+        await publicContent.NotifyChangedAsync(PublicChange.Term(PublicDependencies.Author(author.Id), []));
         return author.Id;
     }
 

@@ -199,14 +199,16 @@ public static class GhostShapes
                 .Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => new
                 {
                     at.ArticleId, IsAuthor = false, Position = 0, TermId = t.Id, t.Name, t.Slug, Description = (string?)t.Description, AvatarId = (int?)null,
-                    Website = (string?)null, X = (string?)null, Facebook = (string?)null,
+                    Website = (string?)null, X = (string?)null, Facebook = (string?)null, SortKey = t.Name.ToLower(), // PrimaryTagKey
                 })
                 .Concat(db.ArticleAuthors.AsNoTracking().Where(aa => options.Authors && ids.Contains(aa.ArticleId))
                     .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new
                     {
                         aa.ArticleId, IsAuthor = true, aa.Position, TermId = p.Id, Name = p.DisplayName, p.Slug, Description = (string?)p.Bio, AvatarId = p.AvatarId,
-                        p.Website, p.X, p.Facebook,
+                        p.Website, p.X, p.Facebook, SortKey = "",
                     }))
+                // Tags in the primary tag order, sorted by the database as the primary_tag filter sorts them.
+                .OrderBy(x => x.SortKey).ThenBy(x => x.TermId)
                 .ToListAsync(ct);
             foreach (var term in terms)
             {
@@ -240,7 +242,7 @@ public static class GhostShapes
         {
             if (!byId.TryGetValue(id, out var a)) continue;
             var image = a.FeaturedImageId is { } imageId ? images.GetValueOrDefault(imageId) : null;
-            var tags = options.Tags ? (tagsByArticle.GetValueOrDefault(a.Id) ?? []).OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ToList() : null;
+            var tags = options.Tags ? tagsByArticle.GetValueOrDefault(a.Id) ?? [] : null;
             var authors = options.Authors
                 ? (authorsByArticle.GetValueOrDefault(a.Id) ?? []).OrderBy(x => x.Position)
                     .Select(x => x.AvatarId is { } avatar && images.GetValueOrDefault(avatar) is { } picture ? x.Author with { ProfileImage = ImageUrl(baseUri, picture) } : x.Author)
@@ -278,6 +280,13 @@ public static class GhostShapes
         }
         return posts;
     }
+
+    /// <summary>
+    /// The one rule for an article's primary tag: its tags ordered by this key (the lower-cased name, compared by the
+    /// database), then by id; the first is the primary tag. <see cref="PostsAsync"/> sorts tags by it and the
+    /// Content API's primary_tag filter picks by it, both in SQL, so they always agree.
+    /// </summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Taxonomy.Tag, string>> PrimaryTagKey = t => t.Name.ToLower();
 
     public static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 

@@ -27,6 +27,8 @@ namespace NewsCms.Web.Features.Hosting;
 /// <item><c>home</c>: every page of the home page. <c>feeds</c>: every feed and sitemap (every public endpoint that is
 /// not a page). <c>search</c>: every search result page.</item>
 /// </list>
+/// The Content API's answers use the same tags (see <c>GhostApi.ContentApiDependencies</c>): its lists carry <c>feeds</c>,
+/// its single items the item's own tag.
 /// Only 200 answers are stored (404, 410 and redirects never are), so an unknown or removed address needs no tag.
 /// What evicts what:
 /// <list type="bullet">

@@ -63,6 +63,9 @@ public sealed class IntegrationKeyTable
     /// <summary>Tells every node (this one before returning) that keys changed, after the change is committed.</summary>
     public Task NotifyChangedAsync() => bus.PublishAsync(Channel, "changed");
 
+    /// <summary>Raised on this node after the keys were loaded again (a key added, regenerated or revoked on any node).</summary>
+    public event Action? Reloaded;
+
     public async Task ReloadAsync()
     {
         await loading.WaitAsync();
@@ -86,6 +89,7 @@ public sealed class IntegrationKeyTable
                 }
             }
             Volatile.Write(ref keys, loadedKeys.ToFrozenDictionary());
+            Reloaded?.Invoke();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -83,6 +83,8 @@ public sealed class TaxonomyService(
         db.Tags.Add(tag);
         await db.SaveChangesAsync(ct);
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagCreated, $"{tag.Name} ({tag.Slug})", null, ct);
+        // On no page yet, but in the Content API's list of tags.
+        await publicContent.NotifyChangedAsync(PublicChange.Tags([tag.Id], []));
         return ServiceResult<TagSummary>.Success(new TagSummary(tag.Id, tag.Name, tag.Slug, tag.Description, 0));
     }
 
