@@ -12,6 +12,7 @@ using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
+using NewsCms.Web.Features.Webhooks;
 
 namespace NewsCms.Web.Features.SiteExport;
 
@@ -90,6 +91,8 @@ public static class SiteExportCommandLine
         builder.AddAuthors();
         builder.AddPublicCache();
         builder.AddMedia();
+        // Article commits need the webhook outbox (an import tells no webhooks).
+        builder.AddWebhooks();
         builder.AddSiteExport();
         return builder.Build();
     }
