@@ -7,6 +7,7 @@ using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Settings;
+using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
 using NewsCms.Web.Features.Webhooks;
 
@@ -164,5 +165,34 @@ public sealed class WebhookEventTests : IAsyncLifetime
 
         Assert.True((await settings.SaveAsync(admin, input)).Succeeded);
         Assert.Empty(await QueuedAsync(id));
+    }
+
+    [Fact]
+    public async Task Adding_editing_merging_and_deleting_tags_fires_the_tag_events()
+    {
+        await SubscribeAsync(WebhookEvents.TagAdded, WebhookEvents.TagEdited, WebhookEvents.TagDeleted);
+        await using var scope = app!.Services.CreateAsyncScope();
+        var taxonomy = scope.ServiceProvider.GetRequiredService<TaxonomyService>();
+        var storms = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Storms" })).Value!;
+        var weather = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Weather" })).Value!;
+        var added = await QueuedAsync(0);
+        Assert.Equal(["tag.added", "tag.added"], added.Select(r => r.Event));
+        Assert.Equal("storms", added[0].Payload.GetProperty("tag").GetProperty("current").GetProperty("slug").GetString());
+        Assert.Equal("https://news.example.test/tag/storms", added[0].Payload.GetProperty("tag").GetProperty("current").GetProperty("url").GetString());
+
+        Assert.True((await taxonomy.UpdateTagAsync(admin, storms.Id, new TaxonomyInput { Name = "Winter storms", Slug = "storms" })).Succeeded);
+        var (name, payload, id) = Assert.Single(await QueuedAsync(added[^1].Id));
+        Assert.Equal("tag.edited", name);
+        Assert.Equal("Winter storms", payload.GetProperty("tag").GetProperty("current").GetProperty("name").GetString());
+        Assert.Equal("Storms", payload.GetProperty("tag").GetProperty("previous").GetProperty("name").GetString());
+        Assert.False(payload.GetProperty("tag").GetProperty("previous").TryGetProperty("slug", out _));
+
+        Assert.True((await taxonomy.MergeTagsAsync(admin, storms.Id, weather.Id)).Succeeded);
+        Assert.True((await taxonomy.DeleteTagAsync(admin, weather.Id)).Succeeded);
+        var removed = await QueuedAsync(id);
+        Assert.Equal(["tag.deleted", "tag.deleted"], removed.Select(r => r.Event));
+        Assert.Equal("Winter storms", removed[0].Payload.GetProperty("tag").GetProperty("previous").GetProperty("name").GetString());
+        Assert.Empty(removed[1].Payload.GetProperty("tag").GetProperty("current").EnumerateObject());
+        Assert.Equal("weather", removed[1].Payload.GetProperty("tag").GetProperty("previous").GetProperty("slug").GetString());
     }
 }

@@ -217,11 +217,7 @@ public static class ContentApiEndpoints
         });
     }
 
-    private static GhostTag TagShape(ContentTagRow t, bool count, Uri baseUri) => new()
-    {
-        Id = GhostShapes.Id(t.Id), Name = t.Name, Slug = t.Slug, Description = string.IsNullOrWhiteSpace(t.Description) ? null : t.Description,
-        Url = GhostShapes.TagUrl(baseUri, t.Slug), Count = count ? new GhostCount(t.Posts) : null,
-    };
+    private static GhostTag TagShape(ContentTagRow t, bool count, Uri baseUri) => GhostShapes.Tag(t.Id, t.Name, t.Slug, t.Description, baseUri, count ? t.Posts : null);
 
     private static async Task<IResult> BrowseTagsAsync([AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
         IOptions<SiteOptions> site, CancellationToken ct)

@@ -174,6 +174,13 @@ public static class GhostShapes
 
     public static string TagUrl(Uri baseUri, string slug) => new Uri(baseUri, "/tag/" + slug).ToString();
 
+    /// <summary>A tag as the APIs and webhooks show it; <paramref name="posts"/> is count.posts when asked for.</summary>
+    public static GhostTag Tag(int id, string name, string slug, string? description, Uri baseUri, int? posts = null) => new()
+    {
+        Id = Id(id), Name = name, Slug = slug, Description = string.IsNullOrWhiteSpace(description) ? null : description,
+        Url = TagUrl(baseUri, slug), Count = posts is { } count ? new GhostCount(count) : null,
+    };
+
     public static string AuthorUrl(Uri baseUri, string slug) => new Uri(baseUri, "/author/" + slug).ToString();
 
     public static string ImageUrl(Uri baseUri, MediaImage image) => new Uri(baseUri, image.OriginalUrl).ToString();

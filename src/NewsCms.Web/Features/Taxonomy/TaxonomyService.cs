@@ -6,6 +6,8 @@ using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Users;
 
+using Ghost = NewsCms.Web.Features.GhostApi;
+
 namespace NewsCms.Web.Features.Taxonomy;
 
 public sealed record TagSummary(int Id, string Name, string Slug, string Description, int ArticleCount);
@@ -32,6 +34,7 @@ public sealed class TaxonomyService(
     NewsroomActors actors,
     AuditLog audit,
     PublicContent publicContent,
+    Webhooks.WebhookPayloads webhooks,
     TimeProvider clock)
 {
     // ----- Tags -----
@@ -81,7 +84,12 @@ public sealed class TaxonomyService(
         if (slug.Error is not null) return ServiceResult<TagSummary>.Fail(slug.Error);
         var tag = new Tag { Name = name, Slug = slug.Slug!, Description = input.Description.Trim(), CreatedAt = clock.GetUtcNow().UtcDateTime };
         db.Tags.Add(tag);
-        await db.SaveChangesAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await QueueTagEventsAsync(db, Webhooks.WebhookEvents.TagAdded, tag, null, ct);
+            await transaction.CommitAsync(ct);
+        }
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagCreated, $"{tag.Name} ({tag.Slug})", null, ct);
         // On no page yet, but in the Content API's list of tags.
         await publicContent.NotifyChangedAsync(PublicChange.Tags([tag.Id], []));
@@ -107,6 +115,7 @@ public sealed class TaxonomyService(
         if (slug.Error is not null) return ServiceResult.Fail(slug.Error);
 
         var before = $"{tag.Name} ({tag.Slug})";
+        var previous = GhostShape(tag);
         var renamed = tag.Name != name;
         await AddRedirectIfMovedAsync(db, TaxonomyKind.Tag, tag.Slug, slug.Slug!, tag.Id, ct);
         tag.Name = name;
@@ -117,6 +126,7 @@ public sealed class TaxonomyService(
             await db.SaveChangesAsync(ct);
             // Readers search by tag name: the tagged articles are found by the new name, no longer by the old.
             if (renamed) await Search.ArticleSearch.SyncTaggedAsync(db, tag.Id, ct);
+            await QueueTagEventsAsync(db, Webhooks.WebhookEvents.TagEdited, tag, previous, ct);
             await transaction.CommitAsync(ct);
         }
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagUpdated, before, $"Now {tag.Name} ({tag.Slug})", ct);
@@ -139,6 +149,7 @@ public sealed class TaxonomyService(
         {
             await db.SaveChangesAsync(ct);
             await Search.ArticleSearch.SyncManyAsync(db, tagged, ct);
+            await QueueTagEventsAsync(db, Webhooks.WebhookEvents.TagDeleted, null, GhostShape(tag), ct);
             await transaction.CommitAsync(ct);
         }
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagDeleted, $"{tag.Name} ({tag.Slug})", null, ct);
@@ -177,6 +188,8 @@ public sealed class TaxonomyService(
         db.Tags.Remove(source);
         await db.SaveChangesAsync(ct);
         await Search.ArticleSearch.SyncTaggedAsync(db, targetId, ct);
+        // For the APIs a merge deletes the source tag (its articles now carry the target).
+        await QueueTagEventsAsync(db, Webhooks.WebhookEvents.TagDeleted, null, GhostShape(source), ct);
         await transaction.CommitAsync(ct);
 
         await audit.WriteAsync(actorResult.Value!, AuditActions.TagsMerged, $"{source.Name} → {target.Name}",
@@ -184,6 +197,19 @@ public sealed class TaxonomyService(
         await publicContent.NotifyChangedAsync(PublicChange.Tags([sourceId, targetId], [.. sourceArticles, .. targetArticles]));
         return ServiceResult.Ok;
     }
+
+    /// <summary>
+    /// Writes a tag event, and site.changed, to the webhook outbox inside the caller's transaction (and saves them):
+    /// <paramref name="current"/> null for a deletion, <paramref name="previous"/> (as it was) null for an addition.
+    /// </summary>
+    private async Task QueueTagEventsAsync(NewsCmsDbContext db, string eventName, Tag? current, Ghost.GhostTag? previous, CancellationToken ct)
+    {
+        await webhooks.QueueTagEventAsync(db, eventName, current is null ? null : GhostShape(current), previous, ct);
+        await webhooks.QueueSiteChangedAsync(db, ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private Ghost.GhostTag GhostShape(Tag tag) => Ghost.GhostShapes.Tag(tag.Id, tag.Name, tag.Slug, tag.Description, webhooks.BaseUri);
 
     // ----- Sections -----
 
