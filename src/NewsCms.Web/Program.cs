@@ -7,6 +7,7 @@ using NewsCms.Web.Features.Backup;
 using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Demo;
 using NewsCms.Web.Features.Feeds;
+using NewsCms.Web.Features.GhostApi;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Import;
 using NewsCms.Web.Features.Integrations;
@@ -63,6 +64,7 @@ builder.AddBackup();
 builder.AddImports();
 builder.AddSiteExport();
 builder.AddIntegrations();
+builder.AddGhostAdminApi();
 
 var app = builder.Build();
 
@@ -118,6 +120,7 @@ app.MapFeeds();
 app.MapBackup();
 app.MapImports();
 app.MapSiteExport();
+app.MapGhostAdminApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

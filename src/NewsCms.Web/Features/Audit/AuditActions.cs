@@ -49,6 +49,12 @@ public static class AuditActions
     public const string ImportStarted = "import.started";
     public const string SiteExported = "site.exported";
     public const string SiteImported = "site.imported";
+    public const string IntegrationCreated = "integration.created";
+    public const string IntegrationRenamed = "integration.renamed";
+    public const string IntegrationRoleChanged = "integration.role-changed";
+    public const string IntegrationKeyRegenerated = "integration.key-regenerated";
+    public const string IntegrationKeyRevoked = "integration.key-revoked";
+    public const string IntegrationDeleted = "integration.deleted";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -59,5 +65,6 @@ public static class AuditActions
         SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted,
         RedirectCreated, RedirectUpdated, RedirectDeleted, DemoContentAdded, BackupDownloaded,
         ImportStarted, SiteExported, SiteImported,
+        IntegrationCreated, IntegrationRenamed, IntegrationRoleChanged, IntegrationKeyRegenerated, IntegrationKeyRevoked, IntegrationDeleted,
     ];
 }

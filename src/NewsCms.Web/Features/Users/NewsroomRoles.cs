@@ -30,6 +30,7 @@ public static class Capabilities
     public const string ManageSettings = nameof(ManageSettings);
     public const string ViewAuditLog = nameof(ViewAuditLog);
     public const string ImportContent = nameof(ImportContent);
+    public const string ManageIntegrations = nameof(ManageIntegrations);
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByCapability =
         new Dictionary<string, IReadOnlyList<string>>
@@ -46,6 +47,8 @@ public static class Capabilities
             [ManageSettings] = [NewsroomRoles.Administrator],
             [ViewAuditLog] = [NewsroomRoles.Administrator],
             [ImportContent] = [NewsroomRoles.Administrator],
+            // Integrations act with any role, Administrator included: only an Administrator hands out their keys.
+            [ManageIntegrations] = [NewsroomRoles.Administrator],
         };
 
     public static bool Allows(string? role, string capability) =>
