@@ -35,6 +35,7 @@ public static class GhostAdminApi
     public static WebApplicationBuilder AddGhostAdminApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<GhostAdminPosts>();
+        builder.Services.AddScoped<GhostAdminTags>();
         return builder;
     }
 
@@ -61,14 +62,12 @@ public static class GhostAdminApi
                 api.MapPut(resource + "/{id}", (string id, HttpContext http, GhostAdminPosts posts, CancellationToken ct) => posts.EditAsync(http, kind, id, ct)).WithMetadata(json);
                 api.MapDelete(resource + "/{id}", (string id, HttpContext http, GhostAdminPosts posts, CancellationToken ct) => posts.DeleteAsync(http, kind, id, ct));
             }
-            api.MapGet("tags", GhostAdminTags.BrowseAsync);
-            api.MapGet("tags/{id}", (string id, HttpContext http, NewsroomActors actors, IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<SiteOptions> site, CancellationToken ct) =>
-                GhostAdminTags.ReadAsync(http, actors, dbFactory, site, id, null, ct));
-            api.MapGet("tags/slug/{slug}", (string slug, HttpContext http, NewsroomActors actors, IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<SiteOptions> site, CancellationToken ct) =>
-                GhostAdminTags.ReadAsync(http, actors, dbFactory, site, null, slug, ct));
-            api.MapPost("tags", GhostAdminTags.AddAsync).WithMetadata(json);
-            api.MapPut("tags/{id}", GhostAdminTags.EditAsync).WithMetadata(json);
-            api.MapDelete("tags/{id}", GhostAdminTags.DeleteAsync);
+            api.MapGet("tags", (HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.BrowseAsync(http, ct));
+            api.MapGet("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.ReadAsync(http, id, null, ct));
+            api.MapGet("tags/slug/{slug}", (string slug, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.ReadAsync(http, null, slug, ct));
+            api.MapPost("tags", (HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.AddAsync(http, ct)).WithMetadata(json);
+            api.MapPut("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.EditAsync(http, id, ct)).WithMetadata(json);
+            api.MapDelete("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.DeleteAsync(http, id, ct));
             api.MapPost("images/upload", UploadImageAsync)
                 .WithMetadata(new RequestSizeLimit(uploadLimit))
                 .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
@@ -241,9 +240,9 @@ public static class GhostAdminApi
 }
 
 /// <summary>Admin API tags: through <see cref="TaxonomyService"/>, so Authors may add tags and only the desk edits or deletes them.</summary>
-internal static class GhostAdminTags
+public sealed class GhostAdminTags(TaxonomyService taxonomy, NewsroomActors actors, IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<SiteOptions> site)
 {
-    public static async Task<IResult> BrowseAsync(HttpContext http, TaxonomyService taxonomy, IOptions<SiteOptions> site, CancellationToken ct)
+    public async Task<IResult> BrowseAsync(HttpContext http, CancellationToken ct)
     {
         var (limit, page, error) = GhostAdminApi.Paging(http.Request);
         if (error is not null) return error;
@@ -258,16 +257,15 @@ internal static class GhostAdminTags
         });
     }
 
-    public static async Task<IResult> ReadAsync(HttpContext http, NewsroomActors actors, IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<SiteOptions> site,
-        string? id, string? slug, CancellationToken ct)
+    public async Task<IResult> ReadAsync(HttpContext http, string? id, string? slug, CancellationToken ct)
     {
         var actor = await actors.ResolveAsync(http.User, Capabilities.AccessNewsroom, ct);
         if (!actor.Succeeded) return GhostAdminApi.FromServiceError(actor.Error!);
-        var tag = await FindAsync(dbFactory, id, slug, ct);
+        var tag = await FindAsync(id, slug, ct);
         return tag is null ? GhostErrors.NotFound("Tag not found.") : TypedResults.Json(new { tags = new[] { Shape(site.Value.BaseUri, tag.Id, tag.Name, tag.Slug, tag.Description, null) } });
     }
 
-    public static async Task<IResult> AddAsync(HttpContext http, TaxonomyService taxonomy, IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<SiteOptions> site, CancellationToken ct)
+    public async Task<IResult> AddAsync(HttpContext http, CancellationToken ct)
     {
         var (document, error) = await GhostAdminApi.ReadJsonAsync(http, ct);
         if (error is not null) return error;
@@ -282,17 +280,16 @@ internal static class GhostAdminTags
                 Name = name, Slug = GhostAdminApi.Text(item, "slug") ?? "", Description = GhostAdminApi.Text(item, "description") ?? "",
             }, ct);
             if (!created.Succeeded) return created.Error!.StartsWith("Only Authors", StringComparison.Ordinal) ? GhostErrors.NoPermission(created.Error!) : GhostAdminApi.FromServiceError(created.Error!);
-            var tag = (await FindAsync(dbFactory, GhostShapes.Id(created.Value!.Id), null, ct))!;
+            var tag = (await FindAsync(GhostShapes.Id(created.Value!.Id), null, ct))!;
             return TypedResults.Json(new { tags = new[] { Shape(site.Value.BaseUri, tag.Id, tag.Name, tag.Slug, tag.Description, null) } }, statusCode: StatusCodes.Status201Created);
         }
     }
 
-    public static async Task<IResult> EditAsync(string id, HttpContext http, TaxonomyService taxonomy, NewsroomActors actors, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct)
+    public async Task<IResult> EditAsync(HttpContext http, string id, CancellationToken ct)
     {
         var actor = await actors.ResolveAsync(http.User, Capabilities.ManageTaxonomy, ct);
         if (!actor.Succeeded) return GhostAdminApi.FromServiceError(actor.Error!);
-        var current = await FindAsync(dbFactory, id, null, ct);
+        var current = await FindAsync(id, null, ct);
         if (current is null) return GhostErrors.NotFound("Tag not found.");
         var (document, error) = await GhostAdminApi.ReadJsonAsync(http, ct);
         if (error is not null) return error;
@@ -307,12 +304,12 @@ internal static class GhostAdminTags
                 Description = GhostAdminApi.Has(item, "description") ? GhostAdminApi.Text(item, "description") ?? "" : current.Description,
             }, ct);
             if (!updated.Succeeded) return GhostAdminApi.FromServiceError(updated.Error!);
-            var tag = (await FindAsync(dbFactory, id, null, ct))!;
+            var tag = (await FindAsync(id, null, ct))!;
             return TypedResults.Json(new { tags = new[] { Shape(site.Value.BaseUri, tag.Id, tag.Name, tag.Slug, tag.Description, null) } });
         }
     }
 
-    public static async Task<IResult> DeleteAsync(string id, HttpContext http, TaxonomyService taxonomy, IDbContextFactory<NewsCmsDbContext> dbFactory, CancellationToken ct)
+    public async Task<IResult> DeleteAsync(HttpContext http, string id, CancellationToken ct)
     {
         if (GhostShapes.ParseId(id) is not { } tagId) return GhostErrors.NotFound("Tag not found.");
         var deleted = await taxonomy.DeleteTagAsync(http.User, tagId, ct);
@@ -320,7 +317,7 @@ internal static class GhostAdminTags
         return deleted.Error == "That tag no longer exists." ? GhostErrors.NotFound("Tag not found.") : GhostAdminApi.FromServiceError(deleted.Error!);
     }
 
-    private static async Task<Tag?> FindAsync(IDbContextFactory<NewsCmsDbContext> dbFactory, string? id, string? slug, CancellationToken ct)
+    private async Task<Tag?> FindAsync(string? id, string? slug, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (id is not null) return GhostShapes.ParseId(id) is { } tagId ? await db.Tags.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tagId, ct) : null;

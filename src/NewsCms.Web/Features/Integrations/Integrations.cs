@@ -240,8 +240,9 @@ public sealed class Integrations(
             if (integration is null) return ServiceResult.Fail(NotFound);
             var account = await db.Users.FirstOrDefaultAsync(u => u.Id == integration.UserId && u.IsIntegration, ct);
             if (account is null) return ServiceResult.Fail(NotFound);
-            target = Target(integration);
             (action, details) = await change(db, integration, account);
+            // Named as it is now (after a rename: by its new name; the details say the old one).
+            target = Target(integration);
             await transaction.CommitAsync(ct);
         }
         if (action is null) return ServiceResult.Ok;
