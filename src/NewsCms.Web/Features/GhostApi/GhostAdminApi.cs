@@ -98,8 +98,11 @@ public static class GhostAdminApi
                 cover_image = (string?)null,
                 accent_color = (string?)null,
                 locale = snapshot.Language,
+                timezone = snapshot.TimeZoneId,
                 url = baseUri.ToString(),
                 version = GhostVersion,
+                // No members here: nobody signs up from outside.
+                allow_external_signup = false,
             },
         });
     }

@@ -69,6 +69,7 @@ public sealed class GhostAdminPosts(
         var actorResult = await actors.ResolveAsync(http.User, Capabilities.AccessNewsroom, ct);
         if (!actorResult.Succeeded) return GhostAdminApi.FromServiceError(actorResult.Error!);
         var actor = actorResult.Value!;
+        if (SourceProblem(http) is { } badSource) return badSource;
         var (document, readError) = await GhostAdminApi.ReadJsonAsync(http, ct);
         if (readError is not null) return readError;
         using (document)
@@ -104,6 +105,7 @@ public sealed class GhostAdminPosts(
         var actorResult = await actors.ResolveAsync(http.User, Capabilities.AccessNewsroom, ct);
         if (!actorResult.Succeeded) return GhostAdminApi.FromServiceError(actorResult.Error!);
         var actor = actorResult.Value!;
+        if (SourceProblem(http) is { } badSource) return badSource;
         var (current, refusal) = await LoadAsync(http, kind, articleId, ct);
         if (refusal is not null) return refusal;
         var (document, readError) = await GhostAdminApi.ReadJsonAsync(http, ct);
@@ -115,7 +117,7 @@ public sealed class GhostAdminPosts(
 
             // updated_at is the concurrency check: the caller says which version it edits.
             var updatedAt = GhostAdminApi.Text(item, "updated_at");
-            if (updatedAt is null) return GhostErrors.Validation("Validation (isRequired) failed for updated_at", "updated_at");
+            if (updatedAt is null) return GhostErrors.Validation($"data.{Resource(kind)}[0] must have required property 'updated_at'", "updated_at", $"Validation error, cannot edit {Singular(kind)}.");
             if (!DateTimeOffset.TryParse(updatedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var seen))
             {
                 return GhostErrors.Validation("Validation (isDate) failed for updated_at", "updated_at");
@@ -396,6 +398,12 @@ public sealed class GhostAdminPosts(
     }
 
     private static bool IsHtmlSource(HttpContext http) => http.Request.Query["source"].ToString() == "html";
+
+    /// <summary>Ghost takes source=html only.</summary>
+    private static IResult? SourceProblem(HttpContext http) =>
+        http.Request.Query.TryGetValue("source", out var source) && source.ToString() != "html"
+            ? GhostErrors.Validation("Validation (isIn) failed for source", "source")
+            : null;
 
     private static (IQueryable<Article>? Ordered, string? Error) Order(IQueryable<Article> items, string order)
     {
