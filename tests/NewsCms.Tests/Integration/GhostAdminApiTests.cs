@@ -65,6 +65,42 @@ public sealed class GhostAdminApiTests(NewsroomFixture site) : IClassFixture<New
         _ = secret;
     }
 
+    /// <summary>
+    /// The route table's Admin API routes (<see cref="Access.AdminApiKey"/>) tried with each role's Admin API key and
+    /// with a Content API key: every Admin key gets past authentication (what it may then do is the role matrix
+    /// below), a Content key never does.
+    /// </summary>
+    [Fact]
+    public async Task Every_Admin_API_route_lets_in_each_roles_admin_key_and_refuses_a_content_key()
+    {
+        using var client = site.App.CreateClient();
+        var routes = RouteRules.Routes(site.App.Services).Where(r => r.Rule?.Access == Access.AdminApiKey).ToList();
+        Assert.NotEmpty(routes);
+        var failures = new List<string>();
+        foreach (var role in NewsroomRoles.All)
+        {
+            var created = (await site.Service<Integrations>().CreateAsync(Admin.Principal, Unique($"{role} route app"), role, Ct)).Value!;
+            foreach (var (pattern, methods, rule) in routes)
+            {
+                var url = rule!.UrlFor(site.Samples, pattern);
+                var method = methods is null || methods.Contains("GET") ? HttpMethod.Get : HttpMethod.Post;
+                var audience = "/" + string.Join('/', url.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(2).TakeWhile(s => s != "admin").Append("admin")) + "/";
+                using (var request = new HttpRequestMessage(method, url))
+                {
+                    request.Headers.TryAddWithoutValidation("Authorization", GhostAdminToken.Header(created.AdminKey, audience));
+                    using var response = await client.SendAsync(request, Ct);
+                    if (response.StatusCode == HttpStatusCode.Unauthorized) failures.Add($"{method} {url} with the {role} Admin key (aud {audience}): 401");
+                }
+                using (var withContentKey = new HttpRequestMessage(method, url + "?key=" + created.ContentKey))
+                {
+                    using var response = await client.SendAsync(withContentKey, Ct);
+                    if (response.StatusCode != HttpStatusCode.Unauthorized) failures.Add($"{method} {url} with a Content key: {(int)response.StatusCode}, expected 401");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
     [Fact]
     public async Task A_signed_in_newsroom_cookie_is_not_accepted()
     {
