@@ -51,7 +51,8 @@ public static class GhostAdminApi
             var api = endpoints.MapGroup(prefix)
                 .RequireAuthorization(GhostAdminAuthentication.Policy)
                 .DisableAntiforgery()
-                .WithMetadata(GhostResponses.Instance);
+                .WithMetadata(GhostResponses.Instance)
+                .AddEndpointFilter(AnswerFailuresAsGhost);
             var json = new RequestSizeLimit(MaxJsonBytes);
             foreach (var (resource, kind) in new[] { ("posts", ArticleKind.Article), ("pages", ArticleKind.Page) })
             {
@@ -73,6 +74,22 @@ public static class GhostAdminApi
                 .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
         }
         return endpoints;
+    }
+
+    /// <summary>A defect (an exception) is logged and answered as Ghost does, in JSON, not with the site's HTML error page.</summary>
+    private static async ValueTask<object?> AnswerFailuresAsGhost(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var http = context.HttpContext;
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GhostAdminApi))
+                .LogError(ex, "Admin API {Method} {Path} failed.", http.Request.Method, http.Request.Path);
+            return GhostErrors.Internal();
+        }
     }
 
     /// <summary>GET /site/: what a client shows about the site before it does anything else.</summary>
