@@ -385,6 +385,17 @@ public sealed class GhostAdminApiTests(NewsroomFixture site) : IClassFixture<New
     }
 
     [Fact]
+    public async Task An_image_over_the_media_librarys_limit_is_answered_413()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Media:MaxUploadMegabytes"] = "0.01" });
+        using var client = app.CreateClient();
+        var created = (await app.Services.CreateAsyncScope().ServiceProvider.GetRequiredService<Integrations>()
+            .CreateAsync(await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail), "Uploader", NewsroomRoles.Editor, Ct)).Value!;
+        byte[] picture = [.. TestImages.Jpeg(40, 30), .. new byte[20_000]]; // over the 10 KB limit
+        await AssertGhostErrorAsync(await UploadAsync(client, created.AdminKey, picture, "big.jpg", "image/jpeg"), HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLargeError", "big image");
+    }
+
+    [Fact]
     public async Task Site_answers_without_a_key_in_Ghosts_shape()
     {
         using var client = site.App.CreateClient();
