@@ -294,6 +294,28 @@ public sealed class GhostAdminApiTests(NewsroomFixture site) : IClassFixture<New
     }
 
     [Fact]
+    public async Task An_edit_moves_a_post_between_draft_scheduled_and_published_through_the_workflow()
+    {
+        using var client = site.App.CreateClient();
+        var key = await KeyAsync(NewsroomRoles.Author);
+        var post = await AddAsync(client, key, new JsonObject { ["title"] = Unique("Moving"), ["html"] = "<p>Text</p>" });
+        async Task<JsonNode> EditAsync(JsonObject fields)
+        {
+            fields["updated_at"] = post!["updated_at"]!.GetValue<string>();
+            using var response = await SendAsync(client, HttpMethod.Put, $"/ghost/api/admin/posts/{post["id"]}/", key, Posts(fields));
+            return post = (await ReadAsync(response))["posts"]![0]!;
+        }
+        var at = DateTime.UtcNow.AddDays(1);
+        Assert.Equal("scheduled", (await EditAsync(new JsonObject { ["status"] = "scheduled", ["published_at"] = at.ToString("O") }))["status"]!.GetValue<string>());
+        Assert.Equal("published", (await EditAsync(new JsonObject { ["status"] = "published" }))["status"]!.GetValue<string>());
+        Assert.Equal("draft", (await EditAsync(new JsonObject { ["status"] = "draft" }))["status"]!.GetValue<string>());
+        Assert.Null(post["published_at"]);
+        await using var db = await DbAsync();
+        var actions = await db.AuditEntries.AsNoTracking().Where(e => e.Target.Contains($"(#{post["id"]})")).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync(Ct);
+        Assert.Equal([AuditActions.ArticleScheduled, AuditActions.ArticlePublished, AuditActions.ArticleUnpublished], actions);
+    }
+
+    [Fact]
     public async Task Delete_moves_the_post_to_the_trash_and_it_is_then_not_found()
     {
         using var client = site.App.CreateClient();

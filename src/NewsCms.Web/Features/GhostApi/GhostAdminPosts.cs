@@ -227,7 +227,6 @@ public sealed class GhostAdminPosts(
     private async Task<IResult?> TransitionAsync(HttpContext http, int id, Guid version, ArticleStatus from, string to, DateTime? publishAt, CancellationToken ct,
         IReadOnlySet<ArticleAction>? allowed = null, DateTime? scheduledAt = null)
     {
-        var kind = await KindAsync(id, ct);
         ArticleAction? action = to switch
         {
             "published" when from != ArticleStatus.Published => ArticleAction.Publish,
@@ -236,6 +235,7 @@ public sealed class GhostAdminPosts(
             _ => null,
         };
         if (action is null) return null;
+        var kind = await KindAsync(id, ct);
         if (allowed is not null && !allowed.Contains(action.Value))
         {
             return GhostErrors.NoPermission($"You do not have permission to {action.Value.ToString().ToLowerInvariant()} this {Singular(kind)}.");
