@@ -244,6 +244,12 @@ public sealed class GhostAdminApiTests(NewsroomFixture site) : IClassFixture<New
                 Posts(new JsonObject { ["title"] = Unique("Desk edit"), ["updated_at"] = theirs.UpdatedAt }));
             Expect("edit someone else's published post", ArticleWorkflow.Allows(role, ArticleAction.Edit, isOwn: false, ArticleStatus.Published, trashed: false), editTheirs, HttpStatusCode.OK);
 
+            // Publishing someone else's draft: the desk only.
+            var otherDraft = await OthersDraftAsync(articles);
+            using var publishTheirs = await SendAsync(client, HttpMethod.Put, $"/ghost/api/admin/posts/{otherDraft}/", key,
+                Posts(new JsonObject { ["status"] = "published", ["updated_at"] = await UpdatedAtAsync(otherDraft) }));
+            Expect("publish someone else's draft", ArticleWorkflow.Allows(role, ArticleAction.Publish, isOwn: false, ArticleStatus.Draft, trashed: false), publishTheirs, HttpStatusCode.OK);
+
             // Deleting (to the trash) someone else's draft: those who may trash.
             var theirDraft = await OthersDraftAsync(articles);
             using var delete = await SendAsync(client, HttpMethod.Delete, $"/ghost/api/admin/posts/{theirDraft}/", key, null);
@@ -534,6 +540,12 @@ public sealed class GhostAdminApiTests(NewsroomFixture site) : IClassFixture<New
         var published = await articles.Workflow.PublishAsync(Admin.Principal, saved.Id, saved.Version, Ct);
         Assert.True(published.Succeeded, published.Error);
         return (saved.Id, Web.Features.GhostApi.GhostShapes.Time(published.Value!.UpdatedAt));
+    }
+
+    private async Task<string> UpdatedAtAsync(int id)
+    {
+        await using var db = await DbAsync();
+        return Web.Features.GhostApi.GhostShapes.Time(await db.Articles.Where(a => a.Id == id).Select(a => a.UpdatedAt).SingleAsync(Ct));
     }
 
     private async Task<int> OthersDraftAsync(NewsroomArticles articles)
