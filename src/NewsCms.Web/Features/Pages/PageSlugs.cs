@@ -18,6 +18,8 @@ public static class PageSlugs
         FeedPaths.SiteRss, FeedPaths.SiteAtom, "sitemap.xml", "sitemaps", "news-sitemap.xml", "robots.txt",
         // Accounts, the newsroom, first-run setup, APIs, health and uploaded images.
         "account", "admin", "setup", "api", "health", "healthz", "media",
+        // The Ghost-compatible APIs (/ghost/api/admin/…, /ghost/api/content/…).
+        "ghost",
         // Blazor and static files.
         "_framework", "_content", "_blazor", "css", "js", "lib", "favicon.ico", "favicon.png",
         // Scripts kept beside their components (served from /Components/...).
