@@ -36,11 +36,14 @@ if (SiteExportCommandLine.IsCommand(args))
     return;
 }
 
-// "import-wordpress …" runs with the whole site's services (and its settings: further --Key=value arguments), then exits.
-var builderArgs = WordPressCommandLine.IsCommand(args) ? WordPressCommandLine.SettingsArguments(args) : DemoSetup.WithoutDemoArgument(args);
+// "import-wordpress …" and "create-integration …" run with the whole site's services (and its settings: further
+// --Key=value arguments), then exit.
+var builderArgs = WordPressCommandLine.IsCommand(args) ? WordPressCommandLine.SettingsArguments(args)
+    : IntegrationCommandLine.IsCommand(args) ? IntegrationCommandLine.SettingsArguments(args)
+    : DemoSetup.WithoutDemoArgument(args);
 var builder = WebApplication.CreateBuilder(builderArgs);
 // A command prints its own progress; the log shows only what went wrong.
-if (WordPressCommandLine.IsCommand(args)) builder.Logging.SetMinimumLevel(LogLevel.Warning);
+if (WordPressCommandLine.IsCommand(args) || IntegrationCommandLine.IsCommand(args)) builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.AddRootSettingsFile();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -68,6 +71,7 @@ builder.AddIntegrations();
 builder.AddWebhooks();
 builder.AddGhostContentApi();
 builder.Services.AddOpenApi(GhostOpenApi.Configure);
+builder.AddGhostAdminApi();
 
 var app = builder.Build();
 
@@ -82,6 +86,11 @@ await app.InitializeFirstRunSetupAsync();
 if (WordPressCommandLine.IsCommand(args))
 {
     Environment.ExitCode = await WordPressCommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return;
+}
+if (IntegrationCommandLine.IsCommand(args))
+{
+    Environment.ExitCode = await IntegrationCommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
     return;
 }
 await app.BackfillBylinesAsync();
@@ -125,6 +134,7 @@ app.MapImports();
 app.MapSiteExport();
 app.MapGhostContentApi();
 app.MapOpenApi();
+app.MapGhostAdminApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

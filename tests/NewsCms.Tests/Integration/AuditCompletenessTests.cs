@@ -236,6 +236,26 @@ public sealed class AuditCompletenessTests
             Ok(await redirects.UpdateAsync(editor.Principal, redirectId, new RedirectInput { OldAddress = "/walk-old", Status = Redirects.Gone })));
         await walk.ActionAsync(AuditActions.RedirectDeleted, editor, "/walk-old", async () => Ok(await redirects.DeleteAsync(editor.Principal, redirectId)));
 
+        // Integrations: an Administrator's, and never with a key in the entry.
+        var integrations = Service<NewsCms.Web.Features.Integrations.Integrations>();
+        NewsCms.Web.Features.Integrations.CreatedIntegration? integration = null;
+        await walk.ActionAsync(AuditActions.IntegrationCreated, admin, "Walk wire", async () =>
+            integration = Value(await integrations.CreateAsync(admin.Principal, "Walk wire", NewsroomRoles.Author)));
+        await walk.ActionAsync(AuditActions.IntegrationRenamed, admin, "Walk wire desk", async () => Ok(await integrations.RenameAsync(admin.Principal, integration!.Id, "Walk wire desk")));
+        await walk.ActionAsync(AuditActions.IntegrationRoleChanged, admin, "Walk wire desk", async () => Ok(await integrations.ChangeRoleAsync(admin.Principal, integration!.Id, NewsroomRoles.Editor)));
+        await walk.ActionAsync(AuditActions.IntegrationKeyRegenerated, admin, "Walk wire desk", async () =>
+            Value(await integrations.RegenerateKeyAsync(admin.Principal, integration!.Id, NewsCms.Web.Features.Integrations.IntegrationKeyKind.Admin)));
+        await walk.ActionAsync(AuditActions.IntegrationKeyRevoked, admin, "Walk wire desk", async () =>
+            Ok(await integrations.RevokeKeyAsync(admin.Principal, integration!.Id, NewsCms.Web.Features.Integrations.IntegrationKeyKind.Content)));
+        await walk.ActionAsync(AuditActions.IntegrationDeleted, admin, "Walk wire desk", async () => Ok(await integrations.DeleteAsync(admin.Principal, integration!.Id)));
+        await walk.StepAsync("integration keys stay out of the audit log", async () =>
+        {
+            await using var keyScope = app.Services.CreateAsyncScope();
+            var texts = await keyScope.ServiceProvider.GetRequiredService<NewsCmsDbContext>().AuditEntries.AsNoTracking()
+                .Select(e => e.Target + " " + e.Details).ToListAsync();
+            Assert.DoesNotContain(texts, t => t.Contains(integration!.ContentKey, StringComparison.Ordinal) || t.Contains(integration.AdminKey.Split(':')[1], StringComparison.Ordinal));
+        });
+
         var notWalked = AuditActions.All.Except(walk.Checked).Except(CheckedElsewhere.Keys).Select(a => $"{a}: no step of the walk checks it");
         var problems = walk.Failures.Concat(notWalked).ToList();
         Assert.True(problems.Count == 0, string.Join('\n', problems));

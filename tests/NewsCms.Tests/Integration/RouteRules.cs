@@ -15,8 +15,14 @@ public sealed record Access(string Name, string? Capability)
 
     public static Access Can(string capability) => new(capability, capability);
 
+    /// <summary>
+    /// A Ghost Admin API token only: no newsroom principal (cookie) is let in, anonymous or signed in; each key's role
+    /// is tried by the Admin API tests (GhostAdminApiTests).
+    /// </summary>
+    public static readonly Access AdminApiKey = new("an Admin API key", null);
+
     public bool Allows(string? role) =>
-        this == Anyone || (role is not null && (Capability is null || Capabilities.Allows(role, Capability)));
+        this == Anyone || (this != AdminApiKey && role is not null && (Capability is null || Capabilities.Allows(role, Capability)));
 
     public override string ToString() => Name;
 }
@@ -146,6 +152,11 @@ public static class RouteRules
         new("/admin/settings", Access.Can(ManageSettings)),
         new("/admin/audit", Access.Can(ViewAuditLog)),
         new("/api/audit/export", Access.Can(ViewAuditLog)),
+        new("/admin/integrations", Access.Can(ManageIntegrations)),
+        new("/admin/integrations/{Id:int}", Access.Can(ManageIntegrations), _ => "/admin/integrations/1"),
+
+        // The Ghost-compatible Admin API, under each of its prefixes: a key's token, never the newsroom's cookie.
+        .. NewsCms.Web.Features.GhostApi.GhostAdminApi.Prefixes.SelectMany(GhostAdminRoutes),
 
         // Blazor's own endpoints and the static-file fallback.
         new("/_blazor", Anyone, NotAForm: SignalR),
@@ -180,6 +191,24 @@ public static class RouteRules
             new($"{prefix}/{{**path}}", Anyone, s => Keyed(s, "/no-such-resource/")),
         ];
     }
+
+    private const string TokenOnly = "Admin API: a token in the Authorization header; cookies are not accepted, so no cross-site form can use it";
+
+    private static IEnumerable<RouteRule> GhostAdminRoutes(string prefix) =>
+    [
+        // Ghost answers /site/ without a key.
+        new(prefix + "/site", Anyone),
+        .. new[] { "posts", "pages" }.SelectMany(resource => new RouteRule[]
+        {
+            new($"{prefix}/{resource}", Access.AdminApiKey, NotAForm: TokenOnly),
+            new($"{prefix}/{resource}/{{id}}", Access.AdminApiKey, s => $"{prefix}/{resource}/{s.ArticleId}", NotAForm: TokenOnly),
+            new($"{prefix}/{resource}/slug/{{slug}}", Access.AdminApiKey, s => $"{prefix}/{resource}/slug/{s.ArticleSlug}", NotAForm: TokenOnly),
+        }),
+        new(prefix + "/tags", Access.AdminApiKey, NotAForm: TokenOnly),
+        new(prefix + "/tags/{id}", Access.AdminApiKey, _ => prefix + "/tags/1", NotAForm: TokenOnly),
+        new(prefix + "/tags/slug/{slug}", Access.AdminApiKey, s => $"{prefix}/tags/slug/{s.TagSlug}", NotAForm: TokenOnly),
+        new(prefix + "/images/upload", Access.AdminApiKey, NotAForm: TokenOnly),
+    ];
 
     private static readonly Dictionary<string, RouteRule> ByPattern = Table.ToDictionary(r => r.Pattern);
 

@@ -375,6 +375,42 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             }
         })),
 
+        // Integrations and their keys: Administrators only.
+        new("Integrations.ListAsync", Can(ManageIntegrations), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Integrations.ListAsync(p)).Error)),
+        new("Integrations.GetAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var id = await d.NewIntegrationAsync();
+            return async p => (await d.Integrations.GetAsync(p, id)).Error;
+        }),
+        new("Integrations.CreateAsync", Can(ManageIntegrations), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Integrations.CreateAsync(p, Desk.Unique("Matrix app"), NewsroomRoles.Contributor)).Error)),
+        new("Integrations.RenameAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var id = await d.NewIntegrationAsync();
+            return async p => (await d.Integrations.RenameAsync(p, id, Desk.Unique("Renamed app"))).Error;
+        }),
+        new("Integrations.ChangeRoleAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var id = await d.NewIntegrationAsync();
+            return async p => (await d.Integrations.ChangeRoleAsync(p, id, NewsroomRoles.Editor)).Error;
+        }),
+        new("Integrations.RegenerateKeyAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var id = await d.NewIntegrationAsync();
+            return async p => (await d.Integrations.RegenerateKeyAsync(p, id, NewsCms.Web.Features.Integrations.IntegrationKeyKind.Admin)).Error;
+        }),
+        new("Integrations.RevokeKeyAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var id = await d.NewIntegrationAsync();
+            return async p => (await d.Integrations.RevokeKeyAsync(p, id, NewsCms.Web.Features.Integrations.IntegrationKeyKind.Content)).Error;
+        }),
+        new("Integrations.DeleteAsync", Can(ManageIntegrations), false, async (d, _) =>
+        {
+            var id = await d.NewIntegrationAsync();
+            return async p => (await d.Integrations.DeleteAsync(p, id)).Error;
+        }),
+
         // The check the services themselves use: every newsroom role is someone, anonymous is no one.
         new("NewsroomActors.ResolveAsync", Can(AccessNewsroom), false, (d, _) =>
             Task.FromResult<Call>(async p => (await d.Actors.ResolveAsync(p)).Error)),
@@ -525,6 +561,11 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             await db.SaveChangesAsync();
             return delivery.Id;
         }
+
+        public NewsCms.Web.Features.Integrations.Integrations Integrations => site.Service<NewsCms.Web.Features.Integrations.Integrations>();
+
+        /// <summary>A fresh integration (Contributor), added by the Administrator.</summary>
+        public async Task<int> NewIntegrationAsync() => Value(await Integrations.CreateAsync(Admin, Unique("Matrix integration"), NewsroomRoles.Contributor)).Id;
 
         /// <summary>A run as a dry run or a restart leaves it, without its files (so nothing can start it).</summary>
         public async Task<Guid> ImportRunAsync(ImportRunStatus status)

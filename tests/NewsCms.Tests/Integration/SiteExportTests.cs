@@ -327,8 +327,20 @@ public sealed partial class SiteExportTests : IAsyncDisposable
         await BuildSiteAsync(source);
         // Signing in makes the site's Data Protection key.
         await SignInAsync(source, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword, "/admin/settings");
+        // An integration with its keys and a webhook's signing secret: none of it is content.
+        NewsCms.Web.Features.Integrations.CreatedIntegration integration;
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            integration = (await scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Integrations.Integrations>()
+                .CreateAsync(await source.PrincipalForAsync(NewsCmsAppFactory.AdminEmail), "Export robot", NewsroomRoles.Editor)).Value!;
+        }
         await using (var db = await Db(source))
         {
+            db.Webhooks.Add(new NewsCms.Web.Features.Webhooks.Webhook
+            {
+                IntegrationId = integration.Id, Event = "post.published", TargetUrl = "https://hooks.example/export", ProtectedSecret = "protected-webhook-secret",
+                CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
             db.SiteSettings.Add(new SiteSetting { Key = "Email.SmtpPassword", Value = "hunter2-smtp", UpdatedAt = DateTime.UtcNow });
             db.SiteSettings.Add(new SiteSetting { Key = "Webhooks.SigningKey", Value = "sk-live-12345", UpdatedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
@@ -340,10 +352,12 @@ public sealed partial class SiteExportTests : IAsyncDisposable
         {
             secrets =
             [
-                .. await db.Users.Select(u => u.PasswordHash!).ToListAsync(), .. await db.Users.Select(u => u.SecurityStamp!).ToListAsync(),
+                .. await db.Users.Where(u => u.PasswordHash != null).Select(u => u.PasswordHash!).ToListAsync(), .. await db.Users.Select(u => u.SecurityStamp!).ToListAsync(),
                 .. (await db.DataProtectionKeys.Select(k => k.Xml!).ToListAsync()).Select(x => Regex.Match(x, "<value>([^<]{20,})</value>").Groups[1].Value),
                 "hunter2-smtp", "sk-live-12345", await db.SiteSettings.Where(s => s.Key == "Cluster.SiteId").Select(s => s.Value).SingleAsync(),
                 NewsCmsAppFactory.AdminEmail,
+                integration.ContentKey, integration.AdminKey.Split(':')[0], integration.AdminKey.Split(':')[1], "protected-webhook-secret", "hooks.example",
+                .. await db.IntegrationKeys.Select(k => k.ProtectedSecret!).ToListAsync(),
             ];
         }
         Assert.True(secrets.Length > 5 && secrets.All(s => s.Length > 5));
@@ -354,6 +368,7 @@ public sealed partial class SiteExportTests : IAsyncDisposable
         Assert.DoesNotContain("Cluster.SiteId", json);
         foreach (var secret in secrets.Where(s => s != siteId)) Assert.DoesNotContain(secret, json);
         Assert.DoesNotContain("PasswordHash", json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Export robot", json);
         Assert.All(zip.Entries, e => Assert.True(SiteArchive.IsExpectedEntry(e.FullName), e.FullName));
     }
 

@@ -55,6 +55,12 @@ public static class AuditActions
     public const string WebhookResent = "webhook.resent";
     /// <summary>A webhook turned off: by hand, or by its receiver answering 410 Gone (then the actor is the delivery).</summary>
     public const string WebhookDisabled = "webhook.disabled";
+    public const string IntegrationCreated = "integration.created";
+    public const string IntegrationRenamed = "integration.renamed";
+    public const string IntegrationRoleChanged = "integration.role-changed";
+    public const string IntegrationKeyRegenerated = "integration.key-regenerated";
+    public const string IntegrationKeyRevoked = "integration.key-revoked";
+    public const string IntegrationDeleted = "integration.deleted";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -66,5 +72,6 @@ public static class AuditActions
         RedirectCreated, RedirectUpdated, RedirectDeleted, DemoContentAdded, BackupDownloaded,
         ImportStarted, SiteExported, SiteImported,
         WebhookAdded, WebhookEdited, WebhookDeleted, WebhookResent, WebhookDisabled,
+        IntegrationCreated, IntegrationRenamed, IntegrationRoleChanged, IntegrationKeyRegenerated, IntegrationKeyRevoked, IntegrationDeleted,
     ];
 }

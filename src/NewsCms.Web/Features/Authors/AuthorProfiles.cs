@@ -186,13 +186,13 @@ public sealed class AuthorProfiles(
     }
 
     /// <summary>
-    /// At start-up: accounts made before profiles existed get one, and articles (not pages) without a byline get their creator's.
+    /// At start-up: accounts made before profiles existed get one (not integrations': theirs comes with their first article), and articles (not pages) without a byline get their creator's.
     /// Idempotent.
     /// </summary>
     public async Task BackfillAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var accounts = await db.Users.Where(u => !db.AuthorProfiles.Any(a => a.UserId == u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
+        var accounts = await db.Users.Where(u => !u.IsIntegration && !db.AuthorProfiles.Any(a => a.UserId == u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
         foreach (var account in accounts) await EnsureForAccountAsync(account.Id, account.DisplayName, ct);
 
         // Pages have no byline by design: only articles are orphans.

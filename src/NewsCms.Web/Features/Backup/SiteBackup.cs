@@ -46,6 +46,9 @@ public sealed partial class SiteBackup(
     /// <summary>Tables whose rows stay out of backups: the key ring (secrets) and which node holds which lease (this moment's state).</summary>
     private static readonly string[] ExcludedTables = ["DataProtectionKeys", "NodeLeases"];
 
+    /// <summary>Tables whose ProtectedSecret column is emptied in backups (SQLite); PostgreSQL dumps leave out the keys' rows.</summary>
+    private static readonly string[] SecretColumnTables = ["IntegrationKeys", "Webhooks"];
+
     // Relaxed escaping: the file is read by people too ("1.0.0+abc", not "1.0.0\u002Babc").
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -153,7 +156,7 @@ public sealed partial class SiteBackup(
             await using (var entry = await zip.CreateEntry(PostgreSqlDumpEntry, CompressionLevel.NoCompression).OpenAsync(ct))
             {
                 dump = await tools.RunAsync(PostgreSqlTools.PgDump,
-                    ["--format=custom", $"--snapshot={snapshot}", .. ExcludedTables.Select(table => $"--exclude-table-data=*.\"{table}\"")],
+                    ["--format=custom", $"--snapshot={snapshot}", .. ExcludedTables.Append("IntegrationKeys").Select(table => $"--exclude-table-data=*.\"{table}\"")],
                     connect: true, (output, token) => output.CopyToAsync(entry, token), ct);
             }
             if (dump.ExitCode != 0)
@@ -395,6 +398,12 @@ public sealed partial class SiteBackup(
         {
             // A site whose file is older than the table (not started since the upgrade) has none.
             if (Scalar(copy, $"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{table}'") is not null) Scalar(copy, $"DELETE FROM \"{table}\"");
+        }
+        // Integration keys and webhook secrets stay out too: the rows stay (what each integration is, when its keys
+        // were used), their secrets do not, so a restored site shows the keys as needing to be regenerated.
+        foreach (var table in SecretColumnTables)
+        {
+            if (Scalar(copy, $"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{table}'") is not null) Scalar(copy, $"UPDATE \"{table}\" SET \"ProtectedSecret\" = NULL");
         }
         return Count(copy, "Articles");
     }

@@ -8,6 +8,7 @@ public static class IntegrationsSetup
     public static WebApplicationBuilder AddIntegrations(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IntegrationKeyTable>();
+        builder.Services.AddScoped<Integrations>();
         builder.Services.AddHostedService<IntegrationKeyUseFlusher>();
         builder.Services.AddAuthentication().AddGhostAdminKeys();
         return builder;

@@ -77,7 +77,7 @@ public sealed class FirstRunSetup(
         }
 
         var db = scope.ServiceProvider.GetRequiredService<NewsCmsDbContext>();
-        if (await db.Users.AnyAsync(ct))
+        if (await db.Users.AnyAsync(u => !u.IsIntegration, ct))
         {
             complete = true;
             return;
@@ -142,7 +142,7 @@ public sealed class FirstRunSetup(
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             // Checked inside the (immediate, so write-locked) transaction: a second request waits here and then sees the first's account.
-            if (await db.Users.AnyAsync(ct))
+            if (await db.Users.AnyAsync(u => !u.IsIntegration, ct))
             {
                 complete = true;
                 return ServiceResult.Fail("This site is already set up.");

@@ -50,7 +50,7 @@ public sealed class NewsroomActors(IDbContextFactory<NewsCmsDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var roleId = db.Roles.Where(r => r.Name == NewsroomRoles.Administrator).Select(r => r.Id);
         var admin = await db.UserRoles.Where(ur => roleId.Contains(ur.RoleId))
-            .Join(db.Users, ur => ur.UserId, u => u.Id, (ur, u) => new { u.Id, u.DisplayName, u.CreatedAt })
+            .Join(db.Users.Where(u => !u.IsIntegration), ur => ur.UserId, u => u.Id, (ur, u) => new { u.Id, u.DisplayName, u.CreatedAt })
             .OrderBy(u => u.CreatedAt).FirstOrDefaultAsync(ct);
         return admin is null ? null : new Actor(admin.Id, admin.DisplayName, NewsroomRoles.Administrator);
     }

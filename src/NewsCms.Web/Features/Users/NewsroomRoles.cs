@@ -48,6 +48,7 @@ public static class Capabilities
             [ViewAuditLog] = [NewsroomRoles.Administrator],
             [ImportContent] = [NewsroomRoles.Administrator],
             // Integrations, their keys and every integration's webhooks (an integration also manages its own webhooks).
+            // Integrations act with any role, Administrator included: only an Administrator hands out their keys.
             [ManageIntegrations] = [NewsroomRoles.Administrator],
         };
 

@@ -42,6 +42,9 @@ public sealed class NewsroomSignInManager(
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
     }
 
+    /// <summary>An integration's account never signs in, by any path (password, passkey, two-factor, external).</summary>
+    public override async Task<bool> CanSignInAsync(ApplicationUser user) => !user.IsIntegration && await base.CanSignInAsync(user);
+
     public override async Task<SignInResult> PasskeySignInAsync(string credentialJson) =>
         await ThrottledAsync(null) ?? await base.PasskeySignInAsync(credentialJson);
 

@@ -55,7 +55,8 @@ public sealed class UserAdministration(
         if (!actor.Succeeded) return ServiceResult<PagedList<UserSummary>>.Fail(actor.Error!);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var users = db.Users.AsNoTracking();
+        // Integrations act through accounts of their own; those are managed on the integrations page, not here.
+        var users = db.Users.AsNoTracking().Where(u => !u.IsIntegration);
         if (!string.IsNullOrWhiteSpace(search))
         {
             users = users.WhereAnyContains(db.Database, search, u => u.DisplayName, u => u.Email);
@@ -82,7 +83,7 @@ public sealed class UserAdministration(
         if (!actor.Succeeded) return ServiceResult<UserDetails>.Fail(actor.Error!);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId && !u.IsIntegration)
             .Select(u => new
             {
                 u.Id, u.DisplayName, u.Email, u.LockoutEnd, u.CreatedAt, u.LastSignInAt, u.MustChangePassword, u.TwoFactorEnabled,
@@ -102,7 +103,8 @@ public sealed class UserAdministration(
         if (!actor.Succeeded) return ServiceResult<IReadOnlyDictionary<string, int>>.Fail(actor.Error!);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var counts = await db.UserRoles.Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!)
+        var counts = await db.UserRoles.Where(ur => !db.Users.Any(u => u.Id == ur.UserId && u.IsIntegration))
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!)
             .GroupBy(name => name).Select(g => new { Role = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Role, g => g.Count, ct);
         return ServiceResult<IReadOnlyDictionary<string, int>>.Success(
@@ -286,12 +288,14 @@ public sealed class UserAdministration(
         // Immediate transaction: two administrators demoting each other at once cannot both pass the last-admin check.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var user = await userManager.FindByIdAsync(userId);
-        if (user is null) return ServiceResult.Fail(UserNotFound);
+        // An integration's account is changed on the integrations page only.
+        if (user is null || user.IsIntegration) return ServiceResult.Fail(UserNotFound);
         var currentRole = (await userManager.GetRolesAsync(user)).FirstOrDefault();
 
         var now = clock.GetUtcNow();
+        // People only: an integration with the Administrator role cannot manage the site's accounts (it never signs in).
         var activeAdministrators = (await userManager.GetUsersInRoleAsync(NewsroomRoles.Administrator))
-            .Where(u => !(u.LockoutEnd > now)).ToList();
+            .Where(u => !(u.LockoutEnd > now) && !u.IsIntegration).ToList();
         var targetIsActiveAdministrator = activeAdministrators.Any(u => u.Id == user.Id);
 
         var outcome = await change(actor, user, userManager, db, currentRole,
