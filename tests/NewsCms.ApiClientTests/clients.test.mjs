@@ -27,7 +27,7 @@ test('a post created from HTML, published, reads back with its tags and authors 
         custom_excerpt: 'Ferries run again from Monday.',
         tags: [word, { name: 'Weather' }],
         status: 'published',
-    }, { source: 'html' });
+    }, { source: 'html', formats: 'html' });
     assert.equal(created.status, 'published');
     assert.ok(created.published_at, 'a published post has published_at');
     assert.ok(!created.html.includes('<script'), 'the sanitizer removed the script');

@@ -24,6 +24,9 @@ public sealed class IntegrationPagesTests : IAsyncLifetime
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<Integrations>());
+        // Each integration's page shows its webhooks and their delivery log.
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Webhooks.Webhooks>());
+        context.Services.AddLogging();
     }
 
     public async ValueTask DisposeAsync()
@@ -71,7 +74,8 @@ public sealed class IntegrationPagesTests : IAsyncLifetime
         Assert.Equal(created.AdminKey, page.Find("input#admin-key").GetAttribute("value"));
         Assert.Equal(created.ContentKey, page.Find("input#content-key").GetAttribute("value"));
         Assert.Contains("last used never", page.Markup);
-        Assert.NotNull(page.Find("[data-testid=integration-webhooks]"));
+        // The integration's webhooks and their delivery log are on its page.
+        page.WaitForElement("[data-testid=webhook-log]");
 
         page.Find("button[aria-label='Regenerate the Admin API key']").Click();
         page.WaitForAssertion(() => Assert.NotEqual(created.AdminKey, page.Find("input#admin-key").GetAttribute("value")), TimeSpan.FromSeconds(10));

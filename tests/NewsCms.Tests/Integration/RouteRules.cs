@@ -42,6 +42,15 @@ public sealed record RouteRule(string Pattern, Access Access, Func<SiteSamples, 
 /// </summary>
 public static class RouteRules
 {
+    /// <summary>
+    /// The method a route is tried with: GET when it takes GET, else POST when it takes POST (uploads, sign-out: a post
+    /// without an antiforgery token is enough, authorization answers first), else the first it takes (PUT, DELETE).
+    /// </summary>
+    public static HttpMethod MethodToTry(IEnumerable<string>? methods) =>
+        methods is null || methods.Contains("GET") ? HttpMethod.Get
+        : methods.Contains("POST") ? HttpMethod.Post
+        : new HttpMethod(methods.First());
+
     private static readonly Access Anyone = Access.Anyone;
     private static readonly Access SignedIn = Access.SignedIn;
 
@@ -208,6 +217,8 @@ public static class RouteRules
         new(prefix + "/tags/{id}", Access.AdminApiKey, _ => prefix + "/tags/1", NotAForm: TokenOnly),
         new(prefix + "/tags/slug/{slug}", Access.AdminApiKey, s => $"{prefix}/tags/slug/{s.TagSlug}", NotAForm: TokenOnly),
         new(prefix + "/images/upload", Access.AdminApiKey, NotAForm: TokenOnly),
+        new(prefix + "/webhooks", Access.AdminApiKey, NotAForm: TokenOnly),
+        new(prefix + "/webhooks/{id}", Access.AdminApiKey, _ => prefix + "/webhooks/1", NotAForm: TokenOnly),
     ];
 
     private static readonly Dictionary<string, RouteRule> ByPattern = Table.ToDictionary(r => r.Pattern);

@@ -69,6 +69,7 @@ public static class GhostAdminApi
             api.MapPost("tags", (HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.AddAsync(http, ct)).WithMetadata(json);
             api.MapPut("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.EditAsync(http, id, ct)).WithMetadata(json);
             api.MapDelete("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.DeleteAsync(http, id, ct));
+            GhostAdminWebhooks.Map(api);
             api.MapPost("images/upload", UploadImageAsync)
                 .WithMetadata(new RequestSizeLimit(uploadLimit))
                 .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
