@@ -100,12 +100,16 @@ public static class ContentApiEndpoints
         outer.MapGet("/{**path}", (HttpContext http) => Cors(http, NotFound("Resource could not be found."))).ExcludeFromDescription();
     }
 
-    /// <summary>The gate's answers (<see cref="ContentApiGate"/>): a missing or unknown key, too many requests.</summary>
+    /// <summary>
+    /// The gate's answers (<see cref="ContentApiGate"/>): a missing or unknown key, too many requests; and 400, which
+    /// the server itself gives (with no body) to a request it cannot read, such as a NUL in the path.
+    /// </summary>
     private static RouteHandlerBuilder Gated(this RouteHandlerBuilder route) =>
-        route.Produces<GhostErrorBody>(StatusCodes.Status401Unauthorized).Produces<GhostErrorBody>(StatusCodes.Status429TooManyRequests);
+        route.Produces<GhostErrorBody>(StatusCodes.Status401Unauthorized).Produces<GhostErrorBody>(StatusCodes.Status429TooManyRequests)
+            .Produces<GhostErrorBody>(StatusCodes.Status400BadRequest);
 
     private static RouteHandlerBuilder Browse(this RouteHandlerBuilder route) =>
-        route.Gated().Produces<GhostErrorBody>(StatusCodes.Status400BadRequest).Produces<GhostErrorBody>(StatusCodes.Status422UnprocessableEntity);
+        route.Gated().Produces<GhostErrorBody>(StatusCodes.Status422UnprocessableEntity);
 
     private static RouteHandlerBuilder Read(this RouteHandlerBuilder route) =>
         route.Gated().Produces<GhostErrorBody>(StatusCodes.Status404NotFound).Produces<GhostErrorBody>(StatusCodes.Status422UnprocessableEntity);

@@ -48,7 +48,7 @@ public static class GhostAdminApi
         {
             // Ghost answers /site/ without a key: clients read it to find the site before they sign anything.
             endpoints.MapGet(prefix + "/site", SiteAsync).AllowAnonymous().WithMetadata(GhostResponses.Instance).DisableAntiforgery()
-                .Produces<GhostSiteResponse>().WithTags(Tag).InDocument(prefix);
+                .Produces<GhostSiteResponse>().Produces<GhostErrorBody>(Status400).WithTags(Tag).InDocument(prefix);
 
             var api = endpoints.MapGroup(prefix)
                 .RequireAuthorization(GhostAdminAuthentication.Policy)
@@ -111,12 +111,13 @@ public static class GhostAdminApi
 
     /// <summary>
     /// Declares what the route answers for the document: its success (<paramref name="body"/>, or none) and Ghost's error body
-    /// for <paramref name="errors"/> and for what every signed route may answer (401 refused token, 403 role, 500 defect).
+    /// for <paramref name="errors"/> and for what every signed route may answer (400 a request the server cannot read, such
+    /// as a NUL in the path, answered by the server itself without a body; 401 refused token; 403 role; 500 defect).
     /// </summary>
     private static RouteHandlerBuilder Answers(this RouteHandlerBuilder route, Type? body, int status, params int[] errors)
     {
         route = body is null ? route.Produces(status) : route.Produces(status, body, "application/json");
-        foreach (var error in errors.Concat([StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status500InternalServerError]).Distinct())
+        foreach (var error in errors.Concat([Status400, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status500InternalServerError]).Distinct())
         {
             route = route.Produces<GhostErrorBody>(error, "application/json");
         }
