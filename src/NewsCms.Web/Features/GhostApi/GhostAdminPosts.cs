@@ -71,7 +71,7 @@ public sealed class GhostAdminPosts(
         if (articleId is not { } found) return NotFound(kind);
         var (current, refusal) = await LoadAsync(http, kind, found, ct);
         if (refusal is not null) return refusal;
-        return await RespondWithAsync(http, kind, current!.Id, StatusCodes.Status200OK, ct);
+        return await RespondWithAsync(http, kind, current!.Id, StatusCodes.Status200OK, ct, withFields: true);
     }
 
     // ----- add, edit, delete -----
@@ -390,13 +390,14 @@ public sealed class GhostAdminPosts(
         return await db.Articles.Where(a => a.Slug == slug && a.Kind == kind && a.TrashedAt == null).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
     }
 
-    private async Task<IResult> RespondWithAsync(HttpContext http, ArticleKind kind, int id, int status, CancellationToken ct)
+    /// <summary>The item as answered; fields= only on a read (Ghost's add and edit take formats but not fields).</summary>
+    private async Task<IResult> RespondWithAsync(HttpContext http, ArticleKind kind, int id, int status, CancellationToken ct, bool withFields = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // After a write the answer takes formats= and fields= when they can be read (the write itself has happened).
+        // After a write the answer takes formats= when it can be read (the write itself has happened).
         var query = GhostAdminApi.Query(http.Request, PostIncludes, ContentApiFilters.PostOrder.Names).Query;
         var posts = await GhostShapes.PostsAsync(db, [id], Options(http.Request, query), BaseUri, ct);
-        return posts.Count == 0 ? NotFound(kind) : Respond(kind, posts, null, query?.Fields, status);
+        return posts.Count == 0 ? NotFound(kind) : Respond(kind, posts, null, withFields ? query?.Fields : null, status);
     }
 
     private static IResult Respond(ArticleKind kind, IReadOnlyList<GhostPost> posts, GhostMeta? meta, IReadOnlySet<string>? fields, int status = StatusCodes.Status200OK) =>

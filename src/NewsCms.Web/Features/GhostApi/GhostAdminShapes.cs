@@ -107,11 +107,10 @@ public sealed record GhostAdminReadParameters
     [FromQuery(Name = "formats")] public string? Formats { get; init; }
 }
 
-/// <summary>The query string of a post or page write: <c>source=html</c> and how the answer is shaped.</summary>
+/// <summary>The query string of a post or page write: <c>source=html</c>, and the formats of the answer (no fields, as in Ghost).</summary>
 public sealed record GhostAdminWriteParameters
 {
     [FromQuery(Name = "source")] public string? Source { get; init; }
     [FromQuery(Name = "include")] public string? Include { get; init; }
-    [FromQuery(Name = "fields")] public string? Fields { get; init; }
     [FromQuery(Name = "formats")] public string? Formats { get; init; }
 }
