@@ -354,7 +354,153 @@ public sealed class GhostAdminApiTests(NewsroomFixture site) : IClassFixture<New
         var all = await ReadAsync(await SendAsync(client, HttpMethod.Get, "/ghost/api/admin/posts/?limit=2&page=1", key, null));
         Assert.Equal(2, all["posts"]!.AsArray().Count);
         Assert.Equal(2, all["meta"]!["pagination"]!["next"]!.GetValue<int>());
-        await AssertGhostErrorAsync(await SendAsync(client, HttpMethod.Get, "/ghost/api/admin/posts/?filter=tag:news", key, null), HttpStatusCode.BadRequest, "BadRequestError", "unsupported filter");
+        await AssertGhostErrorAsync(await SendAsync(client, HttpMethod.Get, "/ghost/api/admin/posts/?filter=colour:red", key, null), HttpStatusCode.BadRequest, "BadRequestError", "unsupported filter");
+    }
+
+    /// <summary>
+    /// Admin browse reads the Content API's NQL, plus status (draft takes in review), against real rows: tag, status and
+    /// their combinations with +, commas, lists, negation and parentheses; order and fields as the Content API has them.
+    /// The filter narrows what the key may list and never widens it: a Contributor's key still sees only its own.
+    /// </summary>
+    [Fact]
+    public async Task Browse_filters_with_NQL_by_status_tag_and_their_combinations()
+    {
+        using var client = site.App.CreateClient();
+        var key = await KeyAsync(NewsroomRoles.Editor);
+        var tag = "nql-" + Guid.NewGuid().ToString("N")[..8];
+        var tags = new JsonArray(new JsonObject { ["name"] = tag, ["slug"] = tag });
+        var draft = await AddAsync(client, key, new JsonObject { ["title"] = "B draft " + tag, ["tags"] = tags.DeepClone() });
+        var published = await AddAsync(client, key, new JsonObject { ["title"] = "A published " + tag, ["tags"] = tags.DeepClone(), ["status"] = "published" });
+        var untagged = await AddAsync(client, key, new JsonObject { ["title"] = "C untagged " + tag });
+
+        async Task<List<string>> Ids(string query)
+        {
+            var page = await ReadAsync(await SendAsync(client, HttpMethod.Get, "/ghost/api/admin/posts/?" + query, key, null));
+            return [.. page["posts"]!.AsArray().Select(p => p!["id"]!.GetValue<string>())];
+        }
+        string Id(JsonNode post) => post["id"]!.GetValue<string>();
+        string F(string filter) => "filter=" + Uri.EscapeDataString(filter);
+
+        Assert.Equal([Id(draft)], await Ids(F($"tag:{tag}+status:draft")));
+        Assert.Equal([Id(published)], await Ids(F($"status:published+tags:[{tag}]")));
+        Assert.Equal([Id(published), Id(draft)], await Ids(F($"tag:{tag}") + "&order=title%20asc"));
+        Assert.Equal([Id(draft), Id(published)], await Ids(F($"tag:{tag}+status:[draft,published]") + "&order=title%20desc"));
+        Assert.Equal([Id(draft)], await Ids(F($"tag:{tag}+-status:published")));
+        Assert.Equal([Id(draft), Id(untagged)], await Ids(F($"title:~'{tag}'+(status:draft,status:scheduled)") + "&order=title%20asc"));
+        Assert.Equal([Id(untagged)], await Ids(F($"title:~'{tag}'+tag:-{tag}")));
+        Assert.Empty(await Ids(F($"tag:{tag}+status:scheduled")));
+
+        // In review is a draft for Ghost.
+        await using (var db = await DbAsync())
+        {
+            var draftId = int.Parse(Id(draft));
+            await db.Articles.Where(a => a.Id == draftId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, ArticleStatus.InReview), Ct);
+        }
+        Assert.Equal([Id(draft)], await Ids(F($"tag:{tag}+status:draft")));
+
+        // fields= trims each post as in the Content API.
+        var trimmed = await ReadAsync(await SendAsync(client, HttpMethod.Get, $"/ghost/api/admin/posts/?{F($"id:{Id(published)}")}&fields=id,title", key, null));
+        Assert.Equal(["id", "title"], trimmed["posts"]![0]!.AsObject().Select(p => p.Key).Order());
+
+        // Another writer's published story: the desk's key finds it, a Contributor's does not, whatever the filter says.
+        var (others, _) = await OthersPublishedAsync(site.Service<IServiceProvider>().NewsroomArticles());
+        Assert.Single(await Ids(F($"id:{others}+status:published")));
+        var contributor = await KeyAsync(NewsroomRoles.Contributor);
+        using (var response = await SendAsync(client, HttpMethod.Get, "/ghost/api/admin/posts/?" + F($"id:{others},status:published,status:-published"), contributor, null))
+        {
+            var page = await ReadAsync(response);
+            Assert.DoesNotContain(page["posts"]!.AsArray(), p => p!["id"]!.GetValue<string>() == others.ToString());
+        }
+
+        // What it cannot answer is a 400, never a silently wider list.
+        foreach (var bad in (string[])["status:archived", "colour:red", "status:>draft", "tag:(", "published_at:>'soon'"])
+        {
+            await AssertGhostErrorAsync(await SendAsync(client, HttpMethod.Get, "/ghost/api/admin/posts/?" + F(bad), key, null), HttpStatusCode.BadRequest, "BadRequestError", bad);
+        }
+        await AssertGhostErrorAsync(await SendAsync(client, HttpMethod.Get, "/ghost/api/admin/posts/?order=colour%20asc", key, null), HttpStatusCode.BadRequest, "BadRequestError", "order");
+
+        // Tags browse takes the same language.
+        var tagPage = await ReadAsync(await SendAsync(client, HttpMethod.Get, "/ghost/api/admin/tags/?" + F($"slug:{tag},name:'{tag}'") + "&include=count.posts", key, null));
+        var found = Assert.Single(tagPage["tags"]!.AsArray());
+        Assert.Equal(2, found!["count"]!["posts"]!.GetValue<int>());
+        await AssertGhostErrorAsync(await SendAsync(client, HttpMethod.Get, "/ghost/api/admin/tags/?" + F("colour:red"), key, null), HttpStatusCode.BadRequest, "BadRequestError", "tag filter");
+    }
+
+    /// <summary>
+    /// The OpenAPI document describes the real JSON of both APIs (the fuzzer validates every answer against it): every
+    /// operation its parameters, bodies and each status with its schema; GhostPost in Ghost's names, nullable where null
+    /// is sent, nothing required (fields= leaves any out).
+    /// </summary>
+    [Fact]
+    public async Task The_openapi_document_declares_parameters_bodies_and_every_answer_of_both_apis()
+    {
+        using var anonymous = site.App.CreateClient(new() { HandleCookies = false, AllowAutoRedirect = false });
+        using var answer = await anonymous.GetAsync("/openapi/v1.json", Ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var document = JsonNode.Parse(await answer.Content.ReadAsStringAsync(Ct))!.AsObject();
+        var failures = new List<string>();
+        var count = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            if (!path.StartsWith("/ghost/api/", StringComparison.Ordinal)) continue;
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                if (method == "parameters") continue;
+                count++;
+                var responses = operation!["responses"]?.AsObject();
+                if (responses is null || responses.Count == 0) failures.Add($"{method} {path}: no responses");
+                foreach (var (status, response) in responses ?? [])
+                {
+                    var schema = response!["content"]?["application/json"]?["schema"];
+                    if (status == "204") { if (schema is not null) failures.Add($"{method} {path} 204 has a body"); }
+                    else if (schema is null) failures.Add($"{method} {path} {status}: no JSON schema");
+                }
+                var admin = path.Contains("/admin/", StringComparison.Ordinal);
+                if (admin && !path.EndsWith("/site", StringComparison.Ordinal))
+                {
+                    foreach (var status in new[] { "401", "403", "500" })
+                    {
+                        if (responses?[status] is null) failures.Add($"{method} {path}: {status} not declared");
+                    }
+                }
+                if (method is "post" or "put" && operation["requestBody"]?["content"] is not JsonObject { Count: > 0 }) failures.Add($"{method} {path}: no request body");
+                foreach (var name in System.Text.RegularExpressions.Regex.Matches(path, "{([a-z]+)}").Select(m => m.Groups[1].Value))
+                {
+                    if (operation["parameters"]?.AsArray().Any(p => (string?)p!["name"] == name && (string?)p["in"] == "path") != true) failures.Add($"{method} {path}: path parameter {name} not declared");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.True(count > 25, $"only {count} operations");
+
+        var paths = document["paths"]!;
+        var browse = paths["/ghost/api/admin/posts"]!["get"]!;
+        var limit = browse["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "limit")!;
+        Assert.Contains("string", limit["schema"]!["type"]!.ToJsonString());
+        Assert.Equal(["fields", "filter", "formats", "include", "limit", "order", "page"], browse["parameters"]!.AsArray().Select(p => (string)p!["name"]!).Order());
+        Assert.Contains("GhostPostsRequest", paths["/ghost/api/admin/posts"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!.ToJsonString());
+        Assert.NotNull(paths["/ghost/api/admin/images/upload"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]);
+        Assert.Contains("GhostImagesResponse", paths["/ghost/api/admin/images/upload"]!["post"]!["responses"]!["201"]!.ToJsonString());
+        Assert.Contains("GhostSiteResponse", paths["/ghost/api/admin/site"]!["get"]!["responses"]!["200"]!.ToJsonString());
+
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        var post = schemas["GhostPost"]!.AsObject();
+        var properties = post["properties"]!.AsObject();
+        foreach (var name in new[] { "id", "uuid", "title", "slug", "html", "status", "url", "excerpt", "custom_excerpt", "feature_image", "featured",
+            "published_at", "updated_at", "created_at", "tags", "authors", "primary_tag", "primary_author", "reading_time", "meta_title", "canonical_url" })
+        {
+            Assert.True(properties.ContainsKey(name), $"GhostPost has no {name}");
+        }
+        Assert.True(post["required"] is null || post["required"]!.AsArray().Count == 0, "fields= may leave any field out");
+        Assert.Contains("null", properties["feature_image"]!.ToJsonString());
+        Assert.Contains("null", properties["published_at"]!.ToJsonString());
+        // A read answers without meta: it may be absent.
+        foreach (var name in new[] { "GhostPostsResponse", "GhostPagesResponse", "GhostTagsResponse", "GhostAuthorsResponse" })
+        {
+            Assert.DoesNotContain("meta", schemas[name]!["required"]?.AsArray().Select(r => (string)r!) ?? []);
+        }
+        // Every operation may meet the server's own 400 (a request it cannot read).
+        Assert.NotNull(paths["/ghost/api/content/posts/{id}"]!["get"]!["responses"]!["400"]);
     }
 
     [Fact]

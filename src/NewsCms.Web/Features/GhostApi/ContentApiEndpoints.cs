@@ -82,30 +82,34 @@ public static class ContentApiEndpoints
         var api = outer.MapGroup("").AddEndpointFilter<ContentApiGate>().CacheOutput(CachePolicy).WithTags(Tag);
         if (!inDocument) api.ExcludeFromDescription();
 
-        api.MapGet("/posts/", BrowsePostsAsync).Produces<ContentPostsResponse>().Browse();
-        api.MapGet("/posts/{id}/", ReadPostAsync).Produces<ContentPostsResponse>().Read();
-        api.MapGet("/posts/slug/{slug}/", ReadPostBySlugAsync).Produces<ContentPostsResponse>().Read();
-        api.MapGet("/pages/", BrowsePagesAsync).Produces<ContentPagesResponse>().Browse();
-        api.MapGet("/pages/{id}/", ReadPageAsync).Produces<ContentPagesResponse>().Read();
-        api.MapGet("/pages/slug/{slug}/", ReadPageBySlugAsync).Produces<ContentPagesResponse>().Read();
-        api.MapGet("/tags/", BrowseTagsAsync).Produces<ContentTagsResponse>().Browse();
-        api.MapGet("/tags/{id}/", ReadTagAsync).Produces<ContentTagsResponse>().Read();
-        api.MapGet("/tags/slug/{slug}/", ReadTagBySlugAsync).Produces<ContentTagsResponse>().Read();
-        api.MapGet("/authors/", BrowseAuthorsAsync).Produces<ContentAuthorsResponse>().Browse();
-        api.MapGet("/authors/{id}/", ReadAuthorAsync).Produces<ContentAuthorsResponse>().Read();
-        api.MapGet("/authors/slug/{slug}/", ReadAuthorBySlugAsync).Produces<ContentAuthorsResponse>().Read();
+        api.MapGet("/posts/", BrowsePostsAsync).Produces<GhostPostsResponse>().Browse();
+        api.MapGet("/posts/{id}/", ReadPostAsync).Produces<GhostPostsResponse>().Read();
+        api.MapGet("/posts/slug/{slug}/", ReadPostBySlugAsync).Produces<GhostPostsResponse>().Read();
+        api.MapGet("/pages/", BrowsePagesAsync).Produces<GhostPagesResponse>().Browse();
+        api.MapGet("/pages/{id}/", ReadPageAsync).Produces<GhostPagesResponse>().Read();
+        api.MapGet("/pages/slug/{slug}/", ReadPageBySlugAsync).Produces<GhostPagesResponse>().Read();
+        api.MapGet("/tags/", BrowseTagsAsync).Produces<GhostTagsResponse>().Browse();
+        api.MapGet("/tags/{id}/", ReadTagAsync).Produces<GhostTagsResponse>().Read();
+        api.MapGet("/tags/slug/{slug}/", ReadTagBySlugAsync).Produces<GhostTagsResponse>().Read();
+        api.MapGet("/authors/", BrowseAuthorsAsync).Produces<GhostAuthorsResponse>().Browse();
+        api.MapGet("/authors/{id}/", ReadAuthorAsync).Produces<GhostAuthorsResponse>().Read();
+        api.MapGet("/authors/slug/{slug}/", ReadAuthorBySlugAsync).Produces<GhostAuthorsResponse>().Read();
         api.MapGet("/settings/", ReadSettingsAsync).Produces<ContentSettingsResponse>().Gated();
 
         // Anything else under the prefix: Ghost's 404, not the site's page.
         outer.MapGet("/{**path}", (HttpContext http) => Cors(http, NotFound("Resource could not be found."))).ExcludeFromDescription();
     }
 
-    /// <summary>The gate's answers (<see cref="ContentApiGate"/>): a missing or unknown key, too many requests.</summary>
+    /// <summary>
+    /// The gate's answers (<see cref="ContentApiGate"/>): a missing or unknown key, too many requests; and 400, which
+    /// the server itself gives (with no body) to a request it cannot read, such as a NUL in the path.
+    /// </summary>
     private static RouteHandlerBuilder Gated(this RouteHandlerBuilder route) =>
-        route.Produces<GhostErrorBody>(StatusCodes.Status401Unauthorized).Produces<GhostErrorBody>(StatusCodes.Status429TooManyRequests);
+        route.Produces<GhostErrorBody>(StatusCodes.Status401Unauthorized).Produces<GhostErrorBody>(StatusCodes.Status429TooManyRequests)
+            .Produces<GhostErrorBody>(StatusCodes.Status400BadRequest);
 
     private static RouteHandlerBuilder Browse(this RouteHandlerBuilder route) =>
-        route.Gated().Produces<GhostErrorBody>(StatusCodes.Status400BadRequest).Produces<GhostErrorBody>(StatusCodes.Status422UnprocessableEntity);
+        route.Gated().Produces<GhostErrorBody>(StatusCodes.Status422UnprocessableEntity);
 
     private static RouteHandlerBuilder Read(this RouteHandlerBuilder route) =>
         route.Gated().Produces<GhostErrorBody>(StatusCodes.Status404NotFound).Produces<GhostErrorBody>(StatusCodes.Status422UnprocessableEntity);
@@ -181,8 +185,8 @@ public static class ContentApiEndpoints
         ContentApiDependencies.ShowList(http, ids.Select(PublicDependencies.Article));
         var meta = new GhostMeta(GhostPagination.For(query.Page, query.Limit, total));
         return kind == ArticleKind.Page
-            ? Respond(new ContentPagesResponse(posts, meta), "pages", query.Fields)
-            : Respond(new ContentPostsResponse(posts, meta), "posts", query.Fields);
+            ? Respond(new GhostPagesResponse(posts, meta), "pages", query.Fields)
+            : Respond(new GhostPostsResponse(posts, meta), "posts", query.Fields);
     }
 
     private static async Task<IResult> ReadArticleAsync(ArticleKind kind, int? id, string? slug, ContentApiParameters p, HttpContext http,
@@ -200,8 +204,8 @@ public static class ContentApiEndpoints
             ? [PublicDependencies.Page(articleId)]
             : [PublicDependencies.Article(articleId), PublicDependencies.OwnPage(articleId)]);
         return kind == ArticleKind.Page
-            ? Respond(new ContentPagesResponse(posts, null), "pages", query.Fields)
-            : Respond(new ContentPostsResponse(posts, null), "posts", query.Fields);
+            ? Respond(new GhostPagesResponse(posts, null), "pages", query.Fields)
+            : Respond(new GhostPostsResponse(posts, null), "posts", query.Fields);
     }
 
     // Tags.
@@ -242,7 +246,7 @@ public static class ContentApiEndpoints
             .Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
         ContentApiDependencies.ShowList(http, rows.Select(t => PublicDependencies.Tag(t.Id)));
         var meta = new GhostMeta(GhostPagination.For(query.Page, query.Limit, total));
-        return Respond(new ContentTagsResponse([.. rows.Select(t => TagShape(t, query.CountPosts, site.Value.BaseUri))], meta), "tags", query.Fields);
+        return Respond(new GhostTagsResponse([.. rows.Select(t => TagShape(t, query.CountPosts, site.Value.BaseUri))], meta), "tags", query.Fields);
     }
 
     private static Task<IResult> ReadTagAsync(string id, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
@@ -261,7 +265,7 @@ public static class ContentApiEndpoints
         var row = await TagRows(db, id is not null ? tags.Where(t => t.Id == id) : tags.Where(t => t.Slug == slug), query!.CountPosts).FirstOrDefaultAsync(ct);
         if (row is null) return NotFound("Tag not found.");
         ContentApiDependencies.ShowItem(http, [PublicDependencies.Tag(row.Id)]);
-        return Respond(new ContentTagsResponse([TagShape(row, query.CountPosts, baseUri)], null), "tags", query.Fields);
+        return Respond(new GhostTagsResponse([TagShape(row, query.CountPosts, baseUri)], null), "tags", query.Fields);
     }
 
     // Authors.
@@ -314,7 +318,7 @@ public static class ContentApiEndpoints
             .Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
         ContentApiDependencies.ShowList(http, rows.Select(r => PublicDependencies.Author(r.Id)));
         var meta = new GhostMeta(GhostPagination.For(query.Page, query.Limit, total));
-        return Respond(new ContentAuthorsResponse(await AuthorShapesAsync(db, rows, query.CountPosts, site.Value.BaseUri, ct), meta), "authors", query.Fields);
+        return Respond(new GhostAuthorsResponse(await AuthorShapesAsync(db, rows, query.CountPosts, site.Value.BaseUri, ct), meta), "authors", query.Fields);
     }
 
     private static Task<IResult> ReadAuthorAsync(string id, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
@@ -333,7 +337,7 @@ public static class ContentApiEndpoints
         var row = await AuthorRows(db, id is not null ? authors.Where(a => a.Id == id) : authors.Where(a => a.Slug == slug), query!.CountPosts).FirstOrDefaultAsync(ct);
         if (row is null) return NotFound("Author not found.");
         ContentApiDependencies.ShowItem(http, [PublicDependencies.Author(row.Id)]);
-        return Respond(new ContentAuthorsResponse(await AuthorShapesAsync(db, [row], query.CountPosts, baseUri, ct), null), "authors", query.Fields);
+        return Respond(new GhostAuthorsResponse(await AuthorShapesAsync(db, [row], query.CountPosts, baseUri, ct), null), "authors", query.Fields);
     }
 
     // Settings.
@@ -393,15 +397,15 @@ public static class ContentApiEndpoints
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>The answer, with only the <c>fields=</c> asked for in each item when some are.</summary>
-    private static IResult Respond<T>(T body, string collection, IReadOnlySet<string>? fields)
+    internal static IResult Respond<T>(T body, string collection, IReadOnlySet<string>? fields, int status = StatusCodes.Status200OK)
     {
-        if (fields is null) return TypedResults.Json(body);
+        if (fields is null) return TypedResults.Json(body, statusCode: status);
         var node = JsonSerializer.SerializeToNode(body)!.AsObject();
         foreach (var item in node[collection]!.AsArray().OfType<JsonObject>())
         {
             foreach (var name in item.Select(p => p.Key).Where(name => !fields.Contains(name)).ToList()) item.Remove(name);
         }
-        return TypedResults.Json(node);
+        return TypedResults.Json(node, statusCode: status);
     }
 }
 

@@ -198,14 +198,25 @@ public sealed class ContentAuthorRow
     public int Posts { get; init; }
 }
 
-/// <summary>What each Content API resource can be filtered and ordered by.</summary>
+/// <summary>
+/// What each resource of the Ghost APIs can be filtered and ordered by: the one table for the Content API and the
+/// Admin API. The Admin API sees every status (within what its key may list), so there <c>status</c> is a real field.
+/// </summary>
 public static class ContentApiFilters
 {
+    /// <summary>Ghost's statuses as ours: in review is a draft for Ghost.</summary>
+    public static readonly IReadOnlyDictionary<string, ArticleStatus[]> GhostStatuses = new Dictionary<string, ArticleStatus[]>(StringComparer.Ordinal)
+    {
+        ["draft"] = [ArticleStatus.Draft, ArticleStatus.InReview],
+        ["published"] = [ArticleStatus.Published],
+        ["scheduled"] = [ArticleStatus.Scheduled],
+    };
+
     /// <summary>
     /// Posts and pages. <c>tag</c>/<c>tags</c> and <c>author</c>/<c>authors</c> match by slug;
     /// <c>primary_tag</c> is the article's first tag in <see cref="GhostShapes.PrimaryTagKey"/>, <c>primary_author</c> its first byline.
     /// </summary>
-    public static NqlTranslator<Article> Posts(NewsCmsDbContext db)
+    public static NqlTranslator<Article> Posts(NewsCmsDbContext db, bool admin = false)
     {
         var tagsOf = (Expression<Func<Article, bool>>)(a => !db.ArticleTags.Any(at => at.ArticleId == a.Id));
         var authorsOf = (Expression<Func<Article, bool>>)(a => !db.ArticleAuthors.Any(aa => aa.ArticleId == a.Id));
@@ -230,7 +241,7 @@ public static class ContentApiFilters
             ["created_at"] = NqlFields.Date<Article>(a => a.CreatedAt),
             ["updated_at"] = NqlFields.Date<Article>(a => a.UpdatedAt),
             ["visibility"] = NqlFields.Constant<Article>("public"),
-            ["status"] = NqlFields.Constant<Article>("published"),
+            ["status"] = admin ? NqlFields.OneOf<Article, ArticleStatus>(a => a.Status, GhostStatuses) : NqlFields.Constant<Article>("published"),
             ["tag"] = tag,
             ["tags"] = tag,
             ["tags.slug"] = tag,

@@ -5,19 +5,19 @@ namespace NewsCms.Web.Features.GhostApi;
 // The Content API's answers. Browse answers carry meta.pagination; a read answers a list of one and no meta (the
 // official client tells the two apart by that).
 
-public sealed record ContentPostsResponse(
+public sealed record GhostPostsResponse(
     [property: JsonPropertyName("posts")] IReadOnlyList<GhostPost> Posts,
     [property: JsonPropertyName("meta"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GhostMeta? Meta);
 
-public sealed record ContentPagesResponse(
+public sealed record GhostPagesResponse(
     [property: JsonPropertyName("pages")] IReadOnlyList<GhostPost> Pages,
     [property: JsonPropertyName("meta"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GhostMeta? Meta);
 
-public sealed record ContentTagsResponse(
+public sealed record GhostTagsResponse(
     [property: JsonPropertyName("tags")] IReadOnlyList<GhostTag> Tags,
     [property: JsonPropertyName("meta"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GhostMeta? Meta);
 
-public sealed record ContentAuthorsResponse(
+public sealed record GhostAuthorsResponse(
     [property: JsonPropertyName("authors")] IReadOnlyList<GhostAuthor> Authors,
     [property: JsonPropertyName("meta"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GhostMeta? Meta);
 

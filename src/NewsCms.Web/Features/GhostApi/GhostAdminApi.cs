@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsCms.Web.Data;
@@ -46,35 +47,82 @@ public static class GhostAdminApi
         foreach (var prefix in Prefixes)
         {
             // Ghost answers /site/ without a key: clients read it to find the site before they sign anything.
-            endpoints.MapGet(prefix + "/site", SiteAsync).AllowAnonymous().WithMetadata(GhostResponses.Instance).DisableAntiforgery();
+            endpoints.MapGet(prefix + "/site", SiteAsync).AllowAnonymous().WithMetadata(GhostResponses.Instance).DisableAntiforgery()
+                .Produces<GhostSiteResponse>().Produces<GhostErrorBody>(Status400).WithTags(Tag).InDocument(prefix);
 
             var api = endpoints.MapGroup(prefix)
                 .RequireAuthorization(GhostAdminAuthentication.Policy)
                 .DisableAntiforgery()
                 .WithMetadata(GhostResponses.Instance)
-                .AddEndpointFilter(AnswerFailuresAsGhost);
+                .AddEndpointFilter(AnswerFailuresAsGhost)
+                .WithTags(Tag);
+            if (prefix != Prefixes[0]) api.ExcludeFromDescription();
             var json = new RequestSizeLimit(MaxJsonBytes);
+            // The [AsParameters] records only declare the query string for the document: the handlers read it themselves.
             foreach (var (resource, kind) in new[] { ("posts", ArticleKind.Article), ("pages", ArticleKind.Page) })
             {
-                api.MapGet(resource, (HttpContext http, GhostAdminPosts posts, CancellationToken ct) => posts.BrowseAsync(http, kind, ct));
-                api.MapGet(resource + "/{id}", (string id, HttpContext http, GhostAdminPosts posts, CancellationToken ct) => posts.ReadAsync(http, kind, id, null, ct));
-                api.MapGet(resource + "/slug/{slug}", (string slug, HttpContext http, GhostAdminPosts posts, CancellationToken ct) => posts.ReadAsync(http, kind, null, slug, ct));
-                api.MapPost(resource, (HttpContext http, GhostAdminPosts posts, CancellationToken ct) => posts.AddAsync(http, kind, ct)).WithMetadata(json);
-                api.MapPut(resource + "/{id}", (string id, HttpContext http, GhostAdminPosts posts, CancellationToken ct) => posts.EditAsync(http, kind, id, ct)).WithMetadata(json);
-                api.MapDelete(resource + "/{id}", (string id, HttpContext http, GhostAdminPosts posts, CancellationToken ct) => posts.DeleteAsync(http, kind, id, ct));
+                var page = kind == ArticleKind.Page;
+                api.MapGet(resource, (HttpContext http, [AsParameters] GhostAdminBrowseParameters _, GhostAdminPosts posts, CancellationToken ct) => posts.BrowseAsync(http, kind, ct))
+                    .Answers(page ? typeof(GhostPagesResponse) : typeof(GhostPostsResponse), StatusCodes.Status200OK, Status400, Status422);
+                api.MapGet(resource + "/{id}", (string id, HttpContext http, [AsParameters] GhostAdminReadParameters _, GhostAdminPosts posts, CancellationToken ct) => posts.ReadAsync(http, kind, id, null, ct))
+                    .Answers(page ? typeof(GhostPagesResponse) : typeof(GhostPostsResponse), StatusCodes.Status200OK, Status404, Status422);
+                api.MapGet(resource + "/slug/{slug}", (string slug, HttpContext http, [AsParameters] GhostAdminReadParameters _, GhostAdminPosts posts, CancellationToken ct) => posts.ReadAsync(http, kind, null, slug, ct))
+                    .Answers(page ? typeof(GhostPagesResponse) : typeof(GhostPostsResponse), StatusCodes.Status200OK, Status404, Status422);
+                api.MapPost(resource, (HttpContext http, [AsParameters] GhostAdminWriteParameters _, GhostAdminPosts posts, CancellationToken ct) => posts.AddAsync(http, kind, ct)).WithMetadata(json)
+                    .Accepts(page ? typeof(GhostPagesRequest) : typeof(GhostPostsRequest), "application/json")
+                    .Answers(page ? typeof(GhostPagesResponse) : typeof(GhostPostsResponse), StatusCodes.Status201Created, Status400, Status404, Status409, Status413, Status422);
+                api.MapPut(resource + "/{id}", (string id, HttpContext http, [AsParameters] GhostAdminWriteParameters _, GhostAdminPosts posts, CancellationToken ct) => posts.EditAsync(http, kind, id, ct)).WithMetadata(json)
+                    .Accepts(page ? typeof(GhostPagesRequest) : typeof(GhostPostsRequest), "application/json")
+                    .Answers(page ? typeof(GhostPagesResponse) : typeof(GhostPostsResponse), StatusCodes.Status200OK, Status400, Status404, Status409, Status413, Status422);
+                api.MapDelete(resource + "/{id}", (string id, HttpContext http, GhostAdminPosts posts, CancellationToken ct) => posts.DeleteAsync(http, kind, id, ct))
+                    .Answers(null, StatusCodes.Status204NoContent, Status404, Status409, Status422);
             }
-            api.MapGet("tags", (HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.BrowseAsync(http, ct));
-            api.MapGet("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.ReadAsync(http, id, null, ct));
-            api.MapGet("tags/slug/{slug}", (string slug, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.ReadAsync(http, null, slug, ct));
-            api.MapPost("tags", (HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.AddAsync(http, ct)).WithMetadata(json);
-            api.MapPut("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.EditAsync(http, id, ct)).WithMetadata(json);
-            api.MapDelete("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.DeleteAsync(http, id, ct));
+            api.MapGet("tags", (HttpContext http, [AsParameters] GhostAdminBrowseParameters _, GhostAdminTags tags, CancellationToken ct) => tags.BrowseAsync(http, ct))
+                .Answers(typeof(GhostTagsResponse), StatusCodes.Status200OK, Status400, Status422);
+            api.MapGet("tags/{id}", (string id, HttpContext http, [AsParameters] GhostAdminReadParameters _, GhostAdminTags tags, CancellationToken ct) => tags.ReadAsync(http, id, null, ct))
+                .Answers(typeof(GhostTagsResponse), StatusCodes.Status200OK, Status404, Status422);
+            api.MapGet("tags/slug/{slug}", (string slug, HttpContext http, [AsParameters] GhostAdminReadParameters _, GhostAdminTags tags, CancellationToken ct) => tags.ReadAsync(http, null, slug, ct))
+                .Answers(typeof(GhostTagsResponse), StatusCodes.Status200OK, Status404, Status422);
+            api.MapPost("tags", (HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.AddAsync(http, ct)).WithMetadata(json)
+                .Accepts<GhostTagsRequest>("application/json")
+                .Answers(typeof(GhostTagsResponse), StatusCodes.Status201Created, Status400, Status413, Status422);
+            api.MapPut("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.EditAsync(http, id, ct)).WithMetadata(json)
+                .Accepts<GhostTagsRequest>("application/json")
+                .Answers(typeof(GhostTagsResponse), StatusCodes.Status200OK, Status400, Status404, Status413, Status422);
+            api.MapDelete("tags/{id}", (string id, HttpContext http, GhostAdminTags tags, CancellationToken ct) => tags.DeleteAsync(http, id, ct))
+                .Answers(null, StatusCodes.Status204NoContent, Status404, Status422);
             GhostAdminWebhooks.Map(api);
             api.MapPost("images/upload", UploadImageAsync)
                 .WithMetadata(new RequestSizeLimit(uploadLimit))
-                .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
+                .WithFormOptions(multipartBodyLengthLimit: uploadLimit)
+                .Accepts<GhostImageUpload>("multipart/form-data")
+                .Answers(typeof(GhostImagesResponse), StatusCodes.Status201Created, Status400, Status413, Status415, Status422);
         }
         return endpoints;
+    }
+
+    /// <summary>The OpenAPI group (document tag) of the Admin API.</summary>
+    public const string Tag = "Admin API";
+
+    private const int Status400 = StatusCodes.Status400BadRequest, Status404 = StatusCodes.Status404NotFound, Status409 = StatusCodes.Status409Conflict,
+        Status413 = StatusCodes.Status413PayloadTooLarge, Status415 = StatusCodes.Status415UnsupportedMediaType, Status422 = StatusCodes.Status422UnprocessableEntity;
+
+    /// <summary>Only the first prefix is in the document: the older ones are the same API.</summary>
+    private static RouteHandlerBuilder InDocument(this RouteHandlerBuilder route, string prefix) => prefix == Prefixes[0] ? route : route.ExcludeFromDescription();
+
+    /// <summary>
+    /// Declares what the route answers for the document: its success (<paramref name="body"/>, or none) and Ghost's error body
+    /// for <paramref name="errors"/> and for what every signed route may answer (400 a request the server cannot read, such
+    /// as a NUL in the path, answered by the server itself without a body; 401 refused token; 403 role; 500 defect).
+    /// </summary>
+    internal static RouteHandlerBuilder Answers(this RouteHandlerBuilder route, Type? body, int status, params int[] errors)
+    {
+        route = body is null ? route.Produces(status) : route.Produces(status, body, "application/json");
+        foreach (var error in errors.Concat([Status400, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status500InternalServerError]).Distinct())
+        {
+            route = route.Produces<GhostErrorBody>(error, "application/json");
+        }
+        return route;
     }
 
     /// <summary>A defect (an exception) is logged and answered as Ghost does, in JSON, not with the site's HTML error page.</summary>
@@ -105,24 +153,16 @@ public static class GhostAdminApi
             var image = await db.MediaItems.AsNoTracking().Where(m => m.Id == logoId).Select(MediaImage.Projection).FirstOrDefaultAsync(ct);
             if (image is not null) logo = GhostShapes.ImageUrl(baseUri, image);
         }
-        return TypedResults.Json(new
+        return TypedResults.Json(new GhostSiteResponse(new GhostSite
         {
-            site = new
-            {
-                title = snapshot.Title,
-                description = snapshot.Tagline,
-                logo,
-                icon = (string?)null,
-                cover_image = (string?)null,
-                accent_color = (string?)null,
-                locale = snapshot.Language,
-                timezone = snapshot.TimeZoneId,
-                url = baseUri.ToString(),
-                version = GhostVersion,
-                // No members here: nobody signs up from outside.
-                allow_external_signup = false,
-            },
-        });
+            Title = snapshot.Title,
+            Description = snapshot.Tagline,
+            Logo = logo,
+            Locale = snapshot.Language,
+            Timezone = snapshot.TimeZoneId,
+            Url = baseUri.ToString(),
+            Version = GhostVersion,
+        }));
     }
 
     /// <summary>The Ghost API version NewsCms answers as (the official clients send Accept-Version v6.0 by default).</summary>
@@ -167,10 +207,8 @@ public static class GhostAdminApi
             return GhostErrors.Validation(error, "file");
         }
         var reference = form["ref"].ToString();
-        return TypedResults.Created((string?)null, new
-        {
-            images = new[] { new { url = GhostShapes.ImageUrl(site.Value.BaseUri, result.Value!), @ref = reference.Length == 0 ? null : reference } },
-        });
+        return TypedResults.Json(new GhostImagesResponse([new GhostImage(GhostShapes.ImageUrl(site.Value.BaseUri, result.Value!), reference.Length == 0 ? null : reference)]),
+            statusCode: StatusCodes.Status201Created);
     }
 
     private static IResult TooLarge(long limit) =>
@@ -227,23 +265,18 @@ public static class GhostAdminApi
         _ => GhostErrors.Validation(error, property),
     };
 
-    /// <summary>limit (1–100, "all" is capped at 100; default 15) and page (from 1).</summary>
-    internal static (int Limit, int Page, IResult? Error) Paging(HttpRequest request)
+    /// <summary>
+    /// The query string of a browse or read (filter, order, limit, page, include, fields, formats), read exactly as
+    /// the Content API reads it, with the same answers to what it refuses.
+    /// </summary>
+    internal static (ContentApiQuery? Query, IResult? Error) Query(HttpRequest request, IReadOnlyCollection<string> includes, IReadOnlyCollection<string> orderFields)
     {
-        var limitText = request.Query["limit"].ToString();
-        var pageText = request.Query["page"].ToString();
-        var limit = 15;
-        if (limitText == "all") limit = 100;
-        else if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1))
+        string? Get(string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
+        return ContentApiQuery.Parse(new ContentApiParameters
         {
-            return (0, 0, GhostErrors.BadRequest("Validation (isInt) failed for limit", "Validation error, cannot read posts."));
-        }
-        var page = 1;
-        if (pageText.Length > 0 && (!int.TryParse(pageText, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page < 1))
-        {
-            return (0, 0, GhostErrors.BadRequest("Validation (isInt) failed for page", "Validation error, cannot read posts."));
-        }
-        return (Math.Min(limit, 100), page, null);
+            Include = Get("include"), Fields = Get("fields"), Formats = Get("formats"), Filter = Get("filter"),
+            Limit = Get("limit"), Page = Get("page"), Order = Get("order"),
+        }, includes, orderFields);
     }
 
     internal static string? Text(JsonElement item, string name) =>
@@ -263,28 +296,53 @@ public static class GhostAdminApi
 /// <summary>Admin API tags: through <see cref="TaxonomyService"/>, so Authors may add tags and only the desk edits or deletes them.</summary>
 public sealed class GhostAdminTags(TaxonomyService taxonomy, NewsroomActors actors, IDbContextFactory<NewsCmsDbContext> dbFactory, IOptions<SiteOptions> site)
 {
+    private static readonly string[] Includes = ["count.posts"];
+
+    /// <summary>Every tag (as in the newsroom's tag list), filtered and ordered as the Content API does; counts are of all the tag's articles.</summary>
     public async Task<IResult> BrowseAsync(HttpContext http, CancellationToken ct)
     {
-        var (limit, page, error) = GhostAdminApi.Paging(http.Request);
+        var actor = await actors.ResolveAsync(http.User, Capabilities.AccessNewsroom, ct);
+        if (!actor.Succeeded) return GhostAdminApi.FromServiceError(actor.Error!);
+        var (query, error) = GhostAdminApi.Query(http.Request, Includes, ContentApiFilters.TagOrder.Names);
         if (error is not null) return error;
-        var result = await taxonomy.ListTagsAsync(http.User, null, page - 1, limit, ct);
-        if (!result.Succeeded) return GhostAdminApi.FromServiceError(result.Error!);
-        var withCount = http.Request.Query["include"].ToString().Split(',').Contains("count.posts");
-        var baseUri = site.Value.BaseUri;
-        return TypedResults.Json(new
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tags = db.Tags.AsNoTracking();
+        if (query!.Filter is { } filter)
         {
-            tags = result.Value!.Items.Select(t => Shape(baseUri, t.Id, t.Name, t.Slug, t.Description, withCount ? t.ArticleCount : null)).ToList(),
-            meta = new GhostMeta(GhostPagination.For(page, limit, result.Value.Total)),
-        });
+            try
+            {
+                tags = tags.Where(ContentApiFilters.Tags().Translate(filter));
+            }
+            catch (NqlException ex)
+            {
+                return ContentApiQuery.FilterError(ex);
+            }
+        }
+        var total = await tags.CountAsync(ct);
+        var counts = query.CountPosts || query.Order.Any(o => o.Field == "count.posts");
+        var rows = total <= query.Skip ? [] : await ContentApiFilters.TagOrder.Apply(tags.Select(t => new ContentTagRow
+            {
+                Id = t.Id, Name = t.Name, Slug = t.Slug, Description = t.Description, CreatedAt = t.CreatedAt,
+                Posts = counts ? db.ArticleTags.Count(at => at.TagId == t.Id) : 0,
+            }), query.Order, [("name", false)], ("id", false))
+            .Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
+        var baseUri = site.Value.BaseUri;
+        var shaped = rows.Select(t => Shape(baseUri, t.Id, t.Name, t.Slug, t.Description, query.CountPosts ? t.Posts : null)).ToList();
+        return ContentApiEndpoints.Respond(new GhostTagsResponse(shaped, new GhostMeta(GhostPagination.For(query.Page, query.Limit, total))), "tags", query.Fields);
     }
 
     public async Task<IResult> ReadAsync(HttpContext http, string? id, string? slug, CancellationToken ct)
     {
         var actor = await actors.ResolveAsync(http.User, Capabilities.AccessNewsroom, ct);
         if (!actor.Succeeded) return GhostAdminApi.FromServiceError(actor.Error!);
+        var (query, error) = GhostAdminApi.Query(http.Request, Includes, ContentApiFilters.TagOrder.Names);
+        if (error is not null) return error;
         var tag = await FindAsync(id, slug, ct);
-        return tag is null ? GhostErrors.NotFound("Tag not found.") : TypedResults.Json(new { tags = new[] { Shape(site.Value.BaseUri, tag.Id, tag.Name, tag.Slug, tag.Description, null) } });
+        return tag is null ? GhostErrors.NotFound("Tag not found.") : One(tag, query!.Fields);
     }
+
+    private IResult One(Tag tag, IReadOnlySet<string>? fields = null, int status = StatusCodes.Status200OK) =>
+        ContentApiEndpoints.Respond(new GhostTagsResponse([Shape(site.Value.BaseUri, tag.Id, tag.Name, tag.Slug, tag.Description, null)], null), "tags", fields, status);
 
     public async Task<IResult> AddAsync(HttpContext http, CancellationToken ct)
     {
@@ -302,7 +360,7 @@ public sealed class GhostAdminTags(TaxonomyService taxonomy, NewsroomActors acto
             }, ct);
             if (!created.Succeeded) return created.Error!.StartsWith("Only Authors", StringComparison.Ordinal) ? GhostErrors.NoPermission(created.Error!) : GhostAdminApi.FromServiceError(created.Error!);
             var tag = (await FindAsync(GhostShapes.Id(created.Value!.Id), null, ct))!;
-            return TypedResults.Json(new { tags = new[] { Shape(site.Value.BaseUri, tag.Id, tag.Name, tag.Slug, tag.Description, null) } }, statusCode: StatusCodes.Status201Created);
+            return One(tag, status: StatusCodes.Status201Created);
         }
     }
 
@@ -326,7 +384,7 @@ public sealed class GhostAdminTags(TaxonomyService taxonomy, NewsroomActors acto
             }, ct);
             if (!updated.Succeeded) return GhostAdminApi.FromServiceError(updated.Error!);
             var tag = (await FindAsync(id, null, ct))!;
-            return TypedResults.Json(new { tags = new[] { Shape(site.Value.BaseUri, tag.Id, tag.Name, tag.Slug, tag.Description, null) } });
+            return One(tag);
         }
     }
 

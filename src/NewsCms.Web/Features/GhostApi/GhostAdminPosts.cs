@@ -35,31 +35,43 @@ public sealed class GhostAdminPosts(
         var actorResult = await actors.ResolveAsync(http.User, Capabilities.AccessNewsroom, ct);
         if (!actorResult.Succeeded) return GhostAdminApi.FromServiceError(actorResult.Error!);
         var actor = actorResult.Value!;
-        var (limit, page, pagingError) = GhostAdminApi.Paging(http.Request);
-        if (pagingError is not null) return pagingError;
+        var (query, queryError) = GhostAdminApi.Query(http.Request, PostIncludes, ContentApiFilters.PostOrder.Names);
+        if (queryError is not null) return queryError;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var items = db.Articles.AsNoTracking().Where(a => a.Kind == kind && a.TrashedAt == null);
-        // As in the newsroom's lists: writers see their own articles, the desk sees all.
+        // As in the newsroom's lists: writers see their own articles, the desk sees all. The filter only narrows this.
         if (!actor.Can(Capabilities.EditAnyArticle)) items = items.Where(NewsroomArticleAccess.OwnedBy(db, actor.UserId));
-        var (filtered, filterError) = SimpleFilter.Apply(items, http.Request.Query["filter"].ToString());
-        if (filterError is not null) return GhostErrors.BadRequest(filterError, "Error parsing filter");
-        var (ordered, orderError) = Order(filtered!, http.Request.Query["order"].ToString());
-        if (orderError is not null) return GhostErrors.BadRequest(orderError);
+        if (query!.Filter is { } filter)
+        {
+            try
+            {
+                items = items.Where(ContentApiFilters.Posts(db, admin: true).Translate(filter));
+            }
+            catch (NqlException ex)
+            {
+                return ContentApiQuery.FilterError(ex);
+            }
+        }
 
-        var total = await filtered!.CountAsync(ct);
-        var ids = await ordered!.Skip((page - 1) * limit).Take(limit).Select(a => a.Id).ToListAsync(ct);
-        var shaped = await GhostShapes.PostsAsync(db, ids, Options(http.Request), BaseUri, ct);
-        return Respond(kind, shaped, new GhostMeta(GhostPagination.For(page, limit, total)));
+        var total = await items.CountAsync(ct);
+        var ids = total <= query.Skip ? [] : await ContentApiFilters.PostOrder
+            .Apply(items, query.Order, [("updated_at", true)], ("id", true))
+            .Skip(query.Skip).Take(query.Limit).Select(a => a.Id).ToListAsync(ct);
+        var shaped = await GhostShapes.PostsAsync(db, ids, Options(http.Request, query), BaseUri, ct);
+        return Respond(kind, shaped, new GhostMeta(GhostPagination.For(query.Page, query.Limit, total)), query.Fields);
     }
+
+    private static readonly string[] PostIncludes = ["authors", "tags"];
 
     public async Task<IResult> ReadAsync(HttpContext http, ArticleKind kind, string? id, string? slug, CancellationToken ct)
     {
+        if (GhostAdminApi.Query(http.Request, PostIncludes, ContentApiFilters.PostOrder.Names).Error is { } queryError) return queryError;
         var articleId = id is not null ? GhostShapes.ParseId(id) : await IdBySlugAsync(kind, slug!, ct);
         if (articleId is not { } found) return NotFound(kind);
         var (current, refusal) = await LoadAsync(http, kind, found, ct);
         if (refusal is not null) return refusal;
-        return await RespondWithAsync(http, kind, current!.Id, StatusCodes.Status200OK, ct);
+        return await RespondWithAsync(http, kind, current!.Id, StatusCodes.Status200OK, ct, withFields: true);
     }
 
     // ----- add, edit, delete -----
@@ -378,23 +390,26 @@ public sealed class GhostAdminPosts(
         return await db.Articles.Where(a => a.Slug == slug && a.Kind == kind && a.TrashedAt == null).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
     }
 
-    private async Task<IResult> RespondWithAsync(HttpContext http, ArticleKind kind, int id, int status, CancellationToken ct)
+    /// <summary>The item as answered; fields= only on a read (Ghost's add and edit take formats but not fields).</summary>
+    private async Task<IResult> RespondWithAsync(HttpContext http, ArticleKind kind, int id, int status, CancellationToken ct, bool withFields = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var posts = await GhostShapes.PostsAsync(db, [id], Options(http.Request), BaseUri, ct);
-        return posts.Count == 0 ? NotFound(kind) : Respond(kind, posts, null, status);
+        // After a write the answer takes formats= when it can be read (the write itself has happened).
+        var query = GhostAdminApi.Query(http.Request, PostIncludes, ContentApiFilters.PostOrder.Names).Query;
+        var posts = await GhostShapes.PostsAsync(db, [id], Options(http.Request, query), BaseUri, ct);
+        return posts.Count == 0 ? NotFound(kind) : Respond(kind, posts, null, withFields ? query?.Fields : null, status);
     }
 
-    private static IResult Respond(ArticleKind kind, IReadOnlyList<GhostPost> posts, GhostMeta? meta, int status = StatusCodes.Status200OK) =>
+    private static IResult Respond(ArticleKind kind, IReadOnlyList<GhostPost> posts, GhostMeta? meta, IReadOnlySet<string>? fields, int status = StatusCodes.Status200OK) =>
         kind == ArticleKind.Page
-            ? TypedResults.Json(new GhostPagesBody(posts, meta), statusCode: status)
-            : TypedResults.Json(new GhostPostsBody(posts, meta), statusCode: status);
+            ? ContentApiEndpoints.Respond(new GhostPagesResponse(posts, meta), "pages", fields, status)
+            : ContentApiEndpoints.Respond(new GhostPostsResponse(posts, meta), "posts", fields, status);
 
-    /// <summary>The Admin API always includes tags and authors; html and plaintext come with formats=.</summary>
-    private static GhostShapeOptions Options(HttpRequest request)
+    /// <summary>The Admin API always includes tags and authors; html and plaintext come only with formats= (as in Ghost's Admin API).</summary>
+    private static GhostShapeOptions Options(HttpRequest request, ContentApiQuery? query)
     {
-        var formats = request.Query["formats"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return new GhostShapeOptions(Tags: true, Authors: true, Html: formats.Contains("html"), Plaintext: formats.Contains("plaintext"), AdminFields: true);
+        var formatsGiven = request.Query["formats"].ToString().Length > 0;
+        return new GhostShapeOptions(Tags: true, Authors: true, Html: formatsGiven && query is { Html: true }, Plaintext: formatsGiven && query is { Plaintext: true }, AdminFields: true);
     }
 
     private static bool IsHtmlSource(HttpContext http) => http.Request.Query["source"].ToString() == "html";
@@ -404,26 +419,6 @@ public sealed class GhostAdminPosts(
         http.Request.Query.TryGetValue("source", out var source) && source.ToString() != "html"
             ? GhostErrors.Validation("Validation (isIn) failed for source", "source")
             : null;
-
-    private static (IQueryable<Article>? Ordered, string? Error) Order(IQueryable<Article> items, string order)
-    {
-        var parts = order.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts is null) return (items.OrderByDescending(a => a.UpdatedAt).ThenByDescending(a => a.Id), null);
-        var descending = parts.Length > 1 && parts[1].Equals("desc", StringComparison.OrdinalIgnoreCase);
-        if (parts.Length > 1 && !descending && !parts[1].Equals("asc", StringComparison.OrdinalIgnoreCase)) return (null, $"Invalid order direction: {parts[1]}");
-        IOrderedQueryable<Article>? ordered = parts[0] switch
-        {
-            "published_at" => descending ? items.OrderByDescending(a => a.PublishedAt) : items.OrderBy(a => a.PublishedAt),
-            "updated_at" => descending ? items.OrderByDescending(a => a.UpdatedAt) : items.OrderBy(a => a.UpdatedAt),
-            "created_at" => descending ? items.OrderByDescending(a => a.CreatedAt) : items.OrderBy(a => a.CreatedAt),
-            "title" => descending ? items.OrderByDescending(a => a.Headline) : items.OrderBy(a => a.Headline),
-            "slug" => descending ? items.OrderByDescending(a => a.Slug) : items.OrderBy(a => a.Slug),
-            "id" => descending ? items.OrderByDescending(a => a.Id) : items.OrderBy(a => a.Id),
-            _ => null,
-        };
-        if (ordered is null) return (null, $"Ordering by {parts[0]} is not supported.");
-        return (descending ? ordered.ThenByDescending(a => a.Id) : ordered.ThenBy(a => a.Id), null);
-    }
 
     private static IResult FromSave(SaveOutcome saved) =>
         saved.Conflict is not null ? GhostErrors.UpdateCollision()
@@ -457,104 +452,4 @@ public sealed class GhostAdminPosts(
     private static string Resource(ArticleKind kind) => kind == ArticleKind.Page ? "pages" : "posts";
 
     private static string Singular(ArticleKind kind) => kind == ArticleKind.Page ? "page" : "post";
-}
-
-public sealed record GhostPostsBody(
-    [property: System.Text.Json.Serialization.JsonPropertyName("posts")] IReadOnlyList<GhostPost> Posts,
-    [property: System.Text.Json.Serialization.JsonPropertyName("meta"), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] GhostMeta? Meta);
-
-public sealed record GhostPagesBody(
-    [property: System.Text.Json.Serialization.JsonPropertyName("pages")] IReadOnlyList<GhostPost> Pages,
-    [property: System.Text.Json.Serialization.JsonPropertyName("meta"), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] GhostMeta? Meta);
-
-/// <summary>
-/// The Admin API's filter, for now only <c>status:</c>, <c>slug:</c> and <c>id:</c> joined by <c>+</c> (each value
-/// plain, quoted, or a list in brackets). Anything else is refused (400), never ignored. To be replaced by the Content
-/// API's NQL parser.
-/// </summary>
-public static class SimpleFilter
-{
-    public static (IQueryable<Article>? Items, string? Error) Apply(IQueryable<Article> items, string filter)
-    {
-        if (string.IsNullOrWhiteSpace(filter)) return (items, null);
-        foreach (var part in SplitAnd(filter))
-        {
-            var colon = part.IndexOf(':');
-            if (colon <= 0) return (null, $"Query Error: unexpected filter \"{part}\".");
-            var key = part[..colon].Trim();
-            var values = Values(part[(colon + 1)..].Trim());
-            if (values is null) return (null, $"Query Error: unexpected value in \"{part}\".");
-            switch (key)
-            {
-                case "status":
-                    var statuses = new List<ArticleStatus>();
-                    foreach (var value in values)
-                    {
-                        switch (value)
-                        {
-                            case "published": statuses.Add(ArticleStatus.Published); break;
-                            case "scheduled": statuses.Add(ArticleStatus.Scheduled); break;
-                            case "draft": statuses.Add(ArticleStatus.Draft); statuses.Add(ArticleStatus.InReview); break;
-                            case "all": statuses.AddRange(Enum.GetValues<ArticleStatus>()); break;
-                            default: return (null, $"Query Error: unknown status \"{value}\".");
-                        }
-                    }
-                    items = items.Where(a => statuses.Contains(a.Status));
-                    break;
-                case "slug":
-                    items = items.Where(a => values.Contains(a.Slug));
-                    break;
-                case "id":
-                    var ids = values.Select(GhostShapes.ParseId).OfType<int>().ToList();
-                    items = items.Where(a => ids.Contains(a.Id));
-                    break;
-                default:
-                    return (null, $"Query Error: filtering by \"{key}\" is not supported by the Admin API here (status, slug and id are).");
-            }
-        }
-        return (items, null);
-    }
-
-    private static IEnumerable<string> SplitAnd(string filter)
-    {
-        var depth = 0;
-        var quoted = false;
-        var start = 0;
-        for (var i = 0; i < filter.Length; i++)
-        {
-            var c = filter[i];
-            if (c == '\'' ) quoted = !quoted;
-            else if (!quoted && c == '[') depth++;
-            else if (!quoted && c == ']') depth--;
-            else if (!quoted && depth == 0 && c == '+')
-            {
-                yield return filter[start..i];
-                start = i + 1;
-            }
-        }
-        yield return filter[start..];
-    }
-
-    private static List<string>? Values(string text)
-    {
-        if (text.StartsWith('[') && text.EndsWith(']'))
-        {
-            var inner = text[1..^1];
-            var list = new List<string>();
-            foreach (var raw in inner.Split(','))
-            {
-                if (One(raw.Trim()) is not { } value) return null;
-                list.Add(value);
-            }
-            return list;
-        }
-        return One(text) is { } single ? [single] : null;
-    }
-
-    private static string? One(string text)
-    {
-        if (text.Length >= 2 && text[0] == '\'' && text[^1] == '\'') return text[1..^1].Replace("\\'", "'");
-        if (text.Length == 0 || text.IndexOfAny(['\'', '(', ')', ',', '+', '[', ']', '>', '<', '-', '~']) == 0) return null;
-        return text.Any(c => c is '(' or ')' or '\'' or '>' or '<' or '~') ? null : text;
-    }
 }

@@ -14,7 +14,8 @@ public static class GhostOpenApi
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "NewsCms: Ghost-compatible APIs";
-            document.Info.Description = "The Content API (read-only, published content, ?key=<Content API key>) in Ghost's shapes.";
+            document.Info.Description = "The Content API (read-only, published content, ?key=<Content API key>) and the Admin API "
+                + "(Authorization: Ghost <token signed with the Admin API key>) in Ghost's shapes.";
             return Task.CompletedTask;
         });
         // With fields= an item carries only the fields asked for: none of its properties is required.
@@ -23,6 +24,11 @@ public static class GhostOpenApi
             if (context.JsonTypeInfo.Type == typeof(GhostPost) || context.JsonTypeInfo.Type == typeof(GhostTag) || context.JsonTypeInfo.Type == typeof(GhostAuthor))
             {
                 schema.Required?.Clear();
+            }
+            // A property left out when null (meta on a read) may be absent: not required.
+            foreach (var property in context.JsonTypeInfo.Properties)
+            {
+                if (property.ShouldSerialize is not null) schema.Required?.Remove(property.Name);
             }
             return Task.CompletedTask;
         });

@@ -130,6 +130,19 @@ public static class NqlFields
     };
 
     /// <summary>
+    /// A field with a fixed set of named values (a status), each standing for one or more stored values; a name it
+    /// does not know is refused.
+    /// </summary>
+    public static NqlField<T> OneOf<T, TValue>(Expression<Func<T, TValue>> selector, IReadOnlyDictionary<string, TValue[]> names) => c =>
+    {
+        if (c.Operator is not (NqlOperator.Equal or NqlOperator.NotEqual or NqlOperator.In or NqlOperator.NotIn)) throw Unsupported(c);
+        var values = c.Values.SelectMany(v => names.TryGetValue(TextOf(c, v), out var stored) ? stored
+            : throw new NqlException($"\"{c.Field}\" takes {string.Join(", ", names.Keys)}, not \"{v.Text}\".")).Distinct().ToList();
+        var isIn = NqlExpressions.Compose(selector, x => values.Contains(x));
+        return c.Operator is NqlOperator.Equal or NqlOperator.In ? isIn : NqlExpressions.Not(isIn);
+    };
+
+    /// <summary>
     /// Related items by slug (an article's tags or authors): <paramref name="anyOf"/> is "has one of these slugs",
     /// <paramref name="none"/> "has none at all" (for <c>:null</c>). <c>:-x</c> is "has no x".
     /// </summary>
