@@ -123,7 +123,8 @@ public class FeedTests
         using var reader = site.App.CreateClient();
         var rss = await FeedAsync(reader, "/feed.xml", "application/rss+xml");
         Assert.Equal("Harbour Times", rss.Title.Text);
-        Assert.Equal("News from the harbour & the hills", rss.Description.Text);
+        // RSS descriptions are HTML to readers: the plain text goes in escaped.
+        Assert.Equal("News from the harbour &amp; the hills", rss.Description.Text);
         Assert.Equal("en", rss.Language);
         Assert.Equal(Origin + "/", rss.Links.First(l => l.RelationshipType == "alternate").Uri.ToString());
         Assert.NotEqual(default, rss.LastUpdatedTime);
@@ -132,7 +133,7 @@ public class FeedTests
         var item = rss.Items.Last();
         Assert.Equal(Origin + "/news/council-passes-budget", item.Links.Single().Uri.ToString());
         Assert.Equal(Origin + "/news/council-passes-budget", item.Id);
-        Assert.Equal("Rates rise & parks win.", item.Summary.Text);
+        Assert.Equal("Rates rise &amp; parks win.", item.Summary.Text);
         Assert.Equal(["Budget"], item.Categories.Select(c => c.Name));
         Assert.Equal(["Gail Guest"], item.Authors.Select(a => a.Name));
         Assert.Equal(["Gail Guest"], Extensions(item, FeedDocuments.DublinCoreNamespace, "creator"));
@@ -197,6 +198,38 @@ public class FeedTests
         {
             Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync(path)).StatusCode);
         }
+    }
+
+    /// <summary>
+    /// An RSS description is HTML to feed readers (RSS has no type for it, unlike Atom's type="text"): a standfirst or a
+    /// site's tagline, plain text in NewsCms, goes in HTML-escaped, so "&lt;img onerror=…&gt;" reads as written and runs nowhere.
+    /// </summary>
+    [Fact]
+    public async Task Rss_descriptions_carry_plain_text_escaped_as_HTML_and_Atom_keeps_it_as_text()
+    {
+        await using var site = await StartAsync();
+        await site.Scope.ServiceProvider.GetRequiredService<SiteSettingsStore>().WriteAsync(new Dictionary<string, string>
+        {
+            [SiteSettingsStore.TaglineKey] = "Tags <b>bold</b> & <script>alert(1)</script>",
+        });
+        var tag = (await site.Taxonomy.CreateTagAsync(site.Admin, new TaxonomyInput { Name = "Tricks" })).Value!;
+        await site.PublishAsync("Escaped", "Rates <img src=x onerror=alert(1)> & parks", tags: [tag.Id]);
+        using var reader = site.App.CreateClient();
+
+        foreach (var path in (string[])["/feed.xml", "/tag/tricks/feed.xml"])
+        {
+            var xml = XDocument.Load(new MemoryStream((await GetAsync(reader, path)).Body));
+            Assert.Equal("Rates &lt;img src=x onerror=alert(1)&gt; &amp; parks", xml.Descendants("item").Single().Element("description")!.Value);
+        }
+        var siteFeed = XDocument.Load(new MemoryStream((await GetAsync(reader, "/feed.xml")).Body));
+        Assert.Equal("Tags &lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;", siteFeed.Root!.Element("channel")!.Element("description")!.Value);
+
+        var atom = await FeedAsync(reader, "/atom.xml", "application/atom+xml");
+        Assert.Equal("Tags <b>bold</b> & <script>alert(1)</script>", atom.Description.Text);
+        Assert.Equal("text", atom.Description.Type);
+        var entry = atom.Items.Single();
+        Assert.Equal("Rates <img src=x onerror=alert(1)> & parks", entry.Summary.Text);
+        Assert.Equal("text", entry.Summary.Type);
     }
 
     [Fact]

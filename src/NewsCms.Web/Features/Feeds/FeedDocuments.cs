@@ -61,7 +61,8 @@ public static class FeedDocuments
     {
         var selfPath = atom ? channel.AtomPath : channel.RssPath;
         var title = Text(channel.Title);
-        var feed = new SyndicationFeed(title, string.IsNullOrWhiteSpace(channel.Description) ? title : Text(channel.Description),
+        var description = string.IsNullOrWhiteSpace(channel.Description) ? channel.Title : channel.Description;
+        var feed = new SyndicationFeed(title, atom ? Text(description) : RssText(description),
             Absolute(baseUri, channel.PagePath))
         {
             Id = atom ? Absolute(baseUri, channel.AtomPath).ToString() : null,
@@ -90,7 +91,7 @@ public static class FeedDocuments
             LastUpdatedTime = entry.UpdatedAt > entry.PublishedAt ? entry.UpdatedAt : entry.PublishedAt,
         };
         item.Links.Add(SyndicationLink.CreateAlternateLink(link));
-        if (!string.IsNullOrWhiteSpace(entry.Standfirst)) item.Summary = new TextSyndicationContent(Text(entry.Standfirst));
+        if (!string.IsNullOrWhiteSpace(entry.Standfirst)) item.Summary = new TextSyndicationContent(atom ? Text(entry.Standfirst) : RssText(entry.Standfirst));
         foreach (var author in entry.Authors)
         {
             // Atom's author; RSS gets it as a10:author (RSS's own author element needs an e-mail address) and dc:creator.
@@ -107,6 +108,12 @@ public static class FeedDocuments
         }
         return item;
     }
+
+    /// <summary>
+    /// Plain text for an RSS description: readers take a description as HTML (RSS has no type="text" as Atom has), so
+    /// the text is HTML-escaped and a standfirst reading "&lt;img onerror=…&gt;" is shown as written, never run.
+    /// </summary>
+    private static string RssText(string text) => Text(text).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static XmlReader Extension(string ns, string prefix, string name, string text) =>
         new XElement(XName.Get(name, ns), new XAttribute(XNamespace.Xmlns + prefix, ns), text).CreateReader();
