@@ -34,6 +34,8 @@ public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? P
     public const string ApiBrowseFresh = "Content API browse (fresh)";
     public const string ApiReadHit = "Content API read by slug (cache hit)";
     public const string ApiReadFresh = "Content API read by slug (fresh)";
+    public const string ApiBrowseFreshSingle = "Content API browse (fresh, 1 connection)";
+    public const string ApiReadFreshSingle = "Content API read by slug (fresh, 1 connection)";
     public const string ApiBrowseCeiling = "ceiling (Content API browse)";
     public const string ApiReadCeiling = "ceiling (Content API read)";
 
@@ -57,6 +59,9 @@ public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? P
         var browse = $"/ghost/api/content/posts/?key={contentKey}&limit={ApiPageSize}&include=tags,authors";
         string Read(string slug) => $"/ghost/api/content/posts/slug/{slug}/?key={contentKey}&include=tags,authors";
         var apiPages = Math.Max(1, (site.ArticleSlugs.Count + ApiPageSize - 1) / ApiPageSize);
+        var apiBrowseFresh = new Scenario(ApiBrowseFresh, browse, [.. Enumerable.Range(1, apiPages).Select(page => $"{browse}&page={page}")], BypassCache: true,
+            Compared: ApiBrowseCeiling);
+        var apiReadFresh = new Scenario(ApiReadFresh, Read(site.ArticleSlug), [.. site.ArticleSlugs.Select(Read)], BypassCache: true, Compared: ApiReadCeiling);
         var fresh = new Scenario(ArticleFresh, "/news/" + site.ArticleSlug, [.. site.ArticleSlugs.Select(s => "/news/" + s)], BypassCache: true);
         var search = new Scenario(Search, "/search?q=" + Uri.EscapeDataString(site.SearchQueries[0]), [.. site.SearchQueries.Select(q => "/search?q=" + Uri.EscapeDataString(q))]);
         return
@@ -72,11 +77,13 @@ public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? P
             fresh with { Name = ArticleFreshSingle, Connections = 1 },
             search with { Name = SearchSingle, Connections = 1 },
             new(ApiBrowseHit, browse, Compared: ApiBrowseCeiling),
-            new(ApiBrowseFresh, browse, [.. Enumerable.Range(1, apiPages).Select(page => $"{browse}&page={page}")], BypassCache: true, Compared: ApiBrowseCeiling),
+            apiBrowseFresh,
             new(ApiReadHit, Read(site.ArticleSlug), Compared: ApiReadCeiling),
-            new(ApiReadFresh, Read(site.ArticleSlug), [.. site.ArticleSlugs.Select(Read)], BypassCache: true, Compared: ApiReadCeiling),
+            apiReadFresh,
             new(ApiBrowseCeiling, browse, Ceiling: true),
             new(ApiReadCeiling, Read(site.ArticleSlug), Ceiling: true),
+            apiBrowseFresh with { Name = ApiBrowseFreshSingle, Connections = 1 },
+            apiReadFresh with { Name = ApiReadFreshSingle, Connections = 1 },
         ];
     }
 
