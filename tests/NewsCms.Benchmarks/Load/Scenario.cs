@@ -7,6 +7,8 @@ namespace NewsCms.Benchmarks.Load;
 /// walks through <see cref="Paths"/> (many articles, many searches). With <see cref="BypassCache"/> every request also
 /// carries <see cref="BypassHeader"/>: the output cache neither looks up nor stores a request with an Authorization
 /// header (ASP.NET Core's default rule), and the app has no bearer sign-in, so the page renders as for any reader.
+/// The Content API's cache policy keeps that rule (it adds to the default policy), and the Admin API's token scheme
+/// reads only <c>Authorization: Ghost …</c>, so a Content API request with the header is answered, uncached, as without it.
 /// Each request is a fresh render, even after the list wraps around. (Query strings cannot do this: the cache key
 /// holds only the query keys a page reads, and a page number past the end answers 404.)
 /// </summary>
