@@ -101,14 +101,18 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
         console.WriteLine($"== {articles:N0} articles on {database.Provider} ==");
         var seed = await new Seeder(content, console).SeedAsync(database, articles, reuse: options.Databases is not null, ct);
         var site = await SiteSample.ReadAsync(database, content, ct);
-        var scenarios = Scenario.For(site);
 
         Dictionary<string, PageCost> costs;
         var pages = new List<PageResult>();
         SoakResult? soak = null;
         long? peak = null;
+        IReadOnlyList<Scenario> scenarios;
         if (appDll is not null)
         {
+            // The Content API's key, from the published app's own command, before anything else opens the database.
+            var key = await ContentApiKey.CreateWithPublishedAppAsync(appDll, database, ct);
+            console.WriteLine($"Content API key made by the published app's {Web.Features.Integrations.IntegrationCommandLine.Command}.");
+            scenarios = Scenario.For(site, key);
             // SQL statements and single fresh renders in-process; the load goes to the published app, alone on the database.
             await using (var inProcess = new InProcessApp(repository, database))
             {
@@ -118,7 +122,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
             SqliteConnection.ClearAllPools();
             await using var app = await AppProcess.StartAsync(appDll, database, Path.Combine(folder, $"app-{database.Provider.ToLowerInvariant()}-{articles}.log"), ct);
             console.WriteLine($"App started at {app.BaseUrl} (pid {app.ProcessId}){(app.PrintedSetupCode ? "; it printed a setup code (no accounts), public pages are served regardless" : "")}.");
-            pages = await LoadAsync(driver, app.BaseUrl, ceiling, scenarios, costs, ct);
+            pages = await LoadAsync(driver, app.BaseUrl, ceiling, scenarios, costs, key, ct);
             if (isLargest && options.Soak > 0) soak = await SoakAsync(driver, app, site, ct);
             peak = app.Memory()?.Peak;
         }
@@ -129,23 +133,21 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
             inProcess.StartServer();
             var baseUrl = new Uri(inProcess.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
             using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = baseUrl };
+            var key = await ContentApiKey.CreateInProcessAsync(inProcess.Services, ct);
+            scenarios = Scenario.For(site, key);
             costs = await PageProbe.MeasureAsync(inProcess, client, scenarios, options.Probes, ct);
-            pages = await LoadAsync(driver, baseUrl, ceiling, scenarios, costs, ct);
+            pages = await LoadAsync(driver, baseUrl, ceiling, scenarios, costs, key, ct);
         }
         return new ScaleResult(articles, seed.Reused, seed.Seconds, seed.ArticlesPerSecond, seed.FileBytes, pages, soak, peak, database.Provider);
     }
 
-    /// <summary>Warm-up then measured run of every page; the ceiling serves the cache-hit article's exact bytes.</summary>
+    /// <summary>
+    /// Warm-up then measured run of every page; each ceiling serves the exact bytes the app answers for its path (the
+    /// cache-hit article, a Content API list, a Content API post).
+    /// </summary>
     private async Task<List<PageResult>> LoadAsync(ILoadDriver driver, Uri app, CeilingServer ceiling, IReadOnlyList<Scenario> scenarios,
-        Dictionary<string, PageCost> costs, CancellationToken ct)
+        Dictionary<string, PageCost> costs, string contentKey, CancellationToken ct)
     {
-        using (var client = new HttpClient { BaseAddress = app })
-        {
-            var article = scenarios.Single(s => s.Name == Scenario.ArticleHit);
-            using var response = await client.GetAsync(article.Path, ct);
-            response.EnsureSuccessStatusCode();
-            ceiling.Serve(await response.Content.ReadAsByteArrayAsync(ct), response.Content.Headers.ContentType?.ToString() ?? "text/html");
-        }
 
         // A first pass over every page before any is measured: a freshly started app runs unoptimised code until the
         // JIT's tiering has seen each path, which would otherwise land in whichever page is measured first.
@@ -161,6 +163,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
         var results = new List<(Scenario Scenario, LoadResult Load)>();
         foreach (var scenario in scenarios)
         {
+            if (scenario.Ceiling) await ServeOnCeilingAsync(app, ceiling, scenario.Path, ct);
             var target = scenario.Ceiling ? ceiling.BaseUrl : app;
             var connections = scenario.Connections ?? options.Connections;
             if (options.WarmupSeconds > 0) await driver.RunAsync(target, scenario, connections, TimeSpan.FromSeconds(options.WarmupSeconds), ct);
@@ -171,11 +174,24 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
             // Requests still in flight when the driver stopped finish before the next page is measured.
             await SettleAsync(app, ct);
         }
-        var ceilingRate = results.Single(r => r.Scenario.Ceiling).Load.RequestsPerSecond;
-        return [.. results.Select(r => new PageResult(r.Scenario.Name, r.Scenario.Paths is null ? r.Scenario.Path : $"{r.Scenario.Paths.Count:N0} paths, e.g. {r.Scenario.PathAt(0)}",
+        var ceilingRates = results.Where(r => r.Scenario.Ceiling).ToDictionary(r => r.Scenario.Name, r => r.Load.RequestsPerSecond);
+        // The key is the run's own; the report shows where it goes, not its value.
+        string Shown(string path) => path.Replace(contentKey, "{key}", StringComparison.Ordinal);
+        return [.. results.Select(r => new PageResult(r.Scenario.Name,
+            Shown(r.Scenario.Paths is null ? r.Scenario.Path : $"{r.Scenario.Paths.Count:N0} paths, e.g. {r.Scenario.PathAt(0)}"),
             r.Load.RequestsPerSecond, r.Load.P50Ms, r.Load.P99Ms, r.Load.Requests, r.Load.Errors,
-            ceilingRate > 0 ? r.Load.RequestsPerSecond / ceilingRate : null,
+            ceilingRates.GetValueOrDefault(r.Scenario.Ceiling ? r.Scenario.Name : r.Scenario.CeilingOf) is > 0 and var ceilingRate
+                ? r.Load.RequestsPerSecond / ceilingRate : null,
             costs.TryGetValue(r.Scenario.Name, out var cost) ? cost.SqlStatements : null, cost?.FreshRenderMs, r.Load.RenderedShare))];
+    }
+
+    /// <summary>The ceiling answers from now on with what the app answers for <paramref name="path"/>.</summary>
+    private static async Task ServeOnCeilingAsync(Uri app, CeilingServer ceiling, string path, CancellationToken ct)
+    {
+        using var client = new HttpClient { BaseAddress = app };
+        using var response = await client.GetAsync(path, ct);
+        response.EnsureSuccessStatusCode();
+        ceiling.Serve(await response.Content.ReadAsByteArrayAsync(ct), response.Content.Headers.ContentType?.ToString() ?? "text/html");
     }
 
     private async Task SettleAsync(Uri app, CancellationToken ct)

@@ -30,7 +30,8 @@ public sealed class ClusterBench(BenchmarkOptions options, string repository, st
         await using var database = await BenchDatabase.CreatePostgreSqlAsync(options.PostgresAdmin, $"newscms_bench_cluster_{Environment.ProcessId}", Owner, ct);
         var seed = await new Seeder(content, console).SeedAsync(database, articles, reuse: false, ct);
         var site = await SiteSample.ReadAsync(database, content, ct);
-        var scenarios = Scenario.For(site).Where(s => s.Name is Scenario.ArticleHit or Scenario.ArticleFresh && s.Connections is null).ToList();
+        // The cluster measures the article pages only; the Content API scenarios (which need a key) are left out.
+        var scenarios = Scenario.For(site, contentKey: "").Where(s => s.Name is Scenario.ArticleHit or Scenario.ArticleFresh && s.Connections is null).ToList();
         var environment = new Dictionary<string, string>
         {
             ["NEWSCMS_CLUSTER_DIR"] = state,

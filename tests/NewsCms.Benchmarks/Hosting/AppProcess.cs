@@ -66,16 +66,8 @@ public sealed class AppProcess : IAsyncDisposable
         {
             WorkingDirectory = Path.GetDirectoryName(appDll)!,
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            Environment =
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["DOTNET_ENVIRONMENT"] = "Production",
-                ["ASPNETCORE_URLS"] = url,
-                ["NewsCms__Database__Provider"] = database.Provider,
-                ["ConnectionStrings__NewsCms"] = database.ConnectionString,
-                ["NewsCms__Site__BaseUrl"] = url,
-            },
         };
+        foreach (var (name, value) in AppEnvironment(database, url)) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
         lock (Running) Running.Add(process);
         var log = new StreamWriter(logPath) { AutoFlush = true };
@@ -94,6 +86,28 @@ public sealed class AppProcess : IAsyncDisposable
             throw;
         }
         return app;
+    }
+
+    /// <summary>
+    /// The app's environment: Production, the database, the site's address (when it serves) and the benchmark's own
+    /// settings (<see cref="ContentApiKey.Settings"/>).
+    /// </summary>
+    internal static Dictionary<string, string> AppEnvironment(BenchDatabase database, string? url = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["NewsCms__Database__Provider"] = database.Provider,
+            ["ConnectionStrings__NewsCms"] = database.ConnectionString,
+        };
+        if (url is not null)
+        {
+            environment["ASPNETCORE_URLS"] = url;
+            environment["NewsCms__Site__BaseUrl"] = url;
+        }
+        foreach (var (key, value) in ContentApiKey.Settings) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        return environment;
     }
 
     /// <summary>The app's peak and current resident memory (VmHWM and VmRSS from /proc), in bytes; null off Linux.</summary>

@@ -29,6 +29,7 @@ public sealed class InProcessApp(string repository, BenchDatabase database) : We
         builder.UseSetting("NewsCms:Site:BaseUrl", "http://127.0.0.1");
         // The in-memory test client asks for "localhost"; the site answers only its own hosts.
         builder.UseSetting("NewsCms:Site:AdditionalHosts:0", "localhost");
+        foreach (var (key, value) in ContentApiKey.Settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {

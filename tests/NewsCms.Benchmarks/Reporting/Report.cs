@@ -16,7 +16,7 @@ public static class Report
         if (scales.Count < 2) return [];
         var small = scales.MinBy(s => s.Articles)!;
         var large = scales.MaxBy(s => s.Articles)!;
-        return [.. large.Pages.Where(p => p.Page != Scenario.CeilingName).Select(l =>
+        return [.. large.Pages.Where(p => !Scenario.IsCeiling(p.Page)).Select(l =>
         {
             var s = small.Pages.Single(p => p.Page == l.Page);
             return new GrowthRow(l.Page, s.P50Ms, l.P50Ms, Ratio(l.P50Ms, s.P50Ms), s.FreshRenderMs, l.FreshRenderMs,

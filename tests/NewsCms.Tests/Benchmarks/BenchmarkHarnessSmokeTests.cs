@@ -24,16 +24,24 @@ public class BenchmarkHarnessSmokeTests
             Assert.Equal(output, folder);
             var pages = Assert.Single(run!.Scales).Pages;
             string[] expected = [Scenario.Home, Scenario.ArticleHit, Scenario.ArticleFresh, Scenario.Tag, Scenario.Author, Scenario.Search, Scenario.Rss, Scenario.CeilingName,
-                Scenario.ArticleFreshSingle, Scenario.SearchSingle];
+                Scenario.ArticleFreshSingle, Scenario.SearchSingle, Scenario.ApiBrowseHit, Scenario.ApiBrowseFresh, Scenario.ApiReadHit, Scenario.ApiReadFresh,
+                Scenario.ApiBrowseCeiling, Scenario.ApiReadCeiling, Scenario.ApiBrowseFreshSingle, Scenario.ApiReadFreshSingle];
             Assert.Equal(expected, pages.Select(p => p.Page));
             Assert.All(pages, p =>
             {
                 Assert.True(p.Requests > 0, $"{p.Page}: no requests");
                 Assert.Equal(0, p.Errors);
             });
-            Assert.All(pages.Where(p => p.Page is not (Scenario.CeilingName or Scenario.ArticleFreshSingle or Scenario.SearchSingle)),
+            Assert.All(pages.Where(p => !Scenario.IsCeiling(p.Page) && p.Page is not (Scenario.ArticleFreshSingle or Scenario.SearchSingle
+                    or Scenario.ApiBrowseFreshSingle or Scenario.ApiReadFreshSingle)),
                 p => Assert.True(p.SqlStatements > 0, $"{p.Page}: no SQL counted"));
-            Assert.Equal(1.0, pages.Single(p => p.Page == Scenario.ArticleFresh).RenderedShare);
+            // The bypass header really skips the output cache, on the pages and on the Content API alike.
+            Assert.All([Scenario.ArticleFresh, Scenario.ApiBrowseFresh, Scenario.ApiReadFresh, Scenario.ApiBrowseFreshSingle, Scenario.ApiReadFreshSingle],
+                name => Assert.Equal(1.0, pages.Single(p => p.Page == name).RenderedShare));
+            // Each Content API scenario is compared with the ceiling serving its own kind of answer; the key is not shown.
+            Assert.All(pages, p => Assert.True(p.RatioToCeiling > 0, $"{p.Page}: no ratio to its ceiling"));
+            Assert.Equal(1.0, pages.Single(p => p.Page == Scenario.ApiBrowseCeiling).RatioToCeiling);
+            Assert.All(pages.Where(p => p.Page.StartsWith("Content API", StringComparison.Ordinal)), p => Assert.Contains("?key={key}&", p.Path));
 
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "results.json")));
             Assert.Equal(expected.Length, json.RootElement.GetProperty("Scales")[0].GetProperty("Pages").GetArrayLength());
