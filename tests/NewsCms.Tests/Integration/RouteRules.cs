@@ -255,6 +255,15 @@ public static class RouteRules
 
     public static bool AcceptsPost(IReadOnlyList<string>? methods) => methods is null || methods.Contains("POST");
 
+    /// <summary>
+    /// Whether the route's endpoints take only JSON bodies (the Admin API's writes): routing refuses another body before
+    /// authorization is asked, so such a route is tried with a JSON body.
+    /// </summary>
+    public static bool TakesJsonBodies(IServiceProvider services, string pattern) =>
+        Endpoints(services).Where(e => e.RoutePattern.RawText == pattern)
+            .Select(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes)
+            .Any(types => types is { Count: > 0 } && types.All(t => t == "application/json"));
+
     /// <summary>Newsroom roles and anonymous (null), the principals every rule is tried with.</summary>
     public static IReadOnlyList<string?> Principals => [null, .. NewsroomRoles.All];
 }
