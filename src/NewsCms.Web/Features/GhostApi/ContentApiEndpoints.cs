@@ -210,16 +210,8 @@ public static class ContentApiEndpoints
 
     // Tags.
 
-    /// <summary>The tags with their counts of public posts when <paramref name="counts"/> (asked for, or ordered by), else 0.</summary>
-    private static IQueryable<ContentTagRow> TagRows(NewsCmsDbContext db, IQueryable<Tag> tags, bool counts)
-    {
-        var publicIds = db.Articles.Where(Article.IsPublicExpression).Select(a => a.Id);
-        return tags.Select(t => new ContentTagRow
-        {
-            Id = t.Id, Name = t.Name, Slug = t.Slug, Description = t.Description, CreatedAt = t.CreatedAt,
-            Posts = counts ? db.ArticleTags.Count(at => at.TagId == t.Id && publicIds.Contains(at.ArticleId)) : 0,
-        });
-    }
+    /// <summary>The articles the Content API's counts count: the public ones.</summary>
+    private static IQueryable<int> PublicArticleIds(NewsCmsDbContext db) => db.Articles.Where(Article.IsPublicExpression).Select(a => a.Id);
 
     private static GhostTag TagShape(ContentTagRow t, bool count, Uri baseUri) => GhostShapes.Tag(t.Id, t.Name, t.Slug, t.Description, baseUri, count ? t.Posts : null);
 
@@ -229,24 +221,12 @@ public static class ContentApiEndpoints
         var (query, error) = ContentApiQuery.Parse(p, TermIncludes, ContentApiFilters.TagOrder.Names);
         if (error is not null) return error;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        IQueryable<Tag> tags = db.Tags.AsNoTracking();
-        if (query!.Filter is { } filter)
-        {
-            try
-            {
-                tags = tags.Where(ContentApiFilters.Tags().Translate(filter));
-            }
-            catch (NqlException ex)
-            {
-                return ContentApiQuery.FilterError(ex);
-            }
-        }
-        var total = await tags.CountAsync(ct);
-        var rows = total <= query.Skip ? [] : await ContentApiFilters.TagOrder.Apply(TagRows(db, tags, query.CountPosts || query.Order.Any(o => o.Field == "count.posts")), query.Order, [("name", false)], ("id", false))
-            .Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
+        var asked = query!;
+        var (total, rows, failed) = await ContentApiFilters.TagPageAsync(db, asked, PublicArticleIds(db), ct);
+        if (failed is not null) return failed;
         ContentApiDependencies.ShowList(http, rows.Select(t => PublicDependencies.Tag(t.Id)));
-        var meta = new GhostMeta(GhostPagination.For(query.Page, query.Limit, total));
-        return Respond(new GhostTagsResponse([.. rows.Select(t => TagShape(t, query.CountPosts, site.Value.BaseUri))], meta), "tags", query.Fields);
+        var meta = new GhostMeta(GhostPagination.For(asked.Page, asked.Limit, total));
+        return Respond(new GhostTagsResponse([.. rows.Select(t => TagShape(t, asked.CountPosts, site.Value.BaseUri))], meta), "tags", asked.Fields);
     }
 
     private static Task<IResult> ReadTagAsync(string id, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
@@ -262,7 +242,8 @@ public static class ContentApiEndpoints
         if (error is not null) return error;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tags = db.Tags.AsNoTracking();
-        var row = await TagRows(db, id is not null ? tags.Where(t => t.Id == id) : tags.Where(t => t.Slug == slug), query!.CountPosts).FirstOrDefaultAsync(ct);
+        var row = await ContentApiFilters.TagRows(db, id is not null ? tags.Where(t => t.Id == id) : tags.Where(t => t.Slug == slug), PublicArticleIds(db), query!.CountPosts)
+            .FirstOrDefaultAsync(ct);
         if (row is null) return NotFound("Tag not found.");
         ContentApiDependencies.ShowItem(http, [PublicDependencies.Tag(row.Id)]);
         return Respond(new GhostTagsResponse([TagShape(row, query.CountPosts, baseUri)], null), "tags", query.Fields);

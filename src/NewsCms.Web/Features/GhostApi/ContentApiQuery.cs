@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Authors;
@@ -204,6 +205,41 @@ public sealed class ContentAuthorRow
 /// </summary>
 public static class ContentApiFilters
 {
+    /// <summary>
+    /// One page of tags for both APIs' tag lists: filtered, ordered (name, then id) and paged as <paramref name="query"/>
+    /// asks, with post counts (of the articles <paramref name="counted"/> selects) when asked for or ordered by. The
+    /// error is the filter's 400 when it names what tags cannot be filtered by.
+    /// </summary>
+    public static async Task<(int Total, List<ContentTagRow> Rows, IResult? Error)> TagPageAsync(NewsCmsDbContext db, ContentApiQuery query, IQueryable<int> counted,
+        CancellationToken ct)
+    {
+        IQueryable<Tag> tags = db.Tags.AsNoTracking();
+        if (query.Filter is { } filter)
+        {
+            try
+            {
+                tags = tags.Where(Tags().Translate(filter));
+            }
+            catch (NqlException ex)
+            {
+                return (0, [], ContentApiQuery.FilterError(ex));
+            }
+        }
+        var total = await tags.CountAsync(ct);
+        var counts = query.CountPosts || query.Order.Any(o => o.Field == "count.posts");
+        var rows = total <= query.Skip ? [] : await TagOrder.Apply(TagRows(db, tags, counted, counts), query.Order, [("name", false)], ("id", false))
+            .Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
+        return (total, rows, null);
+    }
+
+    /// <summary>The tags as rows, with their counts of the articles <paramref name="counted"/> selects when <paramref name="counts"/>, else 0.</summary>
+    public static IQueryable<ContentTagRow> TagRows(NewsCmsDbContext db, IQueryable<Tag> tags, IQueryable<int> counted, bool counts) =>
+        tags.Select(t => new ContentTagRow
+        {
+            Id = t.Id, Name = t.Name, Slug = t.Slug, Description = t.Description, CreatedAt = t.CreatedAt,
+            Posts = counts ? db.ArticleTags.Count(at => at.TagId == t.Id && counted.Contains(at.ArticleId)) : 0,
+        });
+
     /// <summary>Ghost's statuses as ours: in review is a draft for Ghost.</summary>
     public static readonly IReadOnlyDictionary<string, ArticleStatus[]> GhostStatuses = new Dictionary<string, ArticleStatus[]>(StringComparer.Ordinal)
     {

@@ -306,29 +306,13 @@ public sealed class GhostAdminTags(TaxonomyService taxonomy, NewsroomActors acto
         var (query, error) = GhostAdminApi.Query(http.Request, Includes, ContentApiFilters.TagOrder.Names);
         if (error is not null) return error;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tags = db.Tags.AsNoTracking();
-        if (query!.Filter is { } filter)
-        {
-            try
-            {
-                tags = tags.Where(ContentApiFilters.Tags().Translate(filter));
-            }
-            catch (NqlException ex)
-            {
-                return ContentApiQuery.FilterError(ex);
-            }
-        }
-        var total = await tags.CountAsync(ct);
-        var counts = query.CountPosts || query.Order.Any(o => o.Field == "count.posts");
-        var rows = total <= query.Skip ? [] : await ContentApiFilters.TagOrder.Apply(tags.Select(t => new ContentTagRow
-            {
-                Id = t.Id, Name = t.Name, Slug = t.Slug, Description = t.Description, CreatedAt = t.CreatedAt,
-                Posts = counts ? db.ArticleTags.Count(at => at.TagId == t.Id) : 0,
-            }), query.Order, [("name", false)], ("id", false))
-            .Skip(query.Skip).Take(query.Limit).ToListAsync(ct);
+        // Counts are of every article with the tag (the newsroom's count), drafts included.
+        var asked = query!;
+        var (total, rows, failed) = await ContentApiFilters.TagPageAsync(db, asked, db.Articles.Select(a => a.Id), ct);
+        if (failed is not null) return failed;
         var baseUri = site.Value.BaseUri;
-        var shaped = rows.Select(t => Shape(baseUri, t.Id, t.Name, t.Slug, t.Description, query.CountPosts ? t.Posts : null)).ToList();
-        return ContentApiEndpoints.Respond(new GhostTagsResponse(shaped, new GhostMeta(GhostPagination.For(query.Page, query.Limit, total))), "tags", query.Fields);
+        var shaped = rows.Select(t => Shape(baseUri, t.Id, t.Name, t.Slug, t.Description, asked.CountPosts ? t.Posts : null)).ToList();
+        return ContentApiEndpoints.Respond(new GhostTagsResponse(shaped, new GhostMeta(GhostPagination.For(asked.Page, asked.Limit, total))), "tags", asked.Fields);
     }
 
     public async Task<IResult> ReadAsync(HttpContext http, string? id, string? slug, CancellationToken ct)
@@ -403,9 +387,6 @@ public sealed class GhostAdminTags(TaxonomyService taxonomy, NewsroomActors acto
         return await db.Tags.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
     }
 
-    private static GhostTag Shape(Uri baseUri, int id, string name, string slug, string description, int? count) => new()
-    {
-        Id = GhostShapes.Id(id), Name = name, Slug = slug, Description = string.IsNullOrWhiteSpace(description) ? null : description,
-        Url = GhostShapes.TagUrl(baseUri, slug), Count = count is { } posts ? new GhostCount(posts) : null,
-    };
+    private static GhostTag Shape(Uri baseUri, int id, string name, string slug, string description, int? count) =>
+        GhostShapes.Tag(id, name, slug, description, baseUri, count);
 }
