@@ -22,25 +22,9 @@ public sealed class ApiXssTests(ChromiumFixture chromium) : BrowserTest(chromium
 {
     private static readonly string[] Vectors = XssCorpus.Vectors;
 
-    /// <summary>Consecutive vectors joined into texts of at most <paramref name="max"/> characters (as XssTests packs them).</summary>
-    private static List<string> Pack(int max)
-    {
-        var texts = new List<string>();
-        var current = "";
-        foreach (var vector in Vectors.Where(v => v.Length <= max))
-        {
-            if (current.Length > 0 && current.Length + 1 + vector.Length > max)
-            {
-                texts.Add(current);
-                current = "";
-            }
-            current = current.Length == 0 ? vector : current + " " + vector;
-        }
-        if (current.Length > 0) texts.Add(current);
-        return texts;
-    }
+    private static List<string> Pack(int max) => XssCorpus.Pack(max);
 
-    private static string Nth(List<string> texts, int index) => texts[index % texts.Count];
+    private static string Nth(List<string> texts, int index) => XssCorpus.Nth(texts, index);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

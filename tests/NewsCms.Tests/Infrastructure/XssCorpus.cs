@@ -121,4 +121,28 @@ public static class XssCorpus
         "<img/src/onerror=window.__xss=1>",
         "<svg><style><img src=x onerror=window.__xss=1></style></svg>",
     ];
+
+    /// <summary>
+    /// Consecutive vectors joined into texts of at most <paramref name="max"/> characters; together they hold every
+    /// vector that fits (many vectors per record, so each page loads a handful of times, not once per vector).
+    /// </summary>
+    public static List<string> Pack(int max)
+    {
+        var texts = new List<string>();
+        var current = "";
+        foreach (var vector in Vectors.Where(v => v.Length <= max))
+        {
+            if (current.Length > 0 && current.Length + 1 + vector.Length > max)
+            {
+                texts.Add(current);
+                current = "";
+            }
+            current = current.Length == 0 ? vector : current + " " + vector;
+        }
+        if (current.Length > 0) texts.Add(current);
+        return texts;
+    }
+
+    /// <summary>The <paramref name="index"/>-th packed text, wrapping around.</summary>
+    public static string Nth(List<string> texts, int index) => texts[index % texts.Count];
 }

@@ -311,7 +311,7 @@ public sealed class GhostAdminTags(TaxonomyService taxonomy, NewsroomActors acto
         var (total, rows, failed) = await ContentApiFilters.TagPageAsync(db, asked, db.Articles.Select(a => a.Id), ct);
         if (failed is not null) return failed;
         var baseUri = site.Value.BaseUri;
-        var shaped = rows.Select(t => Shape(baseUri, t.Id, t.Name, t.Slug, t.Description, asked.CountPosts ? t.Posts : null)).ToList();
+        var shaped = rows.Select(t => GhostShapes.Tag(t.Id, t.Name, t.Slug, t.Description, baseUri, asked.CountPosts ? t.Posts : null)).ToList();
         return ContentApiEndpoints.Respond(new GhostTagsResponse(shaped, new GhostMeta(GhostPagination.For(asked.Page, asked.Limit, total))), "tags", asked.Fields);
     }
 
@@ -326,7 +326,7 @@ public sealed class GhostAdminTags(TaxonomyService taxonomy, NewsroomActors acto
     }
 
     private IResult One(Tag tag, IReadOnlySet<string>? fields = null, int status = StatusCodes.Status200OK) =>
-        ContentApiEndpoints.Respond(new GhostTagsResponse([Shape(site.Value.BaseUri, tag.Id, tag.Name, tag.Slug, tag.Description, null)], null), "tags", fields, status);
+        ContentApiEndpoints.Respond(new GhostTagsResponse([GhostShapes.Tag(tag.Id, tag.Name, tag.Slug, tag.Description, site.Value.BaseUri)], null), "tags", fields, status);
 
     public async Task<IResult> AddAsync(HttpContext http, CancellationToken ct)
     {
@@ -386,7 +386,4 @@ public sealed class GhostAdminTags(TaxonomyService taxonomy, NewsroomActors acto
         if (id is not null) return GhostShapes.ParseId(id) is { } tagId ? await db.Tags.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tagId, ct) : null;
         return await db.Tags.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
     }
-
-    private static GhostTag Shape(Uri baseUri, int id, string name, string slug, string description, int? count) =>
-        GhostShapes.Tag(id, name, slug, description, baseUri, count);
 }
