@@ -20,4 +20,7 @@ public class ApplicationUser : IdentityUser
     /// e-mail, never signs in, and is managed on the integrations page, not among the newsroom's users.
     /// </summary>
     public bool IsIntegration { get; set; }
+
+    /// <summary>The person turned off the newsroom's e-mails (review submissions, changes requested, published) on their account page.</summary>
+    public bool NewsroomEmailOff { get; set; }
 }

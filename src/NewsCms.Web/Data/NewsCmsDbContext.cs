@@ -75,6 +75,15 @@ public class NewsCmsDbContext : IdentityDbContext<ApplicationUser>, IDataProtect
     /// <summary>The webhook outbox: written with the change it reports, delivered and retried by the delivery worker.</summary>
     public DbSet<Features.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Features.Webhooks.WebhookDelivery>();
 
+    public DbSet<Features.LiveBlogs.LiveEntry> LiveEntries => Set<Features.LiveBlogs.LiveEntry>();
+    public DbSet<Features.LiveBlogs.LiveEntryRevision> LiveEntryRevisions => Set<Features.LiveBlogs.LiveEntryRevision>();
+    public DbSet<Features.Breaking.BreakingBanner> BreakingBanners => Set<Features.Breaking.BreakingBanner>();
+    public DbSet<Features.Notifications.Notification> Notifications => Set<Features.Notifications.Notification>();
+    public DbSet<Features.Notes.EditorialNote> EditorialNotes => Set<Features.Notes.EditorialNote>();
+
+    /// <summary>Page views per article per day (readership), added to by every node's flush.</summary>
+    public DbSet<Features.Readership.ArticleViewDay> ArticleViewDays => Set<Features.Readership.ArticleViewDay>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -74,6 +74,33 @@ public class Article
     public string? MetaDescription { get; set; }
     public string? CanonicalUrl { get; set; }
 
+    /// <summary>
+    /// The body with the editor's note marks (<see cref="Notes.EditorialNote"/>), for the newsroom's editor only; null
+    /// when the body has none. <see cref="BodyHtml"/> is the same body without them, and is all that leaves the newsroom.
+    /// </summary>
+    public string? AnnotatedBodyHtml { get; set; }
+
+    /// <summary>A live blog: coverage started (and is on until <see cref="LiveEndedAt"/>); entries are <see cref="LiveBlogs.LiveEntry"/>.</summary>
+    public DateTime? LiveStartedAt { get; set; }
+    public DateTime? LiveEndedAt { get; set; }
+
+    /// <summary>Whether live coverage is on now.</summary>
+    public bool IsLive => LiveStartedAt is not null && LiveEndedAt is null;
+
+    /// <summary>The review queue: who submitted the article for review, and when (kept for the record after it leaves the queue).</summary>
+    public DateTime? SubmittedAt { get; set; }
+    public string? SubmittedById { get; set; }
+    public string? SubmittedByName { get; set; }
+
+    /// <summary>When someone other than the submitter started reviewing it (opened or changed it): it can no longer be withdrawn.</summary>
+    public DateTime? ReviewStartedAt { get; set; }
+    public string? ReviewStartedByName { get; set; }
+
+    /// <summary>The last "Request changes": the editor's message, shown to the writer in the editor until they submit again.</summary>
+    public DateTime? ChangesRequestedAt { get; set; }
+    public string? ChangesRequestedByName { get; set; }
+    public string? ChangesRequestedMessage { get; set; }
+
     /// <summary>Concurrency token: SQLite makes no row versions, so every save sets a new one.</summary>
     public Guid Version { get; set; }
 
@@ -174,6 +201,13 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.Property(a => a.ScheduledById).HasMaxLength(450);
         article.Property(a => a.ScheduledByName).HasMaxLength(256);
         article.Property(a => a.Version).IsConcurrencyToken();
+        article.Property(a => a.SubmittedById).HasMaxLength(450);
+        article.Property(a => a.SubmittedByName).HasMaxLength(256);
+        article.Property(a => a.ReviewStartedByName).HasMaxLength(256);
+        article.Property(a => a.ChangesRequestedByName).HasMaxLength(256);
+        article.Property(a => a.ChangesRequestedMessage).HasMaxLength(4000);
+        // The review queue, oldest first.
+        article.HasIndex(a => new { a.Status, a.SubmittedAt });
         // Every public list asks for "published, not trashed, newest first": with TrashedAt in the index SQLite answers
         // from the index alone, instead of reading each row (where TrashedAt sits after the body, in overflow pages).
         article.HasIndex(a => new { a.Kind, a.Status, a.TrashedAt, a.PublishedAt });
