@@ -139,12 +139,15 @@ public sealed class Notifications(
     /// <summary>Every Editor and Administrator (people, not integrations, and not locked) except the one who acted.</summary>
     private static async Task<List<Recipient>> DeskAsync(NewsCmsDbContext db, string actorId, CancellationToken ct)
     {
-        var deskRoles = Capabilities.RolesByCapability[Capabilities.EditAnyArticle];
-        var roleIds = db.Roles.Where(r => deskRoles.Contains(r.Name!)).Select(r => r.Id);
-        var people = await db.Users.AsNoTracking()
-            .Where(u => !u.IsIntegration && db.UserRoles.Any(ur => ur.UserId == u.Id && roleIds.Contains(ur.RoleId)))
-            .Select(u => new { u.Id, u.Email, u.NewsroomEmailOff, u.LockoutEnd }).ToListAsync(ct);
-        return [.. people.Where(p => p.Id != actorId && !AccountLocks.IsLockedByAdministrator(p.LockoutEnd))
+        var people = await db.Users.AsNoTracking().Where(u => !u.IsIntegration)
+            .Select(u => new
+            {
+                u.Id, u.Email, u.NewsroomEmailOff, u.LockoutEnd,
+                Role = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).FirstOrDefault(),
+            })
+            .Where(u => u.Role == NewsroomRoles.Administrator || u.Role == NewsroomRoles.Editor).ToListAsync(ct);
+        // Who hears of submissions is the workflow's rule; the query above only narrows the reading.
+        return [.. people.Where(p => ArticleWorkflow.HearsOfSubmissions(p.Role ?? "", p.Id, actorId) && !AccountLocks.IsLockedByAdministrator(p.LockoutEnd))
             .OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new Recipient(p.Id, p.Email, p.NewsroomEmailOff))];
     }
 
