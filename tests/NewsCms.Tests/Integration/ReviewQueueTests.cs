@@ -231,6 +231,47 @@ public sealed class ReviewQueueTests
     }
 
     [Fact]
+    public async Task The_dashboard_shows_each_writer_their_work_and_the_desk_the_newsrooms_with_the_first_day_checklist_for_administrators()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        await using var room = await Newsroom.CreateAsync(app);
+        await room.DraftAsync(room.Contributor, "Still a draft");
+        var waiting = await room.SubmittedAsync(room.Contributor, "Waiting for review");
+        var sentBack = await room.SubmittedAsync(room.Contributor, "Sent back");
+        Value(await room.Articles.Workflow.RequestChangesAsync(room.Editor.Principal, sentBack.Id, sentBack.Version, "Shorter, please."));
+        var scheduled = await room.DraftAsync(room.Author, "On the schedule");
+        Value(await room.Articles.Workflow.ScheduleAsync(room.Author.Principal, scheduled.Id, scheduled.Version, DateTime.UtcNow.AddHours(2)));
+        var published = await room.DraftAsync(room.Author, "Out already");
+        Value(await room.Articles.Workflow.PublishAsync(room.Author.Principal, published.Id, published.Version));
+        var presence = app.Services.GetRequiredService<ArticlePresence>();
+        await presence.EnterAsync(published.Id, "session-1", room.Editor.Id, "Edna Editor");
+
+        var writer = Value(await room.Dashboard.GetAsync(room.Contributor.Principal));
+        Assert.Equal((2, 1, 0), (writer.MyDrafts, writer.MyInReview, writer.MyScheduled));
+        Assert.Equal("Waiting for review", Assert.Single(writer.MyInReviewList).Headline);
+        var request = Assert.Single(writer.ChangesRequested);
+        Assert.Equal(("Sent back", "Shorter, please."), (request.Headline, request.Message));
+        Assert.False(writer.IsDesk);
+        Assert.Empty(writer.Queue);
+        Assert.Empty(writer.Editing);
+        Assert.Null(writer.Checklist);
+        Assert.Equal(1, Value(await room.Dashboard.GetAsync(room.Author.Principal)).MyScheduled);
+
+        var admin = Value(await room.Dashboard.GetAsync(room.Admin.Principal));
+        Assert.True(admin.IsDesk);
+        Assert.Equal(1, admin.QueueCount);
+        Assert.Equal(waiting.Id, Assert.Single(admin.Queue).Id);
+        Assert.Equal("On the schedule", Assert.Single(admin.Scheduled).Headline);
+        Assert.Contains(admin.RecentlyPublished, a => a.Headline == "Out already");
+        Assert.Equal(new EditingNow(published.Id, "Out already", "Edna Editor"), Assert.Single(admin.Editing));
+        var steps = admin.Checklist!;
+        Assert.Equal(["Give the site its title and logo", "Invite the staff", "Fill in the author profiles", "Set the navigation"], steps.Select(s => s.Text));
+        Assert.True(steps.Single(s => s.Text == "Invite the staff").Done);
+        Assert.False(steps.Single(s => s.Text == "Give the site its title and logo").Done);
+        Assert.Null(Value(await room.Dashboard.GetAsync(room.Editor.Principal)).Checklist);
+    }
+
+    [Fact]
     public async Task With_smtp_each_submission_emails_the_desk_once_with_a_link_and_the_writer_hears_of_changes_and_publication_unless_they_opted_out()
     {
         await using var sink = new SmtpSink();
