@@ -309,6 +309,30 @@ public sealed class ReviewQueueTests
     }
 
     [Fact]
+    public async Task Each_person_turns_newsroom_emails_off_and_on_again_on_their_account_page()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var (id, email, password) = await app.CreateUserAsync(NewsroomRoles.Editor);
+        using var client = app.CreateBrowserlikeClient();
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await FormPost.SignInAsync(client, email, password)).StatusCode);
+        async Task<bool> EmailOffAsync()
+        {
+            await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+            return await db.Users.Where(u => u.Id == id).Select(u => u.NewsroomEmailOff).SingleAsync();
+        }
+        Assert.Matches("<input[^>]*checked[^>]*name=\"EmailInput.Send\"|<input[^>]*name=\"EmailInput.Send\"[^>]*checked", await client.GetStringAsync("/Account/Manage"));
+
+        // A browser sends the form's hidden field and nothing for an unticked box.
+        var off = await FormPost.SubmitAsync(client, "/Account/Manage", "newsroom-email", new Dictionary<string, string> { ["EmailInput.Posted"] = "true" });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, off.StatusCode);
+        Assert.True(await EmailOffAsync());
+        Assert.DoesNotMatch("<input[^>]*checked[^>]*name=\"EmailInput.Send\"|<input[^>]*name=\"EmailInput.Send\"[^>]*checked", await client.GetStringAsync("/Account/Manage"));
+
+        await FormPost.SubmitAsync(client, "/Account/Manage", "newsroom-email", new Dictionary<string, string> { ["EmailInput.Posted"] = "true", ["EmailInput.Send"] = "true" });
+        Assert.False(await EmailOffAsync());
+    }
+
+    [Fact]
     public async Task A_failing_smtp_server_never_fails_the_submission()
     {
         await using var app = await NewsCmsAppFactory.CreateAsync(new Dictionary<string, string?>
