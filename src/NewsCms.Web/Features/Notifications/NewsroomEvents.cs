@@ -29,7 +29,7 @@ public sealed record ArticleChanged(int ArticleId, Guid Version, ArticleStatus S
 /// Each node keeps a registry of the listeners its circuits registered (per user, for notifications); messages travel
 /// on the bus (through Redis when configured), so a listener on any node hears a change made on any other. No polling.
 /// </summary>
-public sealed class NewsroomEvents
+public sealed class NewsroomEvents : IHostedService
 {
     internal const string NotificationsChannel = "newsroom.notifications";
     internal const string ArticlesChannel = "newsroom.articles";
@@ -45,6 +45,12 @@ public sealed class NewsroomEvents
         bus.Subscribe(NotificationsChannel, OnNotifications);
         bus.Subscribe(ArticlesChannel, OnArticle);
     }
+
+    // Made at start-up (as a hosted service) so that it subscribes to the bus then: made first inside a component's
+    // render, its blocking subscription to Redis would wait for the renderer it blocks.
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>An article was committed (anywhere): listeners reload what shows it.</summary>
     public event Action<ArticleChanged>? ArticleChanged;
