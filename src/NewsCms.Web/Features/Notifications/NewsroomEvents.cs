@@ -39,12 +39,17 @@ public sealed class NewsroomEvents : IHostedService
     private readonly Lock gate = new();
     private readonly Dictionary<string, List<Action<NotificationItem>>> byUser = [];
 
-    public NewsroomEvents(MessageBus bus)
+    public NewsroomEvents(MessageBus bus, RedisConnection redis)
     {
         this.bus = bus;
         bus.Subscribe(NotificationsChannel, OnNotifications);
         bus.Subscribe(ArticlesChannel, OnArticle);
+        // Cut off from Redis for a while, this node may have missed some: open pages read theirs again.
+        redis.Restored += () => MayHaveMissed?.Invoke();
     }
+
+    /// <summary>This node may have missed messages (its Redis connection is back): listeners read afresh.</summary>
+    public event Action? MayHaveMissed;
 
     // Made at start-up (as a hosted service) so that it subscribes to the bus then: made first inside a component's
     // render, its blocking subscription to Redis would wait for the renderer it blocks.
