@@ -165,7 +165,7 @@ public sealed class XssTests(ChromiumFixture chromium) : BrowserTest(chromium)
         var newsroomPages = new List<string>
         {
             "/admin", "/admin/articles", "/admin/tags", "/admin/sections", "/admin/authors", $"/admin/authors/{seeded.AuthorId}",
-            "/admin/media", "/admin/settings", "/admin/audit", "/admin/users",
+            "/admin/media", "/admin/settings", "/admin/audit", "/admin/users", "/admin/review",
         };
         newsroomPages.AddRange(seeded.ArticleIds.Take(3).Select(id => $"/admin/articles/{id}"));
         foreach (var url in newsroomPages) await CheckAsync(url, newsroom: true);

@@ -58,6 +58,7 @@ public sealed class EditorActionsTests : IAsyncDisposable
             .Add(c => c.Local, Local)
             .Add(c => c.Save, Raise("save"))
             .Add(c => c.Submit, Raise("submit"))
+            .Add(c => c.Withdraw, Raise("withdraw"))
             .Add(c => c.Publish, Raise("publish"))
             .Add(c => c.Schedule, EventCallback.Factory.Create<DateTime?>(this, at => { clicks.Raised.Add("schedule"); clicks.Scheduled.Add(at); }))
             .Add(c => c.Unpublish, Raise("unpublish"))
@@ -98,6 +99,42 @@ public sealed class EditorActionsTests : IAsyncDisposable
         var (trashed, _) = RenderActions(Article(ArticleStatus.Draft, ArticleAction.Restore), [ArticleAction.Restore], readOnly: true);
         Assert.Equal(["Preview", "History", "Restore from trash"], ButtonTexts(trashed));
         Assert.Empty(trashed.FindAll("a"));
+    }
+
+    [Fact]
+    public void A_submission_offers_its_writer_Withdraw_and_the_desk_the_way_to_request_changes()
+    {
+        // The writer may not edit a submission, yet may withdraw it while nobody reviews it.
+        var (writer, clicks) = RenderActions(Article(ArticleStatus.InReview, ArticleAction.Withdraw), [ArticleAction.Withdraw], readOnly: true);
+        Assert.Equal(["Withdraw", "Preview", "History"], ButtonTexts(writer));
+        Button(writer, "Withdraw").Click();
+        Assert.Equal(["withdraw"], clicks.Raised);
+
+        var (desk, _) = RenderActions(Article(ArticleStatus.InReview, ArticleAction.Edit, ArticleAction.RequestChanges, ArticleAction.Publish),
+            [ArticleAction.Edit, ArticleAction.RequestChanges, ArticleAction.Publish]);
+        Assert.DoesNotContain("Withdraw", ButtonTexts(desk));
+        var link = desk.FindAll("a").Single(a => a.TextContent.Trim() == "Request changes in the review queue");
+        Assert.Equal("/admin/review", link.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void The_writer_sees_the_requested_changes_until_they_submit_and_the_desk_sees_who_submitted_and_who_reviews()
+    {
+        var requested = Article(ArticleStatus.Draft, ArticleAction.Edit, ArticleAction.Submit) with
+        {
+            Review = new ArticleReviewState(null, null, null, null, new DateTime(2026, 12, 24, 17, 0, 0, DateTimeKind.Utc), "Edna Editor", "Name the station.\nAnd the crew."),
+        };
+        var notice = context.Render<EditorReviewNotice>(p => p.Add(c => c.Article, requested).Add(c => c.Local, Local));
+        Assert.Contains("Changes requested by Edna Editor on 2026-12-24 18:00", notice.Find("[data-testid=changes-requested]").TextContent);
+        Assert.Equal("Name the station.\nAnd the crew.", notice.Find("[data-testid=changes-requested-message]").TextContent);
+
+        var submitted = Article(ArticleStatus.InReview) with
+        {
+            Review = new ArticleReviewState(new DateTime(2026, 12, 24, 9, 0, 0, DateTimeKind.Utc), "Carl Contributor", null, null, null, null, null),
+        };
+        notice = context.Render<EditorReviewNotice>(p => p.Add(c => c.Article, submitted).Add(c => c.Local, Local));
+        Assert.Empty(notice.FindAll("[data-testid=changes-requested]"));
+        Assert.Contains("Submitted for review by Carl Contributor on 2026-12-24 10:00; nobody has started reviewing it yet.", notice.Find("[data-testid=review-state]").TextContent);
     }
 
     [Fact]

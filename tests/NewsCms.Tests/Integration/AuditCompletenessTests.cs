@@ -169,6 +169,11 @@ public sealed class AuditCompletenessTests
         Assert.True(draft.Succeeded, draft.Error);
         var story = (draft.Id, draft.Version);
         await walk.ActionAsync(AuditActions.ArticleSubmitted, contributor, headline, async () => story.Version = Value(await articles.Workflow.SubmitAsync(contributor.Principal, story.Id, story.Version)).Version);
+        await walk.ActionAsync(AuditActions.ArticleWithdrawn, contributor, headline, async () => story.Version = Value(await articles.Workflow.WithdrawAsync(contributor.Principal, story.Id, story.Version)).Version);
+        story.Version = Value(await articles.Workflow.SubmitAsync(contributor.Principal, story.Id, story.Version)).Version;
+        await walk.ActionAsync(AuditActions.ArticleChangesRequested, editor, headline, async () =>
+            story.Version = Value(await articles.Workflow.RequestChangesAsync(editor.Principal, story.Id, story.Version, "Add the mayor's quote.")).Version);
+        story.Version = Value(await articles.Workflow.SubmitAsync(contributor.Principal, story.Id, story.Version)).Version;
         await walk.ActionAsync(AuditActions.ArticlePublished, editor, headline, async () => story.Version = Value(await articles.Workflow.PublishAsync(editor.Principal, story.Id, story.Version)).Version);
         await walk.ActionAsync(AuditActions.ArticleUnpublished, editor, headline, async () => story.Version = Value(await articles.Workflow.UnpublishAsync(editor.Principal, story.Id, story.Version)).Version);
         await walk.ActionAsync(AuditActions.ArticleScheduled, editor, headline, async () =>

@@ -142,6 +142,7 @@ public static class RouteRules
         new("/admin/pages/new", Access.Can(AccessNewsroom)),
         new("/admin/pages/{Id:int}", Access.Can(AccessNewsroom), s => $"/admin/pages/{s.ArticleId}"),
         new("/admin/media", Access.Can(AccessNewsroom)),
+        new("/admin/review", Access.Can(EditAnyArticle)),
         new("/api/media", Access.Can(AccessNewsroom)),
         new("/api/backup", Access.Can(ManageSettings)),
         new("/api/site-export", Access.Can(ManageSettings)),

@@ -34,6 +34,9 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
 
     private static Rule OwnOr(string own, string any) => new(own, any);
 
+    /// <summary>Only on the caller's own thing: no role may on anyone else's.</summary>
+    private static Rule OwnOnly(string own) => new(own, "NobodyElses");
+
     /// <summary>A call ready to make as any principal; answers null when it went through, otherwise why not.</summary>
     private delegate Task<string?> Call(ClaimsPrincipal acting);
 
@@ -98,6 +101,38 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             var a = await d.DraftAsync(owner);
             return async p => (await d.Articles.Workflow.TrashAsync(p, a.Id, a.Version)).Error;
         }),
+        // The review queue: the desk sends submissions back; a writer withdraws only their own, before review starts.
+        new("ArticleWorkflowService.RequestChangesAsync", Can(EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.InReviewAsync(owner);
+            return async p => (await d.Articles.Workflow.RequestChangesAsync(p, a.Id, a.Version, "Check the figures.")).Error;
+        }),
+        new("ArticleWorkflowService.WithdrawAsync", OwnOnly(AccessNewsroom), true, async (d, owner) =>
+        {
+            var a = await d.InReviewAsync(owner);
+            return async p => (await d.Articles.Workflow.WithdrawAsync(p, a.Id, a.Version)).Error;
+        }),
+        new("ArticleWorkflowService.StartReviewAsync", Can(EditAnyArticle), false, async (d, _) =>
+        {
+            var a = await d.InReviewAsync(null);
+            return async p => (await d.Articles.Workflow.StartReviewAsync(p, a.Id)).Error;
+        }),
+        new("NewsroomDashboard.GetAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Dashboard.GetAsync(p)).Error)),
+        new("NewsroomDashboard.ReviewQueueAsync", Can(EditAnyArticle), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Dashboard.ReviewQueueAsync(p)).Error)),
+        new("NewsroomDashboard.ReviewQueueCountAsync", Can(EditAnyArticle), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Dashboard.ReviewQueueCountAsync(p)).Error)),
+        // Notifications: each person reads and marks only their own.
+        new("Notifications.ListAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Notifications.ListAsync(p)).Error)),
+        new("Notifications.MarkReadAsync", OwnOnly(AccessNewsroom), true, async (d, owner) =>
+        {
+            var id = await d.NotificationAsync(owner);
+            return async p => (await d.Notifications.MarkReadAsync(p, id)).Error;
+        }),
+        new("Notifications.MarkAllReadAsync", Can(AccessNewsroom), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Notifications.MarkAllReadAsync(p)).Error)),
         new("ArticleWorkflowService.RestoreAsync", Can(EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.TrashedAsync(owner);
@@ -530,6 +565,22 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         public Redirects Redirects => site.Service<Redirects>();
         public ImportRuns Imports => site.Service<ImportRuns>();
         public Webhooks Webhooks => site.Service<Webhooks>();
+        public NewsCms.Web.Features.Notifications.Notifications Notifications => site.Service<NewsCms.Web.Features.Notifications.Notifications>();
+        public NewsCms.Web.Features.Dashboard.NewsroomDashboard Dashboard => site.Service<NewsCms.Web.Features.Dashboard.NewsroomDashboard>();
+
+        /// <summary>An unread notification for the owner, or for the other writer.</summary>
+        public async Task<long> NotificationAsync(Member? owner)
+        {
+            await using var db = await site.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<NewsCms.Web.Data.NewsCmsDbContext>>().CreateDbContextAsync();
+            var row = new NewsCms.Web.Features.Notifications.Notification
+            {
+                UserId = (owner ?? site.OtherWriter).UserId, Kind = NewsCms.Web.Features.Notifications.NotificationKind.Published,
+                ArticleHeadline = "Matrix story", CreatedAt = DateTime.UtcNow,
+            };
+            db.Notifications.Add(row);
+            await db.SaveChangesAsync();
+            return row.Id;
+        }
 
         private int? integrationId;
 

@@ -282,6 +282,17 @@ public class ArticleEditingSessionTests
     }
 
     [Fact]
+    public void A_submission_the_writer_may_not_edit_still_offers_what_the_server_allows()
+    {
+        var session = NewSession();
+        session.Load(Article(server.Version) with { Status = ArticleStatus.InReview, Allowed = new HashSet<ArticleAction> { ArticleAction.Withdraw } });
+        Assert.True(session.ReadOnly);
+        Assert.Equal([ArticleAction.Withdraw], session.Actions);
+        session.LockedByPresence = true;
+        Assert.Empty(session.Actions);
+    }
+
+    [Fact]
     public void Publish_at_is_the_sites_wall_clock_time_stored_as_utc_and_a_missing_or_nonexistent_time_is_refused()
     {
         var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");

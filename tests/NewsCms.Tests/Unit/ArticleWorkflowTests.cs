@@ -14,7 +14,7 @@ public class ArticleWorkflowTests
         [(C, true)] = new()
         {
             [ArticleStatus.Draft] = [ArticleAction.Edit, ArticleAction.Submit],
-            [ArticleStatus.InReview] = [],
+            [ArticleStatus.InReview] = [ArticleAction.Withdraw],
             [ArticleStatus.Scheduled] = [],
             [ArticleStatus.Published] = [],
         },
@@ -25,7 +25,7 @@ public class ArticleWorkflowTests
         [(Au, true)] = new()
         {
             [ArticleStatus.Draft] = [ArticleAction.Edit, ArticleAction.Submit, ArticleAction.Publish, ArticleAction.Schedule],
-            [ArticleStatus.InReview] = [ArticleAction.Edit, ArticleAction.Publish, ArticleAction.Schedule],
+            [ArticleStatus.InReview] = [ArticleAction.Edit, ArticleAction.Publish, ArticleAction.Schedule, ArticleAction.Withdraw],
             [ArticleStatus.Scheduled] = [ArticleAction.Edit, ArticleAction.Publish, ArticleAction.Schedule, ArticleAction.Unpublish],
             [ArticleStatus.Published] = [ArticleAction.Edit, ArticleAction.Unpublish],
         },
@@ -38,7 +38,7 @@ public class ArticleWorkflowTests
     private static readonly Dictionary<ArticleStatus, ArticleAction[]> DeskAnyArticle = new()
     {
         [ArticleStatus.Draft] = [ArticleAction.Edit, ArticleAction.Submit, ArticleAction.Publish, ArticleAction.Schedule, ArticleAction.Trash, ArticleAction.TakeOver],
-        [ArticleStatus.InReview] = [ArticleAction.Edit, ArticleAction.Publish, ArticleAction.Schedule, ArticleAction.Trash, ArticleAction.TakeOver],
+        [ArticleStatus.InReview] = [ArticleAction.Edit, ArticleAction.Publish, ArticleAction.Schedule, ArticleAction.Trash, ArticleAction.TakeOver, ArticleAction.RequestChanges],
         [ArticleStatus.Scheduled] = [ArticleAction.Edit, ArticleAction.Publish, ArticleAction.Schedule, ArticleAction.Unpublish, ArticleAction.Trash, ArticleAction.TakeOver],
         [ArticleStatus.Published] = [ArticleAction.Edit, ArticleAction.Unpublish, ArticleAction.Trash, ArticleAction.TakeOver],
     };
@@ -60,7 +60,8 @@ public class ArticleWorkflowTests
             else
             {
                 var row = role is A or E ? DeskAnyArticle[status] : Expected[(role, own)][status];
-                allowed = row.Contains(action);
+                // The desk withdraws only its own submissions, like any writer.
+                allowed = row.Contains(action) || (role is A or E && own && status == ArticleStatus.InReview && action == ArticleAction.Withdraw);
             }
             data.Add(role, own, status, trashed, action, allowed);
         }
@@ -87,4 +88,36 @@ public class ArticleWorkflowTests
             Assert.False(ArticleWorkflow.Allows(role, action, isOwn: true, status, trashed: false));
         }
     }
+
+    [Theory]
+    [InlineData(C)]
+    [InlineData(Au)]
+    [InlineData(E)]
+    [InlineData(A)]
+    public void Nobody_withdraws_a_submission_once_its_review_started(string role)
+    {
+        Assert.True(ArticleWorkflow.Allows(role, ArticleAction.Withdraw, isOwn: true, ArticleStatus.InReview, trashed: false, reviewStarted: false));
+        Assert.False(ArticleWorkflow.Allows(role, ArticleAction.Withdraw, isOwn: true, ArticleStatus.InReview, trashed: false, reviewStarted: true));
+    }
+
+    [Theory]
+    [InlineData(A, "editor", "writer", ArticleStatus.InReview, false, true)]
+    [InlineData(E, "editor", "writer", ArticleStatus.InReview, false, true)]
+    [InlineData(E, "editor", "editor", ArticleStatus.InReview, false, false)] // their own submission
+    [InlineData(E, "editor", "writer", ArticleStatus.InReview, true, false)] // started already
+    [InlineData(E, "editor", "writer", ArticleStatus.Draft, false, false)]
+    [InlineData(Au, "author", "writer", ArticleStatus.InReview, false, false)]
+    [InlineData(C, "contributor", "writer", ArticleStatus.InReview, false, false)]
+    public void Review_starts_when_someone_on_the_desk_other_than_the_submitter_opens_or_changes_it(
+        string role, string actor, string submitter, ArticleStatus status, bool started, bool starts) =>
+        Assert.Equal(starts, ArticleWorkflow.StartsReview(role, actor, status, submitter, started));
+
+    [Theory]
+    [InlineData(A, "a", "b", true)]
+    [InlineData(E, "a", "b", true)]
+    [InlineData(E, "a", "a", false)]
+    [InlineData(Au, "a", "b", false)]
+    [InlineData(C, "a", "b", false)]
+    public void Submissions_are_told_to_the_desk_but_not_to_whoever_acted(string role, string user, string actor, bool hears) =>
+        Assert.Equal(hears, ArticleWorkflow.HearsOfSubmissions(role, user, actor));
 }

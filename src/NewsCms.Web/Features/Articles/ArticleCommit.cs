@@ -10,8 +10,16 @@ namespace NewsCms.Web.Features.Articles;
 /// The one way a change to an article is committed, whoever makes it (a save, a workflow action, the scheduler):
 /// save changes → search index → related articles → webhook outbox → public cache → audit, each once and in that order.
 /// </summary>
-public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, Webhooks.WebhookPayloads webhooks, ILogger<ArticleCommit> logger)
+public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, Webhooks.WebhookPayloads webhooks, Notifications.NewsroomEvents events,
+    ILogger<ArticleCommit> logger)
 {
+    /// <summary>What the newsroom's lists show of an article: a change to one of these is told to open pages (not every autosave).</summary>
+    private static readonly string[] Listed =
+    [
+        nameof(Article.Status), nameof(Article.TrashedAt), nameof(Article.ScheduledAt), nameof(Article.PublishedAt), nameof(Article.Headline),
+        nameof(Article.SubmittedAt), nameof(Article.ReviewStartedAt), nameof(Article.ChangesRequestedAt),
+    ];
+
     /// <summary>What goes with one commit besides the article's own changes.</summary>
     internal sealed record Plan
     {
@@ -59,6 +67,9 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, W
         // Decided before the write: which events someone listens to, and the item as it was when they need it.
         var webhookEvents = plan.FiresWebhooks ? await webhooks.BeforePostChangeAsync(db, article, plan.NotifyPublic, ct) : null;
         IReadOnlyList<int> reranked = [];
+        var entry = db.Entry(article);
+        entry.DetectChanges();
+        var listedChange = entry.State == EntityState.Added || Listed.Any(p => entry.Property(p).IsModified);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -89,6 +100,8 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, W
             else await NotifyPublicChangedAsync([change]);
         }
         if (plan.Audit is { } note) await audit.WriteAsync(note.ActorId, note.ActorName, note.Action, Target(article), note.Details, ct);
+        // The dashboard, the review queue and open editors on every node hear of it (the bus logs its own failures).
+        if (listedChange) await events.PublishAsync(new Notifications.ArticleChanged(article.Id, article.Version, article.Status));
         return true;
     }
 

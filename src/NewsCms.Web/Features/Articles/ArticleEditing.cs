@@ -106,6 +106,12 @@ public sealed class ArticleEditing(
         article.LastEditedById = actor.UserId;
         article.LastEditedByName = actor.DisplayName;
         article.Version = Guid.NewGuid();
+        // An editor changing a submission has started reviewing it: its writer can no longer withdraw it.
+        if (ArticleWorkflow.StartsReview(actor.Role, actor.UserId, article.Status, article.SubmittedById, article.ReviewStartedAt is not null))
+        {
+            article.ReviewStartedAt = now;
+            article.ReviewStartedByName = actor.DisplayName;
+        }
 
         var revisionKind = recordAs ?? (id is null ? RevisionKind.Created : kind == SaveKind.Manual ? RevisionKind.Saved : RevisionKind.Autosaved);
         if (id is null || recordAs is not null || (changedText && await WantsRevisionAsync(db, article.Id, kind, now, ct)))

@@ -46,10 +46,14 @@ public sealed record ArticleForEdit(
     string? CanonicalUrl, ArticleStatus Status, bool Trashed, DateTime CreatedAt, DateTime UpdatedAt, DateTime? PublishedAt,
     DateTime? ScheduledAt, string CreatedByName, string LastEditedByName, int WordCount, int ReadingMinutes, Guid Version,
     IReadOnlySet<ArticleAction> Allowed, int? SectionId, IReadOnlyList<NamedItem> Tags, IReadOnlyList<NamedItem> Authors, int? FeaturedImageId, bool IsFeatured = false,
-    ArticleKind Kind = ArticleKind.Article)
+    ArticleKind Kind = ArticleKind.Article, ArticleReviewState? Review = null)
 {
     public string StatusText => ArticleWorkflow.Describe(Status, Trashed);
 }
+
+/// <summary>Where an article is in review: who submitted it and when, who started reviewing it, and any request for changes.</summary>
+public sealed record ArticleReviewState(DateTime? SubmittedAt, string? SubmittedByName, DateTime? ReviewStartedAt, string? ReviewStartedByName,
+    DateTime? ChangesRequestedAt, string? ChangesRequestedByName, string? ChangesRequestedMessage);
 
 /// <summary>A tag, section or author as pickers show it.</summary>
 public sealed record NamedItem(int Id, string Name);

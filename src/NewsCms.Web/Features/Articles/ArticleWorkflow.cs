@@ -12,6 +12,12 @@ public enum ArticleAction
     Trash,
     Restore,
     TakeOver,
+
+    /// <summary>An Editor or Administrator sends a submission back to its writer with a message (it becomes a draft).</summary>
+    RequestChanges,
+
+    /// <summary>A writer takes back their own submission, while nobody has started reviewing it.</summary>
+    Withdraw,
 }
 
 /// <summary>
@@ -20,7 +26,7 @@ public enum ArticleAction
 /// </summary>
 public static class ArticleWorkflow
 {
-    public static bool Allows(string role, ArticleAction action, bool isOwn, ArticleStatus status, bool trashed)
+    public static bool Allows(string role, ArticleAction action, bool isOwn, ArticleStatus status, bool trashed, bool reviewStarted = false)
     {
         if (!NewsroomRoles.IsKnown(role)) return false;
         var editsAny = Capabilities.Allows(role, Capabilities.EditAnyArticle);
@@ -43,9 +49,23 @@ public static class ArticleWorkflow
             ArticleAction.Trash => editsAny,
             ArticleAction.Restore => false,
             ArticleAction.TakeOver => editsAny,
+            ArticleAction.RequestChanges => editsAny && status == ArticleStatus.InReview,
+            // Once a reviewer has opened or changed it, taking it back would pull it from under them.
+            ArticleAction.Withdraw => isOwn && status == ArticleStatus.InReview && !reviewStarted,
             _ => false,
         };
     }
+
+    /// <summary>
+    /// Whether <paramref name="actorId"/> opening or changing a submission starts its review: an Editor or
+    /// Administrator other than the one who submitted it (a submitter looking at their own piece reviews nothing).
+    /// </summary>
+    public static bool StartsReview(string role, string actorId, ArticleStatus status, string? submittedById, bool alreadyStarted) =>
+        !alreadyStarted && status == ArticleStatus.InReview && Capabilities.Allows(role, Capabilities.EditAnyArticle) && actorId != submittedById;
+
+    /// <summary>Who is told of a submission (and of its withdrawal): every Editor and Administrator but the one who acted.</summary>
+    public static bool HearsOfSubmissions(string role, string userId, string actorId) =>
+        Capabilities.Allows(role, Capabilities.EditAnyArticle) && userId != actorId;
 
     public static string Describe(ArticleStatus status, bool trashed) => trashed ? "In trash" : status switch
     {

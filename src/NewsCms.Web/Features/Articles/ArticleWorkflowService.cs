@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Audit;
 using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Notifications;
 using NewsCms.Web.Features.Users;
 using static NewsCms.Web.Features.Articles.NewsroomArticleAccess;
 
@@ -17,22 +18,91 @@ public sealed class ArticleWorkflowService(
     IDbContextFactory<NewsCmsDbContext> dbFactory,
     NewsroomActors actors,
     ArticleCommit commit,
+    Notifications.Notifications notifications,
+    NewsroomEvents events,
     TimeProvider clock,
     ILogger<ArticleWorkflowService> logger)
 {
+    public const string MessageRequired = "Write what needs changing in the message.";
+    public const int MessageMaxLength = 4000;
+
     public Task<ServiceResult<ArticleForEdit>> SubmitAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
         TransitionAsync(acting, id, expectedVersion, ArticleAction.Submit, ct, (article, actor, now) =>
         {
             article.Status = ArticleStatus.InReview;
+            article.SubmittedAt = now;
+            article.SubmittedById = actor.UserId;
+            article.SubmittedByName = actor.DisplayName;
+            ClearReview(article);
+            // Submitting again answers the request: the message has done its job.
+            article.ChangesRequestedAt = null;
+            article.ChangesRequestedByName = null;
+            article.ChangesRequestedMessage = null;
             return (AuditActions.ArticleSubmitted, RevisionKind.Submitted, null);
-        });
+        }, NotificationKind.Submitted);
+
+    /// <summary>
+    /// Sends a submission back to its writer as a draft with <paramref name="message"/>, which they see in the editor
+    /// until they submit again (Editors and Administrators).
+    /// </summary>
+    public Task<ServiceResult<ArticleForEdit>> RequestChangesAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, string message, CancellationToken ct = default)
+    {
+        var text = (message ?? "").Trim();
+        return TransitionAsync(acting, id, expectedVersion, ArticleAction.RequestChanges, ct, (article, actor, now) =>
+        {
+            if (text.Length == 0) return (null, null, MessageRequired);
+            if (text.Length > MessageMaxLength) return (null, null, $"Keep the message under {MessageMaxLength} characters.");
+            article.Status = ArticleStatus.Draft;
+            article.ChangesRequestedAt = now;
+            article.ChangesRequestedByName = actor.DisplayName;
+            article.ChangesRequestedMessage = text;
+            ClearSubmission(article);
+            return (AuditActions.ArticleChangesRequested, null, text);
+        }, NotificationKind.ChangesRequested, text);
+    }
+
+    /// <summary>The writer takes their submission back to a draft, while nobody has started reviewing it.</summary>
+    public Task<ServiceResult<ArticleForEdit>> WithdrawAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
+        TransitionAsync(acting, id, expectedVersion, ArticleAction.Withdraw, ct, (article, actor, now) =>
+        {
+            article.Status = ArticleStatus.Draft;
+            ClearSubmission(article);
+            return (AuditActions.ArticleWithdrawn, null, null);
+        }, NotificationKind.Withdrawn);
+
+    /// <summary>
+    /// Records that an Editor or Administrator other than the submitter opened a submission in the editor: from then on
+    /// its writer can no longer withdraw it. Changes no version (the editor that opened it keeps its own); answers
+    /// whether this call started the review.
+    /// </summary>
+    public async Task<ServiceResult<bool>> StartReviewAsync(ClaimsPrincipal acting, int id, CancellationToken ct = default)
+    {
+        var actorResult = await actors.ResolveAsync(acting, Capabilities.EditAnyArticle, ct);
+        if (!actorResult.Succeeded) return ServiceResult<bool>.Fail(actorResult.Error!);
+        var actor = actorResult.Value!;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var article = await db.Set<Article>().AsNoTracking().Where(a => a.Id == id)
+            .Select(a => new { a.Status, a.SubmittedById, a.ReviewStartedAt, a.Version }).FirstOrDefaultAsync(ct);
+        if (article is null) return ServiceResult<bool>.Fail(ArticleNotFound);
+        if (!ArticleWorkflow.StartsReview(actor.Role, actor.UserId, article.Status, article.SubmittedById, article.ReviewStartedAt is not null))
+        {
+            return ServiceResult<bool>.Success(false);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Conditional, so a withdrawal or a second reviewer racing this one is never overwritten.
+        var started = await db.Set<Article>()
+            .Where(a => a.Id == id && a.Status == ArticleStatus.InReview && a.ReviewStartedAt == null && a.Version == article.Version)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.ReviewStartedAt, now).SetProperty(a => a.ReviewStartedByName, actor.DisplayName), ct);
+        if (started > 0) await events.PublishAsync(new ArticleChanged(id, article.Version, ArticleStatus.InReview));
+        return ServiceResult<bool>.Success(started > 0);
+    }
 
     public Task<ServiceResult<ArticleForEdit>> PublishAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, CancellationToken ct = default) =>
         TransitionAsync(acting, id, expectedVersion, ArticleAction.Publish, ct, (article, actor, now) =>
         {
             Publish(article, now);
             return (AuditActions.ArticlePublished, RevisionKind.Published, null);
-        });
+        }, NotificationKind.Published);
 
     public Task<ServiceResult<ArticleForEdit>> ScheduleAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, DateTime publishAtUtc, CancellationToken ct = default) =>
         TransitionAsync(acting, id, expectedVersion, ArticleAction.Schedule, ct, (article, actor, now) =>
@@ -95,9 +165,12 @@ public sealed class ArticleWorkflowService(
                     await WithdrawScheduleAsync(one, article, refusal, now, ct);
                     continue;
                 }
+                var scheduledBy = (Id: article.ScheduledById, Name: article.ScheduledByName ?? "");
                 Publish(article, now);
                 article.Version = Guid.NewGuid();
                 article.Revisions.Add(ArticleCommit.Revision(article, new Actor("", "Scheduler", ""), RevisionKind.Published, now));
+                // The writers hear of it as if whoever scheduled it had published it now.
+                var told = await notifications.AddAsync(one, article, NotificationKind.Published, scheduledBy.Id, scheduledBy.Name, "", now, ct);
                 var isArticle = article.Kind == ArticleKind.Article;
                 // The public cache hears once, after the round, of every article published in it.
                 var committed = await commit.CommitAsync(one, article, new ArticleCommit.Plan
@@ -108,6 +181,7 @@ public sealed class ArticleWorkflowService(
                 }, ct);
                 if (!committed) continue; // Someone changed it meanwhile; the next round sees its new state.
                 published++;
+                await notifications.DeliverAsync(told, article.Id);
                 logger.LogInformation("Published scheduled article {Id} \"{Headline}\".", article.Id, article.Headline);
             }
         }
@@ -140,7 +214,7 @@ public sealed class ArticleWorkflowService(
     }
 
     private async Task<ServiceResult<ArticleForEdit>> TransitionAsync(ClaimsPrincipal acting, int id, Guid expectedVersion, ArticleAction action, CancellationToken ct,
-        Func<Article, Actor, DateTime, (string? AuditAction, RevisionKind? Revision, string? Note)> apply)
+        Func<Article, Actor, DateTime, (string? AuditAction, RevisionKind? Revision, string? Note)> apply, NotificationKind? tell = null, string message = "")
     {
         var actorResult = await actors.ResolveAsync(acting, Capabilities.AccessNewsroom, ct);
         if (!actorResult.Succeeded) return ServiceResult<ArticleForEdit>.Fail(actorResult.Error!);
@@ -152,7 +226,7 @@ public sealed class ArticleWorkflowService(
         var wasPublic = article.IsPublic;
         var wasVisible = article.IsVisible;
         var isOwn = await IsAuthorAsync(db, id, actor, ct);
-        if (!ArticleWorkflow.Allows(actor.Role, action, isOwn, article.Status, article.TrashedAt is not null))
+        if (!ArticleWorkflow.Allows(actor.Role, action, isOwn, article.Status, article.TrashedAt is not null, article.ReviewStartedAt is not null))
         {
             return ServiceResult<ArticleForEdit>.Fail(Refusal(action, article));
         }
@@ -172,6 +246,8 @@ public sealed class ArticleWorkflowService(
         article.Version = Guid.NewGuid();
         article.UpdatedAt = now;
         if (revision is { } kind) article.Revisions.Add(ArticleCommit.Revision(article, actor, kind, now));
+        // Stored with the change, in its transaction; pushed and e-mailed only once it has committed.
+        var told = tell is { } notice ? await notifications.AddAsync(db, article, notice, actor.UserId, actor.DisplayName, message, now, ct) : null;
 
         var isPublic = article.IsPublic;
         var committed = await commit.CommitAsync(db, article, new ArticleCommit.Plan
@@ -182,6 +258,7 @@ public sealed class ArticleWorkflowService(
             Audit = ArticleCommit.AuditNote.By(actor, auditAction, note),
         }, ct);
         if (!committed) return ServiceResult<ArticleForEdit>.Fail("Someone changed this article meanwhile. Reload it to see their version first.");
+        if (told is not null) await notifications.DeliverAsync(told, article.Id);
         // The editor's new state from this context: an action changes no byline, so whether it is the actor's own stands.
         return ServiceResult<ArticleForEdit>.Success(await ToEditAsync(db, article, actor, isOwn, ct));
     }
@@ -192,6 +269,20 @@ public sealed class ArticleWorkflowService(
         article.PublishedAt = now;
         article.FirstPublishedAt ??= now;
         ClearSchedule(article);
+    }
+
+    private static void ClearSubmission(Article article)
+    {
+        article.SubmittedAt = null;
+        article.SubmittedById = null;
+        article.SubmittedByName = null;
+        ClearReview(article);
+    }
+
+    private static void ClearReview(Article article)
+    {
+        article.ReviewStartedAt = null;
+        article.ReviewStartedByName = null;
     }
 
     private static void ClearSchedule(Article article)
@@ -249,6 +340,10 @@ public sealed class ArticleWorkflowService(
         ArticleAction.Publish or ArticleAction.Schedule or ArticleAction.Unpublish when article.TrashedAt is null =>
             $"You are not allowed to {action.ToString().ToLowerInvariant()} this article{(article.Status == ArticleStatus.Published && action == ArticleAction.Publish ? " (it is already published)" : "")}.",
         ArticleAction.Submit when article.Status != ArticleStatus.Draft => "Only drafts can be submitted for review.",
+        ArticleAction.Withdraw when article.Status == ArticleStatus.InReview && article.ReviewStartedAt is not null && article.TrashedAt is null =>
+            $"{article.ReviewStartedByName ?? "An editor"} has started reviewing it: it can no longer be withdrawn.",
+        ArticleAction.Withdraw or ArticleAction.RequestChanges when article.Status != ArticleStatus.InReview && article.TrashedAt is null =>
+            "It is not in review (any more).",
         _ when article.TrashedAt is not null && action != ArticleAction.Restore => "This article is in the trash.",
         _ => NewsroomActors.NotAllowed,
     };

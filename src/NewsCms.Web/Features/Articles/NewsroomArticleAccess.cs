@@ -25,14 +25,15 @@ internal static class NewsroomArticleAccess
     public static async Task<ArticleForEdit> ToEditAsync(NewsCmsDbContext db, Article a, Actor actor, bool isOwn, CancellationToken ct)
     {
         var allowed = Enum.GetValues<ArticleAction>()
-            .Where(action => ArticleWorkflow.Allows(actor.Role, action, isOwn, a.Status, a.TrashedAt is not null)).ToHashSet();
+            .Where(action => ArticleWorkflow.Allows(actor.Role, action, isOwn, a.Status, a.TrashedAt is not null, a.ReviewStartedAt is not null)).ToHashSet();
         var tags = await db.ArticleTags.Where(at => at.ArticleId == a.Id).Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => t)
             .OrderBy(t => t.Name).Select(t => new NamedItem(t.Id, t.Name)).ToListAsync(ct);
         var authors = await db.ArticleAuthors.Where(aa => aa.ArticleId == a.Id).OrderBy(aa => aa.Position)
             .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new NamedItem(p.Id, p.DisplayName)).ToListAsync(ct);
         return new ArticleForEdit(a.Id, a.Headline, a.Standfirst, a.Slug, a.BodyHtml, a.SeoTitle, a.MetaDescription, a.CanonicalUrl, a.Status,
             a.TrashedAt is not null, a.CreatedAt, a.UpdatedAt, a.PublishedAt, a.ScheduledAt, a.CreatedByName, a.LastEditedByName,
-            a.WordCount, a.ReadingMinutes, a.Version, allowed, a.SectionId, tags, authors, a.FeaturedImageId, a.IsFeatured, a.Kind);
+            a.WordCount, a.ReadingMinutes, a.Version, allowed, a.SectionId, tags, authors, a.FeaturedImageId, a.IsFeatured, a.Kind,
+            new ArticleReviewState(a.SubmittedAt, a.SubmittedByName, a.ReviewStartedAt, a.ReviewStartedByName, a.ChangesRequestedAt, a.ChangesRequestedByName, a.ChangesRequestedMessage));
     }
 
 }

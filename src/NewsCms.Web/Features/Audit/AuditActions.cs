@@ -26,6 +26,10 @@ public static class AuditActions
     /// <summary>The scheduler sent a scheduled article back to review: who scheduled it may no longer publish it.</summary>
     public const string ArticleScheduleWithdrawn = "article.schedule-withdrawn";
     public const string ArticleTakenOver = "article.taken-over";
+    /// <summary>An Editor or Administrator sent a submission back to its writer (the details hold the message).</summary>
+    public const string ArticleChangesRequested = "article.changes-requested";
+    /// <summary>A writer took their submission back before anyone started reviewing it.</summary>
+    public const string ArticleWithdrawn = "article.withdrawn";
     public const string RevisionRestored = "article.revision-restored";
     public const string MediaUploaded = "media.uploaded";
     public const string MediaUpdated = "media.updated";
@@ -67,7 +71,7 @@ public static class AuditActions
         SetupCompleted, BootstrapAdminCreated, UserCreated, UserUpdated, RoleChanged, UserLocked, UserUnlocked,
         PasswordReset, UserDeleted, SignInFailed, LockedOut, SignInThrottled, PasswordChanged, SettingsChanged,
         ArticleSubmitted, ArticlePublished, ArticleScheduled, ArticleUnpublished, ArticleTrashed, ArticleRestored, ArticleScheduleWithdrawn,
-        ArticleTakenOver, RevisionRestored, MediaUploaded, MediaUpdated, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged,
+        ArticleTakenOver, ArticleChangesRequested, ArticleWithdrawn, RevisionRestored, MediaUploaded, MediaUpdated, MediaDeleted, TagCreated, TagUpdated, TagDeleted, TagsMerged,
         SectionCreated, SectionUpdated, SectionMoved, SectionDeleted, AuthorCreated, AuthorUpdated, AuthorDeleted,
         RedirectCreated, RedirectUpdated, RedirectDeleted, DemoContentAdded, BackupDownloaded,
         ImportStarted, SiteExported, SiteImported,

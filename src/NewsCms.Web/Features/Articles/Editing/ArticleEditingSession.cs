@@ -86,10 +86,11 @@ public sealed class ArticleEditingSession(
 
     /// <summary>
     /// The workflow actions offered now: a new article's from <see cref="NewArticleActions"/>; a loaded article's as the
-    /// server allowed them, and none while the editor is read-only (someone else holds it, or it was taken over).
+    /// server allowed them, and none while someone else holds it or it was taken over. An article the writer may not edit
+    /// still offers what the server allows (a Contributor's submission: "Withdraw").
     /// </summary>
     public IReadOnlySet<ArticleAction> Actions => Article is null ? NewArticleActions
-        : ReadOnly ? new HashSet<ArticleAction>()
+        : LockedByPresence || TakenOverBy is not null ? new HashSet<ArticleAction>()
         : Article.Allowed;
 
     /// <summary>

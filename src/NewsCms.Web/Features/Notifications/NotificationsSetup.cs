@@ -1,0 +1,13 @@
+namespace NewsCms.Web.Features.Notifications;
+
+public static class NotificationsSetup
+{
+    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<NewsroomEvents>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NewsroomEvents>());
+        builder.Services.AddScoped<Notifications>();
+        builder.Services.AddScoped<Dashboard.NewsroomDashboard>();
+        return builder;
+    }
+}
