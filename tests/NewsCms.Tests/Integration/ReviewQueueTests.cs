@@ -288,7 +288,7 @@ public sealed class ReviewQueueTests
         }
 
         var story = await room.SubmittedAsync(room.Contributor, "Lighthouse sold");
-        // Sent after the commit, in order, before the action answers: the two with e-mail on, then nothing else.
+        // Sent from the outbox after the commit, in order: the two with e-mail on, then nothing else.
         var toDesk = new[] { await sink.NextMessageAsync(Deadline), await sink.NextMessageAsync(Deadline) };
         Assert.Equal(new[] { NewsCmsAppFactory.AdminEmail, room.Editor.Email }.Order(), toDesk.Select(Recipient).Order());
         Assert.All(toDesk, m => Assert.Contains($"https://news.example.test/admin/articles/{story.Id}", Unfold(m)));
@@ -333,7 +333,7 @@ public sealed class ReviewQueueTests
     }
 
     [Fact]
-    public async Task A_failing_smtp_server_never_fails_the_submission()
+    public async Task A_failing_smtp_server_never_fails_the_submission_and_its_emails_wait_in_the_outbox_for_a_retry()
     {
         await using var app = await NewsCmsAppFactory.CreateAsync(new Dictionary<string, string?>
         {
@@ -344,6 +344,53 @@ public sealed class ReviewQueueTests
         var story = await room.SubmittedAsync(room.Contributor, "Storm warning");
         Assert.Equal(ArticleStatus.InReview, Value(await room.Articles.Reads.GetForEditAsync(room.Editor.Principal, story.Id)).Status);
         Assert.Equal(3, (await room.NotificationsAsync(story.Id)).Count);
+
+        // Each desk e-mail is tried once, then waits for its first retry a minute later; none is dropped.
+        var waiting = await WaitForAsync(async () =>
+        {
+            var rows = (await room.NotificationsAsync(story.Id)).Where(n => n.EmailDueAt is not null).ToList();
+            return rows.Count == 3 && rows.All(n => n.EmailAttempts == 1) ? rows : null;
+        });
+        Assert.All(waiting, n => Assert.Equal(n.CreatedAt + NotificationMailer.Retries[0], n.EmailDueAt!.Value, TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_mail_server_that_never_answers_holds_up_no_action()
+    {
+        // It takes the connection and says nothing: an SMTP client waits minutes for its greeting.
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        try
+        {
+            await using var app = await NewsCmsAppFactory.CreateAsync(new Dictionary<string, string?>
+            {
+                ["NewsCms:Smtp:Host"] = "127.0.0.1",
+                ["NewsCms:Smtp:Port"] = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port.ToString(),
+            });
+            await using var room = await Newsroom.CreateAsync(app);
+            var story = await room.SubmittedAsync(room.Contributor, "Quiet wires");
+            var published = room.Articles.Workflow.PublishAsync(room.Editor.Principal, story.Id, story.Version);
+            Value(await published.WaitAsync(Deadline));
+            using var held = await silent.AcceptTcpClientAsync().WaitAsync(Deadline);
+            // The e-mails are still in the outbox (one claimed while the server keeps quiet), the actions done.
+            var told = await room.NotificationsAsync(story.Id);
+            Assert.Equal(4, told.Count); // the desk of three, then the writer
+            Assert.All(told, n => Assert.NotNull(n.EmailDueAt));
+        }
+        finally
+        {
+            silent.Stop();
+        }
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe) where T : class
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            if (await probe() is { } found) return found;
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     [Fact]

@@ -38,6 +38,16 @@ public class Notification
     public string Message { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime? ReadAt { get; set; }
+
+    /// <summary>
+    /// The e-mail outbox: when the e-mail for this notification is due (written with the notification, in the same
+    /// transaction, when SMTP is configured and the kind sends one); null once sent or given up.
+    /// <see cref="NotificationMailer"/> claims, sends and retries it.
+    /// </summary>
+    public DateTime? EmailDueAt { get; set; }
+
+    /// <summary>Failed attempts to send the e-mail so far.</summary>
+    public int EmailAttempts { get; set; }
 }
 
 internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
@@ -49,6 +59,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         notification.Property(n => n.ActorName).HasMaxLength(256);
         notification.Property(n => n.Message).HasMaxLength(4000);
         notification.HasIndex(n => new { n.UserId, n.ReadAt, n.CreatedAt });
+        notification.HasIndex(n => n.EmailDueAt);
         notification.HasOne<ApplicationUser>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
         notification.HasOne<Article>().WithMany().HasForeignKey(n => n.ArticleId).OnDelete(DeleteBehavior.SetNull);
     }

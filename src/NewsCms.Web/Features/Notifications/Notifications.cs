@@ -5,7 +5,6 @@ using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Email;
 using NewsCms.Web.Features.Hosting;
-using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Users;
 
 namespace NewsCms.Web.Features.Notifications;
@@ -16,16 +15,15 @@ public sealed record NotificationInbox(IReadOnlyList<NotificationItem> Latest, i
 /// <summary>
 /// Stored notifications: each person reads and marks only their own. The workflow writes them in the same transaction as
 /// the change they tell of (<see cref="AddAsync"/>) and, once that has committed, <see cref="DeliverAsync"/> pushes them
-/// to the recipients' open pages on every node and sends the e-mails (never inside the transaction; a failed e-mail is
-/// logged and the action stands).
+/// to the recipients' open pages on every node; their e-mails, written due with them, go out from
+/// <see cref="NotificationMailer"/> (a failed e-mail is retried; the action stands either way).
 /// </summary>
 public sealed class Notifications(
     IDbContextFactory<NewsCmsDbContext> dbFactory,
     NewsroomActors actors,
     NewsroomEvents events,
-    NewsroomMail mail,
+    NotificationMailer mailer,
     IOptions<SmtpOptions> smtp,
-    IOptions<SiteOptions> site,
     TimeProvider clock,
     ILogger<Notifications> logger)
 {
@@ -80,12 +78,12 @@ public sealed class Notifications(
     internal sealed record Recipient(string UserId, string? Email, bool EmailOff);
 
     /// <summary>Notifications added to <paramref name="db"/> (saved with the caller's commit) and whom they go to.</summary>
-    internal sealed record Pending(IReadOnlyList<(Notification Row, Recipient To)> Items, bool Emails);
+    internal sealed record Pending(IReadOnlyList<(Notification Row, Recipient To)> Items);
 
     /// <summary>
     /// Adds a notification of <paramref name="kind"/> about <paramref name="article"/> for each recipient the kind has
     /// (the desk for submissions and withdrawals, the writers otherwise), except <paramref name="actorId"/>; the caller's
-    /// commit saves them. Withdrawals send no e-mail.
+    /// commit saves them, with their e-mails due (the outbox <see cref="NotificationMailer"/> sends from).
     /// </summary>
     internal async Task<Pending> AddAsync(NewsCmsDbContext db, Article article, NotificationKind kind, string? actorId, string actorName, string message,
         DateTime now, CancellationToken ct)
@@ -93,16 +91,22 @@ public sealed class Notifications(
         var recipients = kind is NotificationKind.Submitted or NotificationKind.Withdrawn
             ? await DeskAsync(db, actorId ?? "", ct)
             : await WritersAsync(db, article, actorId ?? "", ct);
+        // Withdrawals send no e-mail; the others do when SMTP is configured, to whoever has an address and wants them.
+        var emails = kind != NotificationKind.Withdrawn && !string.IsNullOrWhiteSpace(smtp.Value.Host);
         var items = recipients.Select(to => (Row: new Notification
         {
             UserId = to.UserId, Kind = kind, ArticleId = article.Id, ArticleHeadline = Cut(article.Headline, 300), ActorName = Cut(actorName, 256),
             Message = Cut(message, 4000), CreatedAt = now,
+            EmailDueAt = emails && !to.EmailOff && !string.IsNullOrWhiteSpace(to.Email) ? now : null,
         }, To: to)).ToList();
         foreach (var (row, _) in items) db.Notifications.Add(row);
-        return new Pending(items, Emails: kind != NotificationKind.Withdrawn);
+        return new Pending(items);
     }
 
-    /// <summary>After the commit: pushes the notifications to open pages on every node, then sends the e-mails.</summary>
+    /// <summary>
+    /// After the commit: pushes the notifications to open pages on every node and wakes the mailer, which sends their
+    /// e-mails in the background (a slow or unreachable mail server never holds up the action).
+    /// </summary>
     internal async Task DeliverAsync(Pending pending, int articleId)
     {
         if (pending.Items.Count == 0) return;
@@ -115,24 +119,8 @@ public sealed class Notifications(
             // Stored already: whoever missed the push sees it on their next page.
             logger.LogError(ex, "Could not push notifications about article {Id}.", articleId);
         }
-        if (!pending.Emails || string.IsNullOrWhiteSpace(smtp.Value.Host)) return;
-        var link = new Uri(site.Value.BaseUri, $"admin/articles/{articleId}");
-        foreach (var (row, to) in pending.Items)
-        {
-            if (to.EmailOff || string.IsNullOrWhiteSpace(to.Email)) continue;
-            var (subject, body) = Mail(row, link);
-            // NewsroomMail logs a failure and answers false; the action has committed and stands.
-            await mail.SendAsync(to.Email, subject, body + "\n\nYou can turn these e-mails off on your account page in the newsroom.\n");
-        }
+        if (pending.Items.Any(i => i.Row.EmailDueAt is not null)) mailer.Wake();
     }
-
-    private static (string Subject, string Body) Mail(Notification n, Uri link) => n.Kind switch
-    {
-        NotificationKind.Submitted => ($"For review: {n.ArticleHeadline}", $"{n.ActorName} submitted \"{n.ArticleHeadline}\" for review.\n\nOpen it in the newsroom: {link}"),
-        NotificationKind.ChangesRequested => ($"Changes requested: {n.ArticleHeadline}",
-            $"{n.ActorName} sent \"{n.ArticleHeadline}\" back to you with this message:\n\n{n.Message}\n\nOpen it in the newsroom: {link}"),
-        _ => ($"Published: {n.ArticleHeadline}", $"\"{n.ArticleHeadline}\" is published.\n\nOpen it in the newsroom: {link}"),
-    };
 
     internal static NotificationItem ToItem(Notification n) => new(n.Id, n.UserId, n.Kind, n.ArticleId, n.ArticleHeadline, n.ActorName, n.Message, n.CreatedAt, n.ReadAt);
 

@@ -7,6 +7,8 @@ public static class NotificationsSetup
         builder.Services.AddSingleton<NewsroomEvents>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NewsroomEvents>());
         builder.Services.AddScoped<Notifications>();
+        builder.Services.AddSingleton<NotificationMailer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NotificationMailer>());
         builder.Services.AddScoped<Dashboard.NewsroomDashboard>();
         return builder;
     }

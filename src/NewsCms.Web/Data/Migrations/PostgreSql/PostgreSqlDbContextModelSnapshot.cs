@@ -1231,6 +1231,12 @@ namespace NewsCms.Web.Data.Migrations.PostgreSql
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("EmailAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EmailDueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
@@ -1250,6 +1256,8 @@ namespace NewsCms.Web.Data.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.HasIndex("ArticleId");
+
+                    b.HasIndex("EmailDueAt");
 
                     b.HasIndex("UserId", "ReadAt", "CreatedAt");
 
