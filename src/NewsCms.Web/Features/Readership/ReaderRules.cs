@@ -35,7 +35,7 @@ public static partial class ReaderRules
 
     [GeneratedRegex(
         // Self-declared: Googlebot, bingbot, Applebot, GPTBot, ClaudeBot, AhrefsBot... ("cubot" is a phone maker).
-        @"(?<!cu)bot\b|bot[/;_ -]|crawl|spider|scrap|slurp|archiver|indexer|headless|phantomjs|lighthouse|pagespeed|"
+        @"(?<!cu)bot(?:\b|_)|crawl|spider|scrap|slurp|archiver|indexer|headless|phantomjs|lighthouse|pagespeed|"
         // Search, AI and SEO fetchers that do not say "bot".
         + @"mediapartners-google|adsbot|google-inspectiontool|googleother|google-extended|feedfetcher|yahoo! ?slurp|"
         + @"baiduspider|exabot|ia_archiver|bingpreview|perplexity|ccbot|bytespider|petalbot|"
