@@ -220,6 +220,24 @@ public sealed class ReadershipTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Days_past_the_retention_are_deleted_once_a_day()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
+        var app = await StartAsync(new() { ["NewsCms:Readership:RetentionDays"] = "7" }, s => s.AddSingleton<TimeProvider>(clock));
+        var (id, _) = await PublishAsync(app, "Old story");
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync())
+        {
+            foreach (var day in new[] { 3, 4, 9, 10 }) db.ArticleViewDays.Add(new ArticleViewDay { ArticleId = id, Day = new DateOnly(2026, 3, day), Views = day });
+            await db.SaveChangesAsync();
+        }
+        await FlushAsync(app);
+        Assert.Equal(3 + 4 + 9 + 10, await ViewsAsync(app, id)); // already pruned today, at start-up
+        clock.Advance(TimeSpan.FromDays(1));
+        await FlushAsync(app);
+        Assert.Equal(9 + 10, await ViewsAsync(app, id)); // 5 to 11 March: seven days
+    }
+
+    [Fact]
     public async Task Two_nodes_on_one_database_add_their_counts_up()
     {
         var redis = await TestRedis.NewConfigurationAsync();

@@ -20,6 +20,7 @@ public sealed class ReadershipFlusher(
     ILogger<ReadershipFlusher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim gate = new(1, 1);
+    private DateOnly prunedOn;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,6 +61,7 @@ public sealed class ReadershipFlusher(
         try
         {
             counter.TimeZone = (await settings.GetAsync(ct)).TimeZone;
+            await PruneAsync(ct);
             var counts = counter.Take();
             if (counts.Count == 0) return;
             try
@@ -76,6 +78,18 @@ public sealed class ReadershipFlusher(
         {
             gate.Release();
         }
+    }
+
+    /// <summary>Once a day, deletes the days older than <see cref="ReadershipOptions.RetentionDays"/> (when set).</summary>
+    private async Task PruneAsync(CancellationToken ct)
+    {
+        var today = counter.Today;
+        if (options.Value.RetentionDays == 0 || prunedOn == today) return;
+        var oldest = today.AddDays(-options.Value.RetentionDays + 1);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var deleted = await db.ArticleViewDays.Where(v => v.Day < oldest).ExecuteDeleteAsync(ct);
+        prunedOn = today;
+        if (deleted > 0) logger.LogInformation("Deleted {Rows} daily view counts from before {Oldest}.", deleted, oldest);
     }
 
     private async Task WriteAsync(IReadOnlyList<ViewCount> counts, CancellationToken ct)
