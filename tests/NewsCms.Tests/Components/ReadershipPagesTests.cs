@@ -100,6 +100,25 @@ public class ReadershipPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_article_list_shows_each_articles_total_views()
+    {
+        var read = await ArticleWithViewsAsync("Much read story", null, (0, 1200), (3, 34));
+        var unread = await ArticleWithViewsAsync("Unread story", null);
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<NewsroomArticleReads>());
+        context.Services.AddSingleton(app.Services.GetRequiredService<ArticlePresence>());
+        var signedIn = await SignedInAsync(NewsCmsAppFactory.AdminEmail);
+
+        var list = context.Render<NewsCms.Web.Components.Admin.Articles.ArticleList>(p => p.AddCascadingValue(signedIn));
+
+        list.WaitForAssertion(() => Assert.Equal(2, list.FindAll("tbody tr").Count), TimeSpan.FromSeconds(10));
+        Assert.Contains(list.FindAll("th"), th => th.TextContent.Trim() == "Views");
+        string ViewsOf(string headline) => list.FindAll("tbody tr").Single(r => r.TextContent.Contains(headline)).QuerySelector("[data-testid=views]")!.TextContent.Trim();
+        Assert.Equal("1,234", ViewsOf("Much read story"));
+        Assert.Equal("0", ViewsOf("Unread story"));
+        _ = (read, unread);
+    }
+
+    [Fact]
     public async Task A_writer_sees_the_stats_of_their_own_article_and_not_of_anothers()
     {
         var author = await app.CreateUserAsync(NewsroomRoles.Author, displayName: "Wanda Writer");
