@@ -251,7 +251,11 @@ public sealed class ReadershipTests : IAsyncDisposable
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await readerA.GetAsync($"/news/{slug}")).StatusCode);
         for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await readerB.GetAsync($"/news/{slug}")).StatusCode);
 
+        // Newsroom pages on the other node hear that new counts were written (no polling).
+        var heardOnB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        nodeB.Services.GetRequiredService<ReadershipUpdates>().Written += () => heardOnB.TrySetResult();
         await FlushAsync(nodeA);
+        await heardOnB.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await FlushAsync(nodeB);
         Assert.Equal(5, await ViewsAsync(nodeA, id));
         await readerB.GetAsync($"/news/{slug}");

@@ -28,6 +28,7 @@ public static class ReadershipCounting
     {
         builder.Services.AddOptions<ReadershipOptions>().BindConfiguration(ReadershipOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ViewCounter>();
+        builder.Services.AddSingleton<ReadershipUpdates>();
         builder.Services.AddSingleton<ReadershipFlusher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ReadershipFlusher>());
         builder.Services.AddSingleton<MostRead>();

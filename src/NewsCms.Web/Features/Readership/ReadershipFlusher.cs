@@ -13,6 +13,7 @@ namespace NewsCms.Web.Features.Readership;
 /// </summary>
 public sealed class ReadershipFlusher(
     ViewCounter counter,
+    ReadershipUpdates updates,
     IDbContextFactory<NewsCmsDbContext> dbFactory,
     SiteSettingsStore settings,
     IOptions<ReadershipOptions> options,
@@ -73,6 +74,7 @@ public sealed class ReadershipFlusher(
                 counter.Restore(counts);
                 throw;
             }
+            await updates.NotifyAsync();
         }
         finally
         {
