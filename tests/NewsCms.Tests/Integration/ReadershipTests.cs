@@ -130,6 +130,34 @@ public sealed class ReadershipTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Static_page_views_count_but_stay_out_of_the_most_read_lists()
+    {
+        var app = await StartAsync();
+        var (articleId, slug) = await PublishAsync(app, "Counted article");
+        int pageId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var articles = scope.ServiceProvider.NewsroomArticles();
+            var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+            var saved = await articles.Editing.SaveAsync(admin, null,
+                new ArticleInput { Kind = ArticleKind.Page, Headline = "About us", BodyHtml = "<p>Who we are.</p>", Slug = "about-us" }, null, SaveKind.Manual);
+            Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+            pageId = saved.Id;
+        }
+        using var reader = Reader(app);
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/about-us")).StatusCode);
+        await reader.GetAsync($"/news/{slug}");
+        await FlushAsync(app);
+        Assert.Equal(3, await ViewsAsync(app, pageId));
+
+        await app.Services.GetRequiredService<MostRead>().RefreshAsync();
+        Assert.Equal([articleId], app.Services.GetRequiredService<MostRead>().Current.Select(i => i.ArticleId));
+        await using var reports = app.Services.CreateAsyncScope();
+        var top = await reports.ServiceProvider.GetRequiredService<ReadershipReports>().MostReadTodayAsync(await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail), 5);
+        Assert.Equal([(articleId, "Counted article", 1L)], top.Value!.Select(r => (r.ArticleId, r.Headline, r.Views)));
+    }
+
+    [Fact]
     public async Task Nothing_about_the_reader_is_stored_only_the_count_per_article_and_day()
     {
         var app = await StartAsync();

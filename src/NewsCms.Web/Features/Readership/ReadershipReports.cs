@@ -31,7 +31,10 @@ public sealed class ReadershipReports(IDbContextFactory<NewsCmsDbContext> dbFact
     public async Task<ServiceResult<IReadOnlyList<ArticleViews>>> MostReadTodayAsync(ClaimsPrincipal acting, int count, CancellationToken ct = default) =>
         await TopAsync(acting, 1, count, ct);
 
-    /// <summary>The articles read most in the last <paramref name="days"/> days, today included (Editors and Administrators).</summary>
+    /// <summary>
+    /// The articles (not static pages: the pages list shows theirs) read most in the last <paramref name="days"/> days,
+    /// today included, whatever their state now (Editors and Administrators).
+    /// </summary>
     public async Task<ServiceResult<IReadOnlyList<ArticleViews>>> TopAsync(ClaimsPrincipal acting, int days, int count, CancellationToken ct = default)
     {
         var actor = await actors.ResolveAsync(acting, Capabilities.ViewReadership, ct);
@@ -40,14 +43,14 @@ public sealed class ReadershipReports(IDbContextFactory<NewsCmsDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var top = await db.ArticleViewDays.Where(v => v.Day >= since)
             .GroupBy(v => v.ArticleId).Select(g => new { ArticleId = g.Key, Views = g.Sum(v => v.Views) })
-            .Join(db.Articles, v => v.ArticleId, a => a.Id, (v, a) => new { v.Views, a.Id, a.Headline, a.Slug, a.Kind, a.Status, a.TrashedAt })
+            .Join(db.Articles.Where(a => a.Kind == ArticleKind.Article), v => v.ArticleId, a => a.Id, (v, a) => new { v.Views, a.Id, a.Headline, a.Slug, a.Kind, a.Status, a.TrashedAt })
             .OrderByDescending(x => x.Views).ThenByDescending(x => x.Id).Take(Math.Clamp(count, 1, 100))
             .ToListAsync(ct);
         return ServiceResult<IReadOnlyList<ArticleViews>>.Success(top.Select(x => new ArticleViews(x.Id, x.Headline, x.Slug,
             x.Kind == ArticleKind.Article && x.Status == ArticleStatus.Published && x.TrashedAt == null, x.Views)).ToList());
     }
 
-    /// <summary>The site's views on each of the last <paramref name="days"/> days, oldest first (Editors and Administrators).</summary>
+    /// <summary>The site's views (articles and static pages) on each of the last <paramref name="days"/> days, oldest first (Editors and Administrators).</summary>
     public async Task<ServiceResult<IReadOnlyList<DailyViews>>> DailyTotalsAsync(ClaimsPrincipal acting, int days, CancellationToken ct = default)
     {
         var actor = await actors.ResolveAsync(acting, Capabilities.ViewReadership, ct);
