@@ -45,6 +45,9 @@ public sealed class MostRead : BackgroundService
         };
     }
 
+    /// <summary>How long after a change to an article on the list it is worked out again.</summary>
+    public static readonly TimeSpan WakeDelay = TimeSpan.FromSeconds(2);
+
     /// <summary>The list now (one more than the block shows, so an article page can leave itself out).</summary>
     public IReadOnlyList<MostReadItem> Current => current;
 
@@ -72,7 +75,9 @@ public sealed class MostRead : BackgroundService
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
-                // Woken by a change to an article on the list.
+                // Woken by a change to an article on the list. A moment's wait gathers a burst of changes (a live
+                // blog's entries each change its article) into one refresh.
+                await Task.Delay(WakeDelay, clock, stoppingToken);
             }
         }
     }
