@@ -161,6 +161,7 @@ public static class RouteRules
         new("/admin/users/{Id}", Access.Can(ManageUsers), s => $"/admin/users/{s.UserId}"),
         new("/admin/settings", Access.Can(ManageSettings)),
         new("/admin/audit", Access.Can(ViewAuditLog)),
+        new("/admin/readership", Access.Can(ViewReadership)),
         new("/api/audit/export", Access.Can(ViewAuditLog)),
         new("/admin/integrations", Access.Can(ManageIntegrations)),
         new("/admin/integrations/{Id:int}", Access.Can(ManageIntegrations), _ => "/admin/integrations/1"),

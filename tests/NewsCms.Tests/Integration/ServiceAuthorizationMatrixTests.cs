@@ -446,6 +446,26 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             return async p => (await d.Integrations.DeleteAsync(p, id)).Error;
         }),
 
+        // Readership: site-wide figures for the desk; an article's figures for whoever may open it.
+        new("ReadershipReports.MostReadTodayAsync", Can(ViewReadership), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Readership.MostReadTodayAsync(p, 5)).Error)),
+        new("ReadershipReports.TopAsync", Can(ViewReadership), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Readership.TopAsync(p, 7, 10)).Error)),
+        new("ReadershipReports.DailyTotalsAsync", Can(ViewReadership), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Readership.DailyTotalsAsync(p, 30)).Error)),
+        new("ReadershipReports.ArticleStatsAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Readership.ArticleStatsAsync(p, a.Id, 30)).Error;
+        }),
+        // Open to the newsroom, but writers get only their own articles' totals.
+        new("ReadershipReports.TotalsAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.ViewedDraftAsync(owner);
+            return async p => (await d.Readership.TotalsAsync(p, [a])) is { Succeeded: true } totals
+                ? totals.Value!.ContainsKey(a) ? null : "not among the results" : "refused";
+        }),
+
         // The check the services themselves use: every newsroom role is someone, anonymous is no one.
         new("NewsroomActors.ResolveAsync", Can(AccessNewsroom), false, (d, _) =>
             Task.FromResult<Call>(async p => (await d.Actors.ResolveAsync(p)).Error)),
@@ -580,6 +600,18 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             db.Notifications.Add(row);
             await db.SaveChangesAsync();
             return row.Id;
+        }
+
+        public NewsCms.Web.Features.Readership.ReadershipReports Readership => site.Service<NewsCms.Web.Features.Readership.ReadershipReports>();
+
+        /// <summary>A draft with views counted (as if it had been public for a while).</summary>
+        public async Task<int> ViewedDraftAsync(Member? owner)
+        {
+            var (id, _) = await DraftAsync(owner);
+            await using var db = await site.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<NewsCms.Web.Data.NewsCmsDbContext>>().CreateDbContextAsync();
+            db.ArticleViewDays.Add(new NewsCms.Web.Features.Readership.ArticleViewDay { ArticleId = id, Day = new DateOnly(2026, 1, 1), Views = 3 });
+            await db.SaveChangesAsync();
+            return id;
         }
 
         private int? integrationId;

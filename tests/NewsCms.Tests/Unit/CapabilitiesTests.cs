@@ -54,6 +54,10 @@ public class CapabilitiesTests
         { NewsroomRoles.Editor, Capabilities.ViewAuditLog, false },
         { NewsroomRoles.Author, Capabilities.ViewAuditLog, false },
         { NewsroomRoles.Contributor, Capabilities.ViewAuditLog, false },
+        { NewsroomRoles.Administrator, Capabilities.ViewReadership, true },
+        { NewsroomRoles.Editor, Capabilities.ViewReadership, true },
+        { NewsroomRoles.Author, Capabilities.ViewReadership, false },
+        { NewsroomRoles.Contributor, Capabilities.ViewReadership, false },
     };
 
     [Theory]

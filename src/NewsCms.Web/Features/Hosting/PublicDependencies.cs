@@ -26,6 +26,10 @@ namespace NewsCms.Web.Features.Hosting;
 /// linked page, shown or not, so a page published again comes back to the links).</item>
 /// <item><c>home</c>: every page of the home page. <c>feeds</c>: every feed and sitemap (every public endpoint that is
 /// not a page). <c>search</c>: every search result page.</item>
+/// <item><c>most-read</c>: every page showing the "Most read" block (the home page and article pages), even while
+/// the list is empty. Evicted by each node's <c>Readership.MostRead</c> when its list changes (other articles,
+/// another order, a headline), which it works out every few minutes and at once when an article on it changes; the
+/// counts themselves are not shown, so counting alone evicts nothing.</item>
 /// </list>
 /// The Content API's answers use the same tags (see <c>GhostApi.ContentApiDependencies</c>): its lists carry <c>feeds</c>,
 /// its single items the item's own tag.
@@ -53,6 +57,7 @@ public static partial class PublicDependencies
     public const string Home = "home";
     public const string Feeds = "feeds";
     public const string Search = "search";
+    public const string MostRead = "most-read";
 
     public static string Article(int id) => "article:" + id;
     public static string Section(int id) => "section:" + id;

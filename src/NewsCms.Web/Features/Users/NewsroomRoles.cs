@@ -31,6 +31,7 @@ public static class Capabilities
     public const string ViewAuditLog = nameof(ViewAuditLog);
     public const string ImportContent = nameof(ImportContent);
     public const string ManageIntegrations = nameof(ManageIntegrations);
+    public const string ViewReadership = nameof(ViewReadership);
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByCapability =
         new Dictionary<string, IReadOnlyList<string>>
@@ -50,6 +51,8 @@ public static class Capabilities
             // Integrations, their keys and every integration's webhooks (an integration also manages its own webhooks).
             // Integrations act with any role, Administrator included: only an Administrator hands out their keys.
             [ManageIntegrations] = [NewsroomRoles.Administrator],
+            // Site-wide readership figures; writers see their own articles' figures through AccessNewsroom.
+            [ViewReadership] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
         };
 
     public static bool Allows(string? role, string capability) =>
