@@ -32,7 +32,7 @@ internal static class NewsroomArticleAccess
             .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new NamedItem(p.Id, p.DisplayName)).ToListAsync(ct);
         return new ArticleForEdit(a.Id, a.Headline, a.Standfirst, a.Slug, a.BodyHtml, a.SeoTitle, a.MetaDescription, a.CanonicalUrl, a.Status,
             a.TrashedAt is not null, a.CreatedAt, a.UpdatedAt, a.PublishedAt, a.ScheduledAt, a.CreatedByName, a.LastEditedByName,
-            a.WordCount, a.ReadingMinutes, a.Version, allowed, a.SectionId, tags, authors, a.FeaturedImageId, a.IsFeatured, a.Kind);
+            a.WordCount, a.ReadingMinutes, a.Version, allowed, a.SectionId, tags, authors, a.FeaturedImageId, a.IsFeatured, a.Kind, a.AnnotatedBodyHtml);
     }
 
 }
