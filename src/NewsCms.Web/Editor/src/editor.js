@@ -114,6 +114,11 @@ export function createEditor(element, dotNetRef, options = {}) {
     entry.wordsTimer = 0
     if (entry.editor && !entry.editor.isDestroyed) notify(entry.dotNetRef, 'OnEditorChanged', countWords(entry.editor.state.doc), isChanged(entry))
   }
+  // Sends the change state now (not throttled): .NET then hears "changed" before anything it does next, such as saving.
+  entry.flushWords = () => {
+    clearTimeout(entry.wordsTimer)
+    sendWords()
+  }
   entry.scheduleWords = () => {
     if (!entry.wordsTimer) entry.wordsTimer = setTimeout(sendWords, WORDS_THROTTLE_MS)
   }

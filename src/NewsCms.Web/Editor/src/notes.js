@@ -96,6 +96,7 @@ export function addNoteMark(entry, anchor) {
   const { tr } = entry.editor.state
   tr.addMark(pending.from, pending.to, type.create({ anchor }))
   entry.editor.view.dispatch(tr)
+  entry.flushWords()
   return true
 }
 
@@ -116,6 +117,7 @@ export function removeNoteMark(entry, anchor) {
   })
   if (!tr.docChanged) return false
   entry.editor.view.dispatch(tr)
+  entry.flushWords()
   return true
 }
 
