@@ -8,8 +8,10 @@ namespace NewsCms.Web.Features.Notes;
 /// have the article open subscribe to <see cref="Changed"/>, reload its threads and unsubscribe when they close.
 /// Carried by the <see cref="MessageBus"/> (Redis pub/sub with several nodes); no polling. A node cut off from Redis
 /// may have missed some, so on reconnection every open panel reloads (<see cref="AllArticles"/>).
+/// Made at start-up (a hosted service that does nothing else): subscribing to Redis waits for it, which must never
+/// happen on a circuit's thread, where the first editor to open the notes panel would otherwise make it.
 /// </summary>
-public sealed class NoteEvents
+public sealed class NoteEvents : IHostedService
 {
     private const string Channel = "notes";
 
@@ -30,6 +32,10 @@ public sealed class NoteEvents
 
     /// <summary>Raised with the article whose notes changed (or <see cref="AllArticles"/>); handlers must not block.</summary>
     public event Action<int>? Changed;
+
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task PublishAsync(int articleId) => bus.PublishAsync(Channel, articleId.ToString(CultureInfo.InvariantCulture));
 }

@@ -6,6 +6,7 @@ public static class NotesSetup
     {
         builder.Services.AddScoped<EditorialNotes>();
         builder.Services.AddSingleton<NoteEvents>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NoteEvents>());
         return builder;
     }
 }
