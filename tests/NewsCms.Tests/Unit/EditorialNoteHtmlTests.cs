@@ -75,6 +75,13 @@ public class EditorialNoteHtmlTests
 
     public static TheoryData<string> Vectors() => new(XssCorpus.Vectors);
 
+    /// <summary>Without marks, the annotated policy gives exactly the public body (SanitizeAnnotated relies on it).</summary>
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    [InlineData("<p>Plain <strong>bold</strong> <span class=\"x\">span</span> <a href=\"https://example.org\" target=\"_blank\">link</a></p>")]
+    [InlineData("<aside class=\"see-also\" data-article-id=\"42\"><span class=\"see-also__label\">See also:</span> <a href=\"/news/x\">X</a></aside>")]
+    public void Without_marks_both_policies_agree(string html) => Assert.Equal(ArticleHtml.Sanitize(html), ArticleHtml.SanitizeAnnotated(html).Html);
+
     /// <summary>The corpus, each vector also wrapped in a mark: the annotated copy is as safe as the public body.</summary>
     [Theory]
     [MemberData(nameof(Vectors))]
