@@ -79,6 +79,12 @@ public sealed class NotesJourneyTests(ChromiumFixture chromium) : BrowserTest(ch
         await Expect(page.GetByTestId("notes-resolved")).ToContainTextAsync("Resolved by Sam Second");
         await Expect(second.Page.GetByTestId("notes-resolved")).ToContainTextAsync(marker);
 
+        // Opened again, the stored body loads with its mark and is not taken for an edit (the mark round-trips byte for byte).
+        await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
+        await Expect(Body(page).Locator("span[data-note]")).ToHaveTextAsync("voted seven to two");
+        await Expect(page.GetByTestId("save-state")).ToHaveTextAsync(new Regex("^Saved"));
+        await Expect(page.GetByTestId("notes-resolved")).ToContainTextAsync(marker);
+
         // Published, the article's page carries the text and no trace of the note.
         var stored = (await articles.Reads.GetForEditAsync(admin, draft.Id)).Value!;
         Assert.Contains("data-note", stored.EditorBodyHtml);
