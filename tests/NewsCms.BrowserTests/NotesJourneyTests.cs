@@ -72,6 +72,9 @@ public sealed class NotesJourneyTests(ChromiumFixture chromium) : BrowserTest(ch
         await Expect(fionaThread.GetByTestId("note-reply")).ToContainTextAsync("The minutes say 7–2.");
         await Body(page).Locator("span.editorial-note").ClickAsync();
         await Expect(fionaThread).ToHaveAttributeAsync("aria-current", "true");
+        // The panel, the marked text and "Add note" pass axe (the rest of the editor page is other tests' business).
+        var notesViolations = (await Axe.ViolationsAsync(page)).Where(line => line.Contains("note", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.True(notesViolations.Count == 0, string.Join('\n', notesViolations));
 
         // Sam resolves it: it moves to "Resolved" for both.
         await Button(samThread, "Resolve").ClickAsync();
