@@ -194,6 +194,15 @@ public sealed class AuditCompletenessTests
             Assert.True(restored.Succeeded, restored.Error);
         });
 
+        // Editorial notes on the writer's own article: the desk adds, the writer replies, resolves, reopens.
+        var notes = Service<NewsCms.Web.Features.Notes.EditorialNotes>();
+        NewsCms.Web.Features.Notes.NoteThread? thread = null;
+        await walk.ActionAsync(AuditActions.NoteAdded, editor, ownHeadline, async () =>
+            thread = Value(await notes.AddAsync(editor.Principal, own.Id, "walk-note", "Second text", "Check the date.")));
+        await walk.ActionAsync(AuditActions.NoteReplied, author, ownHeadline, async () => Value(await notes.ReplyAsync(author.Principal, own.Id, thread!.Id, "Checked.")));
+        await walk.ActionAsync(AuditActions.NoteResolved, author, ownHeadline, async () => Value(await notes.ResolveAsync(author.Principal, own.Id, thread!.Id)));
+        await walk.ActionAsync(AuditActions.NoteReopened, editor, ownHeadline, async () => Value(await notes.ReopenAsync(editor.Principal, own.Id, thread!.Id)));
+
         // Images.
         MediaImage? image = null;
         await walk.ActionAsync(AuditActions.MediaUploaded, contributor, "walk-harbour.jpg", async () =>

@@ -160,6 +160,38 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             var revision = await d.FirstRevisionAsync(a.Id);
             return async p => Refusal(await d.Articles.Editing.RestoreRevisionAsync(p, a.Id, revision, a.Version));
         }),
+        // Editorial notes: read by whoever may open the article, written by whoever may edit it (the workflow's Edit rule).
+        new("EditorialNotes.ListAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.InReviewAsync(owner);
+            return async p => (await d.Notes.ListAsync(p, a.Id)).Error;
+        }),
+        new("EditorialNotes.AddAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.DraftAsync(owner);
+            return async p => (await d.Notes.AddAsync(p, a.Id, "n" + Guid.NewGuid().ToString("N")[..8], "Text", "Check this.")).Error;
+        }, " (draft)"),
+        new("EditorialNotes.AddAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.InReviewAsync(owner);
+            return async p => (await d.Notes.AddAsync(p, a.Id, "n" + Guid.NewGuid().ToString("N")[..8], "Text", "Check this.")).Error;
+        }, " (in review)"),
+        new("EditorialNotes.ReplyAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var (a, thread) = await d.NoteAsync(owner);
+            return async p => (await d.Notes.ReplyAsync(p, a, thread, "Done.")).Error;
+        }),
+        new("EditorialNotes.ResolveAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var (a, thread) = await d.NoteAsync(owner);
+            return async p => (await d.Notes.ResolveAsync(p, a, thread)).Error;
+        }),
+        new("EditorialNotes.ReopenAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var (a, thread) = await d.NoteAsync(owner);
+            Assert.True((await d.Notes.ResolveAsync(d.Admin, a, thread)).Succeeded);
+            return async p => (await d.Notes.ReopenAsync(p, a, thread)).Error;
+        }),
         new("NewsroomArticleReads.PreviewAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
         {
             var a = await d.DraftAsync(owner);
@@ -612,6 +644,17 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             db.ArticleViewDays.Add(new NewsCms.Web.Features.Readership.ArticleViewDay { ArticleId = id, Day = new DateOnly(2026, 1, 1), Views = 3 });
             await db.SaveChangesAsync();
             return id;
+        }
+
+        public NewsCms.Web.Features.Notes.EditorialNotes Notes => site.Service<NewsCms.Web.Features.Notes.EditorialNotes>();
+
+        /// <summary>A draft (the owner's, or the other writer's) with one note thread on it, added by the Administrator.</summary>
+        public async Task<(int Article, long Thread)> NoteAsync(Member? owner)
+        {
+            var a = await DraftAsync(owner);
+            var added = await Notes.AddAsync(Admin, a.Id, "n" + Guid.NewGuid().ToString("N")[..8], "Text", "Check this.");
+            Assert.True(added.Succeeded, added.Error);
+            return (a.Id, added.Value!.Id);
         }
 
         private int? integrationId;

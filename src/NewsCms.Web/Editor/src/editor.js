@@ -4,6 +4,7 @@ import Image from '@tiptap/extension-image'
 import { isAllowedHref } from './links.js'
 import { normalizePastedHtml } from './paste.js'
 import { SeeAlso } from './see-also.js'
+import * as notes from './notes.js'
 
 // The newsroom editor: TipTap 3 (ProseMirror) driven from Blazor. Each editor lives in `editors` under a
 // numeric handle that .NET keeps; .NET is called back through a DotNetObjectReference:
@@ -12,6 +13,7 @@ import { SeeAlso } from './see-also.js'
 //   OnEditorIdle(string html)          after a pause in typing: the autosave trigger
 //   OnSelectionChanged(string[] active) the marks and blocks at the cursor, when they change
 //   OnLinkRequested(string href, bool newTab)  Mod-k
+//   OnNoteClicked(string anchor)       a click on text that carries an editorial note
 
 const WORDS_THROTTLE_MS = 250
 const DEFAULT_IDLE_MS = 3000
@@ -112,6 +114,11 @@ export function createEditor(element, dotNetRef, options = {}) {
     entry.wordsTimer = 0
     if (entry.editor && !entry.editor.isDestroyed) notify(entry.dotNetRef, 'OnEditorChanged', countWords(entry.editor.state.doc), isChanged(entry))
   }
+  // Sends the change state now (not throttled): .NET then hears "changed" before anything it does next, such as saving.
+  entry.flushWords = () => {
+    clearTimeout(entry.wordsTimer)
+    sendWords()
+  }
   entry.scheduleWords = () => {
     if (!entry.wordsTimer) entry.wordsTimer = setTimeout(sendWords, WORDS_THROTTLE_MS)
   }
@@ -172,6 +179,7 @@ export function createEditor(element, dotNetRef, options = {}) {
         },
       }),
       SeeAlso,
+      notes.EditorialNote,
       // Images come from the media library only (/media/...), with alt text and their intrinsic size.
       Image.configure({ inline: false, allowBase64: false, HTMLAttributes: { loading: 'lazy' } }).extend({
         addAttributes() {
@@ -208,6 +216,8 @@ export function createEditor(element, dotNetRef, options = {}) {
         click: (_view, event) => {
           const plain = !(event.ctrlKey || event.metaKey || event.shiftKey) && event.button === 0
           if (plain && event.target instanceof Element && event.target.closest('a[href]')) event.preventDefault()
+          const note = event.target instanceof Element ? event.target.closest('span[data-note]') : null
+          if (note) notify(entry.dotNetRef, 'OnNoteClicked', note.getAttribute('data-note'))
           return false
         },
       },
@@ -217,7 +227,10 @@ export function createEditor(element, dotNetRef, options = {}) {
       entry.scheduleWords()
       scheduleIdle()
     },
-    onTransaction: () => entry.sendActive(),
+    onTransaction: ({ transaction }) => {
+      notes.mapPendingNote(entry, transaction)
+      entry.sendActive()
+    },
   })
 
   entry.cleanHtml = serialize(entry.editor)
@@ -428,4 +441,32 @@ export function clearBackup(key) {
   } catch {
     // storage unavailable (private mode, blocked): nothing to clear
   }
+}
+
+// ----- Editorial notes (see notes.js) -----
+
+/** Remembers the selected text for a new note and returns it (null: nothing selected, or read-only). */
+export function beginNote(handle) {
+  return notes.beginNote(get(handle))
+}
+
+/** Marks the text remembered by beginNote with the new thread's anchor. */
+export function addNoteMark(handle, anchor) {
+  return notes.addNoteMark(get(handle), anchor)
+}
+
+export function cancelNote(handle) {
+  notes.cancelNote(get(handle))
+}
+
+export function removeNoteMark(handle, anchor) {
+  return notes.removeNoteMark(get(handle), anchor)
+}
+
+export function noteAnchors(handle) {
+  return notes.noteAnchors(get(handle))
+}
+
+export function highlightNote(handle, anchor, resolved) {
+  notes.highlightNote(get(handle), anchor, resolved)
 }

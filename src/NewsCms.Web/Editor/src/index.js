@@ -18,6 +18,12 @@ export {
   readBackup,
   clearBackup,
   countWords,
+  beginNote,
+  addNoteMark,
+  cancelNote,
+  removeNoteMark,
+  noteAnchors,
+  highlightNote,
 } from './editor.js'
 export { normalizePastedHtml } from './paste.js'
 export { isAllowedHref } from './links.js'

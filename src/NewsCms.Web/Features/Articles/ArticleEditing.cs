@@ -221,7 +221,8 @@ public sealed class ArticleEditing(
         var c = current.Value!;
         var r = revision.Value!;
         // The text and its "Restored" revision are saved together, in one transaction: no other revision is touched.
-        return await SaveAsync(acting, id, new ArticleInput
+        // Revisions hold the public body (no note marks): the restored text has none, and the writer is told which went.
+        var saved = await SaveAsync(acting, id, new ArticleInput
         {
             Headline = r.Headline, Standfirst = r.Standfirst, BodyHtml = r.BodyHtml, Slug = c.Slug,
             SeoTitle = c.SeoTitle, MetaDescription = c.MetaDescription, CanonicalUrl = c.CanonicalUrl,
@@ -229,6 +230,14 @@ public sealed class ArticleEditing(
             TagIds = c.Tags.Select(t => t.Id).ToList(), AuthorIds = c.Authors.Select(a => a.Id).ToList(),
         }, expectedVersion, SaveKind.Manual, recordAs: RevisionKind.Restored,
             auditAs: (AuditActions.RevisionRestored, $"Revision of {r.CreatedAt:yyyy-MM-dd HH:mm} UTC by {r.AuthorName}"), ct);
+        if (!saved.Succeeded) return saved;
+        var lost = ArticleHtml.NoteAnchors(c.AnnotatedBodyHtml).Except(ArticleHtml.NoteAnchors(saved.Article?.AnnotatedBodyHtml)).Count();
+        return lost == 0 ? saved : saved with
+        {
+            Notice = lost == 1
+                ? "1 editorial note lost its place in the text; it stays in the Notes panel with the words it was on."
+                : $"{lost} editorial notes lost their place in the text; they stay in the Notes panel with the words they were on.",
+        };
     }
 
     // ----- helpers -----
@@ -302,7 +311,7 @@ public sealed class ArticleEditing(
     /// <summary>Copies the input onto the article; returns whether the text (not just metadata) changed.</summary>
     internal static bool Apply(Article article, ArticleInput input, string slug)
     {
-        var body = ArticleHtml.Sanitize(input.BodyHtml);
+        var (body, annotated) = BodyToStore(article, input);
         var headline = input.Headline.Trim();
         var standfirst = (input.Standfirst ?? "").Trim();
         var changed = article.Headline != headline || article.Standfirst != standfirst || article.BodyHtml != body;
@@ -310,6 +319,7 @@ public sealed class ArticleEditing(
         article.Standfirst = standfirst;
         article.Slug = slug;
         article.BodyHtml = body;
+        article.AnnotatedBodyHtml = annotated;
         article.BodyText = ArticleHtml.ToPlainText(body);
         article.WordCount = ArticleHtml.CountWords(article.BodyText);
         article.ReadingMinutes = ArticleHtml.ReadingMinutes(article.WordCount);
@@ -317,6 +327,17 @@ public sealed class ArticleEditing(
         article.MetaDescription = Blank(input.MetaDescription);
         article.CanonicalUrl = Blank(input.CanonicalUrl);
         return changed;
+    }
+
+    /// <summary>
+    /// The public body and the newsroom's annotated copy (see <see cref="ArticleInput.BodyCarriesNotes"/>): the editor's
+    /// marks are kept; a writer that cannot see them keeps the stored ones only while the text is unchanged.
+    /// </summary>
+    internal static AnnotatedBody BodyToStore(Article article, ArticleInput input)
+    {
+        if (input.BodyCarriesNotes) return ArticleHtml.SanitizeAnnotated(input.BodyHtml);
+        var body = ArticleHtml.Sanitize(input.BodyHtml);
+        return new AnnotatedBody(body, body == article.BodyHtml ? article.AnnotatedBodyHtml : null);
     }
 
     private static async Task<bool> WantsRevisionAsync(NewsCmsDbContext db, int articleId, SaveKind kind, DateTime now, CancellationToken ct)

@@ -10,7 +10,21 @@ namespace NewsCms.Web.Features.Articles;
 /// </summary>
 public static class ArticleHtml
 {
-    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer(notes: false);
+
+    // The newsroom's copy: the same policy plus editorial-note marks (see SanitizeAnnotated).
+    private static readonly HtmlSanitizer AnnotatedSanitizer = CreateSanitizer(notes: true);
+
+    /// <summary>The attribute of an editorial-note mark: the note thread's anchor id.</summary>
+    public const string NoteAttribute = "data-note";
+
+    /// <summary>The class the note mark carries in the newsroom's copy of the body.</summary>
+    public const string NoteClass = "editorial-note";
+
+    private static readonly System.Text.RegularExpressions.Regex AnchorIdPattern = new("^[A-Za-z0-9_-]{1,64}$");
+
+    /// <summary>Whether <paramref name="anchorId"/> can be a note mark's id (letters, digits, '-' and '_', at most 64).</summary>
+    public static bool IsAnchorId(string? anchorId) => anchorId is not null && AnchorIdPattern.IsMatch(anchorId);
     private static readonly HtmlParser Parser = new();
 
     public const int WordsPerMinute = 230;
@@ -24,8 +38,49 @@ public static class ArticleHtml
     /// The body as stored: the policy applied, and characters XML forbids dropped (also those written as character
     /// references such as &amp;#1;, which the parser turns into the character), so feeds can carry it.
     /// </summary>
+    /// Editorial-note marks are taken out first (their text stays): this is the body readers get, whoever wrote it.
     public static string Sanitize(string? html) =>
-        string.IsNullOrWhiteSpace(html) ? "" : Hosting.XmlSafeText.Clean(Sanitizer.Sanitize(Hosting.XmlSafeText.Clean(html))).Trim();
+        string.IsNullOrWhiteSpace(html) ? "" : Hosting.XmlSafeText.Clean(Sanitizer.Sanitize(StripNotes(Hosting.XmlSafeText.Clean(html)))).Trim();
+
+    /// <summary>
+    /// The editor's body, stored twice: <see cref="AnnotatedBody.Html"/> is <see cref="Sanitize"/>'s (no note marks,
+    /// for readers, feeds, APIs, search, revisions); <see cref="AnnotatedBody.Annotated"/> is the same policy with the
+    /// note marks kept (<c>&lt;span data-note="{anchor id}" class="editorial-note"&gt;</c>, nothing else on them), or
+    /// null when the body has none. The public copy is made from the annotated one, so the two never disagree.
+    /// </summary>
+    public static AnnotatedBody SanitizeAnnotated(string? html)
+    {
+        var annotated = string.IsNullOrWhiteSpace(html) ? "" : Hosting.XmlSafeText.Clean(AnnotatedSanitizer.Sanitize(Hosting.XmlSafeText.Clean(html))).Trim();
+        // Without a mark the two policies agree (a test holds them to it over the XSS corpus): one pass per autosave.
+        if (!annotated.Contains(NoteAttribute, StringComparison.Ordinal)) return new AnnotatedBody(annotated, null);
+        var body = Sanitize(annotated);
+        return new AnnotatedBody(body, annotated == body ? null : annotated);
+    }
+
+    /// <summary>The body with its editorial-note marks unwrapped (their text kept). Not a sanitizer by itself.</summary>
+    public static string StripNotes(string html)
+    {
+        if (!html.Contains(NoteAttribute, StringComparison.OrdinalIgnoreCase)) return html;
+        var document = Parser.ParseDocument("<body>" + html + "</body>");
+        foreach (var mark in document.Body!.QuerySelectorAll("[" + NoteAttribute + "]").ToList())
+        {
+            if (mark.LocalName != "span")
+            {
+                mark.RemoveAttribute(NoteAttribute);
+                continue;
+            }
+            mark.Replace([.. mark.ChildNodes]);
+        }
+        return document.Body.InnerHtml;
+    }
+
+    /// <summary>The anchor ids of the note marks in an annotated body, in document order, each once.</summary>
+    public static IReadOnlyList<string> NoteAnchors(string? annotatedHtml)
+    {
+        if (string.IsNullOrEmpty(annotatedHtml) || !annotatedHtml.Contains(NoteAttribute, StringComparison.Ordinal)) return [];
+        var document = Parser.ParseDocument("<body>" + annotatedHtml + "</body>");
+        return [.. document.Body!.QuerySelectorAll("span[" + NoteAttribute + "]").Select(e => e.GetAttribute(NoteAttribute)!).Distinct(StringComparer.Ordinal)];
+    }
 
     /// <summary>
     /// <see cref="Sanitize"/>, and what the policy removed that a person would miss, in words ("a script was
@@ -132,7 +187,7 @@ public static class ArticleHtml
 
     public static int ReadingMinutes(int words) => words == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(words / (double)WordsPerMinute));
 
-    private static HtmlSanitizer CreateSanitizer()
+    private static HtmlSanitizer CreateSanitizer(bool notes)
     {
         var options = new HtmlSanitizerOptions
         {
@@ -150,6 +205,11 @@ public static class ArticleHtml
             AllowedCssProperties = new HashSet<string>(),
             AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
         };
+        if (notes)
+        {
+            options.AllowedAttributes.Add(NoteAttribute);
+            options.AllowedClasses.Add(NoteClass);
+        }
         // Unknown wrappers (Word's spans, fonts) keep their text; code and embeds go with everything inside them.
         var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
         sanitizer.RemovingTag += (sender, e) =>
@@ -182,6 +242,7 @@ public static class ArticleHtml
                     if (element.GetAttribute("start") is { } start && !int.TryParse(start, out _)) element.RemoveAttribute("start");
                     break;
             }
+            if (notes) NormalizeNoteMark(element);
             if (element.LocalName != "aside" && element.LocalName != "span") element.RemoveAttribute("data-article-id");
             if (element.LocalName != "ol") element.RemoveAttribute("start");
             if (element.LocalName != "img")
@@ -190,6 +251,26 @@ public static class ArticleHtml
             }
         };
         return sanitizer;
+    }
+
+    /// <summary>
+    /// A note mark is a span with a well-formed anchor id and exactly the note class; anything else that claims to be
+    /// one loses the claim (its text stays).
+    /// </summary>
+    private static void NormalizeNoteMark(IElement element)
+    {
+        var anchor = element.GetAttribute(NoteAttribute);
+        if (element.LocalName == "span" && IsAnchorId(anchor))
+        {
+            element.SetAttribute("class", NoteClass);
+            return;
+        }
+        element.RemoveAttribute(NoteAttribute);
+        if (element.ClassList.Contains(NoteClass))
+        {
+            element.ClassList.Remove(NoteClass);
+            if (element.ClassList.Length == 0) element.RemoveAttribute("class");
+        }
     }
 
     private static readonly string[] ImageOnlyAttributes = ["src", "alt", "width", "height", "loading"];
@@ -240,6 +321,9 @@ public static class ArticleHtml
         if (href is not null) link.SetAttribute("href", href);
     }
 }
+
+/// <summary>An editor body as stored: <paramref name="Html"/> without note marks (public), <paramref name="Annotated"/> with them (newsroom only), or null.</summary>
+public sealed record AnnotatedBody(string Html, string? Annotated);
 
 /// <summary>Sanitized HTML and what the policy removed from it, in words.</summary>
 public sealed record SanitizeReport(string Html, IReadOnlyList<string> Removed);

@@ -20,6 +20,14 @@ public sealed class ArticleInput
     public bool SlugFollowsHeadline { get; set; }
 
     public string BodyHtml { get; set; } = "";
+
+    /// <summary>
+    /// True when <see cref="BodyHtml"/> comes from the newsroom editor, which carries the editorial-note marks: they
+    /// are kept in <see cref="Article.AnnotatedBodyHtml"/> (and none there means the notes' marks are gone). False for
+    /// every other writer (Admin API, imports, a restored revision): marks in the input are dropped, the stored marks
+    /// stay while the text is the same and are cleared when the text is replaced (the threads then keep their quotes).
+    /// </summary>
+    public bool BodyCarriesNotes { get; set; }
     public string? SeoTitle { get; set; }
     public string? MetaDescription { get; set; }
     public string? CanonicalUrl { get; set; }
@@ -46,9 +54,12 @@ public sealed record ArticleForEdit(
     string? CanonicalUrl, ArticleStatus Status, bool Trashed, DateTime CreatedAt, DateTime UpdatedAt, DateTime? PublishedAt,
     DateTime? ScheduledAt, string CreatedByName, string LastEditedByName, int WordCount, int ReadingMinutes, Guid Version,
     IReadOnlySet<ArticleAction> Allowed, int? SectionId, IReadOnlyList<NamedItem> Tags, IReadOnlyList<NamedItem> Authors, int? FeaturedImageId, bool IsFeatured = false,
-    ArticleKind Kind = ArticleKind.Article, ArticleReviewState? Review = null)
+    ArticleKind Kind = ArticleKind.Article, ArticleReviewState? Review = null, string? AnnotatedBodyHtml = null)
 {
     public string StatusText => ArticleWorkflow.Describe(Status, Trashed);
+
+    /// <summary>What the newsroom editor loads: the body with its editorial-note marks, when it has any.</summary>
+    public string EditorBodyHtml => AnnotatedBodyHtml ?? BodyHtml;
 }
 
 /// <summary>Where an article is in review: who submitted it and when, who started reviewing it, and any request for changes.</summary>
@@ -65,6 +76,9 @@ public sealed record SaveOutcome(string? Error, string? Field, int Id, Guid Vers
 {
     /// <summary>After a successful save: the article as the editor shows it now, so the editor need not fetch it again.</summary>
     public ArticleForEdit? Article { get; init; }
+
+    /// <summary>Something the writer should know about a save that succeeded (a restore that took note marks away).</summary>
+    public string? Notice { get; init; }
 
     public bool Succeeded => Error is null && Conflict is null;
     public static SaveOutcome Fail(string error, string? field = null) => new(error, field, 0, Guid.Empty, default, "", null);

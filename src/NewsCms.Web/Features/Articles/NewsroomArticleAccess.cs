@@ -33,7 +33,8 @@ internal static class NewsroomArticleAccess
         return new ArticleForEdit(a.Id, a.Headline, a.Standfirst, a.Slug, a.BodyHtml, a.SeoTitle, a.MetaDescription, a.CanonicalUrl, a.Status,
             a.TrashedAt is not null, a.CreatedAt, a.UpdatedAt, a.PublishedAt, a.ScheduledAt, a.CreatedByName, a.LastEditedByName,
             a.WordCount, a.ReadingMinutes, a.Version, allowed, a.SectionId, tags, authors, a.FeaturedImageId, a.IsFeatured, a.Kind,
-            new ArticleReviewState(a.SubmittedAt, a.SubmittedByName, a.ReviewStartedAt, a.ReviewStartedByName, a.ChangesRequestedAt, a.ChangesRequestedByName, a.ChangesRequestedMessage));
+            new ArticleReviewState(a.SubmittedAt, a.SubmittedByName, a.ReviewStartedAt, a.ReviewStartedByName, a.ChangesRequestedAt, a.ChangesRequestedByName, a.ChangesRequestedMessage),
+            a.AnnotatedBodyHtml);
     }
 
 }

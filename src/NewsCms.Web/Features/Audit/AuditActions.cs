@@ -65,6 +65,10 @@ public static class AuditActions
     public const string IntegrationKeyRegenerated = "integration.key-regenerated";
     public const string IntegrationKeyRevoked = "integration.key-revoked";
     public const string IntegrationDeleted = "integration.deleted";
+    public const string NoteAdded = "note.added";
+    public const string NoteReplied = "note.replied";
+    public const string NoteResolved = "note.resolved";
+    public const string NoteReopened = "note.reopened";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -77,5 +81,6 @@ public static class AuditActions
         ImportStarted, SiteExported, SiteImported,
         WebhookAdded, WebhookEdited, WebhookDeleted, WebhookResent, WebhookDisabled,
         IntegrationCreated, IntegrationRenamed, IntegrationRoleChanged, IntegrationKeyRegenerated, IntegrationKeyRevoked, IntegrationDeleted,
+        NoteAdded, NoteReplied, NoteResolved, NoteReopened,
     ];
 }

@@ -49,6 +49,9 @@ namespace NewsCms.Web.Features.Hosting;
 /// <item>Editing, merging or deleting a tag: the same, but <c>article-page:{id}</c> of its articles, as only an
 /// article's own page shows its tags.</item>
 /// <item>Site settings (title, logo, navigation...), sections in the navigation or their order: <c>public</c>.</item>
+/// <item>Editorial notes (adding, replying, resolving): nothing. Readers never see them, and the public body has no
+/// marks (<see cref="ArticleHtml.SanitizeAnnotated"/>). A save that only moves a mark is an article edit like any
+/// other and evicts as one.</item>
 /// </list>
 /// </summary>
 public static partial class PublicDependencies

@@ -935,6 +935,7 @@ public sealed partial class SiteImporter(
                 });
                 if (body == article.BodyHtml) continue;
                 article.BodyHtml = ArticleHtml.Sanitize(body);
+                article.AnnotatedBodyHtml = null; // the text changed under any note marks (an import's own articles have none)
                 article.Version = Guid.NewGuid();
                 var committed = await owner.commit.CommitAsync(db, article, new ArticleCommit.Plan
                 {

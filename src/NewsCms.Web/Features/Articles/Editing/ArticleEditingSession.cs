@@ -118,7 +118,7 @@ public sealed class ArticleEditingSession(
         Article = article;
         Input = new ArticleInput
         {
-            Headline = article.Headline, Standfirst = article.Standfirst, Slug = article.Slug, BodyHtml = article.BodyHtml,
+            Headline = article.Headline, Standfirst = article.Standfirst, Slug = article.Slug, BodyHtml = article.EditorBodyHtml,
             SeoTitle = article.SeoTitle, MetaDescription = article.MetaDescription, CanonicalUrl = article.CanonicalUrl,
         };
         editsSaved = edits;
@@ -188,6 +188,8 @@ public sealed class ArticleEditingSession(
             Input.BodyHtml = await readBody();
             FillRelations?.Invoke(Input);
             Input.SlugFollowsHeadline = !SlugEdited;
+            Input.BodyCarriesNotes = true; // the editor's body: its note marks are the article's
+
             var body = Input.BodyHtml;
             var outcome = await save(Article?.Id, Input, Article?.Version, kind);
             if (outcome.Conflict is not null)
@@ -248,7 +250,7 @@ public sealed class ArticleEditingSession(
         Conflict = theirs;
         ConflictMine = new ArticleInput
         {
-            Headline = Input.Headline, Standfirst = Input.Standfirst, Slug = Input.Slug, BodyHtml = Input.BodyHtml,
+            Headline = Input.Headline, Standfirst = Input.Standfirst, Slug = Input.Slug, BodyHtml = Input.BodyHtml, BodyCarriesNotes = true,
             SeoTitle = Input.SeoTitle, MetaDescription = Input.MetaDescription, CanonicalUrl = Input.CanonicalUrl,
         };
         FillRelations?.Invoke(ConflictMine);
@@ -264,7 +266,7 @@ public sealed class ArticleEditingSession(
     /// <summary>Whether a backup found in the browser holds something the server does not have (then it is offered).</summary>
     public bool ShouldOffer(EditorBackup? backup) =>
         backup is not null && !ReadOnly
-        && (backup.Html != (Article?.BodyHtml ?? "")
+        && (backup.Html != (Article?.EditorBodyHtml ?? "")
             || (backup.Headline is { } headline && headline != Input.Headline)
             || (backup.Standfirst is { } standfirst && standfirst != Input.Standfirst));
 
