@@ -137,4 +137,50 @@ public class ReadershipPagesTests : IAsyncLifetime
         refused.WaitForAssertion(() => Assert.Contains(NewsroomActors.NotAllowed, refused.Markup), TimeSpan.FromSeconds(10));
         Assert.Empty(refused.FindAll("[data-testid=total-views]"));
     }
+
+    /// <summary>The dashboard with the real services it reads and listens to.</summary>
+    private IRenderedComponent<NewsCms.Web.Components.Admin.Dashboard> RenderDashboard(Task<AuthenticationState> signedIn)
+    {
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<UserAdministration>());
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<NewsCms.Web.Features.Dashboard.NewsroomDashboard>());
+        context.Services.AddSingleton(app.Services.GetRequiredService<NewsCms.Web.Features.Notifications.NewsroomEvents>());
+        context.Services.AddSingleton(app.Services.GetRequiredService<ArticlePresence>());
+        context.Services.AddSingleton(app.Services.GetRequiredService<ReadershipUpdates>());
+        context.Services.AddSingleton(app.Services.GetRequiredService<NewsCms.Web.Features.Settings.SiteSettingsStore>());
+        context.Services.AddSingleton(app.Services.GetRequiredService<TimeProvider>());
+        // Interactive, as in the newsroom: the dashboard then listens for changes.
+        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        return context.Render<NewsCms.Web.Components.Admin.Dashboard>(p => p.AddCascadingValue(signedIn));
+    }
+
+    [Fact]
+    public async Task The_desks_dashboard_lists_todays_most_read_articles_with_their_views_and_links()
+    {
+        var top = await ArticleWithViewsAsync("Bridge reopens", null, (0, 900), (1, 5000));
+        var second = await ArticleWithViewsAsync("Market day", null, (0, 40));
+        await ArticleWithViewsAsync("Yesterday's news", null, (1, 7000));
+        var editor = await app.CreateUserAsync(NewsroomRoles.Editor);
+
+        var dashboard = RenderDashboard(await SignedInAsync(editor.Email));
+
+        dashboard.WaitForAssertion(() => Assert.NotNull(dashboard.Find("[data-testid=most-read-today]")), TimeSpan.FromSeconds(10));
+        var card = dashboard.Find("[data-testid=most-read-today]");
+        Assert.Equal(["Bridge reopens", "Market day"], card.QuerySelectorAll("li a").Select(a => a.TextContent.Trim()));
+        Assert.Equal([$"/admin/articles/{top}", $"/admin/articles/{second}"], card.QuerySelectorAll("li a").Select(a => a.GetAttribute("href")));
+        Assert.Contains("900 views", card.TextContent);
+        Assert.Contains(card.QuerySelectorAll("a"), a => a.GetAttribute("href") == "/admin/readership");
+    }
+
+    [Fact]
+    public async Task A_writers_dashboard_has_no_site_wide_most_read_card()
+    {
+        await ArticleWithViewsAsync("Bridge reopens", null, (0, 900));
+        var author = await app.CreateUserAsync(NewsroomRoles.Author);
+
+        var dashboard = RenderDashboard(await SignedInAsync(author.Email));
+
+        dashboard.WaitForAssertion(() => Assert.Contains("Dashboard", dashboard.Markup), TimeSpan.FromSeconds(10));
+        Assert.Empty(dashboard.FindAll("[data-testid=most-read-today]"));
+        Assert.DoesNotContain("Bridge reopens", dashboard.Markup);
+    }
 }
