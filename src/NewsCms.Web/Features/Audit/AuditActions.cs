@@ -61,6 +61,13 @@ public static class AuditActions
     public const string IntegrationKeyRegenerated = "integration.key-regenerated";
     public const string IntegrationKeyRevoked = "integration.key-revoked";
     public const string IntegrationDeleted = "integration.deleted";
+    public const string LiveCoverageStarted = "live.started";
+    public const string LiveCoverageEnded = "live.ended";
+    public const string LiveEntryPosted = "live.entry-posted";
+    public const string LiveEntryEdited = "live.entry-edited";
+    public const string LiveEntryDeleted = "live.entry-deleted";
+    public const string BreakingSet = "breaking.set";
+    public const string BreakingCleared = "breaking.cleared";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -73,5 +80,6 @@ public static class AuditActions
         ImportStarted, SiteExported, SiteImported,
         WebhookAdded, WebhookEdited, WebhookDeleted, WebhookResent, WebhookDisabled,
         IntegrationCreated, IntegrationRenamed, IntegrationRoleChanged, IntegrationKeyRegenerated, IntegrationKeyRevoked, IntegrationDeleted,
+        LiveCoverageStarted, LiveCoverageEnded, LiveEntryPosted, LiveEntryEdited, LiveEntryDeleted, BreakingSet, BreakingCleared,
     ];
 }

@@ -31,6 +31,7 @@ public static class Capabilities
     public const string ViewAuditLog = nameof(ViewAuditLog);
     public const string ImportContent = nameof(ImportContent);
     public const string ManageIntegrations = nameof(ManageIntegrations);
+    public const string ManageBreakingNews = nameof(ManageBreakingNews);
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByCapability =
         new Dictionary<string, IReadOnlyList<string>>
@@ -50,6 +51,8 @@ public static class Capabilities
             // Integrations, their keys and every integration's webhooks (an integration also manages its own webhooks).
             // Integrations act with any role, Administrator included: only an Administrator hands out their keys.
             [ManageIntegrations] = [NewsroomRoles.Administrator],
+            // The banner on every public page: the desk's call, not a writer's.
+            [ManageBreakingNews] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
         };
 
     public static bool Allows(string? role, string capability) =>
