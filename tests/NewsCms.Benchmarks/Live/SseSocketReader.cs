@@ -24,10 +24,11 @@ public sealed class SseSocketReader : IAsyncDisposable
     /// <summary>Completes when the server ends the stream.</summary>
     public Task Ended => ended.Task;
 
-    public async Task OpenAsync(IPEndPoint server, string path, CancellationToken ct)
+    /// <param name="host">The Host header (a name the site answers to); the address and port when null.</param>
+    public async Task OpenAsync(IPEndPoint server, string path, CancellationToken ct, string? host = null)
     {
         await socket.ConnectAsync(server, ct);
-        var request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {server.Address}:{server.Port}\r\nAccept: text/event-stream\r\n\r\n");
+        var request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {host ?? server.Address.ToString()}:{server.Port}\r\nAccept: text/event-stream\r\n\r\n");
         await socket.SendAsync(request, SocketFlags.None, ct);
         loop = ReadAsync(ct);
     }
@@ -48,6 +49,8 @@ public sealed class SseSocketReader : IAsyncDisposable
             {
                 var read = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
                 if (read == 0) break;
+                // Refused (the site's hosts, the node's limit): not a stream; it ends here.
+                if (pending.Length == 0 && arrivals.Count == 0 && !connected.Task.IsCompleted && !Encoding.ASCII.GetString(buffer, 0, Math.Min(read, 12)).Contains(" 200", StringComparison.Ordinal)) break;
                 var now = Stopwatch.GetTimestamp();
                 pending.Append(Encoding.UTF8.GetString(buffer, 0, read));
                 var text = pending.ToString();

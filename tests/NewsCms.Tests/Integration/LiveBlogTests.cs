@@ -245,6 +245,29 @@ public sealed class LiveBlogTests(NewsroomFixture site) : IClassFixture<Newsroom
     }
 
     [Fact]
+    public async Task Feeds_and_the_content_api_carry_the_latest_entries_and_each_entry_evicts_them()
+    {
+        var blog = await LiveBlogAsync("Cup final live");
+        await PostAsync(blog.Id, "<p>Kick-off at Wembley.</p>");
+        using var reader = site.App.CreateClient(new() { HandleCookies = false });
+        var post = $"/ghost/api/content/posts/{blog.Id}/?key={site.Samples.ContentKey}";
+
+        Assert.Contains("Kick-off at Wembley.", await reader.GetStringAsync("/feed.xml"));
+        Assert.Contains("Kick-off at Wembley.", await reader.GetStringAsync(post));
+        Assert.NotNull((await reader.GetAsync(post)).Headers.Age);
+
+        await PostAsync(blog.Id, "<p>First goal after ten minutes.</p>");
+        Assert.Contains("First goal after ten minutes.", await reader.GetStringAsync("/feed.xml"));
+        Assert.Contains("First goal after ten minutes.", await reader.GetStringAsync(post));
+
+        // The Admin API's html is the body alone: a client saving it back never copies entries into the body.
+        await using var db = await site.App.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+        var admin = await NewsCms.Web.Features.GhostApi.GhostShapes.PostsAsync(db, [blog.Id],
+            new NewsCms.Web.Features.GhostApi.GhostShapeOptions(true, true, Html: true, AdminFields: true), new Uri("https://news.example.test"), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("Kick-off", Assert.Single(admin).Html);
+    }
+
+    [Fact]
     public async Task A_page_that_is_not_a_live_blog_hears_only_the_banner_and_streams_set_no_cookie()
     {
         using var reader = site.App.CreateClient(new() { HandleCookies = false });

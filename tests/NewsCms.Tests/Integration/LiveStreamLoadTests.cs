@@ -43,7 +43,7 @@ public sealed class LiveStreamLoadTests
                 var reader = new SseSocketReader();
                 readers.Add(reader);
                 // The host header the site answers to (its AdditionalHosts include localhost).
-                await reader.OpenAsync(new IPEndPoint(IPAddress.Loopback, port), $"/live/{saved.Id}/events?after=0", ct);
+                await reader.OpenAsync(new IPEndPoint(IPAddress.Loopback, port), $"/live/{saved.Id}/events?after=0", ct, host: "localhost");
             }
             await Task.WhenAll(readers.Select(r => r.Connected)).WaitAsync(SseClient.Deadline, ct);
             Assert.Equal(Readers, app.Services.GetRequiredService<LiveStream>().CountOf(saved.Id));
