@@ -31,6 +31,10 @@ public static class LiveBlogsSetup
     /// </summary>
     public static WebApplication MapLiveBlogs(this WebApplication app)
     {
+        // Made now, so both subscribe to the message bus at start-up: subscribing later, inside a page's rendering
+        // (which has a synchronization context), would block on Redis; and every node hears every change from the start.
+        app.Services.GetRequiredService<LiveStream>();
+        app.Services.GetRequiredService<BreakingBroadcast>();
         app.MapGet("/live/events", (HttpContext http, LiveStream stream, BreakingBroadcast breaking, IHostApplicationLifetime lifetime) =>
             StreamAsync(http, 0, stream, breaking, lifetime));
         app.MapGet("/live/{articleId:int}/events", (HttpContext http, int articleId, LiveStream stream, BreakingBroadcast breaking, IHostApplicationLifetime lifetime) =>
