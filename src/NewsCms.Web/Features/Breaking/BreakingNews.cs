@@ -59,7 +59,6 @@ public sealed class BreakingNews(
     IDbContextFactory<NewsCmsDbContext> dbFactory,
     NewsroomActors actors,
     AuditLog audit,
-    PublicContent publicContent,
     BreakingBroadcast broadcast,
     TimeProvider clock)
 {
@@ -110,7 +109,7 @@ public sealed class BreakingNews(
         banner.SetById = actor.UserId;
         banner.SetByName = actor.DisplayName;
         await db.SaveChangesAsync(ct);
-        await ChangedAsync("breaking-news banner set");
+        await ChangedAsync();
         await audit.WriteAsync(actor, AuditActions.BreakingSet, input.Text, $"Until {input.ExpiresAtUtc:yyyy-MM-dd HH:mm} UTC" + (input.ArticleId is { } id ? $", links article #{id}" : ""), ct);
         return ServiceResult<BannerView>.Success((await ReadAsync(db, ct))!);
     }
@@ -124,27 +123,23 @@ public sealed class BreakingNews(
         var text = await db.BreakingBanners.Where(b => b.Id == BreakingBanner.SingleId).Select(b => b.Text).FirstOrDefaultAsync(ct);
         if (text is null) return ServiceResult.Ok;
         await db.BreakingBanners.Where(b => b.Id == BreakingBanner.SingleId).ExecuteDeleteAsync(ct);
-        await ChangedAsync("breaking-news banner cleared");
+        await ChangedAsync();
         await audit.WriteAsync(actor, AuditActions.BreakingCleared, text, ct: ct);
         return ServiceResult.Ok;
     }
 
-    /// <summary>The banner a public page shows now: read when the page is rendered, none once it has expired.</summary>
+    /// <summary>
+    /// The banner a public page shows now (none once it has expired: rendering checks the time). From this node's
+    /// copy, which every node reloads before it evicts the pages (see <see cref="BreakingBroadcast"/>): no query per page.
+    /// </summary>
     public async Task<BannerView?> ShownAsync(CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var banner = await ReadAsync(db, ct);
-        // This node evicts its pages when the banner expires (a timer set when it learns of the banner).
-        await broadcast.EnsureLoadedAsync(ct);
+        var banner = await broadcast.CurrentAsync(ct);
         return banner is not null && BreakingRules.IsShown(banner.ExpiresAt, clock.GetUtcNow().UtcDateTime) ? banner : null;
     }
 
-    /// <summary>Every node: evict every public page (the banner is on all of them), then push the banner to open pages.</summary>
-    private async Task ChangedAsync(string what)
-    {
-        await publicContent.NotifyChangedAsync(PublicChange.EverythingBecause(what));
-        await broadcast.AnnounceAsync();
-    }
+    /// <summary>Every node reloads the banner, pushes it to its open pages and evicts every public page (it is on all of them).</summary>
+    private Task ChangedAsync() => broadcast.AnnounceAsync();
 
     internal static Task<BannerView?> ReadAsync(NewsCmsDbContext db, CancellationToken ct) =>
         db.BreakingBanners.AsNoTracking().Where(b => b.Id == BreakingBanner.SingleId)
@@ -175,17 +170,30 @@ public sealed class BreakingBroadcast : IDisposable
     private readonly ILogger<BreakingBroadcast> logger;
     private readonly SemaphoreSlim loading = new(1, 1);
     private LiveFrame? frame;
+    private BannerView? current;
     private ITimer? expiry;
 
     public BreakingBroadcast(IDbContextFactory<NewsCmsDbContext> dbFactory, LiveStream stream, PublicContent publicContent, MessageBus bus,
-        TimeProvider clock, ILogger<BreakingBroadcast> logger)
+        RedisConnection redis, TimeProvider clock, ILogger<BreakingBroadcast> logger)
     {
         (this.dbFactory, this.stream, this.publicContent, this.bus, this.clock, this.logger) = (dbFactory, stream, publicContent, bus, clock, logger);
+        // Each node reloads its copy first, then evicts every node's pages: a page rendered anywhere after the last of
+        // these evictions shows the new banner (one rendered between them is evicted by the next).
         bus.Subscribe(Channel, async _ =>
         {
             await LoadAsync(CancellationToken.None);
             stream.SendToAll(frame!);
+            await publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("breaking-news banner changed"));
         });
+        // Messages may have been missed while cut off from the other nodes.
+        redis.Restored += () => _ = LoadAsync(CancellationToken.None);
+    }
+
+    /// <summary>The stored banner (expired or not), as this node last read it.</summary>
+    internal async Task<BannerView?> CurrentAsync(CancellationToken ct)
+    {
+        await EnsureLoadedAsync(ct);
+        return Volatile.Read(ref current);
     }
 
     /// <summary>Tells every node (this one first) that the banner changed.</summary>
@@ -214,6 +222,7 @@ public sealed class BreakingBroadcast : IDisposable
             var shown = banner is not null && BreakingRules.IsShown(banner.ExpiresAt, now) ? banner : null;
             expiry?.Dispose();
             expiry = shown is null ? null : clock.CreateTimer(_ => _ = ExpiredAsync(), null, shown.ExpiresAt - now, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref current, banner);
             Volatile.Write(ref frame, Frame(shown));
         }
         finally
