@@ -12,6 +12,10 @@ public static class BenchmarkProgram
         {
             return await Import.ImportBench.RunAsync(args, Console.Out, CancellationToken.None);
         }
+        if (args.Length > 0 && args[0] == "live")
+        {
+            return await Live.LiveBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(BenchmarkOptions.Usage);

@@ -59,6 +59,32 @@ public class BenchmarkHarnessSmokeTests
     }
 
     [Fact]
+    public async Task Live_scenario_connects_its_readers_measures_delivery_and_memory_and_writes_json_and_markdown()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "newscms-bench-smoke", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var exitCode = await NewsCms.Benchmarks.Live.LiveBench.RunAsync(["live", "--readers", "20", "--entries", "2", "--output", output], TextWriter.Null,
+                TestContext.Current.CancellationToken);
+
+            Assert.Equal(0, exitCode);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "live-results.json")));
+            var result = json.RootElement;
+            Assert.Equal(20, result.GetProperty("Readers").GetInt32());
+            Assert.Equal(40, result.GetProperty("Deliveries").GetInt32());
+            Assert.Equal(0, result.GetProperty("Missed").GetInt32());
+            Assert.True(result.GetProperty("P99Ms").GetDouble() > 0);
+            Assert.True(result.TryGetProperty("WorkingSetBytesPerReader", out _));
+            var markdown = await File.ReadAllTextAsync(Path.Combine(output, "live-results.md"));
+            Assert.Contains("| 20 | 2 | 40 | 0 |", markdown);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Harness_runs_both_providers_side_by_side_and_drops_its_PostgreSQL_database()
     {
         var output = Path.Combine(Path.GetTempPath(), "newscms-bench-smoke", Guid.NewGuid().ToString("N"));

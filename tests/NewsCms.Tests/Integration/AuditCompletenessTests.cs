@@ -46,8 +46,18 @@ public sealed class AuditCompletenessTests
         [AuditActions.WebhookDisabled] = Webhook(nameof(WebhookTests.A_410_turns_the_webhook_off_and_cancels_what_it_still_had_waiting)),
         [AuditActions.WebhookResent] = Webhook(nameof(WebhookTests.A_delivery_that_failed_every_attempt_is_resent_as_a_copy_of_the_same_event)),
         // Needs the scheduler's clock moved past the publishing time.
+        // Live coverage and the banner: their own tests check the entries.
+        [AuditActions.LiveCoverageStarted] = Live(nameof(LiveBlogTests.Each_entry_change_takes_the_next_seq_keeps_the_old_text_and_is_sanitized_and_audited)),
+        [AuditActions.LiveCoverageEnded] = Live(nameof(LiveBlogTests.Each_entry_change_takes_the_next_seq_keeps_the_old_text_and_is_sanitized_and_audited)),
+        [AuditActions.LiveEntryPosted] = Live(nameof(LiveBlogTests.Each_entry_change_takes_the_next_seq_keeps_the_old_text_and_is_sanitized_and_audited)),
+        [AuditActions.LiveEntryEdited] = Live(nameof(LiveBlogTests.Each_entry_change_takes_the_next_seq_keeps_the_old_text_and_is_sanitized_and_audited)),
+        [AuditActions.LiveEntryDeleted] = Live(nameof(LiveBlogTests.Each_entry_change_takes_the_next_seq_keeps_the_old_text_and_is_sanitized_and_audited)),
+        [AuditActions.BreakingSet] = $"{nameof(BreakingNewsTests)}.{nameof(BreakingNewsTests.The_desk_sets_a_banner_every_page_shows_and_pushes_and_only_the_desk_may)}",
+        [AuditActions.BreakingCleared] = $"{nameof(BreakingNewsTests)}.{nameof(BreakingNewsTests.The_desk_sets_a_banner_every_page_shows_and_pushes_and_only_the_desk_may)}",
         [AuditActions.ArticleScheduleWithdrawn] = $"{nameof(SchedulingTests)}.{nameof(SchedulingTests.At_publish_time_the_scheduler_checks_that_who_scheduled_the_article_may_still_publish_it)}",
     };
+
+    private static string Live(string test) => $"{nameof(LiveBlogTests)}.{test}";
 
     private static string Webhook(string test) => $"{nameof(WebhookTests)}.{test}";
 

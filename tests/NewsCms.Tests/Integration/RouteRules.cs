@@ -87,6 +87,10 @@ public static class RouteRules
         new("/robots.txt", Anyone),
         new("/healthz", Anyone),
         new("/media/{key}/{file}", Anyone, s => s.MediaUrl),
+        // Live updates for open public pages (Server-Sent Events) and live blogs' catch-up windows.
+        new("/live/events", Anyone),
+        new("/live/{articleId:int}/events", Anyone, s => $"/live/{s.ArticleId}/events"),
+        new("/live/{articleId:int}/entries", Anyone, s => $"/live/{s.ArticleId}/entries?after=0"),
 
         // The Content API: anyone with a Content API key (the key, not a sign-in, lets a caller in); its documentation is public.
         .. ContentApi("/ghost/api/content"),
@@ -153,6 +157,7 @@ public static class RouteRules
         new("/admin/authors/new", Access.Can(ManageAuthors)),
         new("/admin/authors/{Id:int}", Access.Can(ManageAuthors), s => $"/admin/authors/{s.AuthorId}"),
         new("/admin/redirects", Access.Can(ManageRedirects)),
+        new("/admin/breaking", Access.Can(ManageBreakingNews)),
         new("/admin/import", Access.Can(ImportContent)),
         new("/api/import/wordpress", Access.Can(ImportContent)),
         new("/api/import/{id:guid}/report", Access.Can(ImportContent), _ => $"/api/import/{Guid.Empty:N}/report"),

@@ -7,6 +7,8 @@ using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Import;
+using NewsCms.Web.Features.Breaking;
+using NewsCms.Web.Features.LiveBlogs;
 using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
@@ -309,6 +311,44 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             var id = await d.ImportRunAsync(ImportRunStatus.Interrupted);
             return async p => Denied((await d.Imports.ResumeAsync(p, id)).Error);
         }),
+        // Live blogs: the composer reads as the editor does; running coverage and its entries is publishing (own or any).
+        new("LiveBlogService.GetAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.PublishedAsync(owner);
+            return async p => (await d.Live.GetAsync(p, a.Id)).Error;
+        }),
+        new("LiveBlogService.SetCoverageAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.PublishedAsync(owner);
+            return async p => (await d.Live.SetCoverageAsync(p, a.Id, true)).Error;
+        }),
+        new("LiveBlogService.PostAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        {
+            var id = await d.LiveBlogAsync(owner);
+            return async p => (await d.Live.PostAsync(p, id, new LiveEntryInput("<p>Update.</p>"))).Error;
+        }),
+        new("LiveBlogService.EditAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        {
+            var entry = await d.LiveEntryAsync(owner);
+            return async p => (await d.Live.EditAsync(p, entry.Id, entry.Version, new LiveEntryInput("<p>Edited.</p>"))).Error;
+        }),
+        new("LiveBlogService.DeleteAsync", OwnOr(PublishArticles, EditAnyArticle), true, async (d, owner) =>
+        {
+            var entry = await d.LiveEntryAsync(owner);
+            return async p => (await d.Live.DeleteAsync(p, entry.Id, entry.Version)).Error;
+        }),
+        // The breaking-news banner: the desk only.
+        new("BreakingNews.GetAsync", Can(ManageBreakingNews), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Breaking.GetAsync(p)).Error)),
+        new("BreakingNews.FindArticlesAsync", Can(ManageBreakingNews), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Breaking.FindArticlesAsync(p, "")).Error)),
+        new("BreakingNews.SetAsync", Can(ManageBreakingNews), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.Breaking.SetAsync(p, new BannerInput(Desk.Unique("Breaking"), null, DateTime.UtcNow.AddHours(1)))).Error)),
+        new("BreakingNews.ClearAsync", Can(ManageBreakingNews), false, async (d, _) =>
+        {
+            Assert.True((await d.Breaking.SetAsync(d.Admin, new BannerInput(Desk.Unique("Breaking"), null, DateTime.UtcNow.AddHours(1)))).Succeeded);
+            return async p => (await d.Breaking.ClearAsync(p)).Error;
+        }),
         new("Redirects.ListAsync", Can(ManageRedirects), false, (d, _) =>
             Task.FromResult<Call>(async p => (await d.Redirects.ListAsync(p, null, 0, 10)).Error)),
         new("Redirects.ListRenamesAsync", Can(ManageRedirects), false, (d, _) =>
@@ -510,6 +550,7 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         ["AuthorProfiles.EnsureForAccountAsync"] = "makes the byline of an account being made by setup or an Administrator",
         ["AuthorProfiles.BackfillAsync"] = "runs at start-up",
         ["MediaLibrary.GetByIdsAsync"] = "reads images for rendering; their files are public",
+        ["BreakingNews.ShownAsync"] = "the banner every public page shows",
         ["TaxonomyService.ListSectionsAsync"] = "sections are public: they are the site's navigation",
     };
 
@@ -750,6 +791,20 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
 
         public async Task<(int Id, Guid Version)> TrashedAsync(Member? owner) =>
             await ThenAsync(await DraftAsync(owner), (id, version) => Articles.Workflow.TrashAsync(Admin, id, version));
+
+        public LiveBlogService Live => site.Service<LiveBlogService>();
+        public BreakingNews Breaking => site.Service<BreakingNews>();
+
+        /// <summary>A published article of the owner's (or the other writer's) with live coverage on.</summary>
+        public async Task<int> LiveBlogAsync(Member? owner)
+        {
+            var a = await PublishedAsync(owner);
+            Value(await Live.SetCoverageAsync(Admin, a.Id, true));
+            return a.Id;
+        }
+
+        public async Task<LiveEntryView> LiveEntryAsync(Member? owner) =>
+            Value(await Live.PostAsync(Admin, await LiveBlogAsync(owner), new LiveEntryInput("<p>First update.</p>")));
 
         public async Task<long> FirstRevisionAsync(int articleId) => (await Articles.Reads.ListRevisionsAsync(Admin, articleId)).Value![^1].Id;
 

@@ -20,7 +20,8 @@ public sealed record ArticleMetadata(string CanonicalUrl, string Title, string D
 
     /// <param name="image">The featured image, or else the site's default social image, or none.</param>
     /// <param name="logo">The site's logo, the publisher's logo in JSON-LD, or none.</param>
-    public static ArticleMetadata For(PublicArticle article, MediaImage? image, Uri baseUri, string siteTitle, MediaImage? logo = null)
+    /// <param name="live">A live blog's entries as its page shows them: then the JSON-LD is a LiveBlogPosting.</param>
+    public static ArticleMetadata For(PublicArticle article, MediaImage? image, Uri baseUri, string siteTitle, MediaImage? logo = null, LiveBlogs.LiveBlogPage? live = null)
     {
         string Absolute(string path) => new Uri(baseUri, path.TrimStart('/')).AbsoluteUri;
         var url = Absolute(ArticleUrls.ForSlug(article.Slug));
@@ -52,6 +53,25 @@ public sealed record ArticleMetadata(string CanonicalUrl, string Title, string D
             ["articleSection"] = article.Section?.Name,
             ["keywords"] = article.Tags.Count == 0 ? null : string.Join(", ", article.Tags.Select(t => t.Name)),
         };
+        if (live is not null)
+        {
+            // Google's live-blog structured data: the coverage window and each update, linked to its anchor.
+            newsArticle["@type"] = "LiveBlogPosting";
+            newsArticle["coverageStartTime"] = live.StartedAt.ToString("yyyy-MM-ddTHH:mm:ssZ");
+            newsArticle["coverageEndTime"] = live.EndedAt?.ToString("yyyy-MM-ddTHH:mm:ssZ");
+            newsArticle["liveBlogUpdate"] = live.Pinned.Concat(live.Entries).OrderByDescending(e => e.PostedAt).ThenByDescending(e => e.Id)
+                .Select(e => WithoutNulls(new Dictionary<string, object?>
+                {
+                    ["@type"] = "BlogPosting",
+                    ["headline"] = LiveBlogs.LiveBlogRules.KeyEventTitle(e.BodyText, 110),
+                    ["datePublished"] = e.PostedAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                    ["dateModified"] = e.UpdatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                    ["articleBody"] = e.BodyText,
+                    ["url"] = url + "#entry-" + e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["author"] = new Dictionary<string, object?> { ["@type"] = "Person", ["name"] = e.AuthorName },
+                }))
+                .ToList();
+        }
 
         var crumbs = new List<(string Name, string Url)> { (siteTitle, baseUri.AbsoluteUri) };
         if (article.Section is { } section) crumbs.Add((section.Name, Absolute("/section/" + section.Slug)));

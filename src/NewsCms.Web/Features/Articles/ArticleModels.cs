@@ -115,7 +115,7 @@ public sealed record PublicArticle(
     IReadOnlyList<Byline> Authors, IReadOnlyList<TermLink> Tags, TermLink? Section, int? FeaturedImageId,
     int WordCount, int ReadingMinutes, string? SeoTitle, string? MetaDescription, string? CanonicalUrl,
     TermLink? PreviousInSection = null, TermLink? NextInSection = null, IReadOnlyList<RelatedArticle>? Related = null,
-    IReadOnlyList<int>? OtherArticles = null, ArticleKind Kind = ArticleKind.Article)
+    IReadOnlyList<int>? OtherArticles = null, ArticleKind Kind = ArticleKind.Article, DateTime? LiveStartedAt = null, DateTime? LiveEndedAt = null)
 {
     /// <summary>A page's fields as its public page shows them (for Preview of a page).</summary>
     public Pages.PublicPage AsPage() => new(Id, Slug, Headline, Standfirst, BodyHtml, PublishedAt, UpdatedAt, FeaturedImageId, SeoTitle, MetaDescription, CanonicalUrl);
@@ -134,7 +134,7 @@ public sealed record RelatedArticle(string Slug, string Headline, DateTime Publi
 
 /// <summary>An article in a list (home, section, tag, author pages).</summary>
 public sealed record PublicArticleSummary(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt,
-    IReadOnlyList<TermLink> Authors, TermLink? Section, int? FeaturedImageId)
+    IReadOnlyList<TermLink> Authors, TermLink? Section, int? FeaturedImageId, bool IsLive = false)
 {
     /// <summary>The featured images of a list of articles, to load in one query.</summary>
     public static IEnumerable<int> ImageIds(IEnumerable<PublicArticleSummary> articles) =>

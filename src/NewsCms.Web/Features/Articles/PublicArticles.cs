@@ -140,10 +140,13 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             .ToListAsync(ct);
         var sectionIds = rows.Where(r => r.SectionId != null).Select(r => r.SectionId!.Value).Distinct().ToList();
         var sections = await db.Sections.AsNoTracking().Where(s => sectionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => new TermLink(s.Name, s.Slug), ct);
+        // The "Live" badge: which of them carry live coverage now (evicted when it starts or ends, see PublicDependencies).
+        var live = (await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id) && a.LiveStartedAt != null && a.LiveEndedAt == null)
+            .Select(a => a.Id).ToListAsync(ct)).ToHashSet();
         return [.. rows.Select(r => new PublicArticleSummary(r.Id, r.Slug, r.Headline, r.Standfirst, r.PublishedAt,
             [.. bylines.Where(b => b.ArticleId == r.Id).OrderBy(b => b.Position).Select(b => new TermLink(b.DisplayName, b.Slug))],
             r.SectionId is { } s && sections.TryGetValue(s, out var section) ? section : null,
-            r.FeaturedImageId))];
+            r.FeaturedImageId, live.Contains(r.Id)))];
     }
 
     private static async Task<PublicArticle> ComposeAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
@@ -181,6 +184,6 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             .Select(x => new RelatedArticle(x.Slug!, x.Headline!, x.PublishedAt!.Value, x.FeaturedImageId)).ToList();
         return new PublicArticle(article.Id, article.Slug, article.Headline, article.Standfirst, article.BodyHtml, article.PublishedAt, article.UpdatedAt,
             authors, tags, section, article.FeaturedImageId, article.WordCount, article.ReadingMinutes, article.SeoTitle, article.MetaDescription, article.CanonicalUrl,
-            previous, next, related, others, article.Kind);
+            previous, next, related, others, article.Kind, article.LiveStartedAt, article.LiveEndedAt);
     }
 }

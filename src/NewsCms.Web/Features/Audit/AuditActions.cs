@@ -69,6 +69,13 @@ public static class AuditActions
     public const string NoteReplied = "note.replied";
     public const string NoteResolved = "note.resolved";
     public const string NoteReopened = "note.reopened";
+    public const string LiveCoverageStarted = "live.started";
+    public const string LiveCoverageEnded = "live.ended";
+    public const string LiveEntryPosted = "live.entry-posted";
+    public const string LiveEntryEdited = "live.entry-edited";
+    public const string LiveEntryDeleted = "live.entry-deleted";
+    public const string BreakingSet = "breaking.set";
+    public const string BreakingCleared = "breaking.cleared";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -82,5 +89,6 @@ public static class AuditActions
         WebhookAdded, WebhookEdited, WebhookDeleted, WebhookResent, WebhookDisabled,
         IntegrationCreated, IntegrationRenamed, IntegrationRoleChanged, IntegrationKeyRegenerated, IntegrationKeyRevoked, IntegrationDeleted,
         NoteAdded, NoteReplied, NoteResolved, NoteReopened,
+        LiveCoverageStarted, LiveCoverageEnded, LiveEntryPosted, LiveEntryEdited, LiveEntryDeleted, BreakingSet, BreakingCleared,
     ];
 }

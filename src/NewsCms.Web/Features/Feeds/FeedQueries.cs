@@ -51,8 +51,10 @@ public sealed class FeedQueries(IDbContextFactory<NewsCmsDbContext> dbFactory, P
                 .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new { aa.ArticleId, IsAuthor = true, aa.Position, Name = p.DisplayName, p.Slug }))
             .ToListAsync(ct);
         var byArticle = terms.ToLookup(t => t.ArticleId);
+        // Live blogs carry their latest entries after the body (see LiveEntriesInFeeds).
+        var live = withBody ? await LiveBlogs.LiveEntriesInFeeds.ForAsync(db, ids, ct) : new Dictionary<int, string>();
 
-        return rows.Select(r => new FeedEntry(r.Slug, r.Headline, r.Standfirst, r.BodyHtml, r.PublishedAt, r.UpdatedAt,
+        return rows.Select(r => new FeedEntry(r.Slug, r.Headline, r.Standfirst, r.BodyHtml is null ? null : r.BodyHtml + live.GetValueOrDefault(r.Id), r.PublishedAt, r.UpdatedAt,
             byArticle[r.Id].Where(t => t.IsAuthor).OrderBy(t => t.Position).Select(t => new FeedPerson(t.Name, t.Slug)).ToList(),
             byArticle[r.Id].Where(t => !t.IsAuthor).Select(t => t.Name).Order(StringComparer.OrdinalIgnoreCase).ToList())).ToList();
     }

@@ -198,6 +198,9 @@ public static class GhostShapes
             })
             .ToListAsync(ct);
 
+        // Readers' shapes (the Content API) carry a live blog's latest entries after the body (see LiveEntriesInFeeds);
+        // the Admin API's do not, so a client that saves the html back never copies entries into the body.
+        var liveEntries = options.Html && !options.AdminFields ? await LiveBlogs.LiveEntriesInFeeds.ForAsync(db, ids, ct) : new Dictionary<int, string>();
         var tagsByArticle = new Dictionary<int, List<GhostTag>>();
         var authorsByArticle = new Dictionary<int, List<(int Position, GhostAuthor Author, int? AvatarId)>>();
         if (options.Tags || options.Authors)
@@ -261,7 +264,7 @@ public static class GhostShapes
                 Uuid = Uuid("article", a.Id),
                 Title = a.Headline,
                 Slug = a.Slug,
-                Html = a.BodyHtml is { } html ? FeedDocuments.AbsoluteUrls(html, baseUri) : null,
+                Html = a.BodyHtml is { } html ? FeedDocuments.AbsoluteUrls(html + liveEntries.GetValueOrDefault(a.Id), baseUri) : null,
                 Plaintext = options.Plaintext ? a.BodyText : null,
                 CommentId = Id(a.Id),
                 FeatureImage = image is null ? null : ImageUrl(baseUri, image),

@@ -52,6 +52,12 @@ namespace NewsCms.Web.Features.Hosting;
 /// <item>Editorial notes (adding, replying, resolving): nothing. Readers never see them, and the public body has no
 /// marks (<see cref="ArticleHtml.SanitizeAnnotated"/>). A save that only moves a mark is an article edit like any
 /// other and evicts as one.</item>
+/// <item>A live-blog entry posted, edited or deleted (LiveBlogs): <c>article-page:{id}</c> (the article's page and its
+/// Content API item show the entries), <c>live:{id}</c> (its catch-up windows, <c>/live/{id}/entries</c>) and
+/// <c>feeds</c> (the RSS item and API lists carry the latest entries). No list changes: the article's card does not.</item>
+/// <item>Live coverage turned on or ended: <c>article:{id}</c> (the "Live" badge on every list showing it, its page's
+/// structured data), <c>live:{id}</c>, <c>home</c> and <c>feeds</c>.</item>
+/// <item>The breaking-news banner set, cleared or expired (Breaking): <c>public</c>, as it is on every page.</item>
 /// </list>
 /// </summary>
 public static partial class PublicDependencies
@@ -68,6 +74,7 @@ public static partial class PublicDependencies
     public static string Author(int id) => "author:" + id;
     public static string OwnPage(int articleId) => "article-page:" + articleId;
     public static string Page(int pageId) => "page:" + pageId;
+    public static string Live(int articleId) => "live:" + articleId;
 
     /// <summary>Adds tags to the public response being rendered; nothing when it is not being cached (staff, a POST).</summary>
     public static void Show(HttpContext? context, IEnumerable<string> tags)
@@ -128,6 +135,15 @@ public sealed record PublicChange(string What, IReadOnlyList<string> Evicts)
         string[] tags = [.. tagIds.Select(PublicDependencies.Tag)];
         return new(string.Join(", ", tags), [.. tags, PublicDependencies.Feeds, PublicDependencies.Search, .. articleIds.Distinct().Select(PublicDependencies.OwnPage)]);
     }
+
+    /// <summary>A live-blog entry posted, edited or deleted (see <see cref="PublicDependencies"/>).</summary>
+    public static PublicChange LiveEntries(int articleId) => new(
+        "live entries of article " + articleId, [PublicDependencies.OwnPage(articleId), PublicDependencies.Live(articleId), PublicDependencies.Feeds]);
+
+    /// <summary>Live coverage turned on or ended: the badge on the lists showing the article.</summary>
+    public static PublicChange LiveCoverage(int articleId) => new(
+        "live coverage of article " + articleId,
+        [PublicDependencies.Article(articleId), PublicDependencies.Live(articleId), PublicDependencies.Home, PublicDependencies.Feeds]);
 
     internal string ToJson() => JsonSerializer.Serialize(this);
 

@@ -9,6 +9,7 @@ using NewsCms.Web.Features.Authors;
 using NewsCms.Web.Features.Cluster;
 using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Notifications;
 using NewsCms.Web.Features.Settings;
 using NewsCms.Web.Features.Taxonomy;
 using NewsCms.Web.Features.Users;
@@ -93,6 +94,8 @@ public static class SiteExportCommandLine
         builder.AddMedia();
         // Article commits need the webhook outbox (an import tells no webhooks).
         builder.AddWebhooks();
+        // ... and the newsroom's events (open pages on other nodes hear of imported articles).
+        builder.AddNotifications();
         builder.AddSiteExport();
         return builder.Build();
     }

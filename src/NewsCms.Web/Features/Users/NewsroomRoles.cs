@@ -32,6 +32,7 @@ public static class Capabilities
     public const string ImportContent = nameof(ImportContent);
     public const string ManageIntegrations = nameof(ManageIntegrations);
     public const string ViewReadership = nameof(ViewReadership);
+    public const string ManageBreakingNews = nameof(ManageBreakingNews);
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByCapability =
         new Dictionary<string, IReadOnlyList<string>>
@@ -53,6 +54,8 @@ public static class Capabilities
             [ManageIntegrations] = [NewsroomRoles.Administrator],
             // Site-wide readership figures; writers see their own articles' figures through AccessNewsroom.
             [ViewReadership] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
+            // The banner on every public page: the desk's call, not a writer's.
+            [ManageBreakingNews] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
         };
 
     public static bool Allows(string? role, string capability) =>

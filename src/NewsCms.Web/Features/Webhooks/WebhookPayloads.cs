@@ -63,6 +63,23 @@ public sealed class WebhookPayloads(WebhookOutbox outbox, IOptions<SiteOptions> 
         if (events.SiteChanged) await QueueSiteChangedAsync(db, ct);
     }
 
+    /// <summary>
+    /// Inside a live-blog entry's transaction, on a published article: the article changed for readers without being
+    /// saved, so its subscribers hear the edit Ghost would send (post.edited and post.published.edited, "previous" empty).
+    /// </summary>
+    internal async Task QueueLiveUpdateAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    {
+        var published = new PostState(ArticleStatus.Published, false);
+        var listened = new List<string>();
+        foreach (var name in WebhookTriggers.ForPost(ArticleKind.Article, published, published))
+        {
+            if (await outbox.IsSubscribedAsync(name)) listened.Add(name);
+        }
+        if (listened.Count == 0) return;
+        await QueuePostEventsAsync(db, articleId, new PostEvents(ArticleKind.Article, listened, Previous: null, SiteChanged: false), ct);
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>Queues a tag event: <paramref name="current"/> null for a deletion, <paramref name="previous"/> null for an addition.</summary>
     internal async Task QueueTagEventAsync(NewsCmsDbContext db, string eventName, GhostTag? current, GhostTag? previous, CancellationToken ct)
     {
