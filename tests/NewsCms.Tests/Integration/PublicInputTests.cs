@@ -153,7 +153,9 @@ public class PublicInputTests(NewsroomFixture site) : IClassFixture<NewsroomFixt
         {
             using var request = new HttpRequestMessage(method, address);
             foreach (var (name, value) in extra ?? []) request.Headers.TryAddWithoutValidation(name, value);
-            var status = (int)(await reader.SendAsync(request)).StatusCode;
+            // Headers only: an event stream (/live/.../events) never ends; its status is the answer.
+            using var response = await reader.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            var status = (int)response.StatusCode;
             if (status >= 500 || (expected is { } wanted && status != wanted))
             {
                 failures.Add($"{method} {address} {string.Join(" ", (extra ?? []).Select(h => $"[{h.Name}: {h.Value}]"))} → {status}{(expected is null ? "" : $", expected {expected}")}");

@@ -20,6 +20,8 @@ public static class PageSlugs
         "account", "admin", "setup", "api", "health", "healthz", "media",
         // The Ghost-compatible APIs (/ghost/api/...) and their OpenAPI document.
         "ghost", "openapi",
+        // Live blogs' event streams and catch-up windows (/live/...).
+        "live",
         // Blazor and static files.
         "_framework", "_content", "_blazor", "css", "js", "lib", "favicon.ico", "favicon.png",
         // Scripts kept beside their components (served from /Components/...).
