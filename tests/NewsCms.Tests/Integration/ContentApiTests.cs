@@ -590,29 +590,6 @@ public class ContentApiCacheTests
         }
     }
 
-    private sealed class CommandCounter : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
-    {
-        private int count;
-        public int Count => Volatile.Read(ref count);
-        public void Reset() => Interlocked.Exchange(ref count, 0);
-
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
-            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
-            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object>> ScalarExecutingAsync(System.Data.Common.DbCommand command,
-            Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object> result,
-            CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
-
     [Fact]
     public async Task Answers_make_the_same_few_queries_however_many_posts_tags_and_authors_they_show()
     {

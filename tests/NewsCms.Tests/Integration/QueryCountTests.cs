@@ -13,27 +13,6 @@ namespace NewsCms.Tests.Integration;
 /// <summary>Public pages make a fixed number of SQL queries, however many authors, tags or articles they show.</summary>
 public class QueryCountTests
 {
-    private sealed class CommandCounter : DbCommandInterceptor
-    {
-        private int count;
-        public int Count => Volatile.Read(ref count);
-        public void Reset() => Interlocked.Exchange(ref count, 0);
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
-
     [Fact]
     public async Task Article_and_listing_pages_make_the_same_number_of_queries_for_one_or_many_authors_and_tags()
     {

@@ -312,38 +312,10 @@ public sealed class ReadershipTests : IAsyncDisposable
         Assert.Contains("NewsCms:Readership:FlushSeconds", error.Message);
     }
 
-    private sealed class QueryCounter : DbCommandInterceptor
-    {
-        private int count;
-        public int Count => Volatile.Read(ref count);
-        public void Reset() => Interlocked.Exchange(ref count, 0);
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
-
     [Fact]
     public async Task A_counted_cache_hit_makes_no_query_and_the_most_read_block_adds_none_to_a_page()
     {
-        var counter = new QueryCounter();
+        var counter = new CommandCounter(countWrites: true);
         var app = await StartAsync(services: s =>
         {
             s.AddSingleton<IInterceptor>(counter);

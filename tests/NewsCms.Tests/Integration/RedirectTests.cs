@@ -316,38 +316,10 @@ public sealed class RedirectTests : IAsyncDisposable
         }
     }
 
-    private sealed class CommandCounter : DbCommandInterceptor
-    {
-        private int count;
-        public int Count => Volatile.Read(ref count);
-        public void Reset() => Interlocked.Exchange(ref count, 0);
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
-
     [Fact]
     public async Task Redirects_are_answered_from_memory_without_a_database_query()
     {
-        var counter = new CommandCounter();
+        var counter = new CommandCounter(countWrites: true);
         var app = await SiteAsync(services =>
         {
             services.AddSingleton<IInterceptor>(counter);

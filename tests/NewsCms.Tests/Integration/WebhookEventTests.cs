@@ -65,6 +65,38 @@ public sealed class WebhookEventTests : IAsyncLifetime
     private static long Last(List<(string Event, JsonElement Payload, long Id)> rows, long before) => rows.Count == 0 ? before : rows[^1].Id;
 
     [Fact]
+    public async Task A_save_that_only_adds_an_editorial_note_tells_readers_and_webhooks_nothing()
+    {
+        await SubscribeAsync(WebhookEvents.PostEdited, WebhookEvents.PostPublishedEdited, WebhookEvents.SiteChanged);
+        await using var scope = app!.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        const string plain = "<p>The council voted 7–2 on Monday.</p>";
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Budget passes", BodyHtml = plain }, null, SaveKind.Manual);
+        var published = await articles.Workflow.PublishAsync(admin, draft.Id, draft.Version);
+        Assert.True(published.Succeeded, published.Error);
+        var before = published.Value!;
+        var seen = Last(await QueuedAsync(0), 0);
+
+        // The editor saves the same text with a note's mark on two words, as "Add note" does.
+        var marked = "<p>The council <span data-note=\"n-b1\" class=\"editorial-note\">voted 7–2</span> on Monday.</p>";
+        var noted = await articles.Editing.SaveAsync(admin, draft.Id,
+            new ArticleInput { Headline = "Budget passes", BodyHtml = marked, BodyCarriesNotes = true }, before.Version, SaveKind.Autosave);
+        Assert.True(noted.Succeeded, noted.Error);
+
+        Assert.Empty(await QueuedAsync(seen));
+        var after = noted.Article!;
+        Assert.NotEqual(before.Version, after.Version); // the newsroom's copy changed: another editor must not overwrite it
+        Assert.Equal(before.UpdatedAt, after.UpdatedAt); // readers' dateModified stays
+        Assert.Equal(marked, after.EditorBodyHtml);
+
+        // A real edit afterwards still is one.
+        var edited = await articles.Editing.SaveAsync(admin, draft.Id,
+            new ArticleInput { Headline = "Budget passes narrowly", BodyHtml = marked, BodyCarriesNotes = true }, after.Version, SaveKind.Manual);
+        Assert.True(edited.Succeeded, edited.Error);
+        Assert.Equal(["post.edited", "post.published.edited", "site.changed"], (await QueuedAsync(seen)).Select(r => r.Event));
+    }
+
+    [Fact]
     public async Task Each_step_of_an_articles_life_queues_Ghosts_events_with_current_and_previous()
     {
         await SubscribeAsync(WebhookEvents.PostAdded, WebhookEvents.PostEdited, WebhookEvents.PostPublished, WebhookEvents.PostPublishedEdited,

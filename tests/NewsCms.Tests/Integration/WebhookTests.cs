@@ -206,21 +206,6 @@ public sealed class WebhookTests
         Assert.False((await webhooks.ListAsync(admin, integrationId)).Value!.Single().IsActive);
     }
 
-    private sealed class CommandCounter : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
-    {
-        private int count;
-        public int Count => Volatile.Read(ref count);
-        public void Reset() => Interlocked.Exchange(ref count, 0);
-
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
-            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
-            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref count);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
-
     [Fact]
     public async Task An_event_nobody_listens_to_costs_no_query_and_its_payload_is_never_made()
     {

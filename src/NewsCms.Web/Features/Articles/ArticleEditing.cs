@@ -102,9 +102,16 @@ public sealed class ArticleEditing(
         article.FeaturedImageId = input.FeaturedImageId;
         // Choosing the home page's lead is an editor's call: others keep the article's mark as it is.
         if (Capabilities.Allows(actor.Role, Capabilities.EditAnyArticle)) article.IsFeatured = input.IsFeatured;
-        article.UpdatedAt = now;
-        article.LastEditedById = actor.UserId;
-        article.LastEditedByName = actor.DisplayName;
+        // A save that changes only the newsroom's copy of the body (a note's mark added or moved) changes nothing
+        // readers see: the article keeps its time of change and last editor, and neither the public cache nor webhooks hear of it.
+        var readersSeeChange = id is null || ChangesWhatReadersSee(db.Entry(article))
+            || await RelationsChangedAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct);
+        if (readersSeeChange)
+        {
+            article.UpdatedAt = now;
+            article.LastEditedById = actor.UserId;
+            article.LastEditedByName = actor.DisplayName;
+        }
         article.Version = Guid.NewGuid();
         // An editor changing a submission has started reviewing it: its writer can no longer withdraw it.
         if (ArticleWorkflow.StartsReview(actor.Role, actor.UserId, article.Status, article.SubmittedById, article.ReviewStartedAt is not null))
@@ -128,7 +135,8 @@ public sealed class ArticleEditing(
                 // manual save), after the save committed, so autosaves of the text neither wait for it nor hold the write lock for it.
                 // The tags this save stores are the input's, so what ranking will read is known without reading it back.
                 RankAfterCommit = isPublic && (kind == SaveKind.Manual || rankedFrom != RankingInputs(article, input.TagIds)),
-                NotifyPublic = isVisible,
+                NotifyPublic = isVisible && readersSeeChange,
+                FiresWebhooks = readersSeeChange,
                 Audit = auditAs is { } note ? ArticleCommit.AuditNote.By(actor, note.Action, note.Details) : null,
             }, ct);
             if (!committed)
@@ -152,7 +160,7 @@ public sealed class ArticleEditing(
         // The editor's new state, from this context: the bylines just written decide whether it is still the writer's own
         // (an account has one author profile, so being on the byline is having that profile on it).
         var isOwnNow = article.Kind == ArticleKind.Page ? article.CreatedById == actor.UserId : relations.AuthorIds!.Contains(relations.OwnProfile);
-        return new SaveOutcome(null, null, article.Id, article.Version, now, article.Slug, null)
+        return new SaveOutcome(null, null, article.Id, article.Version, article.UpdatedAt, article.Slug, null)
         {
             Article = await ToEditAsync(db, article, actor, isOwnNow, ct),
         };
@@ -380,6 +388,21 @@ public sealed class ArticleEditing(
         if (input.SectionId is { } sectionId && !await db.Sections.AnyAsync(s => s.Id == sectionId, ct)) return (null, ownProfile, "That section no longer exists.", "Section");
         if (input.FeaturedImageId is { } imageId && !await db.MediaItems.AnyAsync(m => m.Id == imageId, ct)) return (null, ownProfile, "That image is no longer in the media library.", "FeaturedImage");
         return (authorIds, ownProfile, null, null);
+    }
+
+    /// <summary>What only the newsroom sees of an article: a change to these alone is no change for readers.</summary>
+    private static readonly HashSet<string> NewsroomOnly = [nameof(Article.AnnotatedBodyHtml), nameof(Article.ReviewStartedAt), nameof(Article.ReviewStartedByName)];
+
+    private static bool ChangesWhatReadersSee(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<Article> entry) =>
+        entry.Properties.Any(p => p.IsModified && !NewsroomOnly.Contains(p.Metadata.Name));
+
+    /// <summary>Whether the bylines (in order) or tags differ from the stored ones; read only when nothing else changed.</summary>
+    private static async Task<bool> RelationsChangedAsync(NewsCmsDbContext db, int articleId, List<int> authorIds, List<int> tagIds, CancellationToken ct)
+    {
+        var authors = await db.ArticleAuthors.AsNoTracking().Where(aa => aa.ArticleId == articleId).OrderBy(aa => aa.Position).Select(aa => aa.AuthorProfileId).ToListAsync(ct);
+        if (!authors.SequenceEqual(authorIds)) return true;
+        var tags = await db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == articleId).Select(at => at.TagId).ToListAsync(ct);
+        return !tags.Order().SequenceEqual(tagIds.Order());
     }
 
     private static async Task SetRelationsAsync(NewsCmsDbContext db, int articleId, List<int> authorIds, List<int> tagIds, CancellationToken ct)
