@@ -45,8 +45,12 @@ public sealed class ClusterLiveTests : IAsyncDisposable
         await using var events = await SseClient.OpenAsync(readerB, $"/live/{saved.Id}/events?after=0");
         await events.NextAsync("banner");
 
+        // Open composers on the other node hear of it too.
+        var heardOnB = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Services.GetRequiredService<LiveStream>().ArticleChanged += id => heardOnB.TrySetResult(id);
         var posted = await live.PostAsync(admin, saved.Id, new LiveEntryInput("<p>First ballot box arrives.</p>"));
         Assert.True(posted.Succeeded, posted.Error);
+        Assert.Equal(saved.Id, await heardOnB.Task.WaitAsync(SseClient.Deadline));
 
         var entry = await events.NextAsync("entry");
         Assert.Equal(posted.Value!.Seq.ToString(), entry.Id);

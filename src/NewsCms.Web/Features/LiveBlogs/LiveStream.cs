@@ -81,7 +81,11 @@ public sealed class LiveStream : IDisposable
             if (sent is null) return;
             var frame = LiveFrame.Of(sent.Frame, sent.Seq);
             if (sent.ArticleId == Everyone) SendToAll(frame);
-            else SendTo(sent.ArticleId, frame);
+            else
+            {
+                SendTo(sent.ArticleId, frame);
+                ArticleChanged?.Invoke(sent.ArticleId);
+            }
         });
         heartbeat = clock.CreateTimer(_ => SendToAll(Ping), null, this.options.Heartbeat, this.options.Heartbeat);
     }
@@ -94,6 +98,12 @@ public sealed class LiveStream : IDisposable
 
     /// <summary>Readers of one live blog connected to this node now.</summary>
     public int CountOf(int articleId) => groups.TryGetValue(articleId, out var readers) ? readers.Count : 0;
+
+    /// <summary>
+    /// A live blog's entries or coverage changed, on any node (raised on every node when the change arrives): the
+    /// newsroom's open composers on that article read their list again.
+    /// </summary>
+    public event Action<int>? ArticleChanged;
 
     /// <summary>Raised when a reader connects or leaves (tests wait for it).</summary>
     public event Action? ReadersChanged;

@@ -1,0 +1,67 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor.Services;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Components.Admin.Articles;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.LiveBlogs;
+using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Settings;
+using NewsCms.Web.Features.Users;
+
+namespace NewsCms.Tests.Components;
+
+/// <summary>The live-blog composer with bUnit over the real services and database.</summary>
+public sealed class LiveComposerTests : IAsyncLifetime
+{
+    private NewsCmsAppFactory app = default!;
+    private AsyncServiceScope scope;
+    private readonly BunitContext context = new();
+
+    public async ValueTask InitializeAsync()
+    {
+        app = await NewsCmsAppFactory.CreateAsync();
+        scope = app.Services.CreateAsyncScope();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<LiveBlogService>());
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<MediaLibrary>());
+        context.Services.AddSingleton(app.Services.GetRequiredService<SiteSettingsStore>());
+        context.Services.AddSingleton(app.Services.GetRequiredService<LiveStream>());
+        context.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        context.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        context.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await context.DisposeAsync();
+        await scope.DisposeAsync();
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_update_another_editor_posts_appears_in_an_open_composer_without_reloading()
+    {
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Storm live", BodyHtml = "<p>Wind rising.</p>" }, null, SaveKind.Manual);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        var live = scope.ServiceProvider.GetRequiredService<LiveBlogService>();
+        Assert.True((await live.SetCoverageAsync(admin, saved.Id, true)).Succeeded);
+        var editor = await app.CreateUserAsync(NewsroomRoles.Editor);
+        var signedIn = Task.FromResult(new AuthenticationState(await app.PrincipalForAsync(editor.Email)));
+
+        var composer = context.Render<LiveComposer>(p => p.Add(x => x.ArticleId, saved.Id).AddCascadingValue(signedIn));
+        composer.WaitForAssertion(() => Assert.NotNull(composer.Find("#live-coverage")), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("Trees down on the coast road", composer.Markup);
+
+        Assert.True((await live.PostAsync(admin, saved.Id, new LiveEntryInput("<p>Trees down on the coast road.</p>"))).Succeeded);
+
+        composer.WaitForAssertion(() => Assert.Contains("Trees down on the coast road", composer.Markup), TimeSpan.FromSeconds(10));
+    }
+}
