@@ -84,6 +84,10 @@ public class NewsCmsDbContext : IdentityDbContext<ApplicationUser>, IDataProtect
     /// <summary>Page views per article per day (readership), added to by every node's flush.</summary>
     public DbSet<Features.Readership.ArticleViewDay> ArticleViewDays => Set<Features.Readership.ArticleViewDay>();
 
+    public DbSet<Features.Corrections.ArticleCorrection> ArticleCorrections => Set<Features.Corrections.ArticleCorrection>();
+    public DbSet<Features.Corrections.ArticleCorrectionRevision> ArticleCorrectionRevisions => Set<Features.Corrections.ArticleCorrectionRevision>();
+    public DbSet<Features.FrontPage.FrontPageSlot> FrontPageSlots => Set<Features.FrontPage.FrontPageSlot>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
