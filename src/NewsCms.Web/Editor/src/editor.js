@@ -5,6 +5,8 @@ import { isAllowedHref } from './links.js'
 import { normalizePastedHtml } from './paste.js'
 import { SeeAlso } from './see-also.js'
 import * as notes from './notes.js'
+import { blockExtensions } from './blocks.js'
+import { SlashMenu } from './slash-menu.js'
 
 // The newsroom editor: TipTap 3 (ProseMirror) driven from Blazor. Each editor lives in `editors` under a
 // numeric handle that .NET keeps; .NET is called back through a DotNetObjectReference:
@@ -14,6 +16,8 @@ import * as notes from './notes.js'
 //   OnSelectionChanged(string[] active) the marks and blocks at the cursor, when they change
 //   OnLinkRequested(string href, bool newTab)  Mod-k
 //   OnNoteClicked(string anchor)       a click on text that carries an editorial note
+//   OnSlashCommand(string item)        a slash-menu item that needs a choice first (image, gallery, seeAlso, embed)
+//   OnShortcutsRequested()             Mod-/ (the keyboard-shortcut help)
 
 const WORDS_THROTTLE_MS = 250
 const DEFAULT_IDLE_MS = 3000
@@ -70,12 +74,16 @@ function linkAttributes(href, newTab) {
 const NewsroomKeys = Extension.create({
   name: 'newsroomKeys',
   addOptions() {
-    return { onLinkRequested: () => {} }
+    return { onLinkRequested: () => {}, onShortcutsRequested: () => {} }
   },
   addKeyboardShortcuts() {
     return {
       'Mod-k': () => {
         this.options.onLinkRequested()
+        return true
+      },
+      'Mod-/': () => {
+        this.options.onShortcutsRequested()
         return true
       },
     }
@@ -179,6 +187,8 @@ export function createEditor(element, dotNetRef, options = {}) {
         },
       }),
       SeeAlso,
+      ...blockExtensions,
+      SlashMenu.configure({ onPicker: name => notify(entry.dotNetRef, 'OnSlashCommand', name) }),
       notes.EditorialNote,
       // Images come from the media library only (/media/...), with alt text and their intrinsic size.
       Image.configure({ inline: false, allowBase64: false, HTMLAttributes: { loading: 'lazy' } }).extend({
@@ -195,6 +205,7 @@ export function createEditor(element, dotNetRef, options = {}) {
           const attributes = entry.editor.getAttributes('link')
           notify(entry.dotNetRef, 'OnLinkRequested', attributes.href ?? '', attributes.target === '_blank')
         },
+        onShortcutsRequested: () => notify(entry.dotNetRef, 'OnShortcutsRequested'),
       }),
     ],
     editorProps: {
@@ -394,6 +405,10 @@ const COMMANDS = {
   orderedList: c => c.toggleOrderedList(),
   blockquote: c => c.toggleBlockquote(),
   horizontalRule: c => c.setHorizontalRule(),
+  table: c => c.insertTable({ rows: 3, cols: 3, withHeaderRow: true }),
+  pullQuote: c => c.insertPullQuote(),
+  factBox: c => c.insertFactBox(),
+  keyPoints: c => c.insertKeyPoints(),
   undo: c => c.undo(),
   redo: c => c.redo(),
   unsetLink: c => c.extendMarkRange('link').unsetLink(),
@@ -424,6 +439,13 @@ export function insertSeeAlso(handle, { id, href, headline } = {}) {
   const { editor, editable } = get(handle)
   if (!editable) return false
   return editor.chain().focus().insertSeeAlso({ id, href, headline }).run()
+}
+
+/** Inserts a gallery of library images ([{ src, alt, width, height }]) at the cursor; false when read-only or none. */
+export function insertGallery(handle, images) {
+  const { editor, editable } = get(handle)
+  if (!editable) return false
+  return editor.chain().focus().insertGallery(images).run()
 }
 
 /** The backup JSON kept in this browser ({ html, savedAt, baseVersion }), or null. */

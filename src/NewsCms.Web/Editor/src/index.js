@@ -15,6 +15,7 @@ export {
   runCommand,
   insertSeeAlso,
   insertImage,
+  insertGallery,
   readBackup,
   clearBackup,
   countWords,
@@ -27,3 +28,4 @@ export {
 } from './editor.js'
 export { normalizePastedHtml } from './paste.js'
 export { isAllowedHref } from './links.js'
+export { filterSlashItems, SLASH_ITEMS } from './slash-menu.js'
