@@ -197,11 +197,11 @@ export const BlockPlacement = Extension.create({
         return chain()
           .insertContentAt(empty ? range : range.to, content)
           .command(({ tr }) => {
-            // Into the first text position of the new block (atoms: leave the node selected).
+            // Into the last text position of the new block, where the writer goes on typing (a fact box's first
+            // point, a pull quote's text). After an atom (a gallery) the cursor goes past it.
             const inserted = tr.doc.nodeAt(at)
             if (inserted && !inserted.isAtom) {
-              const inside = tr.doc.resolve(Math.min(at + 1, tr.doc.content.size))
-              tr.setSelection(TextSelection.near(inside))
+              tr.setSelection(TextSelection.near(tr.doc.resolve(at + inserted.nodeSize - 1), -1))
             }
             return true
           })
