@@ -58,7 +58,7 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
         await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
         await Expect(Body(page).Locator("aside.see-also")).ToBeVisibleAsync();
-        await Body(page).Locator("h2").ClickAsync(); // placing the cursor is not an edit
+        await Body(page).Locator("h2").First.ClickAsync(); // placing the cursor is not an edit
         await page.Keyboard.PressAsync("Control+End");
         await page.Clock.RunForAsync(5_000); // past the word-count throttle and the autosave delay
 
