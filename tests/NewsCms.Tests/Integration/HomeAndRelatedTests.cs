@@ -218,6 +218,11 @@ public partial class HomeAndRelatedTests
         var logoImage = page.QuerySelector(".site-title img.site-logo")!;
         Assert.Equal("The Harbour Times", logoImage.GetAttribute("alt"));
         Assert.StartsWith($"/media/{logo.StorageKey}/", logoImage.GetAttribute("src"));
+        // 800×200: shown 60 px tall (240 wide), with every variant for the browser to pick one sharp on a phone's screen.
+        Assert.Equal(("240", "60"), (logoImage.GetAttribute("width"), logoImage.GetAttribute("height")));
+        var logoSource = page.QuerySelector(".site-title source")!;
+        Assert.Equal("240px", logoSource.GetAttribute("sizes"));
+        Assert.Contains($"/media/{logo.StorageKey}/800.webp 800w", logoSource.GetAttribute("srcset"));
 
         // The article has no picture of its own: social networks get the site's default.
         Assert.StartsWith($"https://news.example.test/media/{social.StorageKey}/", page.QuerySelector("meta[property='og:image']")!.GetAttribute("content"));
