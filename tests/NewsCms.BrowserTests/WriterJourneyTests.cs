@@ -1,0 +1,112 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Media;
+using NewsCms.Web.Features.Settings;
+
+namespace NewsCms.BrowserTests;
+
+/// <summary>Where the writer is: image details in the picker, the toolbar's image button, the newsroom on a phone.</summary>
+public sealed class WriterJourneyTests(ChromiumFixture chromium) : BrowserTest(chromium)
+{
+    private static ILocator Button(IPage page, string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    private async Task OpenEditorAsync(string url)
+    {
+        await Page.GotoAsync(url);
+        await Browser.WaitForCircuitAsync();
+        await Page.Locator("[data-editor-ready=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    [Fact]
+    public async Task Alt_text_typed_in_the_picker_clears_the_warning_at_once_and_the_toolbar_image_goes_in_at_the_cursor()
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
+        var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        await using var scope = App.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var image = (await library.UploadAsync(admin, new MemoryStream(TestImages.Jpeg(1200, 800)), "pier.jpg", -1)).Value!;
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var draft = await articles.Editing.SaveAsync(admin, null, new ArticleInput
+        {
+            Headline = "Storm reaches the pier", BodyHtml = "<p>First paragraph.</p><p>Second paragraph.</p>", FeaturedImageId = image.Id,
+        }, null, SaveKind.Manual);
+
+        await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        await OpenEditorAsync($"/admin/articles/{draft.Id}");
+
+        // The featured image has no alt text: the editor says so, and the fields are right there.
+        var featured = page.GetByRole(AriaRole.Group, new() { Name = "Featured image", Exact = true });
+        await Expect(featured.GetByTestId("media-picker-no-alt")).ToBeVisibleAsync();
+        await featured.GetByLabel("Alt text", new() { Exact = true }).FillAsync("Waves break over the pier");
+        await featured.GetByLabel("Credit", new() { Exact = true }).FillAsync("Sam Lens");
+        await Button(featured.Page, "Save image details").ClickAsync();
+        await Expect(featured.GetByTestId("media-picker-no-alt")).ToHaveCountAsync(0);
+        await Expect(featured.Locator("img.media-picker__preview")).ToHaveAttributeAsync("alt", "Waves break over the pier");
+        Assert.Equal("Waves break over the pier", (await library.GetAsync(admin, image.Id)).Value!.AltText);
+        // The social card of the preview shows the picture with its new description.
+        await Expect(page.GetByTestId("social-preview-image")).ToHaveAttributeAsync("alt", "Waves break over the pier");
+
+        // The toolbar's image button: the image goes in after the paragraph holding the cursor.
+        await page.Locator(".ProseMirror p").First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Image", Exact = true }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Choose an image" });
+        await dialog.Locator(".media-grid__item").First.ClickAsync();
+        await Expect(dialog.GetByTestId("media-picker-candidate").GetByLabel("Alt text", new() { Exact = true })).ToHaveValueAsync("Waves break over the pier");
+        await Button(page, "Use this image").ClickAsync();
+        await Expect(page.Locator(".ProseMirror img")).ToHaveAttributeAsync("alt", "Waves break over the pier");
+        var order = await page.Locator(".ProseMirror").EvaluateAsync<string>("root => [...root.children].map(e => e.tagName.toLowerCase()).join(',')");
+        Assert.StartsWith("p,img,p", order);
+    }
+
+    [Theory]
+    [InlineData(360)]
+    [InlineData(320)]
+    public async Task The_newsroom_header_fits_a_phone_without_cutting_the_title_or_wrapping_sign_out(int width)
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync());
+        var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var settings = new SiteSettingsInput { Title = "The Northern Coast Gazette", Language = "en", TimeZone = "UTC" };
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SiteSettingsService>().SaveAsync(admin, settings)).Succeeded);
+        }
+        await page.SetViewportSizeAsync(width, 740);
+        await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        await Browser.WaitForCircuitAsync();
+
+        var title = page.GetByTestId("newsroom-title");
+        await Expect(title).ToContainTextAsync("The Northern Coast Gazette");
+        var fit = await title.EvaluateAsync<bool[]>(
+            """
+            el => {
+                const box = el.getBoundingClientRect();
+                return [el.scrollWidth <= el.clientWidth, el.scrollHeight <= el.clientHeight + 1, box.left >= 0, box.right <= window.innerWidth];
+            }
+            """);
+        Assert.Equal([true, true, true, true], fit);
+
+        var signOut = Button(page, "Sign out");
+        await Expect(signOut).ToBeVisibleAsync();
+        var lines = await signOut.EvaluateAsync<int>(
+            """
+            button => {
+                // The lines the label's text takes: one rectangle per line of each text node.
+                const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+                const tops = new Set();
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    if (!node.textContent.trim()) continue;
+                    const range = document.createRange();
+                    range.selectNodeContents(node);
+                    for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top));
+                }
+                return tops.size;
+            }
+            """);
+        Assert.Equal(1, lines);
+        var signOutRight = await signOut.EvaluateAsync<double>("b => b.getBoundingClientRect().right");
+        Assert.True(signOutRight <= width, $"Sign out ends at {signOutRight} px");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
+    }
+}
