@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NewsCms.Tests.Infrastructure;
 using NewsCms.Web.Features.Articles;
+using NewsCms.Web.Features.Authors;
+using NewsCms.Web.Features.Users;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Settings;
 
@@ -108,5 +110,39 @@ public sealed class WriterJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         var signOutRight = await signOut.EvaluateAsync<double>("b => b.getBoundingClientRect().right");
         Assert.True(signOutRight <= width, $"Sign out ends at {signOutRight} px");
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
+    }
+
+    [Fact]
+    public async Task The_author_page_avatar_is_a_round_square_at_desktop_and_phone_widths_even_from_a_wide_photo()
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync());
+        var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var (accountId, _, _) = await App.CreateUserAsync(NewsroomRoles.Author, displayName: "Ada Reporter");
+        await using var scope = App.Services.CreateAsyncScope();
+        var photo = (await scope.ServiceProvider.GetRequiredService<MediaLibrary>()
+            .UploadAsync(admin, new MemoryStream(TestImages.Jpeg(1200, 500)), "ada.jpg", -1)).Value!;
+        var authors = scope.ServiceProvider.GetRequiredService<AuthorProfiles>();
+        var profile = await authors.EnsureForAccountAsync(accountId, "Ada Reporter");
+        Assert.True((await authors.UpdateAsync(admin, profile, new AuthorInput
+        {
+            DisplayName = "Ada Reporter", JobTitle = "Harbour reporter", AvatarId = photo.Id,
+            // A bio longer than one line: the text beside the photo wants more room than there is.
+            Bio = "Ada has covered the harbour, the ferries, the fishing fleet and the council's long arguments about the old lighthouse for twelve years, "
+                + "after starting out on the night desk of a regional paper. She writes the Saturday tide-table column and answers every reader's letter.",
+        })).Succeeded);
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Ferries return", BodyHtml = "<p>Story.</p>", AuthorIds = [profile] }, null, SaveKind.Manual);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        var slug = (await authors.GetAsync(admin, profile)).Value!.Slug;
+
+        foreach (var (width, side) in new[] { (1280, 128.0), (360, 80.0) })
+        {
+            await page.SetViewportSizeAsync(width, 800);
+            await page.GotoAsync($"/author/{slug}");
+            var box = await page.Locator(".author-header .author-avatar").BoundingBoxAsync();
+            Assert.NotNull(box);
+            Assert.Equal((side, side), (Math.Round(box.Width), Math.Round(box.Height)));
+            Assert.Equal("cover", await page.Locator(".author-header .author-avatar").EvaluateAsync<string>("img => getComputedStyle(img).objectFit"));
+        }
     }
 }
