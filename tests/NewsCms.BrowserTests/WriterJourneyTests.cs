@@ -145,4 +145,26 @@ public sealed class WriterJourneyTests(ChromiumFixture chromium) : BrowserTest(c
             Assert.Equal("cover", await page.Locator(".author-header .author-avatar").EvaluateAsync<string>("img => getComputedStyle(img).objectFit"));
         }
     }
+
+    [Fact]
+    public async Task The_site_time_zone_is_found_by_city_or_country_and_stored_as_its_iana_id()
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync());
+        await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        await page.GotoAsync("/admin/settings");
+        await Browser.WaitForCircuitAsync();
+
+        var zone = page.GetByLabel("Time zone", new() { Exact = true });
+        await zone.FillAsync("france");
+        await page.GetByRole(AriaRole.Option, new() { Name = "Paris — France (UTC+01:00)" }).ClickAsync();
+        await Expect(zone).ToHaveValueAsync("Paris — France (UTC+01:00)");
+        await Button(page, "Save").ClickAsync();
+        await Expect(page.GetByText("Settings saved. The public site shows them now.")).ToBeVisibleAsync();
+        Assert.Equal("Europe/Paris", (await App.Services.GetRequiredService<SiteSettingsStore>().GetAsync()).TimeZoneId);
+
+        // After a reload the field names the city again.
+        await page.ReloadAsync();
+        await Browser.WaitForCircuitAsync();
+        await Expect(page.GetByLabel("Time zone", new() { Exact = true })).ToHaveValueAsync("Paris — France (UTC+01:00)");
+    }
 }
