@@ -167,4 +167,34 @@ public sealed class WriterJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         await Browser.WaitForCircuitAsync();
         await Expect(page.GetByLabel("Time zone", new() { Exact = true })).ToHaveValueAsync("Paris — France (UTC+01:00)");
     }
+
+    [Fact]
+    public async Task An_image_without_alt_text_is_described_in_the_picker_and_goes_into_the_body_described()
+    {
+        var page = await StartAsync(await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:Editor:AutosaveDelaySeconds"] = "120" }));
+        var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        await using var scope = App.Services.CreateAsyncScope();
+        var library = scope.ServiceProvider.GetRequiredService<MediaLibrary>();
+        var image = (await library.UploadAsync(admin, new MemoryStream(TestImages.Jpeg(1200, 800)), "lighthouse.jpg", -1)).Value!;
+        var draft = await scope.ServiceProvider.NewsroomArticles().Editing.SaveAsync(admin, null,
+            new ArticleInput { Headline = "Lighthouse relit", BodyHtml = "<p>The lamp is back.</p>" }, null, SaveKind.Manual);
+
+        await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
+        await OpenEditorAsync($"/admin/articles/{draft.Id}");
+        await page.Locator(".ProseMirror p").First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Image", Exact = true }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Choose an image" });
+        await dialog.Locator(".media-grid__item").First.ClickAsync();
+        var candidate = dialog.GetByTestId("media-picker-candidate");
+        await Expect(candidate.GetByTestId("media-alt-missing")).ToBeVisibleAsync();
+        await candidate.GetByLabel("Alt text", new() { Exact = true }).FillAsync("The lighthouse lit at dusk");
+        await candidate.GetByLabel("Caption", new() { Exact = true }).FillAsync("Relit after ten years.");
+        await Button(page, "Use this image").ClickAsync();
+
+        // Described in the library and inserted at once: no second question below the editor.
+        await Expect(page.Locator(".ProseMirror img")).ToHaveAttributeAsync("alt", "The lighthouse lit at dusk");
+        await Expect(page.GetByTestId("body-image-alt")).ToHaveCountAsync(0);
+        var stored = (await library.GetAsync(admin, image.Id)).Value!;
+        Assert.Equal(("The lighthouse lit at dusk", "Relit after ten years."), (stored.AltText, stored.Caption));
+    }
 }
