@@ -50,6 +50,11 @@ public sealed class WriterJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         // The social card of the preview shows the picture with its new description.
         await Expect(page.GetByTestId("social-preview-image")).ToHaveAttributeAsync("alt", "Waves break over the pier");
 
+        // The search preview follows the SEO title as it is typed.
+        await page.GetByLabel("SEO title", new() { Exact = true }).FillAsync("Pier closed after the storm");
+        await Expect(page.GetByTestId("google-preview-title")).ToContainTextAsync("Pier closed after the storm — ");
+        await Expect(page.GetByTestId("social-preview-title")).ToHaveTextAsync("Pier closed after the storm");
+
         // The toolbar's image button: the image goes in after the paragraph holding the cursor.
         await page.Locator(".ProseMirror p").First.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Image", Exact = true }).ClickAsync();
