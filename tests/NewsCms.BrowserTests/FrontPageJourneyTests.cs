@@ -30,8 +30,8 @@ public sealed class FrontPageJourneyTests(ChromiumFixture chromium) : BrowserTes
         "New bus route links the villages up the valley to the station",
     ];
 
-    /// <summary>Twelve stories with pictures and standfirsts, in two navigation sections; the first is the oldest.</summary>
-    private async Task<List<(int Id, string Slug, string Headline)>> StoriesAsync()
+    /// <summary>Stories with pictures and standfirsts, in two navigation sections; the first is the oldest.</summary>
+    private async Task<List<(int Id, string Slug, string Headline)>> StoriesAsync(int count = 12)
     {
         var admin = await App.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
         await using var scope = App.Services.CreateAsyncScope();
@@ -47,16 +47,17 @@ public sealed class FrontPageJourneyTests(ChromiumFixture chromium) : BrowserTes
         ];
         var articles = scope.ServiceProvider.NewsroomArticles();
         var stories = new List<(int, string, string)>();
-        for (var i = 0; i < Headlines.Length; i++)
+        for (var i = 0; i < count; i++)
         {
+            var headline = Headlines[i % Headlines.Length] + (i >= Headlines.Length ? $", part {i / Headlines.Length + 1}" : "");
             var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput
             {
-                Headline = Headlines[i], BodyHtml = "<p>The story.</p>", FeaturedImageId = uploaded.Value.Id, SectionId = sections[i % 2],
+                Headline = headline, BodyHtml = "<p>The story.</p>", FeaturedImageId = uploaded.Value.Id, SectionId = sections[i % 2],
                 Standfirst = "What happened, who it affects and what comes next, in a sentence or two for the reader in a hurry.",
             }, null, SaveKind.Manual);
             var published = await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
             Assert.True(published.Succeeded, published.Error);
-            stories.Add((saved.Id, published.Value!.Slug, Headlines[i]));
+            stories.Add((saved.Id, published.Value!.Slug, headline));
         }
         return stories;
     }
@@ -78,8 +79,10 @@ public sealed class FrontPageJourneyTests(ChromiumFixture chromium) : BrowserTes
         await Expect(lead).ToContainTextAsync("Empty: fills with the newest story");
         await Expect(page.GetByTestId("front-preview").Locator(".front-preview__headline").First).ToHaveTextAsync(stories[^1].Headline);
 
-        // Drag the story from the recent list onto the lead slot: the slot and the live preview show it at once.
+        // Find the story by search and drag it onto the lead slot: the slot and the live preview show it at once.
+        await page.GetByLabel("Search stories").FillAsync("harbour wall");
         var story = page.Locator(".front-story", new() { HasText = chosen.Headline });
+        await Expect(page.Locator(".front-story")).ToHaveCountAsync(1);
         await story.DragToAsync(lead);
         await Expect(lead.GetByTestId("slot-headline")).ToHaveTextAsync(chosen.Headline);
         await Expect(page.GetByTestId("front-preview").Locator(".front-preview__headline").First).ToHaveTextAsync(chosen.Headline);
@@ -88,6 +91,13 @@ public sealed class FrontPageJourneyTests(ChromiumFixture chromium) : BrowserTes
         var tomorrow = DateTime.UtcNow.AddDays(1);
         await lead.GetByLabel("Pinned until", new() { Exact = true }).FillAsync(tomorrow.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.GetByTestId("front-preview").Locator(".front-preview__why").First).ToContainTextAsync("Pinned until");
+
+        // Without dragging: the story's "Place" menu puts another story in top story 1.
+        await page.GetByLabel("Search stories").FillAsync("theatre reopens");
+        await Expect(page.Locator(".front-story")).ToHaveCountAsync(1);
+        await page.Locator(".front-story").GetByRole(AriaRole.Button, new() { Name = "Place" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Top story 1" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Listitem, new() { Name = "Top story 1", Exact = true }).GetByTestId("slot-headline")).ToHaveTextAsync(stories[10].Headline);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save front page" }).ClickAsync();
         await Expect(page.GetByText("The front page is saved.")).ToBeVisibleAsync();
 
@@ -95,7 +105,7 @@ public sealed class FrontPageJourneyTests(ChromiumFixture chromium) : BrowserTes
         await using var reader = await OpenAnotherSessionAsync();
         await reader.Page.GotoAsync("/");
         await Expect(reader.Page.Locator(".home-lead .article-card__headline")).ToHaveTextAsync(chosen.Headline);
-        await Expect(reader.Page.Locator(".home-top .article-card__headline").First).ToHaveTextAsync(stories[^1].Headline);
+        await Expect(reader.Page.Locator(".home-top .article-card__headline")).ToHaveTextAsync([stories[10].Headline, stories[11].Headline, stories[9].Headline, stories[8].Headline, stories[7].Headline, stories[6].Headline]);
 
         // Reloaded, the newsroom page shows the saved arrangement.
         await page.ReloadAsync();
@@ -107,7 +117,7 @@ public sealed class FrontPageJourneyTests(ChromiumFixture chromium) : BrowserTes
     public async Task At_1280_by_800_the_first_screen_shows_the_lead_its_picture_five_more_headlines_and_the_sections()
     {
         var page = await StartAsync(await NewsCmsAppFactory.CreateAsync());
-        await StoriesAsync();
+        await StoriesAsync(20);
         await TestReadership.ReadEverythingAsync(App);
         await page.SetViewportSizeAsync(1280, 800);
         await page.GotoAsync("/");
