@@ -80,14 +80,16 @@ public sealed class FrontPageDesk(
         var headlines = await db.Articles.AsNoTracking().WherePublic().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Headline, ct);
         if (headlines.Count != ids.Count) return ServiceResult.Fail("Only published stories can go on the front page.");
 
-        var before = await db.FrontPageSlots.OrderBy(s => s.Position).ToListAsync(ct);
-        db.FrontPageSlots.RemoveRange(before);
-        await db.SaveChangesAsync(ct);
+        // The old rows go and the new ones come in one transaction: a failure leaves the page as it was. Two editors
+        // saving at once: the later save is the page (each saves a whole arrangement, never half of one).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.FrontPageSlots.ExecuteDeleteAsync(ct);
         db.FrontPageSlots.AddRange(pins.Select(p => new FrontPageSlot
         {
             Position = p.Position, ArticleId = p.ArticleId, PinnedUntil = p.PinnedUntil, UpdatedAt = now, UpdatedById = actor.UserId, UpdatedByName = actor.DisplayName,
         }));
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
 
         await publicContent.NotifyChangedAsync(PublicChange.FrontPage);
         if (FrontPageRules.NextExpiry(pins, now) is { } next) expiry.EvictAt(next);
