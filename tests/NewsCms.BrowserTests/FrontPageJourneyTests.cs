@@ -100,6 +100,7 @@ public sealed class FrontPageJourneyTests(ChromiumFixture chromium) : BrowserTes
         await Expect(page.GetByRole(AriaRole.Listitem, new() { Name = "Top story 1", Exact = true }).GetByTestId("slot-headline")).ToHaveTextAsync(stories[10].Headline);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save front page" }).ClickAsync();
         await Expect(page.GetByText("The front page is saved.")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("front-last-saved")).ToContainTextAsync("Last saved by Eddie Editor");
 
         // A reader sees it lead the home page (the cached page was evicted).
         await using var reader = await OpenAnotherSessionAsync();
