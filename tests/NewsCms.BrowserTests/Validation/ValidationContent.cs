@@ -109,8 +109,8 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             return (saved.Id, saved.Slug, published.Value!.Version);
         }
 
-        // Enough stories for "More news" (the front page shows nine), spread over both sections.
-        for (var i = 1; i <= 8; i++)
+        // Enough stories for "More news" (the front page shows thirteen: the lead, six top stories, six latest), spread over both sections.
+        for (var i = 1; i <= 12; i++)
         {
             await PublishAsync(new ArticleInput
             {

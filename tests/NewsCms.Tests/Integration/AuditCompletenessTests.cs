@@ -54,6 +54,7 @@ public sealed class AuditCompletenessTests
         [AuditActions.LiveEntryDeleted] = Live(nameof(LiveBlogTests.Each_entry_change_takes_the_next_seq_keeps_the_old_text_and_is_sanitized_and_audited)),
         [AuditActions.BreakingSet] = $"{nameof(BreakingNewsTests)}.{nameof(BreakingNewsTests.The_desk_sets_a_banner_every_page_shows_and_pushes_and_only_the_desk_may)}",
         [AuditActions.BreakingCleared] = $"{nameof(BreakingNewsTests)}.{nameof(BreakingNewsTests.The_desk_sets_a_banner_every_page_shows_and_pushes_and_only_the_desk_may)}",
+        [AuditActions.FrontPageArranged] = $"{nameof(FrontPageTests)}.{nameof(FrontPageTests.An_editor_arranges_the_front_page_readers_see_it_in_that_order_at_once_and_only_the_desk_may)}",
         [AuditActions.ArticleScheduleWithdrawn] = $"{nameof(SchedulingTests)}.{nameof(SchedulingTests.At_publish_time_the_scheduler_checks_that_who_scheduled_the_article_may_still_publish_it)}",
     };
 

@@ -160,6 +160,11 @@ public sealed partial class DemoContentTests
         using var reader = app.CreateClient();
         var home = await reader.GetStringAsync("/");
         Assert.Contains(lead.Headline, home);
+        // The demo arranges the front page: its slots are stored, and the home page leads with the chosen story.
+        Assert.Equal([0, 1, 2], await db.FrontPageSlots.OrderBy(s => s.Position).Select(s => s.Position).ToListAsync());
+        var leadSlot = await db.FrontPageSlots.Where(s => s.Position == 0).Select(s => s.ArticleId).SingleAsync();
+        Assert.Contains(await db.Articles.Where(a => a.Id == leadSlot).Select(a => a.Headline).SingleAsync(),
+            new AngleSharp.Html.Parser.HtmlParser().ParseDocument(home).QuerySelector(".home-lead .article-card__headline")!.TextContent);
         Assert.Contains(WebUtility.HtmlEncode(site.Tagline), home);
         Assert.Contains($"href=\"/section/{sections[0].Slug}\"", home);
 

@@ -137,17 +137,19 @@ public partial class HomeAndRelatedTests
         await newsroom.SectionAsync("Archive", inNavigation: false);
 
         var featured = await newsroom.PublishAsync("Featured: the harbour reopens", section: business, featured: true);
-        for (var i = 1; i <= 12; i++) await newsroom.PublishAsync($"Sport story {i}", section: sport);
+        for (var i = 1; i <= 16; i++) await newsroom.PublishAsync($"Sport story {i}", section: sport);
         var newest = await newsroom.PublishAsync("Business story newest", section: business);
 
         using var reader = newsroom.App.CreateClient();
         var home = Parse(await reader.GetStringAsync("/"));
         // The lead is the newest featured story, though newer ones exist.
         Assert.Equal($"/news/{featured.Slug}", home.QuerySelector(".home-lead .article-card__headline a")!.GetAttribute("href"));
+        // Beside it the top stories (the front page's other slots, here the newest), then the latest after them.
+        var top = home.QuerySelectorAll(".home-top .article-card__headline a").Select(a => a.TextContent).ToList();
+        Assert.Equal(["Business story newest", "Sport story 16", "Sport story 15", "Sport story 14", "Sport story 13", "Sport story 12"], top);
+        Assert.Equal("Top stories", home.QuerySelector(".home-top h2")!.TextContent);
         var latest = home.QuerySelectorAll(".home-latest .article-card__headline a").Select(a => a.TextContent).ToList();
-        Assert.Equal(8, latest.Count);
-        Assert.Equal("Business story newest", latest[0]);
-        Assert.DoesNotContain("Featured: the harbour reopens", latest);
+        Assert.Equal(["Sport story 11", "Sport story 10", "Sport story 9", "Sport story 8", "Sport story 7", "Sport story 6"], latest);
         Assert.Equal("Latest news", home.QuerySelector(".home-latest h2")!.TextContent);
 
         // A block per navigation section, in navigation order, without the stories already shown above.
@@ -177,7 +179,8 @@ public partial class HomeAndRelatedTests
         using var reader = newsroom.App.CreateClient();
         var home = Parse(await reader.GetStringAsync("/"));
         Assert.Equal($"/news/{newer.Slug}", home.QuerySelector(".home-lead .article-card__headline a")!.GetAttribute("href"));
-        Assert.Equal(["Older story"], home.QuerySelectorAll(".home-latest .article-card__headline a").Select(a => a.TextContent));
+        Assert.Equal(["Older story"], home.QuerySelectorAll(".home-top .article-card__headline a").Select(a => a.TextContent));
+        Assert.Empty(home.QuerySelectorAll(".home-latest"));
         Assert.Null(home.QuerySelector("nav.pager"));
 
         // An author's save cannot mark their article Featured: the choice of lead is an editor's.
@@ -218,6 +221,11 @@ public partial class HomeAndRelatedTests
         var logoImage = page.QuerySelector(".site-title img.site-logo")!;
         Assert.Equal("The Harbour Times", logoImage.GetAttribute("alt"));
         Assert.StartsWith($"/media/{logo.StorageKey}/", logoImage.GetAttribute("src"));
+        // 800×200: shown 60 px tall (240 wide), with every variant for the browser to pick one sharp on a phone's screen.
+        Assert.Equal(("240", "60"), (logoImage.GetAttribute("width"), logoImage.GetAttribute("height")));
+        var logoSource = page.QuerySelector(".site-title source")!;
+        Assert.Equal("240px", logoSource.GetAttribute("sizes"));
+        Assert.Contains($"/media/{logo.StorageKey}/800.webp 800w", logoSource.GetAttribute("srcset"));
 
         // The article has no picture of its own: social networks get the site's default.
         Assert.StartsWith($"https://news.example.test/media/{social.StorageKey}/", page.QuerySelector("meta[property='og:image']")!.GetAttribute("content"));

@@ -158,6 +158,7 @@ public static class RouteRules
         new("/admin/authors/{Id:int}", Access.Can(ManageAuthors), s => $"/admin/authors/{s.AuthorId}"),
         new("/admin/redirects", Access.Can(ManageRedirects)),
         new("/admin/breaking", Access.Can(ManageBreakingNews)),
+        new("/admin/front-page", Access.Can(ArrangeFrontPage)),
         new("/admin/import", Access.Can(ImportContent)),
         new("/api/import/wordpress", Access.Can(ImportContent)),
         new("/api/import/{id:guid}/report", Access.Can(ImportContent), _ => $"/api/import/{Guid.Empty:N}/report"),

@@ -8,6 +8,7 @@ using NewsCms.Web.Features.Hosting;
 using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Import;
 using NewsCms.Web.Features.Breaking;
+using NewsCms.Web.Features.FrontPage;
 using NewsCms.Web.Features.LiveBlogs;
 using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
@@ -349,6 +350,13 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
             Assert.True((await d.Breaking.SetAsync(d.Admin, new BannerInput(Desk.Unique("Breaking"), null, DateTime.UtcNow.AddHours(1)))).Succeeded);
             return async p => (await d.Breaking.ClearAsync(p)).Error;
         }),
+        // The curated front page: the desk only. Saving no pins is the page as it is without curation.
+        new("FrontPageDesk.GetAsync", Can(ArrangeFrontPage), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.FrontPage.GetAsync(p)).Error)),
+        new("FrontPageDesk.FindStoriesAsync", Can(ArrangeFrontPage), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.FrontPage.FindStoriesAsync(p, "")).Error)),
+        new("FrontPageDesk.SaveAsync", Can(ArrangeFrontPage), false, (d, _) =>
+            Task.FromResult<Call>(async p => (await d.FrontPage.SaveAsync(p, [])).Error)),
         new("Redirects.ListAsync", Can(ManageRedirects), false, (d, _) =>
             Task.FromResult<Call>(async p => (await d.Redirects.ListAsync(p, null, 0, 10)).Error)),
         new("Redirects.ListRenamesAsync", Can(ManageRedirects), false, (d, _) =>
@@ -794,6 +802,7 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
 
         public LiveBlogService Live => site.Service<LiveBlogService>();
         public BreakingNews Breaking => site.Service<BreakingNews>();
+        public FrontPageDesk FrontPage => site.Service<FrontPageDesk>();
 
         /// <summary>A published article of the owner's (or the other writer's) with live coverage on.</summary>
         public async Task<int> LiveBlogAsync(Member? owner)

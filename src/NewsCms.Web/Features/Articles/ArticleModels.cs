@@ -147,12 +147,21 @@ public sealed record NavigationSection(int Id, string Name, string Slug);
 /// <summary>The newest stories of a navigation section, for its block on the home page.</summary>
 public sealed record SectionBlock(TermLink Section, IReadOnlyList<PublicArticleSummary> Articles);
 
-/// <summary>What the home page shows: the lead story, the latest after it, and a block per navigation section.</summary>
-/// <param name="Total">How many articles are published, counted only up to two more than the lead and latest stories.</param>
-public sealed record HomePage(PublicArticleSummary? Lead, IReadOnlyList<PublicArticleSummary> Latest, IReadOnlyList<SectionBlock> Sections, int Total)
+/// <summary>
+/// What the home page shows: the lead story, the top stories beside it (the front page's slots), the latest after them
+/// and a block per navigation section.
+/// </summary>
+/// <param name="Total">How many articles are published, counted only up to one more than the front shows.</param>
+/// <param name="NextExpiry">When the earliest pin shown runs out (UTC): the page must change by itself then.</param>
+/// <param name="KeyEvent">A live lead's latest key event.</param>
+public sealed record HomePage(PublicArticleSummary? Lead, IReadOnlyList<PublicArticleSummary> Top, IReadOnlyList<PublicArticleSummary> Latest,
+    IReadOnlyList<SectionBlock> Sections, int Total, DateTime? NextExpiry = null, LeadKeyEvent? KeyEvent = null)
 {
-    public IEnumerable<PublicArticleSummary> All => Latest.Concat(Sections.SelectMany(s => s.Articles)).Prepend(Lead).OfType<PublicArticleSummary>();
+    public IEnumerable<PublicArticleSummary> All => Top.Concat(Latest).Concat(Sections.SelectMany(s => s.Articles)).Prepend(Lead).OfType<PublicArticleSummary>();
 }
+
+/// <summary>The latest key event of a live-blog lead: its entry, text and time.</summary>
+public sealed record LeadKeyEvent(long EntryId, string Text, DateTime PostedAt);
 
 /// <summary>What the public article address resolves to.</summary>
 public abstract record ArticleLookup

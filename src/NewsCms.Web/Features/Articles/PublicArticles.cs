@@ -68,26 +68,36 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     }
 
     /// <summary>
-    /// The home page: the lead story (the newest marked Featured, else the newest), the latest stories after it, and
-    /// the newest stories of each given section not already shown above. Five queries, whatever the content.
+    /// The home page: the front page's slots (the lead and the top stories, as the desk arranged them, empty or expired
+    /// slots filled with the newest stories: <see cref="FrontPage.FrontPageRules"/>), the latest stories after them, and
+    /// the newest stories of each given section not already shown above. Eight queries, whatever the content, and one
+    /// more for a live lead's latest key event.
     /// </summary>
-    public async Task<HomePage> HomeAsync(IReadOnlyList<NavigationSection> sections, int latestCount, int perSection, CancellationToken ct = default)
+    public async Task<HomePage> HomeAsync(IReadOnlyList<NavigationSection> sections, int latestCount, int perSection, DateTime now, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var published = db.Articles.AsNoTracking().WherePublic();
+        var front = FrontPage.FrontPageRules.SlotCount + latestCount;
         // The page only needs to know whether there is more than its front shows: counting every published article
         // would read every row. Ordered as the visibility index is, so the limit is well defined (and EF does not warn).
-        var total = await published.OrderByDescending(a => a.PublishedAt).Take(latestCount + 2).CountAsync(ct);
-        if (total == 0) return new HomePage(null, [], [], 0);
+        var total = await published.OrderByDescending(a => a.PublishedAt).Take(front + 1).CountAsync(ct);
+        if (total == 0) return new HomePage(null, [], [], [], 0);
 
-        var leadId = await published.Where(a => a.IsFeatured).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+        var pins = await db.FrontPageSlots.AsNoTracking().Select(s => new FrontPage.SlotPin(s.Position, s.ArticleId, s.PinnedUntil)).ToListAsync(ct);
+        var pinnedIds = pins.Select(p => p.ArticleId).ToList();
+        var featuredId = await published.Where(a => a.IsFeatured).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
             .Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
-        var top = await published.Where(a => a.Id != leadId).OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
-            .Take(latestCount + (leadId is null ? 1 : 0))
-            .Union(published.Where(a => a.Id == leadId))
+        // The newest, enough to fill every slot and the latest list whatever the pins take, with the pinned and
+        // featured stories (only the public ones come back).
+        var rows = await published.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Take(front + pins.Count + 1)
+            .Union(published.Where(a => pinnedIds.Contains(a.Id) || a.Id == featuredId))
             .Select(a => new SummaryRow(a.Id, a.Slug, a.Headline, a.Standfirst, a.PublishedAt!.Value, a.SectionId, a.FeaturedImageId))
             .ToListAsync(ct);
-        top = [.. top.OrderByDescending(r => r.Id == leadId).ThenByDescending(r => r.PublishedAt).ThenByDescending(r => r.Id)];
+        var byId = rows.ToDictionary(r => r.Id);
+        var newest = rows.OrderByDescending(r => r.PublishedAt).ThenByDescending(r => r.Id).Select(r => r.Id).ToList();
+        var slots = FrontPage.FrontPageRules.Fill(pins, byId.ContainsKey, featuredId, newest, now);
+        var inSlots = slots.Select(s => s.ArticleId).ToHashSet();
+        List<SummaryRow> top = [.. slots.Select(s => byId[s.ArticleId]), .. newest.Where(id => !inSlots.Contains(id)).Take(latestCount).Select(id => byId[id])];
 
         // The newest few of every section in one command: a UNION ALL of small ordered queries, each served by the
         // (SectionId, Status, PublishedAt) index, so the cost does not grow with the archive. SQLite wants each
@@ -111,10 +121,16 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
 
         var summaries = (await SummariesAsync(db, [.. top, .. blockRows.Values.SelectMany(r => r)], ct)).DistinctBy(s => s.Id).ToDictionary(s => s.Id);
         var lead = summaries[top[0].Id];
-        return new HomePage(lead, [.. top.Skip(1).Take(latestCount).Select(r => summaries[r.Id])],
+        // A live lead shows its latest key event (the page carries live:{id}, evicted with every entry change).
+        var keyEvent = !lead.IsLive ? null : await db.LiveEntries.AsNoTracking()
+            .Where(e => e.ArticleId == lead.Id && e.IsKeyEvent && e.DeletedAt == null)
+            .OrderByDescending(e => e.PostedAt).ThenByDescending(e => e.Id)
+            .Select(e => new LeadKeyEvent(e.Id, e.BodyText, e.PostedAt)).FirstOrDefaultAsync(ct);
+        return new HomePage(lead, [.. top.Skip(1).Take(slots.Count - 1).Select(r => summaries[r.Id])],
+            [.. top.Skip(slots.Count).Select(r => summaries[r.Id])],
             [.. sections.Select(s => new SectionBlock(new TermLink(s.Name, s.Slug), [.. blockRows[s.Id].Select(r => summaries[r.Id])]))
                 .Where(b => b.Articles.Count > 0)],
-            total);
+            total, slots.Where(s => s.Pinned).Select(s => s.PinnedUntil).Min(), keyEvent);
     }
 
     private sealed record SummaryRow(int Id, string Slug, string Headline, string Standfirst, DateTime PublishedAt, int? SectionId, int? FeaturedImageId);

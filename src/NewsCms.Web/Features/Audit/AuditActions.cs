@@ -76,6 +76,8 @@ public static class AuditActions
     public const string LiveEntryDeleted = "live.entry-deleted";
     public const string BreakingSet = "breaking.set";
     public const string BreakingCleared = "breaking.cleared";
+    /// <summary>The front page's slots saved (the details list each slot's story and pin).</summary>
+    public const string FrontPageArranged = "front-page.arranged";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -90,5 +92,6 @@ public static class AuditActions
         IntegrationCreated, IntegrationRenamed, IntegrationRoleChanged, IntegrationKeyRegenerated, IntegrationKeyRevoked, IntegrationDeleted,
         NoteAdded, NoteReplied, NoteResolved, NoteReopened,
         LiveCoverageStarted, LiveCoverageEnded, LiveEntryPosted, LiveEntryEdited, LiveEntryDeleted, BreakingSet, BreakingCleared,
+        FrontPageArranged,
     ];
 }

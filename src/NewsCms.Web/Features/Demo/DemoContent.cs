@@ -218,6 +218,14 @@ public sealed partial class DemoContent(
         }
         await db.SaveChangesAsync(ct);
 
+        // The curated front page (Features/FrontPage): a few slots chosen, the rest fill with the newest.
+        db.FrontPageSlots.AddRange(DemoSamples.FrontPage.Select(slot => new FrontPage.FrontPageSlot
+        {
+            Position = slot.Position, ArticleId = byKey[slot.Key].Id, PinnedUntil = slot.PinnedForHours is { } hours ? now.AddHours(hours) : null,
+            UpdatedAt = now, UpdatedById = "", UpdatedByName = ActorName,
+        }));
+        await db.SaveChangesAsync(ct);
+
         foreach (var (_, article) in articles) await ArticleSearch.SyncAsync(db, article.Id, ct);
         // Once every story is in the search index, so each list can find all the others.
         foreach (var (_, article) in articles) await RelatedArticles.RefreshAsync(db, article.Id, andTheirs: false, ct);

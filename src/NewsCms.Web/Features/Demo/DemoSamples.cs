@@ -53,6 +53,17 @@ internal static class DemoSamples
             "https://example.org/priya-raman", "priya.raman@example.org", 170),
     ];
 
+    /// <summary>
+    /// The front page the demo arranges: the storm story leads, two top stories are chosen (the cup run only for the
+    /// day: "Pinned until" in hours from now), and the other slots fill with the newest stories.
+    /// </summary>
+    public static readonly (int Position, string Key, double? PinnedForHours)[] FrontPage =
+    [
+        (0, "storm-ferry", null),
+        (1, "budget-vote", null),
+        (2, "gulls-cup", 12),
+    ];
+
     public static readonly DemoArticle[] Articles =
     [
         // ----- Local -----

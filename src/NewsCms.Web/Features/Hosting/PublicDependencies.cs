@@ -58,6 +58,8 @@ namespace NewsCms.Web.Features.Hosting;
 /// <item>Live coverage turned on or ended: <c>article:{id}</c> (the "Live" badge on every list showing it, its page's
 /// structured data), <c>live:{id}</c>, <c>home</c> and <c>feeds</c>.</item>
 /// <item>The breaking-news banner set, cleared or expired (Breaking): <c>public</c>, as it is on every page.</item>
+/// <item>The front page's slots saved, or a pin running out (FrontPage): <c>home</c>. The home page also carries
+/// <c>live:{id}</c> of a live lead, as it shows the lead's latest key event.</item>
 /// </list>
 /// </summary>
 public static partial class PublicDependencies
@@ -144,6 +146,9 @@ public sealed record PublicChange(string What, IReadOnlyList<string> Evicts)
     public static PublicChange LiveCoverage(int articleId) => new(
         "live coverage of article " + articleId,
         [PublicDependencies.Article(articleId), PublicDependencies.Live(articleId), PublicDependencies.Home, PublicDependencies.Feeds]);
+
+    /// <summary>The front page's slots saved, or a pin ran out: only the home page shows them.</summary>
+    public static PublicChange FrontPage => new("front page", [PublicDependencies.Home]);
 
     internal string ToJson() => JsonSerializer.Serialize(this);
 
