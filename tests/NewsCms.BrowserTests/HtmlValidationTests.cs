@@ -38,7 +38,7 @@ public sealed class HtmlValidationTests
     [
         "<h2>", "<h3>", "<strong>", "<em>", "<u>", "<br>", "target=\"_blank\" rel=\"noopener noreferrer\"", "<ul>", "<ol start=\"2\">",
         "<li><p>", "<blockquote>", "<hr>", "<img src=\"/media/", "class=\"see-also\"", "<figure class=\"article__figure\">", "<figcaption>",
-        "class=\"article__credit\"",
+        "class=\"article__credit\"", "<figure class=\"embed embed--video\" data-provider=\"youtube\"", ">Load content from YouTube</button>",
     ];
 
     private static void AssertEveryBlock(string article)

@@ -38,6 +38,7 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             + "<hr>"
             + $"<aside class=\"see-also\" data-article-id=\"{linkedId}\"><span class=\"see-also__label\">See also:</span> "
             + $"<a href=\"{ArticleUrls.ForSlug(linkedSlug)}\">{linkedHeadline}</a></aside>"
+            + "<figure class=\"embed\" data-provider=\"youtube\"><a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a></figure>"
             + "<p>The harbour reopens to small boats on Monday.</p>";
     }
 

@@ -80,6 +80,8 @@ public sealed partial class DemoContentTests
             Assert.Equal(ArticleHtml.ReadingMinutes(a.WordCount), a.ReadingMinutes);
         });
         Assert.Equal(articles.Count, articles.Select(a => a.Slug).Distinct().Count());
+        // Every block of the editor in at least one story (issue 15): an embed, kept by the policy as written.
+        Assert.Contains(articles, a => a.BodyHtml.Contains("<figure class=\"embed\" data-provider=\"youtube\"><a href=\"https://www.youtube.com/watch?v=", StringComparison.Ordinal));
         var lead = Assert.Single(articles, a => a.IsFeatured);
         Assert.True(lead.PublishedAt > Now.UtcDateTime.AddHours(-48));
         Assert.True(articles.Count(a => a.PublishedAt > Now.UtcDateTime.AddHours(-48)) >= 5);

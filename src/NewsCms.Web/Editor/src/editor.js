@@ -4,6 +4,7 @@ import Image from '@tiptap/extension-image'
 import { isAllowedHref } from './links.js'
 import { normalizePastedHtml } from './paste.js'
 import { SeeAlso } from './see-also.js'
+import { Embed, compileProviders } from './embed.js'
 import * as notes from './notes.js'
 
 // The newsroom editor: TipTap 3 (ProseMirror) driven from Blazor. Each editor lives in `editors` under a
@@ -51,7 +52,8 @@ function notify(dotNetRef, method, ...args) {
  */
 export function countWords(doc) {
   const text = doc.textBetween(0, doc.content.size, '\n', node =>
-    node.type.name === 'seeAlso' ? `\nSee also: ${node.attrs.headline ?? ''}\n` : '\n')
+    node.type.name === 'seeAlso' ? `\nSee also: ${node.attrs.headline ?? ''}\n`
+      : node.type.name === 'embed' ? `\n${node.attrs.url ?? ''}\n` : '\n')
   return text.split(/\s+/).filter(word => /[\p{L}\p{Nd}]/u.test(word)).length
 }
 
@@ -90,7 +92,7 @@ function get(handle) {
 
 /**
  * Creates an editor inside `element` and returns its handle (a number).
- * options: { html, editable, labelId, backupKey, baseVersion, idleMs, toolbar }
+ * options: { html, editable, labelId, backupKey, baseVersion, idleMs, toolbar, embedProviders }
  */
 export function createEditor(element, dotNetRef, options = {}) {
   const handle = nextHandle++
@@ -179,6 +181,7 @@ export function createEditor(element, dotNetRef, options = {}) {
         },
       }),
       SeeAlso,
+      Embed.configure({ providers: compileProviders(options.embedProviders) }),
       notes.EditorialNote,
       // Images come from the media library only (/media/...), with alt text and their intrinsic size.
       Image.configure({ inline: false, allowBase64: false, HTMLAttributes: { loading: 'lazy' } }).extend({
@@ -424,6 +427,13 @@ export function insertSeeAlso(handle, { id, href, headline } = {}) {
   const { editor, editable } = get(handle)
   if (!editable) return false
   return editor.chain().focus().insertSeeAlso({ id, href, headline }).run()
+}
+
+/** Inserts an embed of `url` at the cursor (see embed.js); false when read-only or no provider matches. */
+export function insertEmbed(handle, url) {
+  const { editor, editable } = get(handle)
+  if (!editable) return false
+  return editor.chain().focus().insertEmbed(url).run()
 }
 
 /** The backup JSON kept in this browser ({ html, savedAt, baseVersion }), or null. */

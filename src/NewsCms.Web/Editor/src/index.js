@@ -14,6 +14,7 @@ export {
   destroy,
   runCommand,
   insertSeeAlso,
+  insertEmbed,
   insertImage,
   readBackup,
   clearBackup,
@@ -27,3 +28,4 @@ export {
 } from './editor.js'
 export { normalizePastedHtml } from './paste.js'
 export { isAllowedHref } from './links.js'
+export { compileProviders, recognizeEmbed } from './embed.js'
