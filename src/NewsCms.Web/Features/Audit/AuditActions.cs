@@ -76,6 +76,9 @@ public static class AuditActions
     public const string LiveEntryDeleted = "live.entry-deleted";
     public const string BreakingSet = "breaking.set";
     public const string BreakingCleared = "breaking.cleared";
+    public const string CorrectionAdded = "correction.added";
+    public const string CorrectionEdited = "correction.edited";
+    public const string CorrectionWithdrawn = "correction.withdrawn";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -90,5 +93,6 @@ public static class AuditActions
         IntegrationCreated, IntegrationRenamed, IntegrationRoleChanged, IntegrationKeyRegenerated, IntegrationKeyRevoked, IntegrationDeleted,
         NoteAdded, NoteReplied, NoteResolved, NoteReopened,
         LiveCoverageStarted, LiveCoverageEnded, LiveEntryPosted, LiveEntryEdited, LiveEntryDeleted, BreakingSet, BreakingCleared,
+        CorrectionAdded, CorrectionEdited, CorrectionWithdrawn,
     ];
 }

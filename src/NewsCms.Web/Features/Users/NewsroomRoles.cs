@@ -33,6 +33,7 @@ public static class Capabilities
     public const string ManageIntegrations = nameof(ManageIntegrations);
     public const string ViewReadership = nameof(ViewReadership);
     public const string ManageBreakingNews = nameof(ManageBreakingNews);
+    public const string CorrectArticles = nameof(CorrectArticles);
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByCapability =
         new Dictionary<string, IReadOnlyList<string>>
@@ -56,6 +57,8 @@ public static class Capabilities
             [ViewReadership] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
             // The banner on every public page: the desk's call, not a writer's.
             [ManageBreakingNews] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
+            // Corrections and updates on published articles: a public statement by the desk, not the writer's.
+            [CorrectArticles] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
         };
 
     public static bool Allows(string? role, string capability) =>
