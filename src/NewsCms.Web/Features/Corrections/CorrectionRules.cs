@@ -21,6 +21,13 @@ public static partial class CorrectionRules
     public static string Heading(CorrectionKind kind, DateTimeOffset local) =>
         Label(kind) + ", " + local.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 
+    /// <summary>The same for a stored UTC time, in <paramref name="zone"/> (the site's): the reader's day, not the server's.</summary>
+    public static string Heading(CorrectionKind kind, DateTime utc, TimeZoneInfo zone) => Heading(kind, Local(utc, zone));
+
+    /// <summary>A stored UTC time in <paramref name="zone"/>.</summary>
+    public static DateTimeOffset Local(DateTime utc, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)), zone);
+
     /// <summary>
     /// The stored text: plain text on one paragraph (whitespace runs, line breaks included, become one space),
     /// trimmed, without control characters (feeds are XML).

@@ -32,9 +32,9 @@ public sealed class PublicCorrections(IDbContextFactory<NewsCmsDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var offset = Math.Max(0, page - 1) * PageSize;
         var rows = await db.ArticleCorrections.AsNoTracking().Where(c => c.WithdrawnAt == null)
+            .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
             .Join(db.Articles.WherePublic().Where(a => a.Kind == ArticleKind.Article), c => c.ArticleId, a => a.Id,
                 (c, a) => new CorrectionListing(c.Id, a.Id, a.Headline, a.Slug, c.Kind, c.Text, c.CreatedAt, c.EditedAt))
-            .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
             .Skip(offset).Take(PageSize + 1).ToListAsync(ct);
         var total = offset + rows.Count;
         if (rows.Count > PageSize) rows.RemoveAt(PageSize);
@@ -60,7 +60,7 @@ public sealed class PublicCorrections(IDbContextFactory<NewsCmsDbContext> dbFact
             var html = new StringBuilder("<section class=\"corrections\"><h2>Corrections and updates</h2>");
             foreach (var c in g)
             {
-                html.Append("<p><strong>").Append(CorrectionRules.Heading(c.Kind, new DateTimeOffset(DateTime.SpecifyKind(c.CreatedAt, DateTimeKind.Utc))))
+                html.Append("<p><strong>").Append(CorrectionRules.Heading(c.Kind, c.CreatedAt, TimeZoneInfo.Utc))
                     .Append(":</strong> ").Append(HtmlEncoder.Default.Encode(c.Text)).Append("</p>");
             }
             return html.Append("</section>").ToString();
