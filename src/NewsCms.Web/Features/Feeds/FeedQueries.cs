@@ -95,11 +95,11 @@ public sealed class FeedQueries(IDbContextFactory<NewsCmsDbContext> dbFactory, P
             .OrderBy(p => p.Slug).Select(p => p.Slug).Take(PagesPerKind).ToListAsync(ct);
 
         var staticPages = await pages.AllAsync(ct);
-        // The corrections page is always there (it says so when there are none yet).
+        // The corrections page once it lists something (an empty one is not worth a crawler's visit).
         var newestCorrection = await Corrections.PublicCorrections.NewestAsync(db, ct);
 
         return [new SitemapEntry("/", newest),
-            new SitemapEntry(Corrections.PublicCorrections.Path, newestCorrection),
+            .. newestCorrection is null ? Array.Empty<SitemapEntry>() : [new SitemapEntry(Corrections.PublicCorrections.Path, newestCorrection)],
             .. staticPages.Select(p => new SitemapEntry(Pages.PageUrls.ForSlug(p.Slug), p.UpdatedAt)),
             .. sections.Select(s => new SitemapEntry("/section/" + s, null)),
             .. tags.Select(t => new SitemapEntry("/tag/" + t, null)),
