@@ -210,6 +210,7 @@ public sealed partial class DemoContent(
             }));
             db.ArticleTags.AddRange(sample.Tags.Select(name => new ArticleTag { ArticleId = article.Id, TagId = tags[Slugs.From(name)].Id }));
         }
+        DemoCorrections.AddTo(db, byKey, ActorName, now);
         await db.SaveChangesAsync(ct);
 
         foreach (var (_, article) in articles) await ArticleSearch.SyncAsync(db, article.Id, ct);
