@@ -68,5 +68,24 @@ public sealed class CorrectionsJourneyTests(ChromiumFixture chromium) : BrowserT
         await items.Nth(1).GetByRole(AriaRole.Link, new() { Name = headline }).ClickAsync();
         await Expect(reader.GetByRole(AriaRole.Heading, new() { Name = headline, Level = 1 })).ToBeVisibleAsync();
         Assert.Contains("#correction-", reader.Url);
+
+        // An edit is no silent change: the panel keeps the earlier text, the reader sees the note marked amended.
+        var first = panel.Locator("li[data-correction-id]").First;
+        await first.GetByRole(AriaRole.Button, new() { Name = $"Edit {heading}" }).ClickAsync();
+        await panel.GetByLabel("Correction text (editing)").FillAsync("An earlier version said the work costs 30 million. It costs 3.2 million.");
+        await Button(editor, "Save correction").ClickAsync();
+        await Expect(first).ToContainTextAsync("amended");
+        await first.GetByText("Earlier versions (1)").ClickAsync();
+        await Expect(first).ToContainTextAsync("It costs 3 million.");
+        await reader.GotoAsync(ArticleUrls.ForSlug(slug));
+        await Expect(notes.Locator("li").First).ToContainTextAsync("It costs 3.2 million. (amended");
+
+        // Withdrawn: gone from the page, still listed (struck through) in the newsroom.
+        await first.GetByRole(AriaRole.Button, new() { Name = $"Withdraw {heading}" }).ClickAsync();
+        await Button(editor, "Withdraw it").ClickAsync();
+        await Expect(first).ToContainTextAsync("withdrawn");
+        await reader.ReloadAsync();
+        await Expect(notes.Locator("li")).ToHaveCountAsync(1);
+        await Expect(notes).Not.ToContainTextAsync("3.2 million");
     }
 }
