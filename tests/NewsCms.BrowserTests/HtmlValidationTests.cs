@@ -27,6 +27,7 @@ public sealed class HtmlValidationTests
         ("not-found-article", "/news/no-such-story", HttpStatusCode.NotFound),
         ("gone-article", $"/news/{content.Trashed}", HttpStatusCode.Gone),
         ("page", $"/{content.Page}", HttpStatusCode.OK),
+        ("corrections", "/corrections", HttpStatusCode.OK),
         ("gone-page", $"/{content.TrashedPage}", HttpStatusCode.Gone),
         ("sign-in", "/Account/Login", HttpStatusCode.OK),
         // The public pages' stylesheet (static, unfingerprinted address): checked as CSS in the same run.

@@ -15,6 +15,7 @@ public sealed class ReaderAccessibilityTests(ChromiumFixture chromium) : Browser
         ($"/section/{content.Section}", 200),
         ($"/search?q={content.SearchWord}", 200),
         ($"/{content.Page}", 200),
+        ("/corrections", 200),
         ("/no-such-page", 404),
         ("/news/no-such-story", 404),
     ];

@@ -102,6 +102,11 @@ public sealed record ReaderContent(string Article, string LinkedArticle, string 
             SectionId = section.Id, TagIds = [harbour.Id, people.Id], AuthorIds = [nadia.Value, tom.Value], FeaturedImageId = photo,
         });
 
+        // A correction at its end (and on /corrections).
+        var corrected = await services.GetRequiredService<NewsCms.Web.Features.Corrections.ArticleCorrections>().AddAsync(admin, article.Id,
+            new NewsCms.Web.Features.Corrections.CorrectionInput(NewsCms.Web.Features.Corrections.CorrectionKind.Correction, "An earlier version said he climbed 107 steps. There are 117."));
+        Assert.True(corrected.Succeeded, corrected.Error);
+
         var about = await PublishAsync(new ArticleInput
         {
             Kind = ArticleKind.Page, Headline = "About us", Standfirst = "Independent local journalism from Port Ellery since 1921.",

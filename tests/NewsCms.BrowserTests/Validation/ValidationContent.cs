@@ -130,6 +130,14 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             SectionId = section.Id, TagIds = [harbour.Id, works.Id], AuthorIds = [nadia.Value, tom.Value], FeaturedImageId = featured.Id,
         });
 
+        // A correction and an update at its end (and /corrections lists them).
+        var corrections = services.GetRequiredService<NewsCms.Web.Features.Corrections.ArticleCorrections>();
+        foreach (var (kind, text) in new[] { (NewsCms.Web.Features.Corrections.CorrectionKind.Correction, "An earlier version said the work took twelve months."), (NewsCms.Web.Features.Corrections.CorrectionKind.Update, "The harbour master has since reopened the quay.") })
+        {
+            var corrected = await corrections.AddAsync(admin, article.Id, new NewsCms.Web.Features.Corrections.CorrectionInput(kind, text));
+            Assert.True(corrected.Succeeded, corrected.Error);
+        }
+
         var trashed = await PublishAsync(new ArticleInput
         {
             Headline = "Ferry timetable withdrawn", BodyHtml = "<p>The timetable was published by mistake.</p>", SectionId = section.Id,

@@ -170,6 +170,15 @@ public sealed partial class DemoContentTests
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/section/{sections[^1].Slug}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/author/{authors[0].Slug}")).StatusCode);
 
+        // A correction and an update, at the end of their story and on /corrections.
+        var corrections = await db.ArticleCorrections.AsNoTracking().ToListAsync();
+        Assert.Contains(corrections, c => c.Kind == NewsCms.Web.Features.Corrections.CorrectionKind.Correction);
+        Assert.Contains(corrections, c => c.Kind == NewsCms.Web.Features.Corrections.CorrectionKind.Update);
+        var corrected = articles.Single(a => a.Id == corrections[0].ArticleId);
+        Assert.Equal(corrections.Max(c => c.CreatedAt), corrected.UpdatedAt);
+        Assert.Contains("Correction, ", await reader.GetStringAsync(ArticleUrls.ForSlug(corrected.Slug)));
+        Assert.Contains($"href=\"{ArticleUrls.ForSlug(corrected.Slug)}#correction-", await reader.GetStringAsync("/corrections"));
+
         foreach (var image in images)
         {
             foreach (var url in new[] { image.OriginalUrl, image.WebpUrl(image.VariantWidths[^1]), image.FallbackUrl(image.VariantWidths[0]) })
