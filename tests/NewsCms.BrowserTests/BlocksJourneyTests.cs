@@ -121,6 +121,16 @@ public sealed class BlocksJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         await page.GetByText("Earlier storm coverage", new() { Exact = true }).ClickAsync();
         await Expect(body.Locator("aside.see-also")).ToContainTextAsync("Earlier storm coverage");
 
+        // "Embed" opens the same dialog as the toolbar's Embed button. (The See-also card just inserted is selected:
+        // typing now would replace it, so the cursor goes to the empty last line first.)
+        await body.Locator("> p").Last.ClickAsync();
+        await SlashAsync(page, "emb", "Embed");
+        var embed = page.GetByRole(AriaRole.Dialog, new() { Name = "Embed" });
+        await Expect(embed).ToBeVisibleAsync();
+        await embed.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await Expect(embed).ToHaveCountAsync(0);
+        await Expect(body.Locator("aside.see-also")).ToHaveCountAsync(1);
+
         // Ctrl+/ shows the keyboard shortcuts.
         await body.ClickAsync();
         await page.Keyboard.PressAsync("Control+/");

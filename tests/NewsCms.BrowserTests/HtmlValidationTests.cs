@@ -27,6 +27,7 @@ public sealed class HtmlValidationTests
         ("not-found-article", "/news/no-such-story", HttpStatusCode.NotFound),
         ("gone-article", $"/news/{content.Trashed}", HttpStatusCode.Gone),
         ("page", $"/{content.Page}", HttpStatusCode.OK),
+        ("corrections", "/corrections", HttpStatusCode.OK),
         ("gone-page", $"/{content.TrashedPage}", HttpStatusCode.Gone),
         ("sign-in", "/Account/Login", HttpStatusCode.OK),
         // The public pages' stylesheet (static, unfingerprinted address): checked as CSS in the same run.
@@ -38,7 +39,7 @@ public sealed class HtmlValidationTests
     [
         "<h2>", "<h3>", "<strong>", "<em>", "<u>", "<br>", "target=\"_blank\" rel=\"noopener noreferrer\"", "<ul>", "<ol start=\"2\">",
         "<li><p>", "<blockquote>", "<hr>", "<img src=\"/media/", "class=\"see-also\"", "<figure class=\"article__figure\">", "<figcaption>",
-        "class=\"article__credit\"",
+        "class=\"article__credit\"", "<figure class=\"embed embed--video\" data-provider=\"youtube\"", ">Load content from YouTube</button>",
     ];
 
     private static void AssertEveryBlock(string article)

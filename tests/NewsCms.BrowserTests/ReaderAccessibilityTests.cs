@@ -15,6 +15,7 @@ public sealed class ReaderAccessibilityTests(ChromiumFixture chromium) : Browser
         ($"/section/{content.Section}", 200),
         ($"/search?q={content.SearchWord}", 200),
         ($"/{content.Page}", 200),
+        ("/corrections", 200),
         ("/no-such-page", 404),
         ("/news/no-such-story", 404),
     ];
@@ -35,8 +36,9 @@ public sealed class ReaderAccessibilityTests(ChromiumFixture chromium) : Browser
             var response = await page.GotoAsync(url);
             Assert.Equal(status, response!.Status);
             // Readable without JavaScript: the public pages carry no script but their JSON-LD data and the static, deferred
-            // live-updates script (the banner and live blogs over Server-Sent Events; the page is complete without it).
-            if (await page.Locator("script:not([type='application/ld+json']):not([src*='js/live'][defer])").CountAsync() > 0) problems.Add($"{url}: the page has a script");
+            // live-updates script (the banner and live blogs over Server-Sent Events; the page is complete without it), and
+            // on a page with embeds the static, deferred click-to-load script (without it an embed is a plain link).
+            if (await page.Locator("script:not([type='application/ld+json']):not([src*='js/live'][defer]):not([src*='js/embeds'][defer])").CountAsync() > 0) problems.Add($"{url}: the page has a script");
             // A navigation landmark with nothing in it (a pager on a one-page list) only adds noise to a screen reader.
             if (await page.Locator("nav:not(:has(a))").CountAsync() > 0) problems.Add($"{url}: an empty navigation landmark");
             problems.AddRange((await Axe.ViolationsAsync(page)).Select(line => $"{url}: {line}"));

@@ -108,11 +108,17 @@ public sealed record ReaderContent(string Article, string LinkedArticle, string 
                 + "<h2>A life on the point</h2>"
                 + "<p>He kept the logbook by hand, and read the <a href=\"https://example.org/lighthouse-log\">published log</a> to school groups.</p>"
                 + "<blockquote><p>The light never went out on my watch, not once.</p></blockquote>"
+                + "<figure class=\"embed\" data-provider=\"youtube\"><a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a></figure>"
                 + $"<aside class=\"see-also\" data-article-id=\"{linked.Id}\"><span class=\"see-also__label\">See also:</span> "
                 + $"<a href=\"{ArticleUrls.ForSlug(linked.Slug)}\">{LinkedHeadline}</a></aside>"
                 + "<h3>What happens next</h3><ul><li>The cottage becomes a museum.</li><li>Tours start in May.</li></ul>",
             SectionId = section.Id, TagIds = [harbour.Id, people.Id], AuthorIds = [nadia.Value, tom.Value], FeaturedImageId = photo,
         });
+
+        // A correction at its end (and on /corrections).
+        var corrected = await services.GetRequiredService<NewsCms.Web.Features.Corrections.ArticleCorrections>().AddAsync(admin, article.Id,
+            new NewsCms.Web.Features.Corrections.CorrectionInput(NewsCms.Web.Features.Corrections.CorrectionKind.Correction, "An earlier version said he climbed 107 steps. There are 117."));
+        Assert.True(corrected.Succeeded, corrected.Error);
 
         var about = await PublishAsync(new ArticleInput
         {

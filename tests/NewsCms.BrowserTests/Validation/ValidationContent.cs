@@ -46,6 +46,7 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             + "<hr>"
             + $"<aside class=\"see-also\" data-article-id=\"{linkedId}\"><span class=\"see-also__label\">See also:</span> "
             + $"<a href=\"{ArticleUrls.ForSlug(linkedSlug)}\">{linkedHeadline}</a></aside>"
+            + "<figure class=\"embed\" data-provider=\"youtube\"><a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a></figure>"
             + "<p>The harbour reopens to small boats on Monday.</p>";
     }
 
@@ -136,6 +137,14 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             BodyHtml = EveryBlockBody(inBody, linked.Id, linked.Slug, linkedHeadline),
             SectionId = section.Id, TagIds = [harbour.Id, works.Id], AuthorIds = [nadia.Value, tom.Value], FeaturedImageId = featured.Id,
         });
+
+        // A correction and an update at its end (and /corrections lists them).
+        var corrections = services.GetRequiredService<NewsCms.Web.Features.Corrections.ArticleCorrections>();
+        foreach (var (kind, text) in new[] { (NewsCms.Web.Features.Corrections.CorrectionKind.Correction, "An earlier version said the work took twelve months."), (NewsCms.Web.Features.Corrections.CorrectionKind.Update, "The harbour master has since reopened the quay.") })
+        {
+            var corrected = await corrections.AddAsync(admin, article.Id, new NewsCms.Web.Features.Corrections.CorrectionInput(kind, text));
+            Assert.True(corrected.Succeeded, corrected.Error);
+        }
 
         var trashed = await PublishAsync(new ArticleInput
         {

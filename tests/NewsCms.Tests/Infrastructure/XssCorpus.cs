@@ -120,6 +120,9 @@ public static class XssCorpus
         "<scr\u0000ipt>window.__xss=1</scr\u0000ipt>",
         "<img/src/onerror=window.__xss=1>",
         "<svg><style><img src=x onerror=window.__xss=1></style></svg>",
+        // Embeds (issue 15): a hostile link, handlers and a smuggled player address on an embed figure.
+        "<figure class=\"embed\" data-provider=\"youtube\"><a href=\"javascript:window.__xss=1\">x</a></figure>",
+        "<figure class=\"embed\" data-provider=\"youtube\" onmouseover=window.__xss=1 data-embed-src=\"javascript:window.__xss=1\"><a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\" onclick=window.__xss=1>x</a><iframe src=\"javascript:window.__xss=1\"></iframe></figure>",
     ];
 
     /// <summary>

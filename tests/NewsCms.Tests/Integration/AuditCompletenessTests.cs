@@ -55,6 +55,10 @@ public sealed class AuditCompletenessTests
         [AuditActions.BreakingSet] = $"{nameof(BreakingNewsTests)}.{nameof(BreakingNewsTests.The_desk_sets_a_banner_every_page_shows_and_pushes_and_only_the_desk_may)}",
         [AuditActions.BreakingCleared] = $"{nameof(BreakingNewsTests)}.{nameof(BreakingNewsTests.The_desk_sets_a_banner_every_page_shows_and_pushes_and_only_the_desk_may)}",
         [AuditActions.FrontPageArranged] = $"{nameof(FrontPageTests)}.{nameof(FrontPageTests.An_editor_arranges_the_front_page_readers_see_it_in_that_order_at_once_and_only_the_desk_may)}",
+        // Corrections need a published article; their own test checks the entries (actor, target, the old and new text).
+        [AuditActions.CorrectionAdded] = $"{nameof(CorrectionsTests)}.{nameof(CorrectionsTests.An_editor_adds_edits_and_withdraws_a_correction_each_change_kept_audited_and_sent_to_webhooks)}",
+        [AuditActions.CorrectionEdited] = $"{nameof(CorrectionsTests)}.{nameof(CorrectionsTests.An_editor_adds_edits_and_withdraws_a_correction_each_change_kept_audited_and_sent_to_webhooks)}",
+        [AuditActions.CorrectionWithdrawn] = $"{nameof(CorrectionsTests)}.{nameof(CorrectionsTests.An_editor_adds_edits_and_withdraws_a_correction_each_change_kept_audited_and_sent_to_webhooks)}",
         [AuditActions.ArticleScheduleWithdrawn] = $"{nameof(SchedulingTests)}.{nameof(SchedulingTests.At_publish_time_the_scheduler_checks_that_who_scheduled_the_article_may_still_publish_it)}",
     };
 

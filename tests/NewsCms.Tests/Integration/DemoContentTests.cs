@@ -80,6 +80,8 @@ public sealed partial class DemoContentTests
             Assert.Equal(ArticleHtml.ReadingMinutes(a.WordCount), a.ReadingMinutes);
         });
         Assert.Equal(articles.Count, articles.Select(a => a.Slug).Distinct().Count());
+        // Every block of the editor in at least one story (issue 15): an embed, kept by the policy as written.
+        Assert.Contains(articles, a => a.BodyHtml.Contains("<figure class=\"embed\" data-provider=\"youtube\"><a href=\"https://www.youtube.com/watch?v=", StringComparison.Ordinal));
         var lead = Assert.Single(articles, a => a.IsFeatured);
         Assert.True(lead.PublishedAt > Now.UtcDateTime.AddHours(-48));
         Assert.True(articles.Count(a => a.PublishedAt > Now.UtcDateTime.AddHours(-48)) >= 5);
@@ -177,6 +179,15 @@ public sealed partial class DemoContentTests
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync(href)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/section/{sections[^1].Slug}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/author/{authors[0].Slug}")).StatusCode);
+
+        // A correction and an update, at the end of their story and on /corrections.
+        var corrections = await db.ArticleCorrections.AsNoTracking().ToListAsync();
+        Assert.Contains(corrections, c => c.Kind == NewsCms.Web.Features.Corrections.CorrectionKind.Correction);
+        Assert.Contains(corrections, c => c.Kind == NewsCms.Web.Features.Corrections.CorrectionKind.Update);
+        var corrected = articles.Single(a => a.Id == corrections[0].ArticleId);
+        Assert.Equal(corrections.Max(c => c.CreatedAt), corrected.UpdatedAt);
+        Assert.Contains("Correction, ", await reader.GetStringAsync(ArticleUrls.ForSlug(corrected.Slug)));
+        Assert.Contains($"href=\"{ArticleUrls.ForSlug(corrected.Slug)}#correction-", await reader.GetStringAsync("/corrections"));
 
         foreach (var image in images)
         {

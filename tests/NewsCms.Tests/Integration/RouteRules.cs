@@ -68,6 +68,7 @@ public static class RouteRules
         new("/tag/{Slug}", Anyone, s => $"/tag/{s.TagSlug}"),
         new("/author/{Slug}", Anyone, s => $"/author/{s.AuthorSlug}"),
         new("/search", Anyone, _ => "/search?q=ferry"),
+        new("/corrections", Anyone),
         // A static page at the site's root (an unknown one answers the 404 page).
         new("/{Slug:nonfile}", Anyone, _ => "/no-such-page"),
         new("/Error", Anyone),

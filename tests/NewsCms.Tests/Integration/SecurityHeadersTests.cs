@@ -37,6 +37,7 @@ public partial class SecurityHeadersTests
         Assert.Equal("'self' data:", csp["img-src"]);
         Assert.Equal("'none'", csp["frame-ancestors"]);
         Assert.Equal("'none'", csp["object-src"]);
+        Assert.Equal(NewsCms.Web.Features.Embeds.EmbedProviders.FrameSources, csp["frame-src"]);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("strict-origin-when-cross-origin", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Contains("camera=()", response.Headers.GetValues("Permissions-Policy").Single());

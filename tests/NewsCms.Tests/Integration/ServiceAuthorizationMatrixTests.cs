@@ -9,6 +9,7 @@ using NewsCms.Web.Features.Media;
 using NewsCms.Web.Features.Import;
 using NewsCms.Web.Features.Breaking;
 using NewsCms.Web.Features.FrontPage;
+using NewsCms.Web.Features.Corrections;
 using NewsCms.Web.Features.LiveBlogs;
 using NewsCms.Web.Features.Redirects;
 using NewsCms.Web.Features.Settings;
@@ -337,6 +338,28 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         {
             var entry = await d.LiveEntryAsync(owner);
             return async p => (await d.Live.DeleteAsync(p, entry.Id, entry.Version)).Error;
+        }),
+        // Corrections and updates: the editor's panel reads as the editor does; adding, editing and withdrawing one is
+        // the desk's public statement (CorrectArticles), even on a writer's own article.
+        new("ArticleCorrections.GetAsync", OwnOr(AccessNewsroom, EditAnyArticle), true, async (d, owner) =>
+        {
+            var a = await d.PublishedAsync(owner);
+            return async p => (await d.Corrections.GetAsync(p, a.Id)).Error;
+        }),
+        new("ArticleCorrections.AddAsync", Can(CorrectArticles), true, async (d, owner) =>
+        {
+            var a = await d.PublishedAsync(owner);
+            return async p => (await d.Corrections.AddAsync(p, a.Id, new CorrectionInput(CorrectionKind.Correction, "An earlier version misspelt the mayor's name."))).Error;
+        }),
+        new("ArticleCorrections.EditAsync", Can(CorrectArticles), true, async (d, owner) =>
+        {
+            var c = await d.CorrectionAsync(owner);
+            return async p => (await d.Corrections.EditAsync(p, c.Id, c.Version, new CorrectionInput(CorrectionKind.Update, "The council has since replied."))).Error;
+        }),
+        new("ArticleCorrections.WithdrawAsync", Can(CorrectArticles), true, async (d, owner) =>
+        {
+            var c = await d.CorrectionAsync(owner);
+            return async p => (await d.Corrections.WithdrawAsync(p, c.Id, c.Version)).Error;
         }),
         // The breaking-news banner: the desk only.
         new("BreakingNews.GetAsync", Can(ManageBreakingNews), false, (d, _) =>
@@ -803,6 +826,14 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         public LiveBlogService Live => site.Service<LiveBlogService>();
         public BreakingNews Breaking => site.Service<BreakingNews>();
         public FrontPageDesk FrontPage => site.Service<FrontPageDesk>();
+        public ArticleCorrections Corrections => site.Service<ArticleCorrections>();
+
+        /// <summary>A correction the Administrator added to a published article (the owner's, or the other writer's).</summary>
+        public async Task<CorrectionView> CorrectionAsync(Member? owner)
+        {
+            var a = await PublishedAsync(owner);
+            return Value(await Corrections.AddAsync(Admin, a.Id, new CorrectionInput(CorrectionKind.Correction, Unique("A date was wrong")))).Corrections[^1];
+        }
 
         /// <summary>A published article of the owner's (or the other writer's) with live coverage on.</summary>
         public async Task<int> LiveBlogAsync(Member? owner)

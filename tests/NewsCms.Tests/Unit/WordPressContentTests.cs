@@ -172,7 +172,7 @@ public class WordPressContentTests
     }
 
     [Fact]
-    public async Task An_embed_becomes_a_link_with_a_warning_naming_the_provider()
+    public async Task An_embed_of_a_supported_provider_becomes_an_embed_block()
     {
         var body = await ConvertAsync("""
             <!-- wp:embed {"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","type":"video","providerNameSlug":"youtube"} -->
@@ -181,8 +181,8 @@ public class WordPressContentTests
             </div></figure>
             <!-- /wp:embed -->
             """);
-        Assert.Equal("<p><a rel=\"noopener noreferrer\" href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a></p>", body.Html);
-        Assert.Equal("an embedded YouTube video became a link: https://www.youtube.com/watch?v=dQw4w9WgXcQ", Assert.Single(body.Warnings));
+        Assert.Equal("<figure class=\"embed\" data-provider=\"youtube\"><a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">https://www.youtube.com/watch?v=dQw4w9WgXcQ</a></figure>", body.Html);
+        Assert.Empty(body.Warnings);
     }
 
     [Fact]
@@ -297,17 +297,16 @@ public class WordPressContentTests
     }
 
     [Fact]
-    public async Task Audio_video_and_embed_shortcodes_become_links_with_warnings()
+    public async Task Audio_and_video_shortcodes_become_links_with_warnings_and_a_supported_embed_an_embed_block()
     {
         var body = await ConvertAsync("[audio mp3=\"https://oldnews.example/wp-content/uploads/2024/03/choir.mp3\"][/audio]\n\n[video width=\"640\" mp4=\"https://oldnews.example/wp-content/uploads/2024/03/rehearsal.mp4\"][/video]\n\n[embed]https://vimeo.com/123456[/embed]");
         Assert.Equal(
             "<p><a rel=\"noopener noreferrer\" href=\"https://oldnews.example/wp-content/uploads/2024/03/choir.mp3\">choir.mp3</a></p>"
             + "<p><a rel=\"noopener noreferrer\" href=\"https://oldnews.example/wp-content/uploads/2024/03/rehearsal.mp4\">rehearsal.mp4</a></p>"
-            + "<p><a rel=\"noopener noreferrer\" href=\"https://vimeo.com/123456\">https://vimeo.com/123456</a></p>", body.Html);
+            + "<figure class=\"embed\" data-provider=\"vimeo\"><a href=\"https://vimeo.com/123456\">https://vimeo.com/123456</a></figure>", body.Html);
         Assert.Equal([
             "an audio player became a link to its file: https://oldnews.example/wp-content/uploads/2024/03/choir.mp3",
-            "a video player became a link to its file: https://oldnews.example/wp-content/uploads/2024/03/rehearsal.mp4",
-            "an embedded Vimeo video became a link: https://vimeo.com/123456"], body.Warnings);
+            "a video player became a link to its file: https://oldnews.example/wp-content/uploads/2024/03/rehearsal.mp4"], body.Warnings);
     }
 
     [Fact]
@@ -408,7 +407,8 @@ public class WordPressContentTests
         Assert.Contains("<h3>候補者</h3>", bodies[23].Html);
         Assert.Contains("a script was removed", bodies[23].Warnings);
         Assert.Contains("an <iframe> from widgets.example.com was removed", bodies[23].Warnings);
-        Assert.Contains("an embedded YouTube video became a link: https://www.youtube.com/watch?v=dQw4w9WgXcQ", bodies[23].Warnings);
+        Assert.Contains("<figure class=\"embed\" data-provider=\"youtube\"><a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">", bodies[23].Html);
+        Assert.DoesNotContain(bodies[23].Warnings, w => w.Contains("became a link: https://www.youtube.com", StringComparison.Ordinal));
         Assert.Contains("the image https://oldnews.example/wp-content/uploads/2024/03/missing.jpg was left out: its file is not in the uploads", bodies[23].Warnings);
         Assert.Contains("a table (2 rows) became a list: NewsCms has no tables", bodies[23].Warnings);
         Assert.Contains("unknown shortcode [pullquote_box] left as text", bodies[22].Warnings);

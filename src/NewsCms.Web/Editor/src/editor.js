@@ -4,6 +4,7 @@ import Image from '@tiptap/extension-image'
 import { isAllowedHref } from './links.js'
 import { normalizePastedHtml } from './paste.js'
 import { SeeAlso } from './see-also.js'
+import { Embed, compileProviders } from './embed.js'
 import * as notes from './notes.js'
 import { blockExtensions } from './blocks.js'
 import { SlashMenu } from './slash-menu.js'
@@ -55,7 +56,8 @@ function notify(dotNetRef, method, ...args) {
  */
 export function countWords(doc) {
   const text = doc.textBetween(0, doc.content.size, '\n', node =>
-    node.type.name === 'seeAlso' ? `\nSee also: ${node.attrs.headline ?? ''}\n` : '\n')
+    node.type.name === 'seeAlso' ? `\nSee also: ${node.attrs.headline ?? ''}\n`
+      : node.type.name === 'embed' ? `\n${node.attrs.url ?? ''}\n` : '\n')
   return text.split(/\s+/).filter(word => /[\p{L}\p{Nd}]/u.test(word)).length
 }
 
@@ -98,7 +100,7 @@ function get(handle) {
 
 /**
  * Creates an editor inside `element` and returns its handle (a number).
- * options: { html, editable, labelId, backupKey, baseVersion, idleMs, toolbar }
+ * options: { html, editable, labelId, backupKey, baseVersion, idleMs, toolbar, embedProviders }
  */
 export function createEditor(element, dotNetRef, options = {}) {
   const handle = nextHandle++
@@ -189,6 +191,7 @@ export function createEditor(element, dotNetRef, options = {}) {
       SeeAlso,
       ...blockExtensions,
       SlashMenu.configure({ onPicker: name => notify(entry.dotNetRef, 'OnSlashCommand', name) }),
+      Embed.configure({ providers: compileProviders(options.embedProviders) }),
       notes.EditorialNote,
       // Images come from the media library only (/media/...), with alt text and their intrinsic size.
       Image.configure({ inline: false, allowBase64: false, HTMLAttributes: { loading: 'lazy' } }).extend({
@@ -446,6 +449,13 @@ export function insertGallery(handle, images) {
   const { editor, editable } = get(handle)
   if (!editable) return false
   return editor.chain().focus().insertGallery(images).run()
+}
+
+/** Inserts an embed of `url` at the cursor (see embed.js); false when read-only or no provider matches. */
+export function insertEmbed(handle, url) {
+  const { editor, editable } = get(handle)
+  if (!editable) return false
+  return editor.chain().focus().insertEmbed(url).run()
 }
 
 /** The backup JSON kept in this browser ({ html, savedAt, baseVersion }), or null. */

@@ -14,6 +14,7 @@ export {
   destroy,
   runCommand,
   insertSeeAlso,
+  insertEmbed,
   insertImage,
   insertGallery,
   readBackup,
@@ -29,3 +30,4 @@ export {
 export { normalizePastedHtml } from './paste.js'
 export { isAllowedHref } from './links.js'
 export { filterSlashItems, SLASH_ITEMS } from './slash-menu.js'
+export { compileProviders, recognizeEmbed } from './embed.js'

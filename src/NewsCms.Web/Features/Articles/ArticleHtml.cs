@@ -8,7 +8,7 @@ namespace NewsCms.Web.Features.Articles;
 /// The one HTML policy: exactly what the newsroom editor produces (paragraphs, two heading levels, emphasis, links,
 /// lists, quotes, rules, See-also blocks and the blocks of <see cref="ArticleBlocks"/>), nothing else. Configured once; HtmlSanitizer is thread-safe after that.
 /// </summary>
-public static class ArticleHtml
+public static partial class ArticleHtml
 {
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer(notes: false);
 
@@ -173,7 +173,7 @@ public static class ArticleHtml
                 if (child is IText t) text.Append(t.Data);
                 else if (child is IElement e)
                 {
-                    var block = e.LocalName is "p" or "h2" or "h3" or "li" or "blockquote" or "aside" or "ul" or "ol" or "hr" or "br"
+                    var block = e.LocalName is "p" or "h2" or "h3" or "li" or "blockquote" or "aside" or "ul" or "ol" or "hr" or "br" or EmbedTag
                         or "table" or "tr" or "th" or "td" or "div";
                     if (block) text.Append('\n');
                     Walk(e);
@@ -195,12 +195,14 @@ public static class ArticleHtml
             AllowedTags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
             {
                 "p", "h2", "h3", "strong", "b", "em", "i", "u", "s", "a", "ul", "ol", "li", "blockquote", "hr", "br", "aside", "span", "code", "img",
+                EmbedTag,
             },
             AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
             {
                 "href", "target", "rel", "class", "data-article-id", "start", "src", "alt", "width", "height", "loading",
+                EmbedProviderAttribute,
             },
-            AllowedClasses = new HashSet<string>(StringComparer.Ordinal) { "see-also", "see-also__label" },
+            AllowedClasses = new HashSet<string>(StringComparer.Ordinal) { "see-also", "see-also__label", EmbedClass },
             AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
             UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src" },
             AllowedCssProperties = new HashSet<string>(),
@@ -244,11 +246,15 @@ public static class ArticleHtml
                 case "img":
                     NormalizeImage(element);
                     break;
+                case EmbedTag:
+                    NormalizeEmbed(element);
+                    return;
                 case "ol":
                     if (element.GetAttribute("start") is { } start && !int.TryParse(start, out _)) element.RemoveAttribute("start");
                     break;
             }
             if (notes) NormalizeNoteMark(element);
+            ClearEmbedClaims(element);
             if (element.LocalName != "aside" && element.LocalName != "span") element.RemoveAttribute("data-article-id");
             if (element.LocalName != "ol") element.RemoveAttribute("start");
             if (element.LocalName != "img")

@@ -21,7 +21,9 @@ public sealed record ArticleMetadata(string CanonicalUrl, string Title, string D
     /// <param name="image">The featured image, or else the site's default social image, or none.</param>
     /// <param name="logo">The site's logo, the publisher's logo in JSON-LD, or none.</param>
     /// <param name="live">A live blog's entries as its page shows them: then the JSON-LD is a LiveBlogPosting.</param>
-    public static ArticleMetadata For(PublicArticle article, MediaImage? image, Uri baseUri, string siteTitle, MediaImage? logo = null, LiveBlogs.LiveBlogPage? live = null)
+    /// <param name="corrections">The corrections and updates shown at its end: the JSON-LD's <c>correction</c>.</param>
+    public static ArticleMetadata For(PublicArticle article, MediaImage? image, Uri baseUri, string siteTitle, MediaImage? logo = null, LiveBlogs.LiveBlogPage? live = null,
+        IReadOnlyList<Corrections.PublicCorrection>? corrections = null)
     {
         string Absolute(string path) => new Uri(baseUri, path.TrimStart('/')).AbsoluteUri;
         var url = Absolute(ArticleUrls.ForSlug(article.Slug));
@@ -52,6 +54,7 @@ public sealed record ArticleMetadata(string CanonicalUrl, string Title, string D
             ["mainEntityOfPage"] = new Dictionary<string, object?> { ["@type"] = "WebPage", ["@id"] = canonical },
             ["articleSection"] = article.Section?.Name,
             ["keywords"] = article.Tags.Count == 0 ? null : string.Join(", ", article.Tags.Select(t => t.Name)),
+            ["correction"] = Corrections.CorrectionsInJsonLd.For(corrections, url),
         };
         if (live is not null)
         {

@@ -78,6 +78,9 @@ public static class AuditActions
     public const string BreakingCleared = "breaking.cleared";
     /// <summary>The front page's slots saved (the details list each slot's story and pin).</summary>
     public const string FrontPageArranged = "front-page.arranged";
+    public const string CorrectionAdded = "correction.added";
+    public const string CorrectionEdited = "correction.edited";
+    public const string CorrectionWithdrawn = "correction.withdrawn";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -93,5 +96,6 @@ public static class AuditActions
         NoteAdded, NoteReplied, NoteResolved, NoteReopened,
         LiveCoverageStarted, LiveCoverageEnded, LiveEntryPosted, LiveEntryEdited, LiveEntryDeleted, BreakingSet, BreakingCleared,
         FrontPageArranged,
+        CorrectionAdded, CorrectionEdited, CorrectionWithdrawn,
     ];
 }

@@ -216,6 +216,7 @@ public sealed partial class DemoContent(
             }));
             db.ArticleTags.AddRange(sample.Tags.Select(name => new ArticleTag { ArticleId = article.Id, TagId = tags[Slugs.From(name)].Id }));
         }
+        DemoCorrections.AddTo(db, byKey, ActorName, now);
         await db.SaveChangesAsync(ct);
 
         // The curated front page (Features/FrontPage): a few slots chosen, the rest fill with the newest.

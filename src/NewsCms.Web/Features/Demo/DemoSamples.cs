@@ -81,6 +81,7 @@ internal static class DemoSamples
             <li>Kestrel Bay Academy, which told parents last night that it would stay closed for the day.</li>
             </ul>
             <p>The Harbour Trust moved its four working boats into the inner basin yesterday evening. “The forecast gave us a day’s warning and we used all of it,” said harbourmaster Gwen Tallis. “Nobody needs to be on the outer quay today, and I would ask people not to go down there to take pictures.”</p>
+            <figure class="embed" data-provider="youtube"><a href="https://www.youtube.com/watch?v=Kb7StormA1x">https://www.youtube.com/watch?v=Kb7StormA1x</a></figure>
             <blockquote><p>We have sandbags at the Drill Hall and at the depot on Mill Lane. If your door has flooded before, collect them now rather than tonight.</p></blockquote>
             <p>That advice came from the town council’s emergency coordinator, Dev Sahota, who said the rest centre would stay open overnight with hot food, phone charging and camp beds. High tide is at 7.42pm, and the surge is expected to add up to 60 centimetres to it.</p>
             <p>The Ash tidal barrier, tested in full by engineers only yesterday, will close two hours before high water. Power cuts were reported in Hollins Green and Saltmarsh End during the morning; the network operator said most homes had been reconnected by noon.</p>

@@ -53,8 +53,10 @@ public sealed class FeedQueries(IDbContextFactory<NewsCmsDbContext> dbFactory, P
         var byArticle = terms.ToLookup(t => t.ArticleId);
         // Live blogs carry their latest entries after the body (see LiveEntriesInFeeds).
         var live = withBody ? await LiveBlogs.LiveEntriesInFeeds.ForAsync(db, ids, ct) : new Dictionary<int, string>();
+        // Corrections and updates close the item, as they close the article (see PublicCorrections).
+        var corrections = withBody ? await Corrections.PublicCorrections.InFeedsAsync(db, ids, ct) : new Dictionary<int, string>();
 
-        return rows.Select(r => new FeedEntry(r.Slug, r.Headline, r.Standfirst, r.BodyHtml is null ? null : r.BodyHtml + live.GetValueOrDefault(r.Id), r.PublishedAt, r.UpdatedAt,
+        return rows.Select(r => new FeedEntry(r.Slug, r.Headline, r.Standfirst, r.BodyHtml is null ? null : r.BodyHtml + live.GetValueOrDefault(r.Id) + corrections.GetValueOrDefault(r.Id), r.PublishedAt, r.UpdatedAt,
             byArticle[r.Id].Where(t => t.IsAuthor).OrderBy(t => t.Position).Select(t => new FeedPerson(t.Name, t.Slug)).ToList(),
             byArticle[r.Id].Where(t => !t.IsAuthor).Select(t => t.Name).Order(StringComparer.OrdinalIgnoreCase).ToList())).ToList();
     }
@@ -93,8 +95,11 @@ public sealed class FeedQueries(IDbContextFactory<NewsCmsDbContext> dbFactory, P
             .OrderBy(p => p.Slug).Select(p => p.Slug).Take(PagesPerKind).ToListAsync(ct);
 
         var staticPages = await pages.AllAsync(ct);
+        // The corrections page once it lists something (an empty one is not worth a crawler's visit).
+        var newestCorrection = await Corrections.PublicCorrections.NewestAsync(db, ct);
 
         return [new SitemapEntry("/", newest),
+            .. newestCorrection is null ? Array.Empty<SitemapEntry>() : [new SitemapEntry(Corrections.PublicCorrections.Path, newestCorrection)],
             .. staticPages.Select(p => new SitemapEntry(Pages.PageUrls.ForSlug(p.Slug), p.UpdatedAt)),
             .. sections.Select(s => new SitemapEntry("/section/" + s, null)),
             .. tags.Select(t => new SitemapEntry("/tag/" + t, null)),

@@ -201,6 +201,8 @@ public static class GhostShapes
         // Readers' shapes (the Content API) carry a live blog's latest entries after the body (see LiveEntriesInFeeds);
         // the Admin API's do not, so a client that saves the html back never copies entries into the body.
         var liveEntries = options.Html && !options.AdminFields ? await LiveBlogs.LiveEntriesInFeeds.ForAsync(db, ids, ct) : new Dictionary<int, string>();
+        // Corrections and updates too, for the same readers and for the same reason (see PublicCorrections).
+        var corrections = options.Html && !options.AdminFields ? await Corrections.PublicCorrections.InFeedsAsync(db, ids, ct) : new Dictionary<int, string>();
         var tagsByArticle = new Dictionary<int, List<GhostTag>>();
         var authorsByArticle = new Dictionary<int, List<(int Position, GhostAuthor Author, int? AvatarId)>>();
         if (options.Tags || options.Authors)
@@ -264,7 +266,7 @@ public static class GhostShapes
                 Uuid = Uuid("article", a.Id),
                 Title = a.Headline,
                 Slug = a.Slug,
-                Html = a.BodyHtml is { } html ? FeedDocuments.AbsoluteUrls(html + liveEntries.GetValueOrDefault(a.Id), baseUri) : null,
+                Html = a.BodyHtml is { } html ? FeedDocuments.AbsoluteUrls(html + liveEntries.GetValueOrDefault(a.Id) + corrections.GetValueOrDefault(a.Id), baseUri) : null,
                 Plaintext = options.Plaintext ? a.BodyText : null,
                 CommentId = Id(a.Id),
                 FeatureImage = image is null ? null : ImageUrl(baseUri, image),

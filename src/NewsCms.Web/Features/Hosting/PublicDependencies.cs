@@ -60,6 +60,11 @@ namespace NewsCms.Web.Features.Hosting;
 /// <item>The breaking-news banner set, cleared or expired (Breaking): <c>public</c>, as it is on every page.</item>
 /// <item>The front page's slots saved, or a pin running out (FrontPage): <c>home</c>. The home page also carries
 /// <c>live:{id}</c> of a live lead, as it shows the lead's latest key event.</item>
+/// <item>A correction or update added, edited or withdrawn (Corrections): <c>article-page:{id}</c> (the article's page
+/// shows it at the end, its JSON-LD and dateModified; its Content API item carries it), <c>corrections</c> (every page
+/// of /corrections) and <c>feeds</c> (the RSS item and API lists carry it, the sitemap's lastmod moves). Lists show no
+/// time of change, so no <c>article:{id}</c>. The /corrections pages also carry <c>article:{id}</c> of each article
+/// they name, so a headline changed or an article unpublished drops out at once.</item>
 /// </list>
 /// </summary>
 public static partial class PublicDependencies
@@ -69,6 +74,7 @@ public static partial class PublicDependencies
     public const string Feeds = "feeds";
     public const string Search = "search";
     public const string MostRead = "most-read";
+    public const string Corrections = "corrections";
 
     public static string Article(int id) => "article:" + id;
     public static string Section(int id) => "section:" + id;
@@ -149,6 +155,9 @@ public sealed record PublicChange(string What, IReadOnlyList<string> Evicts)
 
     /// <summary>The front page's slots saved, or a pin ran out: only the home page shows them.</summary>
     public static PublicChange FrontPage => new("front page", [PublicDependencies.Home]);
+    /// <summary>A correction or update added, edited or withdrawn (see <see cref="PublicDependencies"/>).</summary>
+    public static PublicChange Corrections(int articleId) => new(
+        "corrections of article " + articleId, [PublicDependencies.OwnPage(articleId), PublicDependencies.Corrections, PublicDependencies.Feeds]);
 
     internal string ToJson() => JsonSerializer.Serialize(this);
 

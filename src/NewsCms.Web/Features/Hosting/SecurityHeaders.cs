@@ -15,9 +15,13 @@ namespace NewsCms.Web.Features.Hosting;
 /// </summary>
 public static class SecurityHeaders
 {
-    /// <summary>Public pages, account pages, feeds, media and errors.</summary>
-    public const string PublicPolicy =
+    /// <summary>
+    /// Public pages, account pages, feeds, media and errors. Frames: exactly the embed providers' players
+    /// (EmbedProviders.FrameHosts), which load only when a reader asks for one.
+    /// </summary>
+    public static readonly string PublicPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+        $"frame-src {Embeds.EmbedProviders.FrameSources}; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     private const string NewsroomPolicy =

@@ -22,6 +22,8 @@ public static class PageSlugs
         "ghost", "openapi",
         // Live blogs' event streams and catch-up windows (/live/...).
         "live",
+        // Every correction and update (Features/Corrections).
+        "corrections",
         // Blazor and static files.
         "_framework", "_content", "_blazor", "css", "js", "lib", "favicon.ico", "favicon.png",
         // Scripts kept beside their components (served from /Components/...).

@@ -34,6 +34,7 @@ public static class Capabilities
     public const string ViewReadership = nameof(ViewReadership);
     public const string ManageBreakingNews = nameof(ManageBreakingNews);
     public const string ArrangeFrontPage = nameof(ArrangeFrontPage);
+    public const string CorrectArticles = nameof(CorrectArticles);
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByCapability =
         new Dictionary<string, IReadOnlyList<string>>
@@ -59,6 +60,8 @@ public static class Capabilities
             [ManageBreakingNews] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
             // The lead and top stories of the home page: the desk's call too.
             [ArrangeFrontPage] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
+            // Corrections and updates on published articles: a public statement by the desk, not the writer's.
+            [CorrectArticles] = [NewsroomRoles.Administrator, NewsroomRoles.Editor],
         };
 
     public static bool Allows(string? role, string capability) =>

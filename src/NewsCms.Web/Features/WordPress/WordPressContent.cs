@@ -265,6 +265,8 @@ public static partial class WordPressContent
 
     private static string EmbedLink(string url, string? provider, string? type, List<string> warnings)
     {
+        // A provider NewsCms embeds (Features/Embeds) keeps its embed: readers get the click-to-load placeholder.
+        if (Embeds.EmbedProviders.Recognize(url) is { } embed) return Articles.ArticleHtml.EmbedHtml(embed);
         var (providerName, kind) = Provider(url, provider, type);
         warnings.Add($"an embedded {providerName} {kind} became a link: {url}");
         return $"<p><a href=\"{Attr(url)}\">{WebUtility.HtmlEncode(url)}</a></p>";
@@ -686,7 +688,7 @@ public static partial class WordPressContent
 
     private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
     {
-        "p", "h2", "h3", "ul", "ol", "blockquote", "hr", "aside", "img",
+        "p", "h2", "h3", "ul", "ol", "blockquote", "hr", "aside", "img", ArticleHtml.EmbedTag,
     };
 
     /// <summary>
