@@ -145,6 +145,8 @@ public static class ArticleBlocks
         {
             if (!CellContent.Contains(inner.LocalName)) Unwrap(inner);
         }
+        // A link that came out of an unwrapped block (an embed's) follows the ordinary link rule, as on the next save.
+        foreach (var link in cell.QuerySelectorAll("a").ToList()) ArticleHtml.NormalizeLink(link);
     }
 
     private static void EnforceDiv(IElement div)

@@ -319,7 +319,7 @@ public static partial class ArticleHtml
     /// written in the order the editor (TipTap's link mark) writes them, target, rel, href, so that a stored body
     /// loads into the editor and serializes back byte for byte.
     /// </summary>
-    private static void NormalizeLink(IElement link)
+    internal static void NormalizeLink(IElement link)
     {
         var newTab = link.GetAttribute("target") == "_blank";
         var href = link.GetAttribute("href");
