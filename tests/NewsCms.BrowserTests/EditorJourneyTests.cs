@@ -33,6 +33,12 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         + "<ol><li><p>First the ferries</p></li><li><p>then the boats</p></li></ol><blockquote><p>We are open again, said the harbour master.</p></blockquote>"
         + "<hr><p>Line one<br>line two</p>"
         + "<img loading=\"lazy\" src=\"/media/1/harbour-960.webp\" alt=\"The harbour at dawn\" width=\"960\" height=\"640\">"
+        // The editor's structured blocks (ArticleBlocksTests.EditorBlocks).
+        + "<table><tbody><tr><th><p>Team</p></th><th colspan=\"2\"><p>Points</p></th></tr><tr><td><p><strong>Rovers</strong></p></td><td><p>12</p></td><td><p></p></td></tr></tbody></table>"
+        + "<div class=\"gallery\"><img src=\"/media/1/harbour-960.webp\" alt=\"The harbour at dawn\" width=\"960\" height=\"640\" loading=\"lazy\"><img src=\"/media/2/pier-960.webp\" alt=\"The pier\" width=\"960\" height=\"640\" loading=\"lazy\"></div>"
+        + "<aside class=\"pull-quote\"><p>We will rebuild.</p></aside>"
+        + "<aside class=\"fact-box\"><h2 class=\"fact-box__title\">What we know so far</h2><p>It was windy.</p><ul><li><p>No one was hurt.</p></li></ul></aside>"
+        + "<aside class=\"key-points\"><ul><li><p>The harbour is open.</p></li></ul></aside>"
         + $"<aside class=\"see-also\" data-article-id=\"{seeAlsoId}\"><span class=\"see-also__label\">See also:</span> <a href=\"/news/storm-barrier-holds-through-the-longest-night-of-the-winter\">Storm barrier holds through the longest night of the winter</a></aside>";
 
     [Fact]
@@ -52,7 +58,7 @@ public sealed class EditorJourneyTests(ChromiumFixture chromium) : BrowserTest(c
         await SignInAsync(page, NewsCmsAppFactory.AdminEmail, NewsCmsAppFactory.AdminPassword);
         await OpenEditorAsync(Browser, $"/admin/articles/{draft.Id}");
         await Expect(Body(page).Locator("aside.see-also")).ToBeVisibleAsync();
-        await Body(page).Locator("h2").ClickAsync(); // placing the cursor is not an edit
+        await Body(page).Locator("h2").First.ClickAsync(); // placing the cursor is not an edit
         await page.Keyboard.PressAsync("Control+End");
         await page.Clock.RunForAsync(5_000); // past the word-count throttle and the autosave delay
 

@@ -48,6 +48,13 @@ public sealed record ReaderContent(string Article, string LinkedArticle, string 
         var photo = await ImageAsync("lighthouse.jpg", 1600, 1000, "The red and white lighthouse on the point at dusk",
             "The lighthouse has been automated since 2019.", "Coastguard Agency press office, Port Ellery");
         var nadiaPhoto = await ImageAsync("nadia.jpg", 400, 400, "Nadia Okafor");
+        // Two pictures for the article's gallery (the editor's blocks are checked by the HTML and accessibility tests too).
+        var galleryImages = new List<MediaImage>();
+        foreach (var (name, alt) in new[] { ("keeper.jpg", "The keeper on the gallery rail"), ("logbook.jpg", "The handwritten logbook open on a desk") })
+        {
+            var id = await ImageAsync(name, 1200, 800, alt, $"{alt}.", "Tom Brennan");
+            galleryImages.Add((await media.GetAsync(admin, id)).Value!);
+        }
         var tomPhoto = await ImageAsync("tom.jpg", 400, 400, "Tom Brennan");
 
         var taxonomy = services.GetRequiredService<TaxonomyService>();
@@ -91,7 +98,13 @@ public sealed record ReaderContent(string Article, string LinkedArticle, string 
         {
             Headline = ArticleHeadline,
             Standfirst = "Forty years of foghorns, storms and visitors come to an end for the town's last keeper.",
-            BodyHtml = "<p>For forty years he climbed the 117 steps of the lighthouse every evening.</p>"
+            BodyHtml = "<aside class=\"key-points\"><ul><li><p>The last keeper retires after forty years.</p></li><li><p>The cottage becomes a museum.</p></li></ul></aside>"
+                + "<p>For forty years he climbed the 117 steps of the lighthouse every evening.</p>"
+                + "<table><tbody><tr><th><p>Year</p></th><th><p>Storms logged</p></th><th><p>Ships guided</p></th></tr>"
+                + "<tr><td><p>1985</p></td><td><p>14</p></td><td><p>2,310</p></td></tr><tr><td><p>2024</p></td><td><p>22</p></td><td><p>1,045</p></td></tr></tbody></table>"
+                + "<aside class=\"pull-quote\"><p>The light never failed, and neither did he.</p></aside>"
+                + "<div class=\"gallery\">" + string.Concat(galleryImages.Select(i => $"<img src=\"{i.WebpUrl(i.WidthNear(960))}\" alt=\"{i.AltText}\" width=\"{i.WidthNear(960)}\" height=\"{i.HeightFor(i.WidthNear(960))}\">")) + "</div>"
+                + "<aside class=\"fact-box\"><h2 class=\"fact-box__title\">The lighthouse in numbers</h2><ul><li><p>Built in 1871</p></li><li><p>117 steps</p></li></ul></aside>"
                 + "<h2>A life on the point</h2>"
                 + "<p>He kept the logbook by hand, and read the <a href=\"https://example.org/lighthouse-log\">published log</a> to school groups.</p>"
                 + "<blockquote><p>The light never went out on my watch, not once.</p></blockquote>"

@@ -23,7 +23,9 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
     public static string EveryBlockBody(MediaImage bodyImage, int linkedId, string linkedSlug, string linkedHeadline)
     {
         var width = bodyImage.WidthNear(960);
-        return "<p>The council finished the <strong>new harbour wall</strong> on Friday, <em>three weeks early</em> and "
+        var picture = $"<img src=\"{bodyImage.WebpUrl(width)}\" alt=\"{bodyImage.AltText}\" width=\"{width}\" height=\"{bodyImage.HeightFor(width)}\">";
+        return "<aside class=\"key-points\"><ul><li><p>The new harbour wall is finished.</p></li><li><p>It cost £4.1m, within budget.</p></li></ul></aside>"
+            + "<p>The council finished the <strong>new harbour wall</strong> on Friday, <em>three weeks early</em> and "
             + "<u>within budget</u>.<br>Engineers said it would hold.</p>"
             + $"<p>Read <a href=\"{ArticleUrls.ForSlug(linkedSlug)}\">last winter's damage report</a>, the "
             + "<a href=\"https://example.org/harbour/plans\">published plans</a> or the "
@@ -35,6 +37,12 @@ public sealed record ValidationContent(string Article, string Trashed, string Se
             + "<ul><li><p>Granite capstones replace the concrete ones.</p></li><li><p>The wall is a metre higher.</p></li></ul>"
             + "<ol start=\"2\"><li><p>Survey the old wall.</p></li><li><p>Lay the new footings.</p></li></ol>"
             + "<blockquote><p>It will outlast all of us.</p></blockquote>"
+            // The editor's structured blocks (ArticleBlocks): table, pull quote, gallery, fact box.
+            + "<table><tbody><tr><th><p>Stage</p></th><th><p>Months</p></th><th><p>Cost</p></th></tr>"
+            + "<tr><td><p>Footings</p></td><td><p>4</p></td><td><p>£1.6m</p></td></tr><tr><td><p>Capstones</p></td><td><p>7</p></td><td><p>£2.5m</p></td></tr></tbody></table>"
+            + "<aside class=\"pull-quote\"><p>It will outlast all of us.</p></aside>"
+            + "<div class=\"gallery\">" + picture + picture + "</div>"
+            + "<aside class=\"fact-box\"><h2 class=\"fact-box__title\">What we know so far</h2><p>The old wall dated from 1887.</p><ul><li><p>No homes flooded this winter.</p></li></ul></aside>"
             + "<hr>"
             + $"<aside class=\"see-also\" data-article-id=\"{linkedId}\"><span class=\"see-also__label\">See also:</span> "
             + $"<a href=\"{ArticleUrls.ForSlug(linkedSlug)}\">{linkedHeadline}</a></aside>"

@@ -120,7 +120,17 @@ public sealed partial class DemoContentTests
         var featured = images.Where(i => articles.Any(a => a.FeaturedImageId == i.Id)).ToList();
         Assert.Equal(articles.Count, featured.Count);
         Assert.All(featured, i => Assert.Equal((DemoImages.FeaturedWidth, DemoImages.FeaturedHeight), (i.Width, i.Height)));
-        Assert.All(images.Except(featured), i => Assert.Equal((DemoImages.AvatarSize, DemoImages.AvatarSize), (i.Width, i.Height)));
+        // One story shows every editor block; its gallery's pictures are library images of their own.
+        var gallery = images.Where(i => i.OriginalFileName.StartsWith("regatta-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, gallery.Count);
+        Assert.All(images.Except(featured).Except(gallery), i => Assert.Equal((DemoImages.AvatarSize, DemoImages.AvatarSize), (i.Width, i.Height)));
+        var withBlocks = Assert.Single(articles, a => a.BodyHtml.Contains("<div class=\"gallery\">", StringComparison.Ordinal));
+        foreach (var block in new[] { "<table><tbody><tr><th>", "<aside class=\"fact-box\"><h2 class=\"fact-box__title\">", "<aside class=\"pull-quote\">" })
+        {
+            Assert.Contains(block, withBlocks.BodyHtml);
+        }
+        Assert.StartsWith("<aside class=\"key-points\"><ul>", withBlocks.BodyHtml);
+        Assert.All(gallery, i => Assert.Contains($"/media/{i.StorageKey}/", withBlocks.BodyHtml));
 
         // See-also cards point at other published demo articles, at their current address.
         var byId = articles.ToDictionary(a => a.Id);

@@ -6,6 +6,8 @@ import { normalizePastedHtml } from './paste.js'
 import { SeeAlso } from './see-also.js'
 import { Embed, compileProviders } from './embed.js'
 import * as notes from './notes.js'
+import { blockExtensions } from './blocks.js'
+import { SlashMenu } from './slash-menu.js'
 
 // The newsroom editor: TipTap 3 (ProseMirror) driven from Blazor. Each editor lives in `editors` under a
 // numeric handle that .NET keeps; .NET is called back through a DotNetObjectReference:
@@ -15,6 +17,8 @@ import * as notes from './notes.js'
 //   OnSelectionChanged(string[] active) the marks and blocks at the cursor, when they change
 //   OnLinkRequested(string href, bool newTab)  Mod-k
 //   OnNoteClicked(string anchor)       a click on text that carries an editorial note
+//   OnSlashCommand(string item)        a slash-menu item that needs a choice first (image, gallery, seeAlso, embed)
+//   OnShortcutsRequested()             Mod-/ (the keyboard-shortcut help)
 
 const WORDS_THROTTLE_MS = 250
 const DEFAULT_IDLE_MS = 3000
@@ -72,12 +76,16 @@ function linkAttributes(href, newTab) {
 const NewsroomKeys = Extension.create({
   name: 'newsroomKeys',
   addOptions() {
-    return { onLinkRequested: () => {} }
+    return { onLinkRequested: () => {}, onShortcutsRequested: () => {} }
   },
   addKeyboardShortcuts() {
     return {
       'Mod-k': () => {
         this.options.onLinkRequested()
+        return true
+      },
+      'Mod-/': () => {
+        this.options.onShortcutsRequested()
         return true
       },
     }
@@ -181,6 +189,8 @@ export function createEditor(element, dotNetRef, options = {}) {
         },
       }),
       SeeAlso,
+      ...blockExtensions,
+      SlashMenu.configure({ onPicker: name => notify(entry.dotNetRef, 'OnSlashCommand', name) }),
       Embed.configure({ providers: compileProviders(options.embedProviders) }),
       notes.EditorialNote,
       // Images come from the media library only (/media/...), with alt text and their intrinsic size.
@@ -198,6 +208,7 @@ export function createEditor(element, dotNetRef, options = {}) {
           const attributes = entry.editor.getAttributes('link')
           notify(entry.dotNetRef, 'OnLinkRequested', attributes.href ?? '', attributes.target === '_blank')
         },
+        onShortcutsRequested: () => notify(entry.dotNetRef, 'OnShortcutsRequested'),
       }),
     ],
     editorProps: {
@@ -397,6 +408,10 @@ const COMMANDS = {
   orderedList: c => c.toggleOrderedList(),
   blockquote: c => c.toggleBlockquote(),
   horizontalRule: c => c.setHorizontalRule(),
+  table: c => c.insertTable({ rows: 3, cols: 3, withHeaderRow: true }),
+  pullQuote: c => c.insertPullQuote(),
+  factBox: c => c.insertFactBox(),
+  keyPoints: c => c.insertKeyPoints(),
   undo: c => c.undo(),
   redo: c => c.redo(),
   unsetLink: c => c.extendMarkRange('link').unsetLink(),
@@ -427,6 +442,13 @@ export function insertSeeAlso(handle, { id, href, headline } = {}) {
   const { editor, editable } = get(handle)
   if (!editable) return false
   return editor.chain().focus().insertSeeAlso({ id, href, headline }).run()
+}
+
+/** Inserts a gallery of library images ([{ src, alt, width, height }]) at the cursor; false when read-only or none. */
+export function insertGallery(handle, images) {
+  const { editor, editable } = get(handle)
+  if (!editable) return false
+  return editor.chain().focus().insertGallery(images).run()
 }
 
 /** Inserts an embed of `url` at the cursor (see embed.js); false when read-only or no provider matches. */

@@ -16,6 +16,7 @@ export {
   insertSeeAlso,
   insertEmbed,
   insertImage,
+  insertGallery,
   readBackup,
   clearBackup,
   countWords,
@@ -28,4 +29,5 @@ export {
 } from './editor.js'
 export { normalizePastedHtml } from './paste.js'
 export { isAllowedHref } from './links.js'
+export { filterSlashItems, SLASH_ITEMS } from './slash-menu.js'
 export { compileProviders, recognizeEmbed } from './embed.js'

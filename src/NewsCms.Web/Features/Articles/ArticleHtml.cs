@@ -6,7 +6,7 @@ namespace NewsCms.Web.Features.Articles;
 
 /// <summary>
 /// The one HTML policy: exactly what the newsroom editor produces (paragraphs, two heading levels, emphasis, links,
-/// lists, quotes, rules and See-also blocks), nothing else. Configured once; HtmlSanitizer is thread-safe after that.
+/// lists, quotes, rules, See-also blocks and the blocks of <see cref="ArticleBlocks"/>), nothing else. Configured once; HtmlSanitizer is thread-safe after that.
 /// </summary>
 public static partial class ArticleHtml
 {
@@ -173,7 +173,8 @@ public static partial class ArticleHtml
                 if (child is IText t) text.Append(t.Data);
                 else if (child is IElement e)
                 {
-                    var block = e.LocalName is "p" or "h2" or "h3" or "li" or "blockquote" or "aside" or "ul" or "ol" or "hr" or "br" or EmbedTag;
+                    var block = e.LocalName is "p" or "h2" or "h3" or "li" or "blockquote" or "aside" or "ul" or "ol" or "hr" or "br" or EmbedTag
+                        or "table" or "tr" or "th" or "td" or "div";
                     if (block) text.Append('\n');
                     Walk(e);
                     if (block) text.Append('\n');
@@ -207,6 +208,10 @@ public static partial class ArticleHtml
             AllowedCssProperties = new HashSet<string>(),
             AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
         };
+        // The editor's structured blocks (table, gallery, pull quote, fact box, key points): see ArticleBlocks.
+        options.AllowedTags.UnionWith(ArticleBlocks.Tags);
+        options.AllowedAttributes.UnionWith(ArticleBlocks.Attributes);
+        options.AllowedClasses.UnionWith(ArticleBlocks.Classes);
         if (notes)
         {
             options.AllowedAttributes.Add(NoteAttribute);
@@ -220,6 +225,7 @@ public static partial class ArticleHtml
             if (DroppedWithContent.Contains(e.Tag.LocalName)) e.Tag.InnerHtml = "";
         };
         sanitizer.RemovingAttribute += (sender, e) => ReportAttribute(e.Attribute);
+        sanitizer.PostProcessDom += (sender, e) => ArticleBlocks.Enforce(e.Document.Body);
         sanitizer.PostProcessNode += (sender, e) =>
         {
             if (e.Node is not IElement element) return;
@@ -229,8 +235,8 @@ public static partial class ArticleHtml
                     NormalizeLink(element);
                     break;
                 case "aside" when !element.ClassList.Contains("see-also"):
-                    // Only See-also blocks use aside; anything else keeps its text as a paragraph's worth of content.
-                    element.RemoveAttribute("class");
+                    // See-also and the editor's boxes use aside; anything else keeps its text as a paragraph's worth of content.
+                    if (!ArticleBlocks.IsBlockAside(element)) element.RemoveAttribute("class");
                     element.RemoveAttribute("data-article-id");
                     break;
                 case "aside":
@@ -313,7 +319,7 @@ public static partial class ArticleHtml
     /// written in the order the editor (TipTap's link mark) writes them, target, rel, href, so that a stored body
     /// loads into the editor and serializes back byte for byte.
     /// </summary>
-    private static void NormalizeLink(IElement link)
+    internal static void NormalizeLink(IElement link)
     {
         var newTab = link.GetAttribute("target") == "_blank";
         var href = link.GetAttribute("href");

@@ -119,6 +119,12 @@ public sealed partial class DemoContent(
             var (jpeg, alt) = DemoImages.Featured(seed: i + 1, DemoSamples.Sections.Single(s => s.Name == sample.Section).Hue);
             featured.Add(await StoreAsync(jpeg, sample.Key + ".jpg", alt, $"An illustration for “{sample.Headline}”."));
         }
+        // The pictures of the demo's gallery block, after the featured images (see WithGallery).
+        foreach (var (seed, caption) in GalleryCaptions)
+        {
+            var (jpeg, alt) = DemoImages.Featured(seed, 130);
+            featured.Add(await StoreAsync(jpeg, $"regatta-{seed}.jpg", alt, caption));
+        }
         return (avatars, featured);
     }
 
@@ -201,7 +207,7 @@ public sealed partial class DemoContent(
             // The same helper the article service saves with: sanitized body, plain text, word count, reading time.
             ArticleEditing.Apply(article, new ArticleInput
             {
-                Headline = sample.Headline, Standfirst = sample.Standfirst, BodyHtml = WithSeeAlso(sample.Body, byKey),
+                Headline = sample.Headline, Standfirst = sample.Standfirst, BodyHtml = WithGallery(WithSeeAlso(sample.Body, byKey), featured.Skip(DemoSamples.Articles.Length)),
             }, article.Slug);
             article.Revisions.Add(ArticleCommit.Revision(article, demoActor, RevisionKind.Published, article.PublishedAt!.Value));
             db.ArticleAuthors.AddRange(sample.Authors.Select((key, order) => new ArticleAuthor
@@ -262,6 +268,28 @@ public sealed partial class DemoContent(
             return $"<aside class=\"see-also\" data-article-id=\"{target.Id}\"><span class=\"see-also__label\">See also:</span> " +
                 $"<a href=\"{ArticleUrls.ForSlug(target.Slug)}\">{WebUtility.HtmlEncode(target.Headline)}</a></aside>";
         });
+
+    // ----- The demo's gallery block (helper "blocks") -----
+
+    private static readonly (int Seed, string Caption)[] GalleryCaptions =
+    [
+        (101, "The Ash women’s eight on the start line at Upper Weir."),
+        (102, "Crews wait for the wind to drop before the final."),
+        (103, "The winning crew lift their oars at the quay."),
+    ];
+
+    /// <summary>A line <c>{{gallery}}</c> becomes a gallery of the demo's gallery pictures (library images with their alt text).</summary>
+    internal static string WithGallery(string body, IEnumerable<MediaItem> images)
+    {
+        if (!body.Contains("{{gallery}}", StringComparison.Ordinal)) return body;
+        var toImage = MediaImage.Projection.Compile();
+        var tags = images.Select(toImage).Select(i =>
+        {
+            var width = i.WidthNear(960);
+            return $"<img src=\"{i.WebpUrl(width)}\" alt=\"{WebUtility.HtmlEncode(i.AltText)}\" width=\"{width}\" height=\"{i.HeightFor(width)}\">";
+        });
+        return body.Replace("{{gallery}}", "<div class=\"gallery\">" + string.Concat(tags) + "</div>", StringComparison.Ordinal);
+    }
 
     [GeneratedRegex(@"\{\{see-also:([a-z0-9-]+)\}\}")]
     private static partial Regex SeeAlsoPlaceholder();

@@ -346,15 +346,15 @@ internal static class DemoSamples
             "Ash Rowing Club’s women’s eight win the estuary regatta for a fourth year",
             "A crew with an average age of 44 beat the university boat by a length and a half on a choppy estuary.",
             """
+            <aside class="key-points"><ul><li><p>Ash Rowing Club’s women’s eight won the Estuary Regatta for a fourth year running.</p></li><li><p>They beat the university crew by a length and a half in a southerly chop.</p></li><li><p>The 96th regatta raised £4,200 for the lifeboat station.</p></li></ul></aside>
             <p>The Ash Rowing Club’s women’s eight won the Estuary Regatta for the fourth year in a row on Sunday, beating a university crew half their age by a length and a half over the 2,000-metre course.</p>
             <p>Conditions were difficult. A stiff southerly wind against the ebbing tide kicked up a short, steep chop in the middle of the course, and two crews in the earlier heats were swamped and had to be towed to the bank.</p>
             <p>The Ash crew, whose average age is 44, took an early lead and held it. “We row on this water every week, in every weather,” said stroke Hannah Kowalski. “The students had never seen it like that. We had, lots of times.”</p>
+            <aside class="pull-quote"><p>The students had never seen it like that. We had, lots of times.</p></aside>
             <h2>Results</h2>
-            <ol>
-            <li>Ash Rowing Club, 7 minutes 12 seconds</li>
-            <li>Coastal University Boat Club, 7:17</li>
-            <li>Upper Weir Amateur Rowing Club, 7:31</li>
-            </ol>
+            <table><tbody><tr><th><p>Place</p></th><th><p>Crew</p></th><th><p>Time</p></th><th><p>Margin</p></th></tr><tr><td><p>1</p></td><td><p>Ash Rowing Club</p></td><td><p>7:12</p></td><td><p>–</p></td></tr><tr><td><p>2</p></td><td><p>Coastal University Boat Club</p></td><td><p>7:17</p></td><td><p>1½ lengths</p></td></tr><tr><td><p>3</p></td><td><p>Upper Weir Amateur Rowing Club</p></td><td><p>7:31</p></td><td><p>4 lengths</p></td></tr></tbody></table>
+            {{gallery}}
+            <aside class="fact-box"><h2 class="fact-box__title">The Estuary Regatta</h2><ul><li><p>First rowed in 1929; this was the 96th.</p></li><li><p>Course: 2,000 metres from Upper Weir to the quay.</p></li><li><p>Ash Rowing Club has won the women’s eights six times.</p></li></ul></aside>
             <p>The club’s men’s four finished second in their race, and its junior squad won three of its five events. The regatta, now in its 96th year, raised £4,200 for the lifeboat station.</p>
             """),
 

@@ -30,7 +30,7 @@ public static class LiveEntryMarkup
         if (entry.IsKeyEvent) html.Append("<span class=\"live-entry__flag live-entry__flag--key\">Key event</span> ");
         html.Append(Time(entry.PostedAt, zone)).Append(" <span class=\"live-entry__author\">").Append(Encode.Encode(entry.AuthorName)).Append("</span>");
         if (entry.UpdatedAt > entry.PostedAt.AddMinutes(1)) html.Append(" <span class=\"live-entry__edited\">(updated)</span>");
-        html.Append("</header><div class=\"live-entry__body\">").Append(entry.BodyHtml).Append("</div>");
+        html.Append("</header><div class=\"live-entry__body\">").Append(Articles.ArticleBlocks.ForReaders(entry.BodyHtml, [])).Append("</div>");
         if (image is not null)
         {
             var width = image.WidthNear(960);

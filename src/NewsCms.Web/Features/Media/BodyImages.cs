@@ -28,6 +28,8 @@ public static partial class BodyImages
         var changed = false;
         foreach (var img in document.Body!.QuerySelectorAll("img").ToList())
         {
+            // A gallery's pictures have their own captions (ArticleBlocks.ForReaders).
+            if (img.Closest("div.gallery") is not null) continue;
             var match = MediaSource().Match(img.GetAttribute("src") ?? "");
             if (!match.Success || !byKey.TryGetValue(match.Groups["key"].Value, out var image)) continue;
             var credit = MediaCredit.Display(image.Credit);
