@@ -248,19 +248,7 @@ public static class ArticleBlocks
                     continue;
                 }
                 figure.AppendChild(Picture(document, image, img.GetAttribute("alt") ?? ""));
-                var credit = MediaCredit.Display(image.Credit);
-                if (image.Caption.Length == 0 && credit.Length == 0) continue;
-                var caption = document.CreateElement("figcaption");
-                caption.TextContent = image.Caption;
-                if (credit.Length > 0)
-                {
-                    if (image.Caption.Length > 0) caption.Append(document.CreateTextNode(" "));
-                    var span = document.CreateElement("span");
-                    span.ClassName = "article__credit";
-                    span.TextContent = credit;
-                    caption.AppendChild(span);
-                }
-                figure.AppendChild(caption);
+                if (BodyImages.Caption(document, image) is { } caption) figure.AppendChild(caption);
             }
         }
         return body.InnerHtml;

@@ -32,28 +32,37 @@ public static partial class BodyImages
             if (img.Closest("div.gallery") is not null) continue;
             var match = MediaSource().Match(img.GetAttribute("src") ?? "");
             if (!match.Success || !byKey.TryGetValue(match.Groups["key"].Value, out var image)) continue;
-            var credit = MediaCredit.Display(image.Credit);
-            if (image.Caption.Length == 0 && credit.Length == 0) continue;
+            if (Caption(document, image) is not { } caption) continue;
 
             var figure = document.CreateElement("figure");
             figure.ClassName = "article__figure article__figure--body";
-            var caption = document.CreateElement("figcaption");
-            caption.TextContent = image.Caption;
-            if (credit.Length > 0)
-            {
-                // The space sits before the credit, not inside it: an inline-block drops a leading space.
-                if (image.Caption.Length > 0) caption.Append(document.CreateTextNode(" "));
-                var span = document.CreateElement("span");
-                span.ClassName = "article__credit";
-                span.TextContent = credit;
-                caption.AppendChild(span);
-            }
             img.Replace(figure);
             figure.AppendChild(img);
             figure.AppendChild(caption);
             changed = true;
         }
         return changed ? document.Body.InnerHtml : sanitizedHtml;
+    }
+
+    /// <summary>
+    /// "Caption. Photo: Credit" as a figcaption (text set as text, never markup), or null for an image with neither.
+    /// </summary>
+    internal static AngleSharp.Dom.IElement? Caption(AngleSharp.Dom.IDocument document, MediaImage image)
+    {
+        var credit = MediaCredit.Display(image.Credit);
+        if (image.Caption.Length == 0 && credit.Length == 0) return null;
+        var caption = document.CreateElement("figcaption");
+        caption.TextContent = image.Caption;
+        if (credit.Length > 0)
+        {
+            // The space sits before the credit, not inside it: an inline-block drops a leading space.
+            if (image.Caption.Length > 0) caption.Append(document.CreateTextNode(" "));
+            var span = document.CreateElement("span");
+            span.ClassName = "article__credit";
+            span.TextContent = credit;
+            caption.AppendChild(span);
+        }
+        return caption;
     }
 
     [GeneratedRegex("/media/(?<key>[0-9a-f]{24})/", RegexOptions.CultureInvariant)]
