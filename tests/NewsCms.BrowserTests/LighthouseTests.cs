@@ -51,10 +51,26 @@ public sealed class LighthouseTests
         var failures = new List<string>();
         foreach (var (name, path) in pages)
         {
-            var report = await Lighthouse.RunAsync(new Uri(origin, path), chromium, Path.Combine(folder, name + ".json"), ct);
-            var scores = string.Join(", ", Lighthouse.Categories.Select(c => $"{c} {report.Scores.GetValueOrDefault(c)}"));
-            output.WriteLine($"{path}: {scores}; {report.Metrics}");
-            TestContext.Current.SendDiagnosticMessage($"Lighthouse {path}: {scores}; {report.Metrics}");
+            var url = new Uri(origin, path);
+            var report = await Lighthouse.RunAsync(url, chromium, Path.Combine(folder, name + ".json"), ct);
+            Say(path, report);
+            // Accessibility, Best Practices and SEO read the page and are the same on every run. Performance is
+            // measured, and varies with how busy the machine is (the tests run beside two other test projects on two
+            // cores): as Lighthouse's own documentation advises, a page below 100 is measured three times and judged
+            // by the median run.
+            if (report.Scores.GetValueOrDefault("performance") < 100)
+            {
+                List<LighthouseReport> runs = [report];
+                for (var run = 2; run <= 3; run++)
+                {
+                    runs.Add(await Lighthouse.RunAsync(url, chromium, Path.Combine(folder, $"{name}-{run}.json"), ct));
+                    Say(path, runs[^1]);
+                }
+                var median = runs.OrderBy(r => r.Scores.GetValueOrDefault("performance")).ElementAt(1);
+                output.WriteLine($"{path}: median performance {median.Scores.GetValueOrDefault("performance")} of three runs");
+                report = report with { Scores = new Dictionary<string, int>(report.Scores) { ["performance"] = median.Scores.GetValueOrDefault("performance") } };
+                if (median.Scores.GetValueOrDefault("performance") < 100) report = report with { Shortfalls = median.Shortfalls };
+            }
             var below = Lighthouse.Categories.Where(c => report.Scores.GetValueOrDefault(c) < 100).ToList();
             if (below.Count > 0)
             {
@@ -63,6 +79,13 @@ public sealed class LighthouseTests
             }
         }
         Assert.True(failures.Count == 0, $"Lighthouse found pages below 100 (reports in {folder}):\n" + string.Join("\n", failures));
+    }
+
+    private static void Say(string path, LighthouseReport report)
+    {
+        var scores = string.Join(", ", Lighthouse.Categories.Select(c => $"{c} {report.Scores.GetValueOrDefault(c)}"));
+        TestContext.Current.TestOutputHelper?.WriteLine($"{path}: {scores}; {report.Metrics}");
+        TestContext.Current.SendDiagnosticMessage($"Lighthouse {path}: {scores}; {report.Metrics}");
     }
 
     private static int FreeLoopbackPort()
