@@ -34,6 +34,14 @@ public sealed class FrontPageTests : IAsyncDisposable
         return await call(scope.ServiceProvider.GetRequiredService<FrontPageDesk>());
     }
 
+    /// <summary>A save as the newsroom page makes it: naming the arrangement it opened (read just before).</summary>
+    private async Task<ServiceResult> SaveAsync(System.Security.Claims.ClaimsPrincipal who, IReadOnlyList<SlotPin> pins)
+    {
+        var admin = await app!.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var opened = (await DeskAsync(d => d.GetAsync(admin))).Value!.Version;
+        return await DeskAsync(d => d.SaveAsync(who, pins, opened));
+    }
+
     private async Task<(int Id, string Slug)> PublishedAsync(string headline)
     {
         var admin = await app!.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
@@ -74,7 +82,7 @@ public sealed class FrontPageTests : IAsyncDisposable
 
         // Only the desk.
         var author = await app.PrincipalForAsync(authorEmail);
-        Assert.Equal(NewsroomActors.NotAllowed, (await DeskAsync(d => d.SaveAsync(author, [new SlotPin(0, stories[0].Id, null)]))).Error);
+        Assert.Equal(NewsroomActors.NotAllowed, (await SaveAsync(author, [new SlotPin(0, stories[0].Id, null)])).Error);
         Assert.Equal(NewsroomActors.NotAllowed, (await DeskAsync(d => d.GetAsync(author))).Error);
 
         var recent = (await DeskAsync(d => d.GetAsync(editor))).Value!;
@@ -82,7 +90,7 @@ public sealed class FrontPageTests : IAsyncDisposable
         Assert.Equal(["Story 2"], (await DeskAsync(d => d.FindStoriesAsync(editor, "story 2"))).Value!.Select(s => s.Headline));
 
         // The lead: an older story; top story 2: another, until tomorrow. The rest: the newest not already shown.
-        var saved = await DeskAsync(d => d.SaveAsync(editor, [new SlotPin(0, stories[1].Id, null), new SlotPin(2, stories[4].Id, DateTime.UtcNow.AddDays(1))]));
+        var saved = await SaveAsync(editor, [new SlotPin(0, stories[1].Id, null), new SlotPin(2, stories[4].Id, DateTime.UtcNow.AddDays(1))]);
         Assert.True(saved.Succeeded, saved.Error);
         var shown = await reader.GetAsync("/");
         Assert.Null(shown.Headers.Age); // evicted
@@ -97,8 +105,8 @@ public sealed class FrontPageTests : IAsyncDisposable
 
         // Only published stories, once each.
         var draft = await DraftAsync("Not yet");
-        Assert.Equal("Only published stories can go on the front page.", (await DeskAsync(d => d.SaveAsync(editor, [new SlotPin(0, draft, null)]))).Error);
-        Assert.Equal("A story can fill only one slot.", (await DeskAsync(d => d.SaveAsync(editor, [new SlotPin(0, stories[0].Id, null), new SlotPin(1, stories[0].Id, null)]))).Error);
+        Assert.Equal("Only published stories can go on the front page.", (await SaveAsync(editor, [new SlotPin(0, draft, null)])).Error);
+        Assert.Equal("A story can fill only one slot.", (await SaveAsync(editor, [new SlotPin(0, stories[0].Id, null), new SlotPin(1, stories[0].Id, null)])).Error);
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
         var audited = await db.AuditEntries.AsNoTracking().Where(e => e.Action == AuditActions.FrontPageArranged).ToListAsync();
@@ -116,6 +124,31 @@ public sealed class FrontPageTests : IAsyncDisposable
             Assert.True((await articles.Workflow.UnpublishAsync(admin, stories[1].Id, version)).Succeeded);
         }
         Assert.Equal("Story 15", Front(await reader.GetStringAsync("/")).Lead);
+    }
+
+    [Fact]
+    public async Task A_save_over_an_arrangement_another_editor_saved_meanwhile_is_refused_and_changes_nothing()
+    {
+        app = await NewsCmsAppFactory.CreateAsync();
+        var (_, editorEmail, _) = await app.CreateUserAsync(NewsroomRoles.Editor, displayName: "Eddie Editor");
+        var editor = await app.PrincipalForAsync(editorEmail);
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var first = await PublishedAsync("Harbour reopens");
+        var second = await PublishedAsync("Council votes on budget");
+
+        // Both open the page; the Administrator saves first.
+        var openedByEditor = (await DeskAsync(d => d.GetAsync(editor))).Value!.Version;
+        var openedByAdmin = (await DeskAsync(d => d.GetAsync(admin))).Value!.Version;
+        Assert.True((await DeskAsync(d => d.SaveAsync(admin, [new SlotPin(0, first.Id, null)], openedByAdmin))).Succeeded);
+
+        var refused = await DeskAsync(d => d.SaveAsync(editor, [new SlotPin(0, second.Id, null)], openedByEditor));
+        Assert.Contains("saved the front page since you opened it.", refused.Error);
+        var stored = (await DeskAsync(d => d.GetAsync(editor))).Value!;
+        Assert.Equal([(0, first.Id)], stored.Slots.Select(s => (s.Position, s.ArticleId)));
+
+        // Opened again, the editor's save goes through; clearing the page is a change too.
+        Assert.True((await DeskAsync(d => d.SaveAsync(editor, [new SlotPin(0, second.Id, null)], stored.Version))).Succeeded);
+        Assert.NotNull((await DeskAsync(d => d.SaveAsync(admin, [], stored.Version))).Error);
     }
 
     private async Task<int> DraftAsync(string headline)
@@ -138,7 +171,7 @@ public sealed class FrontPageTests : IAsyncDisposable
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
         var old = await PublishedAsync("Election night results");
         await PublishedAsync("Weather turns cold");
-        Assert.True((await DeskAsync(d => d.SaveAsync(admin, [new SlotPin(0, old.Id, clock.GetUtcNow().UtcDateTime.AddMinutes(30))]))).Succeeded);
+        Assert.True((await SaveAsync(admin, [new SlotPin(0, old.Id, clock.GetUtcNow().UtcDateTime.AddMinutes(30))])).Succeeded);
 
         using var reader = app.CreateClient(new() { HandleCookies = false });
         Assert.Equal("Election night results", Front(await reader.GetStringAsync("/")).Lead);
@@ -166,7 +199,7 @@ public sealed class FrontPageTests : IAsyncDisposable
             Assert.True((await live.PostAsync(admin, blog.Id, new LiveEntryInput("<p>Coastal road closed at Dunmore.</p>", null, true))).Succeeded);
             Assert.True((await live.PostAsync(admin, blog.Id, new LiveEntryInput("<p>Wind picks up.</p>"))).Succeeded);
         }
-        Assert.True((await DeskAsync(d => d.SaveAsync(admin, [new SlotPin(0, blog.Id, null)]))).Succeeded);
+        Assert.True((await SaveAsync(admin, [new SlotPin(0, blog.Id, null)])).Succeeded);
 
         using var reader = app.CreateClient(new() { HandleCookies = false });
         var lead = Parser.ParseDocument(await reader.GetStringAsync("/")).QuerySelector(".home-lead")!;
@@ -212,7 +245,7 @@ public sealed class FrontPageTests : IAsyncDisposable
         }
 
         var none = await QueriesForHome();
-        Assert.True((await DeskAsync(d => d.SaveAsync(admin, [.. Enumerable.Range(0, FrontPageRules.SlotCount).Select(p => new SlotPin(p, stories[p].Id, DateTime.UtcNow.AddHours(p + 1)))]))).Succeeded);
+        Assert.True((await SaveAsync(admin, [.. Enumerable.Range(0, FrontPageRules.SlotCount).Select(p => new SlotPin(p, stories[p].Id, DateTime.UtcNow.AddHours(p + 1)))])).Succeeded);
         Assert.Equal(["Story 1", "Story 2"], [Front(await reader.GetStringAsync("/")).Lead, Front(await reader.GetStringAsync("/")).Top[0]]);
         Assert.Equal(none, await QueriesForHome());
         Assert.InRange(none, 1, 12);

@@ -379,7 +379,7 @@ public sealed class ServiceAuthorizationMatrixTests(NewsroomFixture site) : ICla
         new("FrontPageDesk.FindStoriesAsync", Can(ArrangeFrontPage), false, (d, _) =>
             Task.FromResult<Call>(async p => (await d.FrontPage.FindStoriesAsync(p, "")).Error)),
         new("FrontPageDesk.SaveAsync", Can(ArrangeFrontPage), false, (d, _) =>
-            Task.FromResult<Call>(async p => (await d.FrontPage.SaveAsync(p, [])).Error)),
+            Task.FromResult<Call>(async p => (await d.FrontPage.SaveAsync(p, [], "")).Error)),
         new("Redirects.ListAsync", Can(ManageRedirects), false, (d, _) =>
             Task.FromResult<Call>(async p => (await d.Redirects.ListAsync(p, null, 0, 10)).Error)),
         new("Redirects.ListRenamesAsync", Can(ManageRedirects), false, (d, _) =>

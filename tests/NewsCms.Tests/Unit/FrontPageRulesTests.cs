@@ -85,7 +85,7 @@ public sealed class FrontPageRulesTests
         new(id, headline ?? $"Story {id}", $"Standfirst {id}", Start.UtcDateTime.AddMinutes(-id), null, false, false);
 
     private static FrontPageBoard Board(params StoredSlot[] slots) =>
-        new(new FrontPageBoardData(slots, [.. Enumerable.Range(1, 10).Reverse().Select(i => Story(i))], null),
+        new(new FrontPageBoardData(slots, [.. Enumerable.Range(1, 10).Reverse().Select(i => Story(i))], null, ""),
             TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
 
     [Fact]

@@ -15,8 +15,12 @@ public sealed record FrontPageStory(int Id, string Headline, string Standfirst, 
 /// <summary>A stored slot with its story (null when the story is no longer public: the slot then fills by itself).</summary>
 public sealed record StoredSlot(int Position, FrontPageStory? Story, int ArticleId, DateTime? PinnedUntil, DateTime UpdatedAt, string UpdatedByName);
 
-/// <summary>What the newsroom page opens with: the stored slots, the newest stories and the newest Featured one (for the preview).</summary>
-public sealed record FrontPageBoardData(IReadOnlyList<StoredSlot> Slots, IReadOnlyList<FrontPageStory> Recent, FrontPageStory? Featured);
+/// <summary>
+/// What the newsroom page opens with: the stored slots, the newest stories and the newest Featured one (for the
+/// preview), and the arrangement's <paramref name="Version"/>, which a save must name (two editors never silently
+/// overwrite each other).
+/// </summary>
+public sealed record FrontPageBoardData(IReadOnlyList<StoredSlot> Slots, IReadOnlyList<FrontPageStory> Recent, FrontPageStory? Featured, string Version);
 
 /// <summary>
 /// The curated front page in the newsroom (<c>/admin/front-page</c>, Editors and Administrators): which stories fill
@@ -48,7 +52,7 @@ public sealed class FrontPageDesk(
             .FirstOrDefaultAsync(ct);
         return ServiceResult<FrontPageBoardData>.Success(new FrontPageBoardData(
             [.. rows.Select(r => new StoredSlot(r.Position, placed.GetValueOrDefault(r.ArticleId), r.ArticleId, r.PinnedUntil, r.UpdatedAt, r.UpdatedByName))],
-            recent, featured));
+            recent, featured, VersionOf(rows)));
     }
 
     /// <summary>Published stories whose headline contains <paramref name="text"/>, newest first (the search box).</summary>
@@ -67,8 +71,12 @@ public sealed class FrontPageDesk(
         return ServiceResult<IReadOnlyList<FrontPageStory>>.Success(found);
     }
 
-    /// <summary>"Save front page": the slots as given replace the stored ones (a slot not given fills by itself).</summary>
-    public async Task<ServiceResult> SaveAsync(ClaimsPrincipal acting, IReadOnlyList<SlotPin> pins, CancellationToken ct = default)
+    /// <summary>
+    /// "Save front page": the slots as given replace the stored ones (a slot not given fills by itself), if the stored
+    /// arrangement is still the one the editor opened (<paramref name="openedVersion"/>, from <see cref="GetAsync"/>);
+    /// otherwise nothing changes and the editor is told who saved it meanwhile.
+    /// </summary>
+    public async Task<ServiceResult> SaveAsync(ClaimsPrincipal acting, IReadOnlyList<SlotPin> pins, string openedVersion, CancellationToken ct = default)
     {
         var resolved = await actors.ResolveAsync(acting, Capabilities.ArrangeFrontPage, ct);
         if (resolved.Value is not { } actor) return ServiceResult.Fail(resolved.Error!);
@@ -80,22 +88,50 @@ public sealed class FrontPageDesk(
         var headlines = await db.Articles.AsNoTracking().WherePublic().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Headline, ct);
         if (headlines.Count != ids.Count) return ServiceResult.Fail("Only published stories can go on the front page.");
 
-        // The old rows go and the new ones come in one transaction: a failure leaves the page as it was. Two editors
-        // saving at once: the later save is the page (each saves a whole arrangement, never half of one).
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.FrontPageSlots.ExecuteDeleteAsync(ct);
-        db.FrontPageSlots.AddRange(pins.Select(p => new FrontPageSlot
+        // One save at a time on this node; across nodes, the row count deleted (and the slots' keys) catch a save that
+        // slipped in between the check and the write. The old rows go and the new ones come in one transaction.
+        await saving.WaitAsync(ct);
+        try
         {
-            Position = p.Position, ArticleId = p.ArticleId, PinnedUntil = p.PinnedUntil, UpdatedAt = now, UpdatedById = actor.UserId, UpdatedByName = actor.DisplayName,
-        }));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var stored = await db.FrontPageSlots.AsNoTracking().OrderBy(s => s.Position).ToListAsync(ct);
+            if (VersionOf(stored) != openedVersion) return ServiceResult.Fail(ChangedMeanwhile(stored));
+            if (await db.FrontPageSlots.ExecuteDeleteAsync(ct) != stored.Count) return ServiceResult.Fail(ChangedMeanwhile([]));
+            db.FrontPageSlots.AddRange(pins.Select(p => new FrontPageSlot
+            {
+                Position = p.Position, ArticleId = p.ArticleId, PinnedUntil = p.PinnedUntil, UpdatedAt = now, UpdatedById = actor.UserId, UpdatedByName = actor.DisplayName,
+            }));
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                return ServiceResult.Fail(ChangedMeanwhile([]));
+            }
+            await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            saving.Release();
+        }
 
         await publicContent.NotifyChangedAsync(PublicChange.FrontPage);
         if (FrontPageRules.NextExpiry(pins, now) is { } next) expiry.EvictAt(next);
         await audit.WriteAsync(actor, AuditActions.FrontPageArranged, "Front page", Describe(pins, headlines), ct);
         return ServiceResult.Ok;
     }
+
+    private static readonly SemaphoreSlim saving = new(1, 1);
+
+    /// <summary>What a save is checked against: every stored slot, its story, pin and last save.</summary>
+    internal static string VersionOf(IEnumerable<FrontPageSlot> rows) =>
+        string.Join(";", rows.OrderBy(r => r.Position).Select(r =>
+            string.Create(CultureInfo.InvariantCulture, $"{r.Position}:{r.ArticleId}:{r.PinnedUntil?.Ticks}:{r.UpdatedAt.Ticks}")));
+
+    private static string ChangedMeanwhile(IReadOnlyList<FrontPageSlot> stored) =>
+        (stored.MaxBy(s => s.UpdatedAt) is { } last ? $"{last.UpdatedByName} saved the front page since you opened it." : "Someone changed the front page since you opened it.")
+        + " Your arrangement is still here: choose \"Load the saved front page\" to see theirs, then arrange it again.";
 
     /// <summary>The audit entry's details: each slot's story and pin.</summary>
     internal static string Describe(IReadOnlyList<SlotPin> pins, IReadOnlyDictionary<int, string> headlines) =>
