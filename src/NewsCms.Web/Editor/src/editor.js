@@ -1,4 +1,5 @@
-import { Editor, Extension } from '@tiptap/core'
+import { Editor, Extension, isMacOS } from '@tiptap/core'
+import { Selection } from '@tiptap/pm/state'
 import StarterKit from '@tiptap/starter-kit'
 import Image from '@tiptap/extension-image'
 import { isAllowedHref } from './links.js'
@@ -88,6 +89,14 @@ const NewsroomKeys = Extension.create({
         this.options.onShortcutsRequested()
         return true
       },
+      // "To the start of the text" is done here, as a transaction, not left to the browser. prosemirror-view (1.43+)
+      // takes a caret at the very start that it reads from the page within 200 ms of the editor getting the focus
+      // for the browser's own reset on focus, and puts the old caret back, even when a click gave the focus (1.42
+      // excluded clicks): a quick click then Ctrl+Home left the caret where the click put it.
+      [isMacOS() ? 'Mod-ArrowUp' : 'Mod-Home']: () => this.editor.commands.command(({ tr, dispatch }) => {
+        if (dispatch) tr.setSelection(Selection.atStart(tr.doc)).scrollIntoView()
+        return true
+      }),
     }
   },
 })
