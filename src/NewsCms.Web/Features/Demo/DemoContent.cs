@@ -49,7 +49,7 @@ public sealed partial class DemoContent(
         var existing = await db.Articles.CountAsync(ct);
         if (existing > 0) return Refused(existing);
         logger.LogInformation("Adding demo content: drawing and processing {Images} images takes a minute or so.",
-            DemoSamples.Authors.Length + DemoSamples.Articles.Length);
+            DemoSamples.Authors.Length + DemoSamples.Articles.Length + GalleryCaptions.Length);
 
         // The slow part, the pictures, is done before the transaction, so its write lock is held only for the inserts.
         // Their files go again unless their rows are committed.
