@@ -674,7 +674,7 @@ public static partial class WordPressContent
         var target = figure ?? table;
         target.Replace([.. replacement]);
         var count = bodyRows.Count == 1 ? "1 row" : $"{bodyRows.Count} rows";
-        warnings.Add(list is null ? $"a table ({count}) became paragraphs: NewsCms has no tables" : $"a table ({count}) became a list: NewsCms has no tables");
+        warnings.Add(list is null ? $"a table ({count}) became paragraphs: the importer does not bring tables over yet" : $"a table ({count}) became a list: the importer does not bring tables over yet");
     }
 
     private static void Rename(IElement element, string name)
