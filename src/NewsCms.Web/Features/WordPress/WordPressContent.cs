@@ -536,8 +536,13 @@ public static partial class WordPressContent
             Rename(heading, heading.LocalName == "h1" ? "h2" : "h3");
         }
 
-        // Inner tables first (they come later in document order), so an outer one lists their flattened text.
-        foreach (var table in body.QuerySelectorAll("table").Reverse().ToList()) Flatten(table, warnings);
+        // Inner tables first (they come later in document order): a table inside another is only its text (NewsCms
+        // tables hold paragraphs), and the outer one comes over as a table in the editor's shape.
+        foreach (var table in body.QuerySelectorAll("table").Reverse().ToList())
+        {
+            if (table.ParentElement?.Closest("table") is not null) Flatten(table, warnings);
+            else KeepTable(table);
+        }
 
         foreach (var cite in body.QuerySelectorAll("blockquote cite").ToList())
         {
@@ -629,6 +634,69 @@ public static partial class WordPressContent
             && int.TryParse(m.Groups[1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var fromClass) ? fromClass : null;
     }
 
+    /// <summary>
+    /// A table as the editor writes one: its rows (head, body, then foot) in one tbody, each cell's content in a
+    /// paragraph; its caption (or its figure's) as a paragraph before it. The HTML policy then holds it to the exact
+    /// table shape (cell content, spans).
+    /// </summary>
+    private static void KeepTable(IElement table)
+    {
+        if (table.ParentElement is null) return;
+        var document = table.Owner!;
+        static int Rank(IElement row) => row.ParentElement?.LocalName switch { "thead" => 0, "tfoot" => 2, _ => 1 };
+        var rows = table.QuerySelectorAll("tr").Where(r => r.Closest("table") == table).OrderBy(Rank).ToList();
+
+        var replacement = new List<INode>();
+        var figure = table.ParentElement is { LocalName: "figure" } f && f.QuerySelectorAll("table").Length == 1 ? f : null;
+        foreach (var caption in new[] { table.QuerySelector("caption"), figure?.QuerySelector("figcaption") })
+        {
+            if (caption is null || string.IsNullOrWhiteSpace(caption.TextContent)) continue;
+            var p = document.CreateElement("p");
+            p.TextContent = caption.TextContent.Trim();
+            replacement.Add(p);
+        }
+        var tbody = document.CreateElement("tbody");
+        foreach (var row in rows)
+        {
+            var kept = document.CreateElement("tr");
+            foreach (var cell in row.Children.Where(c => c.LocalName is "th" or "td").ToList())
+            {
+                var copy = document.CreateElement(cell.LocalName);
+                foreach (var span in new[] { "colspan", "rowspan" })
+                {
+                    if (cell.GetAttribute(span) is { } value) copy.SetAttribute(span, value);
+                }
+                // Cells hold paragraphs in NewsCms: a list's items become paragraphs, inline content goes into one,
+                // paragraphs stay as they are; the blank text between them goes.
+                foreach (var item in cell.QuerySelectorAll("li").ToList()) Rename(item, "p");
+                foreach (var list in cell.QuerySelectorAll("ul, ol").ToList()) list.Replace([.. list.ChildNodes]);
+                if (cell.Children.Any(c => c.LocalName == "p"))
+                {
+                    while (cell.FirstChild is { } child)
+                    {
+                        if (child is IText blank && string.IsNullOrWhiteSpace(blank.Data)) blank.Remove();
+                        else copy.AppendChild(child);
+                    }
+                }
+                else
+                {
+                    var p = document.CreateElement("p");
+                    while (cell.FirstChild is { } child) p.AppendChild(child);
+                    copy.AppendChild(p);
+                }
+                kept.AppendChild(copy);
+            }
+            if (kept.Children.Length > 0) tbody.AppendChild(kept);
+        }
+        if (tbody.Children.Length > 0)
+        {
+            var rebuilt = document.CreateElement("table");
+            rebuilt.AppendChild(tbody);
+            replacement.Add(rebuilt);
+        }
+        (figure ?? table).Replace([.. replacement]);
+    }
+
     /// <summary>A table as a list ("Heading: value; …" per row) when it has headings, else a paragraph per row.</summary>
     private static void Flatten(IElement table, List<string> warnings)
     {
@@ -674,7 +742,7 @@ public static partial class WordPressContent
         var target = figure ?? table;
         target.Replace([.. replacement]);
         var count = bodyRows.Count == 1 ? "1 row" : $"{bodyRows.Count} rows";
-        warnings.Add(list is null ? $"a table ({count}) became paragraphs: the importer does not bring tables over yet" : $"a table ({count}) became a list: the importer does not bring tables over yet");
+        warnings.Add(list is null ? $"a table inside a table ({count}) became paragraphs" : $"a table inside a table ({count}) became a list");
     }
 
     private static void Rename(IElement element, string name)
@@ -688,7 +756,7 @@ public static partial class WordPressContent
 
     private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
     {
-        "p", "h2", "h3", "ul", "ol", "blockquote", "hr", "aside", "img", ArticleHtml.EmbedTag,
+        "p", "h2", "h3", "ul", "ol", "blockquote", "hr", "aside", "img", "table", "div", ArticleHtml.EmbedTag,
     };
 
     /// <summary>
