@@ -134,6 +134,8 @@ public sealed partial class BackupTests
                 "INSERT INTO \"__EFMigrationsHistory\" VALUES ('29991231000000_Later', '10.0.0'); CREATE TABLE \"Later\" (\"Id\" int)", connection);
             await command.ExecuteNonQueryAsync();
         }
+        // That session ends on the server just after the connection closes: the restore must not see it.
+        await StoppedAsync(site);
 
         var refused = await RunCommandAsync(["restore", file, ForceOption, .. Settings(site)]);
         Assert.Equal(1, refused.Code);
