@@ -1,5 +1,6 @@
 import { Node } from '@tiptap/core'
 import { Plugin, PluginKey } from '@tiptap/pm/state'
+import { insertBetweenBlocks } from './see-also.js'
 
 // The embed block: a post, video, track, map or chart from a known provider, stored as its link only:
 //
@@ -103,12 +104,7 @@ export const Embed = Node.create({
           const found = recognizeEmbed(this.options.providers, url)
           if (!found) return false
           const content = { type: this.name, attrs: { provider: found.id, url: found.url } }
-          const { $to } = state.selection
-          if ($to.depth === 0) return commands.insertContentAt(state.selection.to, content)
-          const block = $to.node(1)
-          const range = { from: $to.before(1), to: $to.after(1) }
-          if (block.type.name === 'paragraph' && block.content.size === 0) return commands.insertContentAt(range, content)
-          return commands.insertContentAt(range.to, content)
+          return insertBetweenBlocks(state, commands, content)
         },
     }
   },

@@ -11,6 +11,19 @@ const collapse = text => (text ?? '').replace(/\s+/g, ' ').trim()
 
 const link = element => element.querySelector('a[href]')
 
+/**
+ * Inserts a block node between blocks, never into the middle of a sentence: after the top-level block holding the
+ * cursor, or in place of it when that block is an empty paragraph. A selection is left intact.
+ */
+export function insertBetweenBlocks(state, commands, content) {
+  const { $to } = state.selection
+  if ($to.depth === 0) return commands.insertContentAt(state.selection.to, content)
+  const block = $to.node(1)
+  const range = { from: $to.before(1), to: $to.after(1) }
+  if (block.type.name === 'paragraph' && block.content.size === 0) return commands.insertContentAt(range, content)
+  return commands.insertContentAt(range.to, content)
+}
+
 export const SeeAlso = Node.create({
   name: 'seeAlso',
   group: 'block',
@@ -64,8 +77,7 @@ export const SeeAlso = Node.create({
 
   addCommands() {
     return {
-      // Goes between blocks, never into the middle of a sentence: after the top-level block holding the
-      // cursor (in place of it when that block is an empty paragraph). A selection is left intact.
+      // Goes between blocks (see insertBetweenBlocks).
       insertSeeAlso:
         ({ id, href, headline }) =>
         ({ state, commands }) => {
@@ -77,12 +89,7 @@ export const SeeAlso = Node.create({
               headline: collapse(headline),
             },
           }
-          const { $to } = state.selection
-          if ($to.depth === 0) return commands.insertContentAt(state.selection.to, content)
-          const block = $to.node(1)
-          const range = { from: $to.before(1), to: $to.after(1) }
-          if (block.type.name === 'paragraph' && block.content.size === 0) return commands.insertContentAt(range, content)
-          return commands.insertContentAt(range.to, content)
+          return insertBetweenBlocks(state, commands, content)
         },
     }
   },
