@@ -140,9 +140,11 @@ public static class DayBench
                 await reader.OpenAsync(endpoint, $"/live/{node.Ready.LiveArticleId}/events?after=0", ct);
             }
             await Task.WhenAll(sse.Select(r => r.Connected)).WaitAsync(TimeSpan.FromMinutes(2), ct);
+            long warmupRequests = 0;
             if (settings.WarmupSeconds > 0)
             {
                 var warm = await readers.RunAsync(url, settings.Connections, TimeSpan.FromSeconds(settings.WarmupSeconds), ct);
+                warmupRequests = warm.Answered ?? warm.Requests;
                 console.WriteLine($"  warm-up: {warm.RequestsPerSecond:N0} req/s, {1 - warm.RenderedShare:P1} cache hits");
                 await Task.Delay(500, ct);
             }
@@ -176,13 +178,15 @@ public static class DayBench
 
             var answered = load.Answered ?? 0;
             var hits = answered - (load.Rendered ?? 0);
+            var firstSeen = pages.ExpectedDistinct(warmupRequests + answered) - pages.ExpectedDistinct(warmupRequests);
             var result = new DayResult(started, articles, database.Provider, settings,
-                new DayReaders(load.Requests, load.RequestsPerSecond, load.P50Ms, load.P99Ms, load.Errors, answered, hits, answered > 0 ? (double)hits / answered : 0),
+                new DayReaders(load.Requests, load.RequestsPerSecond, load.P50Ms, load.P99Ms, load.Errors, answered, hits, answered > 0 ? (double)hits / answered : 0,
+                    warmupRequests, answered > 0 ? Math.Max(0, 1 - firstSeen / answered) : null),
                 Timings(work.Saves, work.SaveErrors), Timings(work.Publishes, work.PublishErrors), live,
                 load.Errors + work.SaveErrors + work.PublishErrors + work.PostErrors + live.Missed,
                 peak > 0 ? peak : null, processPeak, startSet, loadStart, loadEnd, Environment.ProcessorCount, [], work.FirstErrors);
             result = result with { Targets = Targets(result) };
-            console.WriteLine($"  readers {result.Readers.RequestsPerSecond:N0} req/s, hits {result.Readers.HitRatio:P1}, p50 {result.Readers.P50Ms:0.00} ms, " +
+            console.WriteLine($"  readers {result.Readers.RequestsPerSecond:N0} req/s, hits {result.Readers.HitRatio:P1} (cold-start bound {result.Readers.ColdStartHitRatio:P1}), p50 {result.Readers.P50Ms:0.00} ms, " +
                 $"p99 {result.Readers.P99Ms:0.00} ms, errors {result.Readers.Errors}; autosave p99 {result.Saves.P99Ms:0.0} ms ({result.Saves.Count}); " +
                 $"publish p99 {result.Publishes.P99Ms:0.0} ms ({result.Publishes.Count}); live p99 {result.Live.P99Ms:0.0} ms ({result.Live.Entries} entries, " +
                 $"{result.Live.Missed} missed); app peak {Mb(result.PeakWorkingSetBytes)}");
@@ -277,6 +281,10 @@ public static class DayBench
         md.AppendLine("| --- | ---: |");
         md.AppendLine(invariant, $"| reader requests | {r.Readers.Requests:N0} ({r.Readers.RequestsPerSecond:N0}/s) |");
         md.AppendLine(invariant, $"| cache hit ratio (Age header) | {r.Readers.HitRatio:P1} ({r.Readers.Hits:N0} of {r.Readers.Answered:N0}) |");
+        if (r.Readers.ColdStartHitRatio is { } cold)
+        {
+            md.AppendLine(invariant, $"| hit ratio a cache holding every page, never evicting, would reach from this cold start ({r.Readers.WarmupRequests:N0} warm-up requests) | {cold:P1} |");
+        }
         md.AppendLine(invariant, $"| reader p50 / p99 | {r.Readers.P50Ms:0.00} ms / {r.Readers.P99Ms:0.00} ms |");
         md.AppendLine(invariant, $"| reader errors | {r.Readers.Errors:N0} |");
         md.AppendLine(invariant, $"| editor autosave p50 / p99 / max | {r.Saves.P50Ms:0.0} / {r.Saves.P99Ms:0.0} / {r.Saves.MaxMs:0.0} ms ({r.Saves.Count:N0} saves, {r.Saves.Errors} failed) |");

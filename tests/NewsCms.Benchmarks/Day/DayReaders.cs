@@ -41,6 +41,22 @@ public sealed class DayPages
 
     private static double[] Zipf(int n, double s) => [.. Enumerable.Range(1, n).Select(k => 1 / Math.Pow(k, s))];
 
+    /// <summary>
+    /// How many distinct pages <paramref name="draws"/> requests are expected to reach (Σ 1 − (1 − pᵢ)ⁿ): from a cold
+    /// start, each is a miss even for a cache that holds everything and never evicts.
+    /// </summary>
+    public double ExpectedDistinct(long draws)
+    {
+        var total = cumulative[^1];
+        var distinct = 0.0;
+        for (var i = 0; i < cumulative.Count; i++)
+        {
+            var p = (cumulative[i] - (i > 0 ? cumulative[i - 1] : 0)) / total;
+            distinct += -double.ExpM1(draws * double.LogP1(-Math.Min(p, 1 - 1e-15)));
+        }
+        return distinct;
+    }
+
     /// <summary>The page for a uniform draw <paramref name="u"/> in [0, 1).</summary>
     public string Draw(double u)
     {

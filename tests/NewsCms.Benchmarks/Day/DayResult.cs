@@ -15,9 +15,15 @@ public sealed record DaySettings(double Seconds, double WarmupSeconds, int Conne
     public static readonly DaySettings Default = new(300, 30, 64, 1.1, 5, 3, 10, 5, 500, "wrk");
 }
 
-/// <summary>Reader traffic: one load run over the day's pages; a hit is a response with the output cache's Age header.</summary>
+/// <summary>
+/// Reader traffic: one load run over the day's pages; a hit is a response with the output cache's Age header.
+/// <see cref="ColdStartHitRatio"/>: what a cache that holds every page and never evicts would reach on as many
+/// requests from the same cold start (the app's cache starts empty; the warm-up's requests count as seen): the first
+/// request of each page is a miss, and a Zipf tail keeps bringing new pages. The gap between the two is what
+/// evictions (publishes, edits) and the cache's size cost.
+/// </summary>
 public sealed record DayReaders(long Requests, double RequestsPerSecond, double P50Ms, double P99Ms, long Errors, long Answered, long Hits,
-    double HitRatio);
+    double HitRatio, long WarmupRequests = 0, double? ColdStartHitRatio = null);
 
 /// <summary>Latencies of one kind of newsroom call (ms).</summary>
 public sealed record DayTimings(int Count, int Errors, double P50Ms, double P99Ms, double MaxMs);

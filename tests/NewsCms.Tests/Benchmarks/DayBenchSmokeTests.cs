@@ -32,6 +32,7 @@ public class DayBenchSmokeTests
             // Hits are told by the output cache's Age header: a Zipf walk comes back to the pages it has seen.
             Assert.True(readers.GetProperty("Hits").GetInt64() > 0, "no cache hits counted");
             Assert.InRange(readers.GetProperty("HitRatio").GetDouble(), 0.0, 1.0);
+            Assert.InRange(readers.GetProperty("ColdStartHitRatio").GetDouble(), 0.0, 1.0);
 
             // Every editor autosaved and the desk published, through the newsroom's services, without a failure.
             var saves = day.GetProperty("Saves");
@@ -84,5 +85,10 @@ public class DayBenchSmokeTests
         Assert.InRange(counts["/news/story-1"] / (double)counts["/news/story-2"], 1.9, 2.4);
         Assert.True(counts["/tag/t1"] > counts["/tag/t2"]);
         Assert.Contains("\t/section/sport", pages.Lines().Last(l => l.Contains("/section/", StringComparison.Ordinal)));
+
+        // The pages a cold cache must miss once: as many as the draws really reached.
+        Assert.Equal(0, pages.ExpectedDistinct(0), 6);
+        Assert.InRange(pages.ExpectedDistinct(100_000), counts.Count * 0.97, counts.Count * 1.03);
+        Assert.InRange(pages.ExpectedDistinct(100_000_000), pages.Count - 1, pages.Count);
     }
 }
