@@ -150,7 +150,7 @@ public static class DayNode
                 var index = e;
                 // Staggered, as people are: editor k autosaves k/n of an interval after the first.
                 var offset = TimeSpan.FromSeconds(settings.AutosaveSeconds * index / editors.Count);
-                tasks.Add(EveryAsync(TimeSpan.FromSeconds(settings.AutosaveSeconds), offset, clock, duration, () => Interlocked.Increment(ref saveErrors), async n =>
+                tasks.Add(EveryAsync(TimeSpan.FromSeconds(settings.AutosaveSeconds), offset, clock, duration, "autosave", () => Interlocked.Increment(ref saveErrors), async n =>
                 {
                     var (user, draft, version) = editors[index];
                     var input = Story($"Day draft by editor {index + 1}", sectionId, [], paragraphs: 3 + n % 20, seed: n);
@@ -166,7 +166,7 @@ public static class DayNode
                     }
                 }));
             }
-            tasks.Add(EveryAsync(TimeSpan.FromSeconds(settings.PublishSeconds), TimeSpan.FromSeconds(1), clock, duration, () => Interlocked.Increment(ref publishErrors), async n =>
+            tasks.Add(EveryAsync(TimeSpan.FromSeconds(settings.PublishSeconds), TimeSpan.FromSeconds(1), clock, duration, "publish", () => Interlocked.Increment(ref publishErrors), async n =>
             {
                 // As an editor does it: the story is saved, then published from the editor.
                 var input = Story($"Day story {n + 1} {Guid.NewGuid():N}"[..40], sectionId, [.. tagIds.Skip(n % Math.Max(1, tagIds.Count)).Take(2)], paragraphs: 8, seed: n);
@@ -181,7 +181,7 @@ public static class DayNode
                     if (published is not { Succeeded: true }) Note(ref publishErrors, $"publish: {saved.Error ?? published?.Error}");
                 }
             }));
-            tasks.Add(EveryAsync(TimeSpan.FromSeconds(settings.LiveEntrySeconds), TimeSpan.FromSeconds(0.5), clock, duration, () => Interlocked.Increment(ref postErrors), async n =>
+            tasks.Add(EveryAsync(TimeSpan.FromSeconds(settings.LiveEntrySeconds), TimeSpan.FromSeconds(0.5), clock, duration, "live entry", () => Interlocked.Increment(ref postErrors), async n =>
             {
                 await using var scope = services.CreateAsyncScope();
                 var started = Stopwatch.GetTimestamp();
@@ -208,7 +208,7 @@ public static class DayNode
         /// Runs <paramref name="work"/> every <paramref name="interval"/> from <paramref name="offset"/> until the day ends; a
         /// slow call delays the next, as a person would. An exception is that call's error (<paramref name="failed"/>); the day goes on.
         /// </summary>
-        private async Task EveryAsync(TimeSpan interval, TimeSpan offset, Stopwatch clock, TimeSpan duration, Action failed, Func<int, Task> work)
+        private async Task EveryAsync(TimeSpan interval, TimeSpan offset, Stopwatch clock, TimeSpan duration, string kind, Action failed, Func<int, Task> work)
         {
             for (var n = 0; ; n++)
             {
@@ -222,7 +222,7 @@ public static class DayNode
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     failed();
-                    lock (errors) if (errors.Count < 20) errors.Add(ex.GetType().Name + ": " + ex.Message);
+                    lock (errors) if (errors.Count < 20) errors.Add($"{kind}: {ex.GetType().Name}: {(ex.InnerException ?? ex).Message}");
                 }
             }
         }
