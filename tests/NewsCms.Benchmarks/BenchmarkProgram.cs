@@ -16,6 +16,14 @@ public static class BenchmarkProgram
         {
             return await Live.LiveBench.RunAsync(args, Console.Out, CancellationToken.None);
         }
+        if (args.Length > 0 && args[0] == Day.DayBench.Verb)
+        {
+            return await Day.DayBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
+        if (args.Length > 0 && args[0] == Day.DayNode.Verb)
+        {
+            return await Day.DayNode.RunAsync(args, Console.Out, CancellationToken.None);
+        }
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(BenchmarkOptions.Usage);
