@@ -30,6 +30,8 @@ public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? P
     public const string Search = "search";
     public const string Rss = "RSS feed";
     public const string CeilingName = "ceiling";
+    /// <summary>The bare Blazor static-SSR page (Hosting/BareSsrCeiling.cs): fresh renders are compared with it.</summary>
+    public const string BareSsrCeilingName = "ceiling (bare static SSR)";
     public const string ArticleFreshSingle = "article (fresh render, 1 connection)";
     public const string SearchSingle = "search (1 connection)";
     public const string ApiBrowseHit = "Content API browse (cache hit)";
