@@ -20,13 +20,15 @@ namespace NewsCms.Benchmarks.Hosting;
 public sealed class BareSsrCeiling : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly BareSsrMarkup markup;
 
-    private BareSsrCeiling(WebApplication app) => this.app = app;
+    private BareSsrCeiling(WebApplication app)
+    {
+        this.app = app;
+        markup = app.Services.GetRequiredService<BareSsrMarkup>();
+    }
 
     public Uri BaseUrl { get; private set; } = default!;
-
-    /// <summary>The markup the page renders (the whole document, as the app answered it).</summary>
-    internal static volatile string Html = "";
 
     public static async Task<BareSsrCeiling> StartAsync()
     {
@@ -34,6 +36,7 @@ public sealed class BareSsrCeiling : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         builder.Services.AddRazorComponents();
+        builder.Services.AddSingleton<BareSsrMarkup>();
         var app = builder.Build();
         // Required by MapRazorComponents (its endpoints carry antiforgery metadata); a GET is never checked.
         app.UseAntiforgery();
@@ -45,7 +48,7 @@ public sealed class BareSsrCeiling : IAsyncDisposable
     }
 
     /// <summary>Renders this markup from now on.</summary>
-    public void Serve(string html) => Html = html;
+    public void Serve(string html) => markup.Html = html;
 
     public async ValueTask DisposeAsync()
     {
@@ -71,11 +74,25 @@ public sealed class BareSsrApp : ComponentBase
     }
 }
 
+/// <summary>The markup the page renders (the whole document, as the app answered it).</summary>
+public sealed class BareSsrMarkup
+{
+    private volatile string html = "";
+
+    public string Html
+    {
+        get => html;
+        set => html = value;
+    }
+}
+
 /// <summary>The one page: the captured article page's markup, for any path.</summary>
 [Route("/{*path}")]
 public sealed class BareSsrPage : ComponentBase
 {
     [Parameter] public string? Path { get; set; }
 
-    protected override void BuildRenderTree(RenderTreeBuilder builder) => builder.AddMarkupContent(0, BareSsrCeiling.Html);
+    [Inject] private BareSsrMarkup Markup { get; set; } = default!;
+
+    protected override void BuildRenderTree(RenderTreeBuilder builder) => builder.AddMarkupContent(0, Markup.Html);
 }
