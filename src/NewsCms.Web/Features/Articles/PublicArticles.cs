@@ -17,7 +17,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // A page is not an article: under /news/ its slug is unknown (pages answer at /{slug}, see PublicPages).
-        var article = await ArticleBySlug(db, slug, ct);
+        var article = await ArticleBySlug.For(db)(db, slug, ct);
         if (article is null)
         {
             var redirect = await db.ArticleSlugRedirects.AsNoTracking().Where(r => r.Slug == slug)
@@ -170,7 +170,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     // cached plan. The SQL is the same as the LINQ it replaces.
 
     /// <summary>The fields a reader's page shows (not the plain-text copy, the editor's annotations or workflow fields).</summary>
-    private static readonly Func<NewsCmsDbContext, string, CancellationToken, Task<Article?>> ArticleBySlug = EF.CompileAsyncQuery(
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, string, CancellationToken, Task<Article?>>> ArticleBySlug = new(() => EF.CompileAsyncQuery(
         (NewsCmsDbContext db, string slug, CancellationToken ct) => db.Articles.AsNoTracking()
             .Where(a => a.Slug == slug && a.Kind == ArticleKind.Article)
             .Select(a => new Article
@@ -180,35 +180,35 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
                 FirstPublishedAt = a.FirstPublishedAt, TrashedAt = a.TrashedAt, SectionId = a.SectionId, FeaturedImageId = a.FeaturedImageId,
                 SeoTitle = a.SeoTitle, MetaDescription = a.MetaDescription, CanonicalUrl = a.CanonicalUrl, LiveStartedAt = a.LiveStartedAt, LiveEndedAt = a.LiveEndedAt,
             })
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
-    private static readonly Func<NewsCmsDbContext, int, IAsyncEnumerable<Byline>> BylinesOf = EF.CompileAsyncQuery(
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, IAsyncEnumerable<Byline>>> BylinesOf = new(() => EF.CompileAsyncQuery(
         (NewsCmsDbContext db, int articleId) => db.ArticleAuthors.AsNoTracking().Where(aa => aa.ArticleId == articleId).OrderBy(aa => aa.Position)
             .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id,
-                (aa, p) => new Byline(p.Id, p.DisplayName, p.Slug, p.JobTitle, p.Bio, p.AvatarId, p.Website, p.X, p.Facebook, p.LinkedIn, p.Instagram, p.Email)));
+                (aa, p) => new Byline(p.Id, p.DisplayName, p.Slug, p.JobTitle, p.Bio, p.AvatarId, p.Website, p.X, p.Facebook, p.LinkedIn, p.Instagram, p.Email))));
 
-    private static readonly Func<NewsCmsDbContext, int, IAsyncEnumerable<TermLink>> TagsOf = EF.CompileAsyncQuery(
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, IAsyncEnumerable<TermLink>>> TagsOf = new(() => EF.CompileAsyncQuery(
         (NewsCmsDbContext db, int articleId) => db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == articleId)
             .Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => t)
-            .OrderBy(t => t.Name).Select(t => new TermLink(t.Name, t.Slug)));
+            .OrderBy(t => t.Name).Select(t => new TermLink(t.Name, t.Slug))));
 
-    private static readonly Func<NewsCmsDbContext, int, CancellationToken, Task<TermLink?>> SectionLink = EF.CompileAsyncQuery(
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, CancellationToken, Task<TermLink?>>> SectionLink = new(() => EF.CompileAsyncQuery(
         (NewsCmsDbContext db, int sectionId, CancellationToken ct) => db.Sections.AsNoTracking().Where(s => s.Id == sectionId)
-            .Select(s => new TermLink(s.Name, s.Slug)).FirstOrDefault());
+            .Select(s => new TermLink(s.Name, s.Slug)).FirstOrDefault()));
 
     private sealed record Neighbour(int Id, TermLink Link);
 
-    private static readonly Func<NewsCmsDbContext, int, int, DateTime, CancellationToken, Task<Neighbour?>> PreviousInSection = EF.CompileAsyncQuery(
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, int, DateTime, CancellationToken, Task<Neighbour?>>> PreviousInSection = new(() => EF.CompileAsyncQuery(
         (NewsCmsDbContext db, int sectionId, int articleId, DateTime publishedAt, CancellationToken ct) => db.Articles.AsNoTracking().Where(Article.IsPublicExpression)
             .Where(a => a.SectionId == sectionId && a.Id != articleId)
             .Where(a => a.PublishedAt < publishedAt).OrderByDescending(a => a.PublishedAt)
-            .Select(a => new Neighbour(a.Id, new TermLink(a.Headline, a.Slug))).FirstOrDefault());
+            .Select(a => new Neighbour(a.Id, new TermLink(a.Headline, a.Slug))).FirstOrDefault()));
 
-    private static readonly Func<NewsCmsDbContext, int, int, DateTime, CancellationToken, Task<Neighbour?>> NextInSection = EF.CompileAsyncQuery(
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, int, DateTime, CancellationToken, Task<Neighbour?>>> NextInSection = new(() => EF.CompileAsyncQuery(
         (NewsCmsDbContext db, int sectionId, int articleId, DateTime publishedAt, CancellationToken ct) => db.Articles.AsNoTracking().Where(Article.IsPublicExpression)
             .Where(a => a.SectionId == sectionId && a.Id != articleId)
             .Where(a => a.PublishedAt > publishedAt).OrderBy(a => a.PublishedAt)
-            .Select(a => new Neighbour(a.Id, new TermLink(a.Headline, a.Slug))).FirstOrDefault());
+            .Select(a => new Neighbour(a.Id, new TermLink(a.Headline, a.Slug))).FirstOrDefault()));
 
     /// <summary>A stored relation and the related article when it is public (members, not a constructor: EF orders by Rank after the projection).</summary>
     private sealed class StoredRelation
@@ -221,7 +221,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         public int? FeaturedImageId { get; init; }
     }
 
-    private static readonly Func<NewsCmsDbContext, int, IAsyncEnumerable<StoredRelation>> RelationsOf = EF.CompileAsyncQuery<NewsCmsDbContext, int, StoredRelation>(
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, IAsyncEnumerable<StoredRelation>>> RelationsOf = new(() => EF.CompileAsyncQuery<NewsCmsDbContext, int, StoredRelation>(
         (db, articleId) => db.ArticleRelations.AsNoTracking().Where(r => r.ArticleId == articleId)
             .LeftJoin(db.Articles.Where(Article.IsPublicExpression), r => r.RelatedArticleId, a => a.Id,
                 (r, a) => new StoredRelation
@@ -229,26 +229,26 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
                     Rank = r.Rank, RelatedArticleId = r.RelatedArticleId, Slug = a == null ? null : a.Slug, Headline = a == null ? null : a.Headline,
                     PublishedAt = a == null ? null : a.PublishedAt, FeaturedImageId = a == null ? null : a.FeaturedImageId,
                 })
-            .OrderBy(x => x.Rank));
+            .OrderBy(x => x.Rank)));
 
     private static async Task<PublicArticle> ComposeAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
     {
-        var authors = await BylinesOf(db, article.Id).ToListAsync(ct);
-        var tags = await TagsOf(db, article.Id).ToListAsync(ct);
-        var section = article.SectionId is { } id ? await SectionLink(db, id, ct) : null;
+        var authors = await BylinesOf.For(db)(db, article.Id).ToListAsync(ct);
+        var tags = await TagsOf.For(db)(db, article.Id).ToListAsync(ct);
+        var section = article.SectionId is { } id ? await SectionLink.For(db)(db, id, ct) : null;
         TermLink? previous = null, next = null;
         var others = new List<int>();
         if (article.SectionId is { } sectionId && article.PublishedAt is { } publishedAt && article.Status == ArticleStatus.Published)
         {
-            var before = await PreviousInSection(db, sectionId, article.Id, publishedAt, ct);
-            var after = await NextInSection(db, sectionId, article.Id, publishedAt, ct);
+            var before = await PreviousInSection.For(db)(db, sectionId, article.Id, publishedAt, ct);
+            var after = await NextInSection.For(db)(db, sectionId, article.Id, publishedAt, ct);
             previous = before?.Link;
             next = after?.Link;
             others.AddRange(new[] { before?.Id, after?.Id }.OfType<int>());
         }
         // Ranked when the article was published or edited; only those still public are shown. All are read (a few
         // more than shown), so the page can say it names them all: one that comes back brings its page up to date.
-        var stored = await RelationsOf(db, article.Id).ToListAsync(ct);
+        var stored = await RelationsOf.For(db)(db, article.Id).ToListAsync(ct);
         others.AddRange(stored.Select(x => x.RelatedArticleId));
         var related = stored.Where(x => x.Slug is not null).Take(RelatedArticles.Shown)
             .Select(x => new RelatedArticle(x.Slug!, x.Headline!, x.PublishedAt!.Value, x.FeaturedImageId)).ToList();
