@@ -17,7 +17,7 @@ public sealed record RenderRun(DateTime StartedUtc, string Command, RenderBreakd
 
 /// <summary>
 /// <c>render --articles N --databases DIR [--label L] [--renders 300] [--duration 5] [--warmup 2] [--connections 64]
-/// [--compare earlier/render.json] [--no-load] [--output DIR]</c>: the fresh article render on its own. In-process,
+/// [--compare earlier/render.json] [--no-load] [--no-breakdown] [--app published/NewsCms.Web.dll] [--output DIR]</c>: the fresh article render on its own. In-process,
 /// where one render's time goes (<see cref="RenderBreakdown"/>); then, unless --no-load, the published app under wrk
 /// (fresh renders over every article at 64 connections and at one) and the bare static-SSR ceiling
 /// (<see cref="BareSsrCeiling"/>) at 64. Writes render.json, render.md and render.svg (the breakdown, next to those of
@@ -26,7 +26,7 @@ public sealed record RenderRun(DateTime StartedUtc, string Command, RenderBreakd
 public static class RenderBench
 {
     public const string Usage = "Usage: dotnet run -c Release --project tests/NewsCms.Benchmarks -- render --articles N --databases DIR " +
-        "[--label L] [--renders 300] [--duration 5] [--warmup 2] [--connections 64] [--compare earlier/render.json ...] [--no-load] [--output DIR]";
+        "[--label L] [--renders 300] [--duration 5] [--warmup 2] [--connections 64] [--compare earlier/render.json ...] [--no-load] [--no-breakdown] [--app published/NewsCms.Web.dll] [--output DIR]";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -35,8 +35,8 @@ public static class RenderBench
     {
         int articles = 0, renders = 300, connections = 64;
         double duration = 5, warmup = 2;
-        string? output = null, databases = null, label = null;
-        var load = true;
+        string? output = null, databases = null, label = null, appDll = null;
+        bool load = true, breakdownToo = true;
         var compare = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
@@ -53,6 +53,8 @@ public static class RenderBench
                 case "--compare": compare.Add(Value()); break;
                 case "--output": output = Value(); break;
                 case "--no-load": load = false; break;
+                case "--no-breakdown": breakdownToo = false; break;
+                case "--app": appDll = Path.GetFullPath(Value()); break;
                 default:
                     await console.WriteLineAsync(Usage);
                     return 1;
@@ -78,9 +80,11 @@ public static class RenderBench
         if (!File.Exists(database.Path)) throw new InvalidOperationException($"No seeded database at {database.Path}: run the harness with --databases first.");
         var site = await SiteSample.ReadAsync(database, new ContentGenerator(), ct);
 
-        RenderBreakdownResult breakdown;
-        await using (var inProcess = new InProcessApp(repository, database))
+        // Without a breakdown (--no-breakdown, e.g. to load an app published from another commit), an empty one is written.
+        var breakdown = new RenderBreakdownResult(label, articles, 0, 0, 0, 0, 0, 0, 0, 0, [], RenderBreakdown.LoadAverage());
+        if (breakdownToo)
         {
+            await using var inProcess = new InProcessApp(repository, database);
             breakdown = await RenderBreakdown.MeasureAsync(inProcess, site.ArticleSlugs, articles, label, renders, console, ct);
         }
         SqliteConnection.ClearAllPools();
@@ -91,7 +95,7 @@ public static class RenderBench
         if (load)
         {
             var driver = new WrkDriver(Path.Combine(folder, "wrk"));
-            var appDll = await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct);
+            appDll ??= await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct);
             await using var app = await AppProcess.StartAsync(appDll, database, Path.Combine(folder, "app.log"), ct);
             await using var bare = await BareSsrCeiling.StartAsync();
             await ServeAsync(app.BaseUrl, bare, "/news/" + site.ArticleSlug, ct);
