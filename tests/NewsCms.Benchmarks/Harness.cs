@@ -24,6 +24,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
 {
     private readonly ContentGenerator content = new();
     private string repository = "";
+    private BareSsrCeiling? bareSsr;
 
     /// <summary>Runs and returns the exit code (2 when wrk is needed and missing).</summary>
     public async Task<(int ExitCode, BenchmarkRun? Run, string? Folder)> RunAsync(CancellationToken ct)
@@ -53,6 +54,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
         }
         var appDll = options.UsesWrk ? await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct) : null;
         await using var ceiling = await CeilingServer.StartAsync();
+        await using var bare = bareSsr = await BareSsrCeiling.StartAsync();
 
         var scales = new List<ScaleResult>();
         try
@@ -163,8 +165,11 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
         var results = new List<(Scenario Scenario, LoadResult Load)>();
         foreach (var scenario in scenarios)
         {
-            if (scenario.Ceiling) await ServeOnCeilingAsync(app, ceiling, scenario.Path, ct);
-            var target = scenario.Ceiling ? ceiling.BaseUrl : app;
+            // The bare static-SSR page renders the article's markup as the app answers it; the other ceilings send its bytes.
+            var bare = scenario.Name == Scenario.BareSsrCeilingName;
+            if (bare) await Render.RenderBench.ServeAsync(app, bareSsr!, scenario.Path, ct);
+            else if (scenario.Ceiling) await ServeOnCeilingAsync(app, ceiling, scenario.Path, ct);
+            var target = bare ? bareSsr!.BaseUrl : scenario.Ceiling ? ceiling.BaseUrl : app;
             var connections = scenario.Connections ?? options.Connections;
             if (options.WarmupSeconds > 0) await driver.RunAsync(target, scenario, connections, TimeSpan.FromSeconds(options.WarmupSeconds), ct);
             var load = await driver.RunAsync(target, scenario, connections, TimeSpan.FromSeconds(options.DurationSeconds), ct);

@@ -17,6 +17,9 @@ namespace NewsCms.Benchmarks.Hosting;
 public sealed class InProcessApp(string repository, BenchDatabase database) : WebApplicationFactory<Program>
 {
     public StatementCounter Counter { get; } = new();
+
+    /// <summary>Times connections and queries for the fresh-render breakdown (see Render/RenderBreakdown.cs).</summary>
+    public Render.RenderTimer Timer { get; } = new();
     public BenchDatabase Database => database;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -34,6 +37,7 @@ public sealed class InProcessApp(string repository, BenchDatabase database) : We
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IInterceptor>(Counter);
+            services.AddSingleton<IInterceptor>(Timer);
             // Nothing else touches the database while pages are counted.
             services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
         });

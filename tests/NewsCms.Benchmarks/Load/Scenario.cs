@@ -30,6 +30,8 @@ public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? P
     public const string Search = "search";
     public const string Rss = "RSS feed";
     public const string CeilingName = "ceiling";
+    /// <summary>The bare Blazor static-SSR page (Hosting/BareSsrCeiling.cs): fresh renders are compared with it.</summary>
+    public const string BareSsrCeilingName = "ceiling (bare static SSR)";
     public const string ArticleFreshSingle = "article (fresh render, 1 connection)";
     public const string SearchSingle = "search (1 connection)";
     public const string ApiBrowseHit = "Content API browse (cache hit)";
@@ -64,7 +66,9 @@ public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? P
         var apiBrowseFresh = new Scenario(ApiBrowseFresh, browse, [.. Enumerable.Range(1, apiPages).Select(page => $"{browse}&page={page}")], BypassCache: true,
             Compared: ApiBrowseCeiling);
         var apiReadFresh = new Scenario(ApiReadFresh, Read(site.ArticleSlug), [.. site.ArticleSlugs.Select(Read)], BypassCache: true, Compared: ApiReadCeiling);
-        var fresh = new Scenario(ArticleFresh, "/news/" + site.ArticleSlug, [.. site.ArticleSlugs.Select(s => "/news/" + s)], BypassCache: true);
+        // Fresh renders are compared with the bare static-SSR page rendering the same markup (Hosting/BareSsrCeiling.cs).
+        var fresh = new Scenario(ArticleFresh, "/news/" + site.ArticleSlug, [.. site.ArticleSlugs.Select(s => "/news/" + s)], BypassCache: true,
+            Compared: BareSsrCeilingName);
         var search = new Scenario(Search, "/search?q=" + Uri.EscapeDataString(site.SearchQueries[0]), [.. site.SearchQueries.Select(q => "/search?q=" + Uri.EscapeDataString(q))]);
         return
         [
@@ -76,6 +80,7 @@ public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? P
             search,
             new(Rss, "/feed.xml"),
             new(CeilingName, "/news/" + site.ArticleSlug, Ceiling: true),
+            new(BareSsrCeilingName, "/news/" + site.ArticleSlug, Ceiling: true),
             fresh with { Name = ArticleFreshSingle, Connections = 1 },
             search with { Name = SearchSingle, Connections = 1 },
             new(ApiBrowseHit, browse, Compared: ApiBrowseCeiling),

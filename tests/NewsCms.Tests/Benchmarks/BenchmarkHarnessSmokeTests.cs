@@ -24,7 +24,7 @@ public class BenchmarkHarnessSmokeTests
             Assert.Equal(output, folder);
             var pages = Assert.Single(run!.Scales).Pages;
             string[] expected = [Scenario.Home, Scenario.ArticleHit, Scenario.ArticleFresh, Scenario.Tag, Scenario.Author, Scenario.Search, Scenario.Rss, Scenario.CeilingName,
-                Scenario.ArticleFreshSingle, Scenario.SearchSingle, Scenario.ApiBrowseHit, Scenario.ApiBrowseFresh, Scenario.ApiReadHit, Scenario.ApiReadFresh,
+                Scenario.BareSsrCeilingName, Scenario.ArticleFreshSingle, Scenario.SearchSingle, Scenario.ApiBrowseHit, Scenario.ApiBrowseFresh, Scenario.ApiReadHit, Scenario.ApiReadFresh,
                 Scenario.ApiBrowseCeiling, Scenario.ApiReadCeiling, Scenario.ApiBrowseFreshSingle, Scenario.ApiReadFreshSingle];
             Assert.Equal(expected, pages.Select(p => p.Page));
             Assert.All(pages, p =>

@@ -20,8 +20,14 @@ public sealed class PublicCorrections(IDbContextFactory<NewsCmsDbContext> dbFact
     public async Task<IReadOnlyList<PublicCorrection>> ForArticleAsync(int articleId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ForArticlesQuery(db, [articleId]).Select(c => new PublicCorrection(c.Id, c.Kind, c.Text, c.CreatedAt, c.EditedAt)).ToListAsync(ct);
+        return await ForArticle.For(db)(db, articleId).ToListAsync(ct);
     }
+
+    /// <summary>Compiled once: every fresh article page asks (see <see cref="ForArticlesQuery"/>, the same rule for one article).</summary>
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, IAsyncEnumerable<PublicCorrection>>> ForArticle = new(() => EF.CompileAsyncQuery(
+        (NewsCmsDbContext db, int articleId) => db.ArticleCorrections.AsNoTracking().Where(c => c.ArticleId == articleId && c.WithdrawnAt == null)
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+            .Select(c => new PublicCorrection(c.Id, c.Kind, c.Text, c.CreatedAt, c.EditedAt))));
 
     /// <summary>
     /// Page <paramref name="page"/> (from 1) of /corrections, newest first. As article lists do, its total counts up

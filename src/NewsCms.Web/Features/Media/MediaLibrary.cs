@@ -257,10 +257,14 @@ public sealed partial class MediaLibrary(
         var keys = storageKeys.Distinct().ToList();
         if (wanted.Count == 0 && keys.Count == 0) return new Dictionary<int, MediaImage>();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var images = await db.MediaItems.AsNoTracking().Where(m => wanted.Contains(m.Id) || keys.Contains(m.StorageKey))
-            .Select(MediaImage.Projection).ToListAsync(ct);
+        var images = await ImagesByIdsOrKeys.For(db)(db, wanted, keys).ToListAsync(ct);
         return images.ToDictionary(i => i.Id);
     }
+
+    /// <summary>Compiled once: every public page asks for its images, and EF's per-query preparation would cost more than the query.</summary>
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, List<int>, List<string>, IAsyncEnumerable<MediaImage>>> ImagesByIdsOrKeys = new(() => EF.CompileAsyncQuery(
+        (NewsCmsDbContext db, List<int> ids, List<string> keys) => db.MediaItems.AsNoTracking().Where(m => ids.Contains(m.Id) || keys.Contains(m.StorageKey))
+            .Select(MediaImage.Projection)));
 
     public async Task<ServiceResult<MediaImage>> UpdateDetailsAsync(ClaimsPrincipal acting, int id, MediaDetailsInput input, CancellationToken ct = default)
     {
