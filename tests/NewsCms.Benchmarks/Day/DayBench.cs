@@ -30,6 +30,9 @@ public static class DayBench
           --databases DIR       keep the seeded database here and reuse it (the day adds its own articles, drafts and entries to it)
           --minutes M           measured minutes (default 5); or --seconds S
           --warmup S            reader warm-up before the day, not measured (default 30)
+          --cold                start from an empty cache (default: every reader page requested once first, as on a
+                                site that has been up all along)
+          --cache-mb N          the app's NewsCms:PublicCache:SizeLimitMB (default 8192: room for every page)
           --connections N       reader connections (default 64)
           --zipf S              Zipf exponent over articles, newest first (default 1.1)
           --editors N           editors autosaving (default 5), every --autosave S seconds (default 3)
@@ -59,6 +62,8 @@ public static class DayBench
                     case "--minutes": settings = settings with { Seconds = Number() * 60 }; break;
                     case "--seconds": settings = settings with { Seconds = Number() }; break;
                     case "--warmup": settings = settings with { WarmupSeconds = Number() }; break;
+                    case "--cold": settings = settings with { WarmEveryPage = false }; break;
+                    case "--cache-mb": settings = settings with { CacheSizeMB = (int)Number() }; break;
                     case "--connections": settings = settings with { Connections = (int)Number() }; break;
                     case "--zipf": settings = settings with { ZipfS = Number() }; break;
                     case "--editors": settings = settings with { Editors = (int)Number() }; break;
@@ -140,6 +145,7 @@ public static class DayBench
                 await reader.OpenAsync(endpoint, $"/live/{node.Ready.LiveArticleId}/events?after=0", ct);
             }
             await Task.WhenAll(sse.Select(r => r.Connected)).WaitAsync(TimeSpan.FromMinutes(2), ct);
+            var (warmedPages, warmSeconds) = settings.WarmEveryPage ? await WarmEveryPageAsync(url, pages, settings.Connections, console, ct) : (0, 0.0);
             long warmupRequests = 0;
             if (settings.WarmupSeconds > 0)
             {
@@ -181,7 +187,7 @@ public static class DayBench
             var firstSeen = pages.ExpectedDistinct(warmupRequests + answered) - pages.ExpectedDistinct(warmupRequests);
             var result = new DayResult(started, articles, database.Provider, settings,
                 new DayReaders(load.Requests, load.RequestsPerSecond, load.P50Ms, load.P99Ms, load.Errors, answered, hits, answered > 0 ? (double)hits / answered : 0,
-                    warmupRequests, answered > 0 ? Math.Max(0, 1 - firstSeen / answered) : null),
+                    warmupRequests, settings.WarmEveryPage ? null : answered > 0 ? Math.Max(0, 1 - firstSeen / answered) : null, warmedPages, warmSeconds),
                 Timings(work.Saves, work.SaveErrors), Timings(work.Publishes, work.PublishErrors), live,
                 load.Errors + work.SaveErrors + work.PublishErrors + work.PostErrors + live.Missed,
                 peak > 0 ? peak : null, processPeak, startSet, loadStart, loadEnd, Environment.ProcessorCount, [], work.FirstErrors);
@@ -197,6 +203,26 @@ public static class DayBench
         {
             foreach (var reader in sse) await reader.DisposeAsync();
         }
+    }
+
+    /// <summary>Every reader page once, <paramref name="connections"/> at a time: the cache a site that has been up all along has.</summary>
+    private static async Task<(int Pages, double Seconds)> WarmEveryPageAsync(Uri url, DayPages pages, int connections, TextWriter console, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, AllowAutoRedirect = false })
+        {
+            BaseAddress = url, Timeout = TimeSpan.FromMinutes(2),
+        };
+        var failed = 0;
+        await Parallel.ForEachAsync(pages.Paths, new ParallelOptions { MaxDegreeOfParallelism = connections, CancellationToken = ct }, async (path, token) =>
+        {
+            using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, token);
+            await response.Content.CopyToAsync(Stream.Null, token);
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failed);
+        });
+        if (failed > 0) throw new InvalidOperationException($"{failed} of {pages.Count:N0} reader pages did not answer 200 while warming the cache.");
+        console.WriteLine($"  every reader page requested once: {pages.Count:N0} in {clock.Elapsed.TotalSeconds:N0} s");
+        return (pages.Count, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The day's pages from the database: published articles newest first, every section, tags by use.</summary>
@@ -269,7 +295,10 @@ public static class DayBench
         var invariant = CultureInfo.InvariantCulture;
         md.AppendLine(invariant, $"### A newsroom's day: {r.Articles:N0} articles on {r.Provider}, {s.Seconds / 60:0.#} minutes");
         md.AppendLine();
-        md.AppendLine(invariant, $"Readers at {s.Connections} connections ({s.Driver}, after {s.WarmupSeconds:0} s of warm-up): {s.ArticleShare:P0} of requests to articles " +
+        var start = s.WarmEveryPage
+            ? string.Create(invariant, $"every one of the {r.Readers.WarmedPages:N0} reader pages was requested once ({r.Readers.WarmSeconds:N0} s; NewsCms:PublicCache:SizeLimitMB {s.CacheSizeMB}) and ")
+            : "a cold start and ";
+        md.AppendLine(invariant, $"Readers at {s.Connections} connections ({s.Driver}, after {start}{s.WarmupSeconds:0} s of warm-up): {s.ArticleShare:P0} of requests to articles " +
             $"by Zipf (s = {s.ZipfS}) over their rank, newest first, the rest to the home page, section pages and tag pages (Zipf by use) in equal parts. " +
             $"Meanwhile a new article published every {s.PublishSeconds:0.#} s, {s.Editors} editors autosaving a draft each every {s.AutosaveSeconds:0.#} s, " +
             $"and a live blog entry every {s.LiveEntrySeconds:0.#} s to {r.Live.Readers} connected SSE readers. The app ran as its own process, the newsroom's " +

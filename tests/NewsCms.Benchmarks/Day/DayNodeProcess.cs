@@ -43,6 +43,7 @@ public sealed class DayNodeProcess : IAsyncDisposable
         start.Environment[DayNode.ConnectionVariable] = database.ConnectionString;
         // The app's own server GC, as the published app runs (the harness's runtimeconfig says the same).
         start.Environment["DOTNET_gcServer"] = "1";
+        if (settings.CacheSizeMB is { } cacheMb) start.Environment["NewsCms__PublicCache__SizeLimitMB"] = cacheMb.ToString(CultureInfo.InvariantCulture);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the day's app process.");
         var node = new DayNodeProcess(process, new StreamWriter(logPath) { AutoFlush = true });
         process.OutputDataReceived += (_, e) => node.Line(e.Data);

@@ -26,6 +26,8 @@ public sealed class DayPages
 
     public int Count => paths.Count;
 
+    public IReadOnlyList<string> Paths => paths;
+
     private void Add(List<string> pages, double[] weights, double share)
     {
         if (pages.Count == 0) return;

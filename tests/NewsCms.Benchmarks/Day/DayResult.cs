@@ -7,10 +7,13 @@ namespace NewsCms.Benchmarks.Day;
 /// home, section and tag pages; a publish every <see cref="PublishSeconds"/>; <see cref="Editors"/> editors autosaving
 /// every <see cref="AutosaveSeconds"/>; a live blog entry every <see cref="LiveEntrySeconds"/> to <see cref="LiveReaders"/>
 /// connected readers. <see cref="ArticleShare"/> of reader requests go to articles, the rest in equal parts to the home
-/// page, section pages and tag pages.
+/// page, section pages and tag pages. <see cref="WarmEveryPage"/>: the day starts as a newsroom's day does, with every
+/// reader page already in the cache (each requested once before the warm-up), not from an empty cache after a restart;
+/// <see cref="CacheSizeMB"/> is then the app's NewsCms:PublicCache:SizeLimitMB, big enough to hold them all.
 /// </summary>
 public sealed record DaySettings(double Seconds, double WarmupSeconds, int Connections, double ZipfS, int Editors, double AutosaveSeconds,
-    double PublishSeconds, double LiveEntrySeconds, int LiveReaders, string Driver, double ArticleShare = 0.85)
+    double PublishSeconds, double LiveEntrySeconds, int LiveReaders, string Driver, double ArticleShare = 0.85, bool WarmEveryPage = true,
+    int? CacheSizeMB = 8192)
 {
     public static readonly DaySettings Default = new(300, 30, 64, 1.1, 5, 3, 10, 5, 500, "wrk");
 }
@@ -23,7 +26,7 @@ public sealed record DaySettings(double Seconds, double WarmupSeconds, int Conne
 /// evictions (publishes, edits) and the cache's size cost.
 /// </summary>
 public sealed record DayReaders(long Requests, double RequestsPerSecond, double P50Ms, double P99Ms, long Errors, long Answered, long Hits,
-    double HitRatio, long WarmupRequests = 0, double? ColdStartHitRatio = null);
+    double HitRatio, long WarmupRequests = 0, double? ColdStartHitRatio = null, int WarmedPages = 0, double WarmSeconds = 0);
 
 /// <summary>Latencies of one kind of newsroom call (ms).</summary>
 public sealed record DayTimings(int Count, int Errors, double P50Ms, double P99Ms, double MaxMs);
