@@ -1,6 +1,8 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Search;
 
@@ -67,6 +69,49 @@ public class SearchTests
         Assert.Contains("Marina reopens", await reader.GetStringAsync("/search?q=marina"));
         await articles.Workflow.UnpublishAsync(admin, headlineHit.Id, edited.Version);
         Assert.Contains("No articles match", await reader.GetStringAsync("/search?q=marina"));
+    }
+
+    [Fact]
+    public async Task An_older_better_match_outranks_a_thousand_newer_weaker_ones()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        async Task<int> Publish(string headline, string body)
+        {
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
+            Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+            return saved.Id;
+        }
+
+        // The best match is the oldest: "harbour" in its headline and all through its body.
+        var best = await Publish("Harbour strike ends", "<p>The harbour strike ended at the harbour gates; harbour workers return.</p>");
+        // Then 1,001 newer stories that mention the harbour once, in passing (copies of one, made in a single save).
+        var weak = await Publish("Council weighs bus fares", "<p>Fares rise in spring; the route past the harbour is unchanged, the council said on Monday.</p>");
+        await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync())
+        {
+            var source = await db.Articles.AsNoTracking().SingleAsync(a => a.Id == weak);
+            var copies = Enumerable.Range(1, 1_000).Select(i => new Article
+            {
+                Headline = source.Headline, Standfirst = source.Standfirst, Slug = $"council-weighs-bus-fares-{i}",
+                BodyHtml = source.BodyHtml, BodyText = source.BodyText, WordCount = source.WordCount, ReadingMinutes = source.ReadingMinutes,
+                Status = source.Status, CreatedAt = source.CreatedAt, UpdatedAt = source.UpdatedAt, PublishedAt = source.PublishedAt,
+                FirstPublishedAt = source.FirstPublishedAt, CreatedById = source.CreatedById, CreatedByName = source.CreatedByName,
+                LastEditedById = source.LastEditedById, LastEditedByName = source.LastEditedByName, SectionId = source.SectionId,
+                Version = Guid.NewGuid(),
+            }).ToList();
+            db.Articles.AddRange(copies);
+            await db.SaveChangesAsync();
+            await ArticleSearch.SyncManyAsync(db, [.. copies.Select(c => c.Id)], default);
+        }
+
+        var search = scope.ServiceProvider.GetRequiredService<ArticleSearch>();
+        var found = await search.SearchAsync("harbour", 0, 20);
+        Assert.Equal(1_002, found.Total);
+        Assert.Equal(best, found.Items[0].Id);
+        Assert.Equal(20, found.Items.Count);
+        Assert.DoesNotContain(found.Items.Skip(1), hit => hit.Id == best);
     }
 
     [Theory]
