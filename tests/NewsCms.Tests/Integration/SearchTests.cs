@@ -67,6 +67,9 @@ public class SearchTests
         // Edits and unpublishing keep the index in step.
         var edited = await articles.Editing.SaveAsync(admin, headlineHit.Id, new ArticleInput { Headline = "Marina reopens", BodyHtml = "<p>Boats are back.</p>" }, headlineHit.Version, SaveKind.Manual);
         Assert.Contains("Marina reopens", await reader.GetStringAsync("/search?q=marina"));
+        var harbourAfterEdit = await reader.GetStringAsync("/search?q=harbour");
+        Assert.Contains("1 result ", harbourAfterEdit);
+        Assert.DoesNotContain("Marina reopens", harbourAfterEdit);
         await articles.Workflow.UnpublishAsync(admin, headlineHit.Id, edited.Version);
         Assert.Contains("No articles match", await reader.GetStringAsync("/search?q=marina"));
     }
@@ -112,6 +115,56 @@ public class SearchTests
         Assert.Equal(best, found.Items[0].Id);
         Assert.Equal(20, found.Items.Count);
         Assert.DoesNotContain(found.Items.Skip(1), hit => hit.Id == best);
+    }
+
+    [Fact]
+    public async Task Every_page_of_a_search_follows_the_index_rank_of_the_whole_query()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        string[] headlines = ["Harbour ferry timetable", "Ferry crews at the harbour", "Harbour wall repairs", "New ferry", "Harbour ferry harbour ferry", "Council meets"];
+        for (var i = 0; i < 24; i++)
+        {
+            var body = string.Join(' ', Enumerable.Range(0, i % 7).Select(n => n % 2 == 0 ? "harbour" : "ferry")) + " words to vary the length " + new string('x', i % 5);
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headlines[i % headlines.Length] + " " + i, BodyHtml = $"<p>{body}</p>" }, null, SaveKind.Manual);
+            Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        }
+        var search = scope.ServiceProvider.GetRequiredService<ArticleSearch>();
+
+        foreach (var query in new[] { "harbour", "harbour ferry", "ferry harbour harbour", "\"harbour ferry\"", "harb* ferry" })
+        {
+            var expected = await IndexRankAsync(scope.ServiceProvider, query);
+            var ranked = new List<int>();
+            for (var page = 0; ; page++)
+            {
+                var found = await search.SearchAsync(query, page, 5);
+                Assert.Equal(expected.Count, found.Total);
+                if (found.Items.Count == 0) break;
+                ranked.AddRange(found.Items.Select(h => h.Id));
+            }
+            Assert.Equal(expected, ranked);
+        }
+    }
+
+    /// <summary>The ids the index itself ranks for a whole query, best first (SQLite: bm25 of the query; PostgreSQL: the sum of its terms' ts_rank).</summary>
+    private static async Task<List<int>> IndexRankAsync(IServiceProvider services, string query)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+        if (db.Database.IsNpgsql())
+        {
+            var terms = ArticleSearch.Terms(query);
+            var rank = string.Join(" + ", terms.Select((t, i) => $"ts_rank(\"Document\", {(t.Prefix ? $"to_tsquery('newscms', {{{i}}})" : $"websearch_to_tsquery('newscms', {{{i}}})")})::float8"));
+            var match = string.Join(" AND ", terms.Select((t, i) => $"\"Document\" @@ {(t.Prefix ? $"to_tsquery('newscms', {{{i}}})" : $"websearch_to_tsquery('newscms', {{{i}}})")}"));
+            object[] values = [.. terms.Select(t => (object)(t.Prefix ? t.Text + ":*" : "\"" + t.Text + "\""))];
+            // Only the index's own expressions are put in; the terms go in as parameters.
+            var sql = $"""SELECT "ArticleId" AS "Value" FROM "ArticleSearch" WHERE {match} ORDER BY {rank} DESC, "ArticleId" DESC""";
+            return await db.Database.SqlQueryRaw<int>(sql, values).ToListAsync();
+        }
+        return await db.Database.SqlQueryRaw<int>(
+            "SELECT rowid AS Value FROM ArticleSearch WHERE ArticleSearch MATCH {0} ORDER BY bm25(ArticleSearch, 10.0, 4.0, 1.0, 3.0, 3.0), rowid DESC",
+            ArticleSearch.ToMatchExpression(query)!).ToListAsync();
     }
 
     [Theory]
