@@ -91,8 +91,20 @@ public sealed record Scenario(string Name, string Path, IReadOnlyList<string>? P
             new(ApiReadCeiling, Read(site.ArticleSlug), Ceiling: true),
             apiBrowseFresh with { Name = ApiBrowseFreshSingle, Connections = 1 },
             apiReadFresh with { Name = ApiReadFreshSingle, Connections = 1 },
+            .. SearchByKind(site),
         ];
     }
+
+    /// <summary>The name of the search scenario of one kind of query (<see cref="SearchKinds"/>), at one connection.</summary>
+    public static string SearchOfKind(string kind) => $"search: {kind} (1 connection)";
+
+    /// <summary>
+    /// Search per kind of query at one connection, each request rendered (a query repeats within a run): a word in
+    /// most articles must be as quick as a word in a handful.
+    /// </summary>
+    private static IEnumerable<Scenario> SearchByKind(SiteSample site) =>
+        site.SearchQueriesByKind.Select(kind => new Scenario(SearchOfKind(kind.Key), "/search?q=" + Uri.EscapeDataString(kind.Value[0]),
+            [.. kind.Value.Select(q => "/search?q=" + Uri.EscapeDataString(q))], BypassCache: true, Connections: 1));
 
     /// <summary>The header (name, value) a cache-bypassing request carries.</summary>
     public static readonly (string Name, string Value) BypassHeader = ("Authorization", "Bearer newscms-benchmark-fresh-render");

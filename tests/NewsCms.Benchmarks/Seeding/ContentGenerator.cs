@@ -92,6 +92,32 @@ public sealed class ContentGenerator
         return [.. queries];
     }
 
+    /// <summary>
+    /// Reader searches of one kind (see <see cref="SearchKinds"/>), <paramref name="count"/> distinct ones: a common
+    /// word (in tens of thousands of stories at 100,000), a rare name (in a handful), a common word with a name, and a
+    /// quoted phrase of a headline ("housing plan"). Words English search drops ("the") are left out: on PostgreSQL
+    /// they are no query at all.
+    /// </summary>
+    public IReadOnlyList<string> SearchQueriesOf(string kind, int count)
+    {
+        var random = new Random(seed + 4);
+        var common = Words.Common.Take(120).Where(w => w.Length >= 5).Distinct().ToArray();
+        var topics = Words.Topics.Where(t => !t.Contains(' ')).ToArray();
+        var queries = new HashSet<string>();
+        for (var tries = 0; queries.Count < count && tries < count * 100; tries++)
+        {
+            queries.Add(kind switch
+            {
+                SearchKinds.Common => common[random.Next(common.Length)],
+                SearchKinds.Rare => properNouns[random.Next(10_000, properNouns.Length)],
+                SearchKinds.TwoWords => common[random.Next(common.Length)] + " " + properNouns[namePicks.Pick(random)],
+                SearchKinds.Phrase => "\"" + topics[random.Next(topics.Length)] + " plan\"",
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+            });
+        }
+        return [.. queries];
+    }
+
     private string Headline(Random random, string[] names, string[] topics)
     {
         string[] verbs = ["backs", "rejects", "delays", "approves", "warns over", "unveils", "questions", "expands", "cuts", "reviews"];
@@ -222,4 +248,15 @@ public sealed class ContentGenerator
             return Math.Min(index < 0 ? ~index : index, cumulative.Length - 1);
         }
     }
+}
+
+/// <summary>The kinds of reader search measured one by one (<see cref="ContentGenerator.SearchQueriesOf"/>).</summary>
+public static class SearchKinds
+{
+    public const string Common = "common word";
+    public const string Rare = "rare word";
+    public const string TwoWords = "two words";
+    public const string Phrase = "phrase";
+
+    public static readonly IReadOnlyList<string> All = [Common, Rare, TwoWords, Phrase];
 }

@@ -9,6 +9,9 @@ namespace NewsCms.Benchmarks.Seeding;
 /// </summary>
 public sealed record SiteSample(string ArticleSlug, string TagSlug, string AuthorSlug, IReadOnlyList<string> ArticleSlugs, IReadOnlyList<string> SearchQueries)
 {
+    /// <summary>Reader searches per kind (<see cref="SearchKinds"/>), for the search scenarios at one connection.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> SearchQueriesByKind { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     public static async Task<SiteSample> ReadAsync(BenchDatabase database, ContentGenerator content, CancellationToken ct)
     {
         await using var db = database.NewContext();
@@ -21,6 +24,9 @@ public sealed record SiteSample(string ArticleSlug, string TagSlug, string Autho
             .Join(db.AuthorProfiles, id => id, p => p.Id, (id, p) => p.Slug).FirstAsync(ct);
         var random = new Random(7);
         random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slugs));
-        return new SiteSample(newest, tag, author, slugs, content.SearchQueries(20_000));
+        return new SiteSample(newest, tag, author, slugs, content.SearchQueries(20_000))
+        {
+            SearchQueriesByKind = SearchKinds.All.ToDictionary(kind => kind, kind => content.SearchQueriesOf(kind, 200)),
+        };
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NewsCms.Tests.Infrastructure;
+using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Search;
 
@@ -65,8 +67,104 @@ public class SearchTests
         // Edits and unpublishing keep the index in step.
         var edited = await articles.Editing.SaveAsync(admin, headlineHit.Id, new ArticleInput { Headline = "Marina reopens", BodyHtml = "<p>Boats are back.</p>" }, headlineHit.Version, SaveKind.Manual);
         Assert.Contains("Marina reopens", await reader.GetStringAsync("/search?q=marina"));
+        var harbourAfterEdit = await reader.GetStringAsync("/search?q=harbour");
+        Assert.Contains("1 result ", harbourAfterEdit);
+        Assert.DoesNotContain("Marina reopens", harbourAfterEdit);
         await articles.Workflow.UnpublishAsync(admin, headlineHit.Id, edited.Version);
         Assert.Contains("No articles match", await reader.GetStringAsync("/search?q=marina"));
+    }
+
+    [Fact]
+    public async Task An_older_better_match_outranks_a_thousand_newer_weaker_ones()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        async Task<int> Publish(string headline, string body)
+        {
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
+            Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+            return saved.Id;
+        }
+
+        // The best match is the oldest: "harbour" in its headline and all through its body.
+        var best = await Publish("Harbour strike ends", "<p>The harbour strike ended at the harbour gates; harbour workers return.</p>");
+        // Then 1,001 newer stories that mention the harbour once, in passing (copies of one, made in a single save).
+        var weak = await Publish("Council weighs bus fares", "<p>Fares rise in spring; the route past the harbour is unchanged, the council said on Monday.</p>");
+        await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync())
+        {
+            var source = await db.Articles.AsNoTracking().SingleAsync(a => a.Id == weak);
+            var copies = Enumerable.Range(1, 1_000).Select(i => new Article
+            {
+                Headline = source.Headline, Standfirst = source.Standfirst, Slug = $"council-weighs-bus-fares-{i}",
+                BodyHtml = source.BodyHtml, BodyText = source.BodyText, WordCount = source.WordCount, ReadingMinutes = source.ReadingMinutes,
+                Status = source.Status, CreatedAt = source.CreatedAt, UpdatedAt = source.UpdatedAt, PublishedAt = source.PublishedAt,
+                FirstPublishedAt = source.FirstPublishedAt, CreatedById = source.CreatedById, CreatedByName = source.CreatedByName,
+                LastEditedById = source.LastEditedById, LastEditedByName = source.LastEditedByName, SectionId = source.SectionId,
+                Version = Guid.NewGuid(),
+            }).ToList();
+            db.Articles.AddRange(copies);
+            await db.SaveChangesAsync();
+            await ArticleSearch.SyncManyAsync(db, [.. copies.Select(c => c.Id)], default);
+        }
+
+        var search = scope.ServiceProvider.GetRequiredService<ArticleSearch>();
+        var found = await search.SearchAsync("harbour", 0, 20);
+        Assert.Equal(1_002, found.Total);
+        Assert.Equal(best, found.Items[0].Id);
+        Assert.Equal(20, found.Items.Count);
+        Assert.DoesNotContain(found.Items.Skip(1), hit => hit.Id == best);
+    }
+
+    [Fact]
+    public async Task Every_page_of_a_search_follows_the_index_rank_of_the_whole_query()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        string[] headlines = ["Harbour ferry timetable", "Ferry crews at the harbour", "Harbour wall repairs", "New ferry", "Harbour ferry harbour ferry", "Council meets"];
+        for (var i = 0; i < 24; i++)
+        {
+            var body = string.Join(' ', Enumerable.Range(0, i % 7).Select(n => n % 2 == 0 ? "harbour" : "ferry")) + " words to vary the length " + new string('x', i % 5);
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headlines[i % headlines.Length] + " " + i, BodyHtml = $"<p>{body}</p>" }, null, SaveKind.Manual);
+            Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        }
+        var search = scope.ServiceProvider.GetRequiredService<ArticleSearch>();
+
+        foreach (var query in new[] { "harbour", "harbour ferry", "ferry harbour harbour", "\"harbour ferry\"", "harb* ferry" })
+        {
+            var expected = await IndexRankAsync(scope.ServiceProvider, query);
+            var ranked = new List<int>();
+            for (var page = 0; ; page++)
+            {
+                var found = await search.SearchAsync(query, page, 5);
+                Assert.Equal(expected.Count, found.Total);
+                if (found.Items.Count == 0) break;
+                ranked.AddRange(found.Items.Select(h => h.Id));
+            }
+            Assert.Equal(expected, ranked);
+        }
+    }
+
+    /// <summary>The ids the index itself ranks for a whole query, best first (SQLite: bm25 of the query; PostgreSQL: the sum of its terms' ts_rank).</summary>
+    private static async Task<List<int>> IndexRankAsync(IServiceProvider services, string query)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+        if (db.Database.IsNpgsql())
+        {
+            var terms = ArticleSearch.Terms(query);
+            var rank = string.Join(" + ", terms.Select((t, i) => $"ts_rank(\"Document\", {(t.Prefix ? $"to_tsquery('newscms', {{{i}}})" : $"websearch_to_tsquery('newscms', {{{i}}})")})::float8"));
+            var match = string.Join(" AND ", terms.Select((t, i) => $"\"Document\" @@ {(t.Prefix ? $"to_tsquery('newscms', {{{i}}})" : $"websearch_to_tsquery('newscms', {{{i}}})")}"));
+            object[] values = [.. terms.Select(t => (object)(t.Prefix ? t.Text + ":*" : "\"" + t.Text + "\""))];
+            // Only the index's own expressions are put in; the terms go in as parameters.
+            var sql = $"""SELECT "ArticleId" AS "Value" FROM "ArticleSearch" WHERE {match} ORDER BY {rank} DESC, "ArticleId" DESC""";
+            return await db.Database.SqlQueryRaw<int>(sql, values).ToListAsync();
+        }
+        return await db.Database.SqlQueryRaw<int>(
+            "SELECT rowid AS Value FROM ArticleSearch WHERE ArticleSearch MATCH {0} ORDER BY bm25(ArticleSearch, 10.0, 4.0, 1.0, 3.0, 3.0), rowid DESC",
+            ArticleSearch.ToMatchExpression(query)!).ToListAsync();
     }
 
     [Theory]

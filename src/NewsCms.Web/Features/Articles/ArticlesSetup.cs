@@ -11,6 +11,8 @@ public static class ArticlesSetup
         builder.Services.AddScoped<ArticleCommit>();
         builder.Services.AddSingleton<PublicArticles>();
         builder.Services.AddSingleton<Search.ArticleSearch>();
+        builder.Services.AddOptions<Search.SearchOptions>().BindConfiguration(Search.SearchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Search.SearchScores>();
         builder.Services.AddSingleton<PublicContent>();
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ArticlePresence>();

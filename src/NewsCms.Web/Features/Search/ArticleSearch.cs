@@ -10,12 +10,13 @@ namespace NewsCms.Web.Features.Search;
 public sealed record SearchHit(int Id, string Slug, string Headline, DateTime PublishedAt, string SnippetHtml);
 
 /// <summary>
-/// Full-text search over published articles, ranked with the headline weighted most: SQLite FTS5 (bm25) or PostgreSQL
-/// (a tsvector column with a GIN index), each in a small type of its own below. Reader text is parsed here into
+/// Full-text search over published articles, every match ranked, with the headline weighted most: SQLite FTS5 (bm25) or
+/// PostgreSQL (a tsvector column with a GIN index), each in a small type of its own below, ranked in memory from each
+/// term's scored matches (<see cref="SearchScores"/>). Reader text is parsed here into
 /// plain terms (letters, digits, phrases, prefixes), so nothing the reader types is syntax on either; it always
 /// goes in as a parameter; snippets are HTML-encoded before the highlight marks are added.
 /// </summary>
-public sealed class ArticleSearch(IDbContextFactory<NewsCmsDbContext> dbFactory)
+public sealed class ArticleSearch(IDbContextFactory<NewsCmsDbContext> dbFactory, SearchScores scores)
 {
     internal const char MarkStart = '\u0001';
     internal const char MarkEnd = '\u0002';
@@ -25,12 +26,36 @@ public sealed class ArticleSearch(IDbContextFactory<NewsCmsDbContext> dbFactory)
         var terms = Terms(text);
         if (terms.Count == 0) return new PagedList<SearchHit>([], 0);
 
+        // Every match is ranked, from each term's scored matches (read once per change, see SearchScores); only the
+        // page's rows are then read from the database, with their snippets.
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var offset = Math.Max(0, page) * pageSize;
-        var (total, hits) = db.Database.IsNpgsql()
-            ? await PostgreSqlSearchIndex.SearchAsync(db, terms, offset, pageSize, ct)
-            : await SqliteSearchIndex.SearchAsync(db, ToMatchExpression(terms)!, offset, pageSize, ct);
-        return new PagedList<SearchHit>(hits, total);
+        var postgreSql = db.Database.IsNpgsql();
+        var lists = new TermScores[terms.Count];
+        for (var i = 0; i < terms.Count; i++)
+        {
+            var term = terms[i];
+            lists[i] = postgreSql
+                ? await scores.GetAsync("pg:" + (term.Prefix ? term.Text + "*" : "\"" + term.Text + "\""), _ => ReadScoresAsync(own => PostgreSqlSearchIndex.ScoresAsync(own, term, CancellationToken.None)))
+                : await scores.GetAsync(ToMatchExpression([term])!, phrase => ReadScoresAsync(own => SqliteSearchIndex.ScoresAsync(own, phrase, CancellationToken.None)));
+        }
+        var (total, ids) = SearchScores.Rank(lists, Math.Max(0, page) * pageSize, pageSize);
+        if (ids.Length == 0) return new PagedList<SearchHit>([], total);
+
+        var hits = postgreSql
+            ? await PostgreSqlSearchIndex.PageAsync(db, terms, ids, ct)
+            : await SqliteSearchIndex.PageAsync(db, ToMatchExpression(terms)!, ids, ct);
+        var rank = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        return new PagedList<SearchHit>([.. hits.OrderBy(h => rank[h.Id])], total);
+    }
+
+    /// <summary>
+    /// A term's scores, read in a context of its own: the read is shared by every search of the term waiting for it,
+    /// so it outlives none of them and is cancelled by none.
+    /// </summary>
+    private async Task<TermScores> ReadScoresAsync(Func<NewsCmsDbContext, Task<TermScores>> read)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await read(db);
     }
 
     /// <summary>The hits of either index's page query: id, slug, headline, published at, snippet with FTS marks.</summary>

@@ -10,54 +10,81 @@ namespace NewsCms.Web.Features.Search;
 /// The search index on PostgreSQL: table "ArticleSearch" (article id, tsvector with a GIN index; see the
 /// InitialPostgreSql migration), built with the "newscms" text search configuration (English stemming, accents
 /// ignored, like FTS5's porter and remove_diacritics). Weights: headline A, standfirst, tags and authors B, body D.
-/// Every match is ranked (ts_rank); snippets come from ts_headline for the page's rows only.
+/// Every match is ranked: a search's rank is the sum of its terms' ts_rank (<see cref="SearchScores"/>); snippets come
+/// from ts_headline for the page's rows only.
 /// </summary>
 internal static class PostgreSqlSearchIndex
 {
     /// <summary>ts_headline's options: the same marks FTS5's snippet uses, and about as many words.</summary>
     private const string HeadlineOptions = "StartSel=\u0001, StopSel=\u0002, MaxWords=28, MinWords=14, ShortWord=2, MaxFragments=1, FragmentDelimiter=\" … \"";
 
-    public static async Task<(int Total, List<SearchHit> Hits)> SearchAsync(NewsCmsDbContext db, IReadOnlyList<ArticleSearch.Term> terms, int offset, int limit, CancellationToken ct)
+    /// <summary>
+    /// Every article <paramref name="term"/> matches, with ts_rank for it alone (the rank of a search is the sum over
+    /// its terms: <see cref="SearchScores"/>); <see cref="TermScores.Skip"/> when English search drops the word ("the").
+    /// </summary>
+    public static async Task<TermScores> ScoresAsync(NewsCmsDbContext db, ArticleSearch.Term term, CancellationToken ct)
     {
-        // Whole words and phrases go through websearch_to_tsquery (quoted, so they are phrases, never operators);
-        // each prefix through to_tsquery as word:* (the terms hold only letters and digits). All must match. A prefix
-        // that English drops as a stop word ("the*") would be no query at all: it is then taken as it was typed.
-        var words = string.Join(' ', terms.Where(t => !t.Prefix).Select(t => "\"" + t.Text + "\""));
-        var prefixes = terms.Where(t => t.Prefix).Select(t => t.Text + ":*").ToList();
-        var parts = new List<string>();
-        if (words.Length > 0) parts.Add("websearch_to_tsquery('newscms', @words)");
-        parts.AddRange(prefixes.Select((_, i) =>
-            $"(CASE WHEN numnode(to_tsquery('newscms', @p{i})) > 0 THEN to_tsquery('newscms', @p{i}) ELSE to_tsquery('simple', @p{i}) END)"));
-        var queryExpression = string.Join(" && ", parts);
-        DbCommand WithTerms(DbCommand command)
-        {
-            command.WithParameter("@words", words);
-            for (var i = 0; i < prefixes.Count; i++) command.WithParameter($"@p{i}", prefixes[i]);
-            return command;
-        }
-
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
-        await using var count = WithTerms(connection.CreateCommand());
-        count.CommandText = $"""SELECT count(*) FROM "ArticleSearch" WHERE "Document" @@ ({queryExpression})""";
-        var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct));
-        if (total == 0) return (0, []);
-
-        await using var query = WithTerms(connection.CreateCommand())
-            .WithParameter("@limit", limit).WithParameter("@offset", offset).WithParameter("@options", HeadlineOptions);
+        var expression = QueryExpression([term]);
+        await using (var nodes = WithTerms(connection.CreateCommand(), [term]))
+        {
+            nodes.CommandText = $"SELECT numnode({expression})";
+            if (Convert.ToInt32(await nodes.ExecuteScalarAsync(ct)) == 0) return TermScores.Skip;
+        }
+        await using var query = WithTerms(connection.CreateCommand(), [term]);
         query.CommandText = $"""
-            WITH q AS (SELECT {queryExpression} AS query),
-            page AS (
-                SELECT s."ArticleId", ts_rank(s."Document", q.query) AS rank
-                FROM "ArticleSearch" s, q WHERE s."Document" @@ q.query
-                ORDER BY rank DESC, s."ArticleId" DESC
-                LIMIT @limit OFFSET @offset)
+            SELECT s."ArticleId", ts_rank(s."Document", q.query)
+            FROM "ArticleSearch" s, (SELECT {expression} AS query) q
+            WHERE s."Document" @@ q.query ORDER BY s."ArticleId"
+            """;
+        var ids = new List<int>();
+        var scores = new List<double>();
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetInt32(0));
+            scores.Add(reader.GetFloat(1));
+        }
+        return ids.Count == 0 ? TermScores.None : new TermScores([.. ids], [.. scores]);
+    }
+
+    /// <summary>The page's articles (<paramref name="ids"/>, any order) with ts_headline snippets of where the terms are found.</summary>
+    public static async Task<List<SearchHit>> PageAsync(NewsCmsDbContext db, IReadOnlyList<ArticleSearch.Term> terms, int[] ids, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        await using var query = WithTerms(db.Database.GetDbConnection().CreateCommand(), terms)
+            .WithParameter("@ids", ids).WithParameter("@options", HeadlineOptions);
+        query.CommandText = $"""
             SELECT a."Id", a."Slug", a."Headline", a."PublishedAt",
                    ts_headline('newscms', a."Standfirst" || E'\n' || a."BodyText", q.query, @options)
-            FROM page JOIN "Articles" a ON a."Id" = page."ArticleId", q
-            ORDER BY page.rank DESC, a."PublishedAt" DESC
+            FROM "Articles" a, (SELECT {QueryExpression(terms)} AS query) q
+            WHERE a."Id" = ANY(@ids)
             """;
-        return (total, await ArticleSearch.ReadHitsAsync(query, ct));
+        return await ArticleSearch.ReadHitsAsync(query, ct);
+    }
+
+    /// <summary>
+    /// The tsquery of <paramref name="terms"/>, all to match: whole words and phrases through websearch_to_tsquery
+    /// (quoted, so they are phrases, never operators); each prefix through to_tsquery as word:* (the terms hold only
+    /// letters and digits). A prefix that English drops as a stop word ("the*") would be no query at all: it is then
+    /// taken as it was typed. Parameters: @words and @p0.. (<see cref="WithTerms"/>).
+    /// </summary>
+    private static string QueryExpression(IReadOnlyList<ArticleSearch.Term> terms)
+    {
+        var parts = new List<string>();
+        if (terms.Any(t => !t.Prefix)) parts.Add("websearch_to_tsquery('newscms', @words)");
+        parts.AddRange(terms.Where(t => t.Prefix).Select((_, i) =>
+            $"(CASE WHEN numnode(to_tsquery('newscms', @p{i})) > 0 THEN to_tsquery('newscms', @p{i}) ELSE to_tsquery('simple', @p{i}) END)"));
+        return string.Join(" && ", parts);
+    }
+
+    private static DbCommand WithTerms(DbCommand command, IReadOnlyList<ArticleSearch.Term> terms)
+    {
+        command.WithParameter("@words", string.Join(' ', terms.Where(t => !t.Prefix).Select(t => "\"" + t.Text + "\"")));
+        var prefixes = terms.Where(t => t.Prefix).ToList();
+        for (var i = 0; i < prefixes.Count; i++) command.WithParameter($"@p{i}", prefixes[i].Text + ":*");
+        return command;
     }
 
     /// <summary>How many of the newest articles sharing a word with a story are ranked for its Related list.</summary>

@@ -8,40 +8,43 @@ namespace NewsCms.Web.Features.Search;
 /// <summary>The search index on SQLite: an FTS5 table (rowid = article id), bm25 with the headline weighted most.</summary>
 internal static class SqliteSearchIndex
 {
-    /// <summary>How many of a search's newest matches are ranked, at least (deeper pages rank more).</summary>
-    private const int RankedMatches = 1_000;
+    /// <summary>bm25's column weights: headline, standfirst, body, tags, authors.</summary>
+    private const string Weights = "10.0, 4.0, 1.0, 3.0, 3.0";
 
-    public static async Task<(int Total, List<SearchHit> Hits)> SearchAsync(NewsCmsDbContext db, string match, int offset, int limit, CancellationToken ct)
+    /// <summary>
+    /// Every article <paramref name="phrase"/> (one quoted FTS5 phrase, perhaps a prefix) matches, with its bm25 as
+    /// the only phrase of a query (negated: higher is better). bm25 of a query is the sum of these over its phrases,
+    /// each computed from the phrase's own counts, so <see cref="SearchScores"/> adds them up exactly.
+    /// </summary>
+    public static async Task<TermScores> ScoresAsync(NewsCmsDbContext db, string phrase, CancellationToken ct)
     {
-        var connection = db.Database.GetDbConnection();
+        await using var query = db.Database.GetDbConnection().CreateCommand().WithParameter("@match", phrase);
+        query.CommandText = $"SELECT rowid, -bm25(ArticleSearch, {Weights}) FROM ArticleSearch WHERE ArticleSearch MATCH @match ORDER BY rowid";
         await db.Database.OpenConnectionAsync(ct);
+        var ids = new List<int>();
+        var scores = new List<double>();
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetInt32(0));
+            scores.Add(reader.GetDouble(1));
+        }
+        return ids.Count == 0 ? TermScores.None : new TermScores([.. ids], [.. scores]);
+    }
 
-        await using var count = connection.CreateCommand().WithParameter("@match", match);
-        count.CommandText = "SELECT count(*) FROM ArticleSearch WHERE ArticleSearch MATCH @match";
-        var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct));
-        if (total == 0) return (0, []);
-
-        // The page's rows are ranked first from the index alone; only they are then joined to Articles and given a
-        // snippet (doing both for every match cost far more than the ranking on a large site), reading the index from
-        // the page's oldest row on rather than seeking each row. A broad search ranks only its newest matches (by id,
-        // i.e. creation order; at least RankedMatches of them): bm25 over every article that mentions "health" took
-        // ~150 ms at 100,000 articles. The total still counts every match.
-        await using var query = connection.CreateCommand()
-            .WithParameter("@match", match).WithParameter("@limit", limit).WithParameter("@offset", offset)
-            .WithParameter("@ranked", Math.Max(RankedMatches, offset + limit));
+    /// <summary>The page's articles (<paramref name="ids"/>, any order) with snippets of where <paramref name="match"/> is found.</summary>
+    public static async Task<List<SearchHit>> PageAsync(NewsCmsDbContext db, string match, int[] ids, CancellationToken ct)
+    {
+        // rowid IN (…) beside MATCH: FTS5 seeks each row rather than reading every match.
+        await using var query = db.Database.GetDbConnection().CreateCommand()
+            .WithParameter("@match", match).WithParameter("@ids", System.Text.Json.JsonSerializer.Serialize(ids));
         query.CommandText = """
-            WITH page AS (
-                SELECT rowid AS Id FROM ArticleSearch WHERE ArticleSearch MATCH @match AND rowid >= COALESCE(
-                    (SELECT rowid FROM ArticleSearch WHERE ArticleSearch MATCH @match ORDER BY rowid DESC LIMIT 1 OFFSET @ranked - 1), 0)
-                ORDER BY bm25(ArticleSearch, 10.0, 4.0, 1.0, 3.0, 3.0), rowid DESC
-                LIMIT @limit OFFSET @offset)
-            SELECT a.Id, a.Slug, a.Headline, a.PublishedAt,
-                   snippet(ArticleSearch, -1, char(1), char(2), '…', 24)
+            SELECT a.Id, a.Slug, a.Headline, a.PublishedAt, snippet(ArticleSearch, -1, char(1), char(2), '…', 24)
             FROM ArticleSearch s JOIN Articles a ON a.Id = s.rowid
-            WHERE ArticleSearch MATCH @match AND s.rowid >= (SELECT min(Id) FROM page) AND +s.rowid IN (SELECT Id FROM page)
-            ORDER BY bm25(ArticleSearch, 10.0, 4.0, 1.0, 3.0, 3.0), a.PublishedAt DESC
+            WHERE ArticleSearch MATCH @match AND s.rowid IN (SELECT value FROM json_each(@ids))
             """;
-        return (total, await ArticleSearch.ReadHitsAsync(query, ct));
+        await db.Database.OpenConnectionAsync(ct);
+        return await ArticleSearch.ReadHitsAsync(query, ct);
     }
 
     /// <summary>Articles whose text shares any of <paramref name="words"/> (letters and digits only), scored by bm25 (higher is closer).</summary>
