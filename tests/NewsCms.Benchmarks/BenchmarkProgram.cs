@@ -16,6 +16,10 @@ public static class BenchmarkProgram
         {
             return await Live.LiveBench.RunAsync(args, Console.Out, CancellationToken.None);
         }
+        if (args.Length > 0 && args[0] == "survival")
+        {
+            return await Survival.SurvivalBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(BenchmarkOptions.Usage);
