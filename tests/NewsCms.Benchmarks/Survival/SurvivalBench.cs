@@ -20,6 +20,7 @@ using NewsCms.Benchmarks.Seeding;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Readership;
 using NewsCms.Web.Features.Taxonomy;
 
 namespace NewsCms.Benchmarks.Survival;
@@ -123,6 +124,8 @@ public static class SurvivalBench
                 var (detail, showing) = await EditTagAsync(app, admin, articles, ct);
                 return (detail, showing);
             }, ct));
+            changes.Add(await MeasureChangeAsync("Most read list changes", client, pages, connections, seen, clock, console,
+                () => MostReadChangesAsync(app, pages[0].Id, ct), ct));
 
             return new SurvivalResult(articles, pages.Count, warmSeconds, pages.Count / warmSeconds, warm.Length, SizeLimitMegabytes * 1024 * 1024,
                 started.Elapsed.TotalSeconds, changes, loadAtStart, LoadAverage(), Environment.ProcessorCount);
@@ -226,6 +229,32 @@ public static class SurvivalBench
     }
 
     /// <summary>
+    /// Readers make the oldest story the most read today (its views counted, written and the list worked out again,
+    /// as the app does every few minutes). Only the home page and the story's own page would show the difference
+    /// if article pages did not carry the list: their own page is the one "showing it".
+    /// </summary>
+    private static async Task<(string, IReadOnlySet<int>)> MostReadChangesAsync(SurvivalApp app, int articleId, CancellationToken ct)
+    {
+        var flusher = app.Services.GetRequiredService<ReadershipFlusher>();
+        await flusher.FlushAsync(ct);
+        var counter = app.Services.GetRequiredService<ViewCounter>();
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync(ct))
+        {
+            var since = counter.Today.AddDays(-1);
+            var views = await db.ArticleViewDays.AsNoTracking().Where(v => v.Day >= since).GroupBy(v => v.ArticleId)
+                .Select(g => new { g.Key, Views = g.Sum(v => v.Views) }).ToListAsync(ct);
+            var top = views.Count == 0 ? 0 : views.Max(v => v.Views);
+            var own = views.FirstOrDefault(v => v.Key == articleId)?.Views ?? 0;
+            for (var n = own; n <= top; n++) counter.Count(articleId);
+        }
+        await flusher.FlushAsync(ct);
+        await app.Services.GetRequiredService<MostRead>().RefreshAsync(ct);
+        var first = app.Services.GetRequiredService<MostRead>().Current.FirstOrDefault()?.ArticleId;
+        if (first != articleId) throw new InvalidOperationException($"Article #{articleId} did not top the Most read list (#{first} does).");
+        return ($"#{articleId} now the most read", new HashSet<int> { articleId });
+    }
+
+    /// <summary>
     /// A copy of the seeded database of this size (seeded first when <paramref name="databases"/> has none), so the run's
     /// publish and tag edit leave the reusable one as it was; without <paramref name="databases"/>, a fresh seed in the results folder.
     /// </summary>
@@ -278,7 +307,8 @@ public static class SurvivalBench
         }
         md.AppendLine()
             .AppendLine("A page is kept when it is still answered from the output cache (an `Age` header) after the change. \"Showing it\": for the publish, ")
-            .AppendLine("the newest story (now followed by the new one) and the pages whose Related lists name the new one; for the tag, the pages of its articles.")
+            .AppendLine("the newest story (now followed by the new one) and the pages whose Related lists name the new one; for the tag, the pages of its articles;")
+            .AppendLine("for the Most read list, the new leader's own page (article pages show the list as it was when they were rendered).")
             .AppendLine("Targets: ≥ 99 % kept on publish; every page not showing the tag kept.");
         return md.ToString();
     }
