@@ -16,6 +16,14 @@ public static class BenchmarkProgram
         {
             return await Live.LiveBench.RunAsync(args, Console.Out, CancellationToken.None);
         }
+        if (args.Length > 0 && args[0] == "memory")
+        {
+            return await Memory.MemoryBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
+        if (args.Length > 0 && args[0] == "startup")
+        {
+            return await Startup.StartupBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
         if (args.Length > 0 && args[0] == "survival")
         {
             return await Survival.SurvivalBench.RunAsync(args, Console.Out, CancellationToken.None);

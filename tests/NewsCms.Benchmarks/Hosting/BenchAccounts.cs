@@ -12,8 +12,11 @@ namespace NewsCms.Benchmarks.Hosting;
 /// </summary>
 public static class BenchAccounts
 {
-    /// <summary>Makes the Administrator <paramref name="email"/> (when missing) and returns it signed in as the services see it.</summary>
-    public static async Task<ClaimsPrincipal> AdministratorAsync(IServiceProvider services, string email, string password)
+    /// <summary>
+    /// Makes the Administrator <paramref name="email"/> (when missing; with <paramref name="resetPassword"/>, an existing
+    /// one gets <paramref name="password"/>, to sign in with) and returns it as the services see it.
+    /// </summary>
+    public static async Task<ClaimsPrincipal> AdministratorAsync(IServiceProvider services, string email, string password, bool resetPassword = false)
     {
         await using var scope = services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
@@ -23,6 +26,11 @@ public static class BenchAccounts
             user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Benchmark Administrator", CreatedAt = DateTime.UtcNow };
             Check(await users.CreateAsync(user, password), email);
             Check(await users.AddToRoleAsync(user, NewsroomRoles.Administrator), email);
+        }
+        else if (resetPassword)
+        {
+            Check(await users.RemovePasswordAsync(user), email);
+            Check(await users.AddPasswordAsync(user, password), email);
         }
         return await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user);
     }

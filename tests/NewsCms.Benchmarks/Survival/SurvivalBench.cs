@@ -133,7 +133,8 @@ public static class SurvivalBench
         finally
         {
             SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+            // The copy, its log and the seeder's lock and marker.
+            foreach (var file in Directory.GetFiles(folder, Path.GetFileName(path) + "*")) File.Delete(file);
         }
     }
 
@@ -266,7 +267,6 @@ public static class SurvivalBench
         {
             await using var fresh = BenchDatabase.SqliteFile(copy);
             await new Seeder(new ContentGenerator(), console).SeedAsync(fresh, articles, reuse: false, ct);
-            File.Delete(copy + ".seeded");
             return copy;
         }
         var seeded = Path.Combine(Path.GetFullPath(databases), $"newscms-{articles}.db");
