@@ -37,13 +37,15 @@ public sealed class AppProcess : IAsyncDisposable
     public bool PrintedSetupCode { get; private set; }
 
     /// <summary><c>dotnet publish -c Release</c> of the app into <paramref name="folder"/>; returns the app's dll.</summary>
-    public static async Task<string> PublishAsync(string repository, string folder, TextWriter console, CancellationToken ct)
+    /// <param name="runtimeIdentifier">e.g. linux-x64: published for that runtime (framework-dependent), so ReadyToRun (see the app's project).</param>
+    public static async Task<string> PublishAsync(string repository, string folder, TextWriter console, CancellationToken ct, string? runtimeIdentifier = null)
     {
         var project = Path.Combine(repository, "src", "NewsCms.Web", "NewsCms.Web.csproj");
         var logPath = Path.Combine(Path.GetDirectoryName(folder)!, "publish.log");
         console.WriteLine($"Publishing the app (Release) to {folder} (log: {logPath}) ...");
         var clock = Stopwatch.StartNew();
-        var start = new ProcessStartInfo(DotnetHost(), ["publish", project, "-c", "Release", "-o", folder, "--nologo"])
+        string[] runtime = runtimeIdentifier is null ? [] : ["-r", runtimeIdentifier, "--self-contained", "false"];
+        var start = new ProcessStartInfo(DotnetHost(), ["publish", project, "-c", "Release", "-o", folder, "--nologo", .. runtime])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };

@@ -35,7 +35,7 @@ public sealed record MemoryResult(
 /// </summary>
 public static class MemoryBench
 {
-    public const string Usage = "Usage: dotnet run -c Release --project tests/NewsCms.Benchmarks -- memory [--articles 1000] [--databases DIR] [--output DIR] [--circuits 50] [--readers 500] [--app DLL]";
+    public const string Usage = "Usage: dotnet run -c Release --project tests/NewsCms.Benchmarks -- memory [--articles 1000] [--databases DIR] [--output DIR] [--circuits 50] [--readers 500] [--app DLL] [--gcdump]";
 
     private const string Email = "memory-benchmark@newscms.invalid";
 
@@ -43,6 +43,7 @@ public static class MemoryBench
     {
         int articles = 1000, circuits = 50, readers = 500;
         string? output = null, databases = null, app = null;
+        var gcdump = false;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -53,6 +54,7 @@ public static class MemoryBench
                 case "--output" when i + 1 < args.Length: output = args[++i]; break;
                 case "--databases" when i + 1 < args.Length: databases = args[++i]; break;
                 case "--app" when i + 1 < args.Length: app = Path.GetFullPath(args[++i]); break;
+                case "--gcdump": gcdump = true; break;
                 default:
                     await console.WriteLineAsync(Usage);
                     return 1;
@@ -62,15 +64,16 @@ public static class MemoryBench
         var folder = Path.GetFullPath(output ?? Path.Combine(repository, "benchmark-results", "memory-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         Directory.CreateDirectory(folder);
         app ??= await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct);
-        var result = await MeasureAsync(repository, app, folder, databases, articles, circuits, readers, console, ct);
+        var result = await MeasureAsync(repository, app, folder, databases, articles, circuits, readers, console, ct, gcdump);
         await File.WriteAllTextAsync(Path.Combine(folder, "memory-results.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }), ct);
         await File.WriteAllTextAsync(Path.Combine(folder, "memory-results.md"), Markdown(result), ct);
         await console.WriteLineAsync($"Wrote memory-results.json and memory-results.md to {folder}");
         return 0;
     }
 
+    /// <param name="gcdump">With the editors open, also a heap dump of the app (dotnet-gcdump, a local tool) and its report by type.</param>
     public static async Task<MemoryResult> MeasureAsync(string repository, string appDll, string folder, string? databases, int articles, int circuits, int readers,
-        TextWriter console, CancellationToken ct)
+        TextWriter console, CancellationToken ct, bool gcdump = false)
     {
         var loadAtStart = LoadAverage();
         var dbFolder = Path.GetFullPath(databases ?? Path.Combine(folder, "db"));
@@ -147,6 +150,8 @@ public static class MemoryBench
             await console.WriteLineAsync($"  {pages.Count} editors open in {openSeconds:N0} s: working set {withCircuits / 1048576.0:N0} MB " +
                 $"({(withCircuits - before) / (double)pages.Count / 1024:N0} KB per circuit)");
 
+            if (gcdump) await GcDumpAsync(repository, app.ProcessId, Path.Combine(folder, "circuits.gcdump"), console, ct);
+
             var server = new IPEndPoint(IPAddress.Loopback, app.BaseUrl.Port);
             var sse = new List<SseSocketReader>(readers);
             long withReaders;
@@ -177,6 +182,26 @@ public static class MemoryBench
             SqliteConnection.ClearAllPools();
             if (databases is null && Directory.Exists(dbFolder)) Directory.Delete(dbFolder, recursive: true);
         }
+    }
+
+    /// <summary>dotnet-gcdump collect, then its report (the heap by type) beside it as .txt.</summary>
+    private static async Task GcDumpAsync(string repository, int processId, string file, TextWriter console, CancellationToken ct)
+    {
+        async Task<string> Tool(params string[] arguments)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(AppProcess.DotnetHost(), ["dotnet-gcdump", .. arguments])
+            {
+                WorkingDirectory = repository, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            using var tool = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet-gcdump.");
+            var output = tool.StandardOutput.ReadToEndAsync(ct);
+            var errors = tool.StandardError.ReadToEndAsync(ct);
+            await tool.WaitForExitAsync(ct);
+            return await output + await errors;
+        }
+        await Tool("collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", file);
+        await File.WriteAllTextAsync(Path.ChangeExtension(file, ".txt"), await Tool("report", file), ct);
+        await console.WriteLineAsync($"  heap dump with the editors open: {file} (report by type: {Path.ChangeExtension(file, ".txt")})");
     }
 
     /// <summary>The app's working set once it has stopped moving (two readings a second apart within 1 MB, or 15 s).</summary>

@@ -20,7 +20,8 @@ public sealed record StartupResult(IReadOnlyList<StartupScale> Scales, string Ap
 
 /// <summary>
 /// <c>startup [--articles 1000[,100000]] [--databases DIR] [--output DIR] [--runs 3] [--app DLL]</c>: the published app
-/// (Release, Production; published into the results folder unless <c>--app</c> names an app's dll) started as its own
+/// (Release, Production; published for this machine's runtime, so ReadyToRun, into the results folder unless
+/// <c>--app</c> names an app's dll) started as its own
 /// process on a seeded SQLite database, timed from the process start to the first 200 on the home page (target under
 /// 2 s). The first start of each scale brings the database up to date (the seeds are made before the last migration)
 /// and is reported apart; the others start on an up-to-date database, as a restart or a deploy does. Writes
@@ -55,7 +56,9 @@ public static class StartupBench
         var folder = Path.GetFullPath(output ?? Path.Combine(repository, "benchmark-results", "startup-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         Directory.CreateDirectory(folder);
         var loadAtStart = LoadAverage();
-        app ??= await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct);
+        // Published for this machine's runtime, so ReadyToRun, as README's deployment advice says.
+        app ??= await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct,
+            System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier);
         var measured = new List<StartupScale>();
         foreach (var articles in scales.Distinct().Order())
         {
