@@ -28,6 +28,18 @@ public static class BenchmarkProgram
         {
             return await Render.RenderBench.RunAsync(args, Console.Out, CancellationToken.None);
         }
+        if (args.Length > 0 && args[0] == "memory")
+        {
+            return await Memory.MemoryBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
+        if (args.Length > 0 && args[0] == "startup")
+        {
+            return await Startup.StartupBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
+        if (args.Length > 0 && args[0] == "survival")
+        {
+            return await Survival.SurvivalBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(BenchmarkOptions.Usage);

@@ -37,13 +37,15 @@ public sealed class AppProcess : IAsyncDisposable
     public bool PrintedSetupCode { get; private set; }
 
     /// <summary><c>dotnet publish -c Release</c> of the app into <paramref name="folder"/>; returns the app's dll.</summary>
-    public static async Task<string> PublishAsync(string repository, string folder, TextWriter console, CancellationToken ct)
+    /// <param name="runtimeIdentifier">e.g. linux-x64: published for that runtime (framework-dependent), so ReadyToRun (see the app's project).</param>
+    public static async Task<string> PublishAsync(string repository, string folder, TextWriter console, CancellationToken ct, string? runtimeIdentifier = null)
     {
         var project = Path.Combine(repository, "src", "NewsCms.Web", "NewsCms.Web.csproj");
         var logPath = Path.Combine(Path.GetDirectoryName(folder)!, "publish.log");
         console.WriteLine($"Publishing the app (Release) to {folder} (log: {logPath}) ...");
         var clock = Stopwatch.StartNew();
-        var start = new ProcessStartInfo(DotnetHost(), ["publish", project, "-c", "Release", "-o", folder, "--nologo"])
+        string[] runtime = runtimeIdentifier is null ? [] : ["-r", runtimeIdentifier, "--self-contained", "false"];
+        var start = new ProcessStartInfo(DotnetHost(), ["publish", project, "-c", "Release", "-o", folder, "--nologo", .. runtime])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
@@ -58,24 +60,10 @@ public sealed class AppProcess : IAsyncDisposable
         return Path.Combine(folder, "NewsCms.Web.dll");
     }
 
-    public static async Task<AppProcess> StartAsync(string appDll, BenchDatabase database, string logPath, CancellationToken ct)
+    public static async Task<AppProcess> StartAsync(string appDll, BenchDatabase database, string logPath, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
-        var port = FreePort();
-        var url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo(DotnetHost(), [appDll])
-        {
-            WorkingDirectory = Path.GetDirectoryName(appDll)!,
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var (name, value) in AppEnvironment(database, url)) start.Environment[name] = value;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
-        lock (Running) Running.Add(process);
-        var log = new StreamWriter(logPath) { AutoFlush = true };
-        var app = new AppProcess(process, log, new Uri(url));
-        process.OutputDataReceived += (_, e) => app.Log(e.Data);
-        process.ErrorDataReceived += (_, e) => app.Log(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var app = Launch(appDll, database, logPath, settings);
         try
         {
             await app.WaitUntilHealthyAsync(logPath, ct);
@@ -87,6 +75,35 @@ public sealed class AppProcess : IAsyncDisposable
         }
         return app;
     }
+
+    /// <summary>Starts the app and returns at once (the start-up measurement waits for its own first answer).</summary>
+    public static AppProcess Launch(string appDll, BenchDatabase database, string logPath, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo(DotnetHost(), [appDll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(appDll)!,
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var (name, value) in AppEnvironment(database, url)) start.Environment[name] = value;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
+        lock (Running) Running.Add(process);
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var app = new AppProcess(process, log, new Uri(url));
+        process.OutputDataReceived += (_, e) => app.Log(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Log(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return app;
+    }
+
+    /// <summary>Whether the process has ended (a start-up that failed).</summary>
+    public bool HasExited => process.HasExited;
+
+    /// <summary>When Kestrel said it was listening (a <see cref="Stopwatch"/> timestamp), if it has.</summary>
+    public long? ListeningAt { get; private set; }
 
     /// <summary>
     /// The app's environment: Production, the database, the site's address (when it serves) and the benchmark's own
@@ -133,6 +150,7 @@ public sealed class AppProcess : IAsyncDisposable
     {
         if (line is null) return;
         if (line.Contains("Setup code", StringComparison.Ordinal)) PrintedSetupCode = true;
+        if (ListeningAt is null && line.Contains("Now listening on", StringComparison.Ordinal)) ListeningAt = Stopwatch.GetTimestamp();
         lock (log) if (log.BaseStream is not null) log.WriteLine(line);
     }
 

@@ -68,6 +68,18 @@ public sealed class EditorBlocksComponentsTests : IAsyncDisposable
     }
 
     [Fact]
+    public void Toolbar_tools_name_themselves_with_a_title_and_hold_no_tooltip_popovers_in_the_circuit()
+    {
+        var editor = context.Render<RichTextEditor>(p => p.Add(c => c.ImageRequested, EventCallback.Factory.Create(this, () => { })));
+
+        // A MudTooltip is a popover with four more components, in every open editor's circuit (harness: memory).
+        Assert.Empty(editor.FindComponents<MudTooltip>());
+        var tools = editor.FindAll(".newsroom-editor__toolbar button");
+        Assert.NotEmpty(tools);
+        Assert.All(tools, b => Assert.Equal(b.GetAttribute("title"), b.GetAttribute("aria-label") is "Keyboard shortcuts" ? "Keyboard shortcuts (Ctrl+/)" : b.GetAttribute("aria-label")));
+    }
+
+    [Fact]
     public async Task Ctrl_slash_and_the_toolbar_button_open_the_keyboard_shortcuts()
     {
         context.Render<MudPopoverProvider>();

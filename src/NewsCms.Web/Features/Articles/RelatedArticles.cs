@@ -30,15 +30,19 @@ internal static partial class RelatedArticles
     /// <paramref name="andTheirs"/> (on publishing) the articles it now relates to are recomputed too, so older
     /// stories link to the new one. Runs inside the caller's transaction, after the search index was updated.
     /// </summary>
-    /// <returns>The other articles whose lists were recomputed (their pages may now show this one).</returns>
+    /// <returns>The other articles whose lists were recomputed and came out different (their pages may now show this one).</returns>
     public static async Task<IReadOnlyList<int>> RefreshAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
     {
         var ranked = await ComputeAsync(db, articleId, ct);
         await StoreAsync(db, articleId, ranked, ct);
         if (!andTheirs) return [];
-        var theirs = ranked.Take(Shown).ToList();
-        foreach (var other in theirs) await RefreshAsync(db, other, andTheirs: false, ct);
-        return theirs;
+        var changed = new List<int>();
+        foreach (var other in ranked.Take(Shown))
+        {
+            // An unchanged list leaves its page as it was: no reason to evict it (cache survival).
+            if (await StoreAsync(db, other, await ComputeAsync(db, other, ct), ct)) changed.Add(other);
+        }
+        return changed;
     }
 
     /// <summary>
@@ -46,19 +50,25 @@ internal static partial class RelatedArticles
     /// never block writers), then the list is replaced in a short transaction of its own. For saves of a published
     /// article, where nothing else in the save depends on the list.
     /// </summary>
-    public static async Task RefreshOnItsOwnAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    /// <returns>Whether the stored list changed.</returns>
+    public static async Task<bool> RefreshOnItsOwnAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
     {
         var ranked = await ComputeAsync(db, articleId, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await StoreAsync(db, articleId, ranked, ct);
+        var changed = await StoreAsync(db, articleId, ranked, ct);
         await transaction.CommitAsync(ct);
+        return changed;
     }
 
-    private static async Task StoreAsync(NewsCmsDbContext db, int articleId, IReadOnlyList<int> ranked, CancellationToken ct)
+    /// <summary>Replaces the stored list when <paramref name="ranked"/> differs from it; returns whether it did.</summary>
+    private static async Task<bool> StoreAsync(NewsCmsDbContext db, int articleId, IReadOnlyList<int> ranked, CancellationToken ct)
     {
+        var stored = await db.ArticleRelations.AsNoTracking().Where(r => r.ArticleId == articleId).OrderBy(r => r.Rank).Select(r => r.RelatedArticleId).ToListAsync(ct);
+        if (stored.SequenceEqual(ranked)) return false;
         await db.ArticleRelations.Where(r => r.ArticleId == articleId).ExecuteDeleteAsync(ct);
         db.ArticleRelations.AddRange(ranked.Select((id, i) => new ArticleRelation { ArticleId = articleId, RelatedArticleId = id, Rank = i + 1 }));
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     private static async Task<IReadOnlyList<int>> ComputeAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)

@@ -67,10 +67,13 @@ public sealed class RelatedBackfill(
         }
     }
 
-    /// <summary>Ranks every unranked public article, a batch at a time; the public cache hears once at the end.</summary>
+    /// <summary>
+    /// Ranks every unranked public article, a batch at a time; the public cache hears once at the end, of the own
+    /// pages of the articles that got a list (a Related list shows only on its article's page and Content API item).
+    /// </summary>
     internal async Task RoundAsync(CancellationToken ct)
     {
-        var ranked = 0;
+        var ranked = new List<int>();
         // Articles for which nothing relates (a site with one article) stay unranked: a round takes each once.
         var seen = new HashSet<int>();
         while (true)
@@ -79,12 +82,14 @@ public sealed class RelatedBackfill(
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var ids = (await UnrankedAsync(db, Batch + seen.Count, ct)).Where(seen.Add).Take(Batch).ToList();
             if (ids.Count == 0) break;
-            foreach (var id in ids) await RelatedArticles.RefreshOnItsOwnAsync(db, id, ct);
-            ranked += ids.Count;
+            foreach (var id in ids)
+            {
+                if (await RelatedArticles.RefreshOnItsOwnAsync(db, id, ct)) ranked.Add(id);
+            }
         }
         if (bus.IsShared) await leases.ReleaseAsync(LeaseName, ct);
-        if (ranked == 0) return;
-        logger.LogInformation("Ranked the related articles of {Count} articles in the background.", ranked);
-        await publicContent.NotifyChangedAsync(PublicChange.EverythingBecause("related articles ranked"));
+        if (ranked.Count == 0) return;
+        logger.LogInformation("Ranked the related articles of {Count} articles in the background.", ranked.Count);
+        await publicContent.NotifyChangedAsync(PublicChange.RelatedLists(ranked));
     }
 }

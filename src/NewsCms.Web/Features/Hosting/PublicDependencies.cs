@@ -26,10 +26,14 @@ namespace NewsCms.Web.Features.Hosting;
 /// linked page, shown or not, so a page published again comes back to the links).</item>
 /// <item><c>home</c>: every page of the home page. <c>feeds</c>: every feed and sitemap (every public endpoint that is
 /// not a page). <c>search</c>: every search result page.</item>
-/// <item><c>most-read</c>: every page showing the "Most read" block (the home page and article pages), even while
-/// the list is empty. Evicted by each node's <c>Readership.MostRead</c> when its list changes (other articles,
-/// another order, a headline), which it works out every few minutes and at once when an article on it changes; the
-/// counts themselves are not shown, so counting alone evicts nothing.</item>
+/// <item><c>most-read</c>: the home page's "Most read" block, even while the list is empty. Evicted by each node's
+/// <c>Readership.MostRead</c> when its list changes (other articles, another order, a headline), which it works out
+/// every few minutes and at once when an article on it changes; the counts themselves are not shown, so counting
+/// alone evicts nothing. Article pages show the block too but do not follow the list: readers reorder it every few
+/// minutes, and evicting every article page each time would leave the long tail cold. An article page keeps the
+/// list it was rendered with (for the entry's lifetime at most) and is tagged <c>article:{id}</c> of each story it
+/// shows, so a story edited or unpublished leaves it at once; MostRead evicts those tags once more when its list
+/// has taken the change in.</item>
 /// </list>
 /// The Content API's answers use the same tags (see <c>GhostApi.ContentApiDependencies</c>): its lists carry <c>feeds</c>,
 /// its single items the item's own tag.
@@ -49,6 +53,9 @@ namespace NewsCms.Web.Features.Hosting;
 /// <item>Editing, merging or deleting a tag: the same, but <c>article-page:{id}</c> of its articles, as only an
 /// article's own page shows its tags.</item>
 /// <item>Site settings (title, logo, navigation...), sections in the navigation or their order: <c>public</c>.</item>
+/// <item>Related lists ranked in the background (an import's long tail): <c>article-page:{id}</c> of each article
+/// whose stored list changed, and nothing when none did. When a publish ranks again the lists of the stories it
+/// relates to, only those whose stored list came out different count as changed.</item>
 /// <item>Editorial notes (adding, replying, resolving): nothing. Readers never see them, and the public body has no
 /// marks (<see cref="ArticleHtml.SanitizeAnnotated"/>). A save that only moves a mark is an article edit like any
 /// other and evicts as one.</item>
@@ -152,6 +159,10 @@ public sealed record PublicChange(string What, IReadOnlyList<string> Evicts)
     public static PublicChange LiveCoverage(int articleId) => new(
         "live coverage of article " + articleId,
         [PublicDependencies.Article(articleId), PublicDependencies.Live(articleId), PublicDependencies.Home, PublicDependencies.Feeds]);
+
+    /// <summary>Related lists ranked in the background (RelatedBackfill): each shows only on its article's own page.</summary>
+    public static PublicChange RelatedLists(IReadOnlyCollection<int> articleIds) => new(
+        "related articles of " + articleIds.Count + " articles", [.. articleIds.Select(PublicDependencies.OwnPage)]);
 
     /// <summary>The front page's slots saved, or a pin ran out: only the home page shows them.</summary>
     public static PublicChange FrontPage => new("front page", [PublicDependencies.Home]);
