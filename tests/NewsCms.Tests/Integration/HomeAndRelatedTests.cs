@@ -109,6 +109,49 @@ public partial class HomeAndRelatedTests
     }
 
     [Fact]
+    public async Task A_publish_ranks_related_articles_after_its_commit_so_other_saves_do_not_wait_for_the_ranking()
+    {
+        var gate = new CommandGate();
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services => services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(gate);
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        await using var deskScope = app.Services.CreateAsyncScope();
+        await using var editorScope = app.Services.CreateAsyncScope();
+        var desk = deskScope.ServiceProvider.NewsroomArticles();
+        var editor = editorScope.ServiceProvider.NewsroomArticles();
+        var tag = (await deskScope.ServiceProvider.GetRequiredService<TaxonomyService>().CreateTagAsync(admin, new TaxonomyInput { Name = "Harbour" })).Value!.Id;
+        var earlier = await desk.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Harbour wall rebuilt", BodyHtml = "<p>Stone.</p>", TagIds = [tag] }, null, SaveKind.Manual);
+        Assert.True((await desk.Workflow.PublishAsync(admin, earlier.Id, earlier.Version)).Succeeded);
+        var story = await desk.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Harbour wall holds in the storm", BodyHtml = "<p>Waves.</p>", TagIds = [tag] }, null, SaveKind.Manual);
+
+        // The publish stops in its ranking of related articles ...
+        gate.HoldNext(RelatedArticles.RankingTag);
+        var publishing = desk.Workflow.PublishAsync(admin, story.Id, story.Version);
+        await gate.Held.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        try
+        {
+            // ... and meanwhile another editor's save goes through: the publish is committed and holds no write lock
+            // (before, the ranking ran inside the publish's transaction, and this save waited for the lock until it timed out).
+            var other = await editor.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Council meets", BodyHtml = "<p>Agenda.</p>" }, null, SaveKind.Autosave);
+            Assert.True(other.Succeeded, other.Error);
+            await using (var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
+            {
+                Assert.Equal(ArticleStatus.Published, (await db.Articles.SingleAsync(a => a.Id == story.Id, TestContext.Current.CancellationToken)).Status);
+            }
+        }
+        finally
+        {
+            gate.Release.TrySetResult();
+        }
+        Assert.True((await publishing).Succeeded);
+
+        // The lists were still ranked, both ways, once the publish went on.
+        await using var check = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        Assert.Contains(earlier.Id, await check.ArticleRelations.Where(r => r.ArticleId == story.Id).Select(r => r.RelatedArticleId).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(story.Id, await check.ArticleRelations.Where(r => r.ArticleId == earlier.Id).Select(r => r.RelatedArticleId).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Related_articles_are_recomputed_when_a_published_article_is_edited()
     {
         await using var newsroom = await StartAsync();

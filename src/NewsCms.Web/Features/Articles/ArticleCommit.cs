@@ -8,7 +8,8 @@ namespace NewsCms.Web.Features.Articles;
 
 /// <summary>
 /// The one way a change to an article is committed, whoever makes it (a save, a workflow action, the scheduler):
-/// save changes → search index → related articles → webhook outbox → public cache → audit, each once and in that order.
+/// save changes, search index and webhook outbox in one transaction → related articles → public cache → audit, each once
+/// and in that order.
 /// </summary>
 public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, Webhooks.WebhookPayloads webhooks, Notifications.NewsroomEvents events,
     ILogger<ArticleCommit> logger)
@@ -26,15 +27,15 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, W
         /// <summary>More writes in the same transaction, after the article is saved (its bylines and tags).</summary>
         public Func<CancellationToken, Task>? AlsoWrite { get; init; }
 
-        /// <summary>Rank the related articles inside the transaction (a workflow action), and also those that list this one.</summary>
-        public bool RankWithCommit { get; init; }
-        public bool RankTheirsToo { get; init; }
-
         /// <summary>
-        /// Rank the related articles after the commit (a save: manual, or ranking inputs changed), so autosaves
-        /// neither wait for it nor hold the write lock for it; a failure there is logged and the save stands.
+        /// Rank the related articles after the commit (a workflow action, or a save that changed what ranking reads),
+        /// outside the write transaction so no other save waits for it; a failure there is logged and the change
+        /// stands (the previous list stays until the next ranking, the background round's included).
         /// </summary>
-        public bool RankAfterCommit { get; init; }
+        public bool RankRelated { get; init; }
+
+        /// <summary>With <see cref="RankRelated"/> (publishing): also rank again the articles this one now relates to.</summary>
+        public bool RankTheirsToo { get; init; }
 
         /// <summary>Whether readers could see the change (then every node's public cache hears what it evicts).</summary>
         public bool NotifyPublic { get; init; }
@@ -76,7 +77,6 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, W
             await db.SaveChangesAsync(ct);
             if (plan.AlsoWrite is { } alsoWrite) await alsoWrite(ct);
             await Search.ArticleSearch.SyncAsync(db, article.Id, ct);
-            if (plan.RankWithCommit) reranked = await RelatedArticles.RefreshAsync(db, article.Id, andTheirs: plan.RankTheirsToo, ct);
             if (webhookEvents is not null)
             {
                 await webhooks.QueuePostEventsAsync(db, article.Id, webhookEvents, ct);
@@ -89,7 +89,7 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, W
             return false;
         }
 
-        if (plan.RankAfterCommit) await RefreshRelatedAsync(db, article.Id, ct);
+        if (plan.RankRelated) reranked = await RefreshRelatedAsync(db, article.Id, plan.RankTheirsToo, ct);
         if (plan.NotifyPublic)
         {
             // A page is filed nowhere and neighbours nothing: it evicts its own responses and those linking it.
@@ -133,16 +133,17 @@ public sealed class ArticleCommit(AuditLog audit, PublicContent publicContent, W
         return [.. new[] { previous, next }.OfType<int>()];
     }
 
-    /// <summary>Ranks the article's related articles again after a save; a failure leaves the previous list and is logged, the save stands.</summary>
-    private async Task RefreshRelatedAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    /// <summary>Ranks the article's related articles again after a commit; a failure leaves the previous lists and is logged, the change stands.</summary>
+    private async Task<IReadOnlyList<int>> RefreshRelatedAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
     {
         try
         {
-            await RelatedArticles.RefreshOnItsOwnAsync(db, articleId, ct);
+            return await RelatedArticles.RefreshAfterCommitAsync(db, articleId, andTheirs, ct);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException)
         {
-            logger.LogError(ex, "Ranking the related articles of article {Id} failed; the previous list stays until the next save.", articleId);
+            logger.LogError(ex, "Ranking the related articles of article {Id} failed; the previous lists stay until the next ranking.", articleId);
+            return [];
         }
     }
 

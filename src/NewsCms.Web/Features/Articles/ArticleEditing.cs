@@ -134,7 +134,7 @@ public sealed class ArticleEditing(
                 // Ranking reads the headline, standfirst, section and tags: it runs when one of them changed (or on a
                 // manual save), after the save committed, so autosaves of the text neither wait for it nor hold the write lock for it.
                 // The tags this save stores are the input's, so what ranking will read is known without reading it back.
-                RankAfterCommit = isPublic && (kind == SaveKind.Manual || rankedFrom != RankingInputs(article, input.TagIds)),
+                RankRelated = isPublic && (kind == SaveKind.Manual || rankedFrom != RankingInputs(article, input.TagIds)),
                 NotifyPublic = isVisible && readersSeeChange,
                 FiresWebhooks = readersSeeChange,
                 Audit = auditAs is { } note ? ArticleCommit.AuditNote.By(actor, note.Action, note.Details) : null,

@@ -175,7 +175,7 @@ public sealed class ArticleWorkflowService(
                 // The public cache hears once, after the round, of every article published in it.
                 var committed = await commit.CommitAsync(one, article, new ArticleCommit.Plan
                 {
-                    RankWithCommit = isArticle, RankTheirsToo = isArticle,
+                    RankRelated = isArticle, RankTheirsToo = isArticle,
                     NotifyPublic = true, CollectInto = changes,
                     Audit = ArticleCommit.AuditNote.ByScheduler(AuditActions.ArticlePublished, "As scheduled"),
                 }, ct);
@@ -252,7 +252,7 @@ public sealed class ArticleWorkflowService(
         var isPublic = article.IsPublic;
         var committed = await commit.CommitAsync(db, article, new ArticleCommit.Plan
         {
-            RankWithCommit = wasPublic || isPublic, RankTheirsToo = isPublic && !wasPublic,
+            RankRelated = wasPublic || isPublic, RankTheirsToo = isPublic && !wasPublic,
             // A page is never ranked, but readers see it (and the links to it) as they see an article.
             NotifyPublic = wasVisible || article.IsVisible,
             Audit = ArticleCommit.AuditNote.By(actor, auditAction, note),

@@ -22,13 +22,17 @@ internal static partial class RelatedArticles
     private const int Stored = 8;
 
     private const int Candidates = 40;
+
+    /// <summary>Names the ranking's first query in the SQL (logs, and the test that it runs outside the write transaction).</summary>
+    internal const string RankingTag = "Related articles ranking";
     private const int MaxTerms = 16;
     private const double TagWeight = 0.55, TextWeight = 0.45, SameSectionBonus = 0.1;
 
     /// <summary>
     /// Recomputes the stored list of a published article (an unpublished one keeps none). With
     /// <paramref name="andTheirs"/> (on publishing) the articles it now relates to are recomputed too, so older
-    /// stories link to the new one. Runs inside the caller's transaction, after the search index was updated.
+    /// stories link to the new one. Runs inside the caller's transaction, after the search index was updated (imports,
+    /// which hold their own).
     /// </summary>
     /// <returns>The other articles whose lists were recomputed and came out different (their pages may now show this one).</returns>
     public static async Task<IReadOnlyList<int>> RefreshAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
@@ -46,14 +50,31 @@ internal static partial class RelatedArticles
     }
 
     /// <summary>
-    /// Recomputes the stored list of one article outside any write transaction: the ranking reads run first (readers
-    /// never block writers), then the list is replaced in a short transaction of its own. For saves of a published
-    /// article, where nothing else in the save depends on the list.
+    /// The same, outside any write transaction, after the change was committed: each list's ranking reads run first
+    /// (in write-ahead-log mode readers never block writers, and the ranking's full-text searches take a while on a
+    /// large site), then the list is replaced in a short transaction of its own. Holding the write lock through the
+    /// ranking made every other save of the newsroom (autosaves, live entries) wait for a publish.
     /// </summary>
-    /// <returns>Whether the stored list changed.</returns>
-    public static async Task<bool> RefreshOnItsOwnAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    /// <returns>The other articles whose lists changed (with <paramref name="andTheirs"/>).</returns>
+    public static async Task<IReadOnlyList<int>> RefreshAfterCommitAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
     {
         var ranked = await ComputeAsync(db, articleId, ct);
+        await StoreOnItsOwnAsync(db, articleId, ranked, ct);
+        if (!andTheirs) return [];
+        var changed = new List<int>();
+        foreach (var other in ranked.Take(Shown))
+        {
+            if (await RefreshOnItsOwnAsync(db, other, ct)) changed.Add(other);
+        }
+        return changed;
+    }
+
+    /// <summary>One article's list, outside any write transaction (see <see cref="RefreshAfterCommitAsync"/>); whether it changed.</summary>
+    public static async Task<bool> RefreshOnItsOwnAsync(NewsCmsDbContext db, int articleId, CancellationToken ct) =>
+        await StoreOnItsOwnAsync(db, articleId, await ComputeAsync(db, articleId, ct), ct);
+
+    private static async Task<bool> StoreOnItsOwnAsync(NewsCmsDbContext db, int articleId, IReadOnlyList<int> ranked, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var changed = await StoreAsync(db, articleId, ranked, ct);
         await transaction.CommitAsync(ct);
@@ -73,7 +94,7 @@ internal static partial class RelatedArticles
 
     private static async Task<IReadOnlyList<int>> ComputeAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
     {
-        var article = await db.Articles.AsNoTracking().WherePublic().Where(a => a.Id == articleId)
+        var article = await db.Articles.AsNoTracking().TagWith(RankingTag).WherePublic().Where(a => a.Id == articleId)
             .Select(a => new { a.Headline, a.Standfirst, a.SectionId }).FirstOrDefaultAsync(ct);
         if (article is null) return [];
 
