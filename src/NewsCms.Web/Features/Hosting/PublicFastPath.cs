@@ -122,7 +122,12 @@ public sealed class PublicFastPath
         if (!keys.TryGetValue(new Address(request), out var key) || !copies.TryGetValue(key, out Copy? copy)) return null;
         // Taken before the lookup, as the pipeline does: a change after this point makes a new version, not this one.
         var version = versions.Current;
-        if (!ReferenceEquals(store.CurrentStamp(key), copy!.Stamp)) return null;
+        if (!ReferenceEquals(store.CurrentStamp(key), copy!.Stamp))
+        {
+            // The output cache no longer serves that entry: the copy goes too (the next hit through the pipeline makes a new one).
+            copies.Remove(key);
+            return null;
+        }
         var valid = ValidatorsOf(version);
         var response = context.Response;
         var countable = counting && ReaderRules.IsReaderView(request);
