@@ -50,8 +50,9 @@ public static class PublicCache
         // The framework's memory store, behind the check that no copy older than a change to what it shows is served.
         var memory = builder.Services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
         builder.Services.Remove(memory);
-        builder.Services.AddSingleton<IOutputCacheStore>(services =>
+        builder.Services.AddSingleton(services =>
             new PublicCacheStore((IOutputCacheStore)memory.ImplementationFactory!(services), services.GetRequiredService<PublicCacheVersion>()));
+        builder.Services.AddSingleton<IOutputCacheStore>(services => services.GetRequiredService<PublicCacheStore>());
         PublicAntiforgery.Register(builder.Services);
         return builder;
     }

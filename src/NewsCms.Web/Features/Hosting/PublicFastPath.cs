@@ -83,14 +83,14 @@ public sealed class PublicFastPath
     private volatile Validators validators = new(null, "", "");
     private long served;
 
-    public PublicFastPath(IOptions<PublicCacheOptions> options, PublicCacheVersion versions, IOutputCacheStore store,
+    public PublicFastPath(IOptions<PublicCacheOptions> options, PublicCacheVersion versions, PublicCacheStore store,
         IResponseCompressionProvider compression, ViewCounter counter, ReadershipCounting.ServedAddresses addresses,
         IOptions<ReadershipOptions> readership, IOptionsMonitor<CookieAuthenticationOptions> cookies, IOptions<OutputCacheOptions> outputCache,
         ILogger<PublicFastPath> logger)
     {
         Enabled = options.Value.FastPath;
         this.versions = versions;
-        this.store = (PublicCacheStore)store;
+        this.store = store;
         this.compression = compression;
         this.counter = counter;
         this.addresses = addresses;
@@ -232,7 +232,9 @@ public sealed class PublicFastPath
         try
         {
             await next(context);
-            await captureFeature.CompleteAsync();
+            // Flushes what went through the pipe writer (an output cache hit writes there). Only once the response has
+            // started: completing starts it, and a response not started yet (a 404) is still the status-code pages' to render.
+            if (response.HasStarted) await captureFeature.CompleteAsync();
         }
         finally
         {
