@@ -49,7 +49,7 @@ public sealed class PublicCacheOptions
 /// readership count (<see cref="ReadershipCounting"/>'s rules, with its record of served addresses).
 /// </para>
 /// </summary>
-public sealed class PublicFastPath
+public sealed class PublicFastPath : IDisposable
 {
     // Answers the pipeline gives per request that a copy must not keep: the server's and the transport's own, and
     // those computed per answer (validators, age, encoding).
@@ -106,6 +106,8 @@ public sealed class PublicFastPath
     }
 
     public bool Enabled { get; }
+
+    public void Dispose() => copies.Dispose();
 
     /// <summary>How many answers the fast path gave (200s and 304s), for tests and diagnostics.</summary>
     public long Served => Interlocked.Read(ref served);
