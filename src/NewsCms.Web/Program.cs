@@ -127,6 +127,10 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 // Old addresses answer 301 or 410 from memory before anything else looks at them; inside the status-code pages so a
 // 410 shows the site's "gone" page.
 app.UseRedirects();
+// Readers' cache hits are answered here, before routing and authentication (see PublicFastPath); routing comes after
+// it so a hit does not pay for it.
+app.UsePublicFastPath();
+app.UseRouting();
 
 app.UseCookiePolicy();
 app.UseClientAddress();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Net.Http.Headers;
@@ -29,6 +30,10 @@ public static class PublicCache
 
     public static WebApplicationBuilder AddPublicCache(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<PublicCacheOptions>().BindConfiguration(PublicCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Half of NewsCms:PublicCache:SizeLimitMB; the fast path's copies take the other half.
+        builder.Services.AddOptions<OutputCacheOptions>().Configure<IOptions<PublicCacheOptions>>((output, cache) => output.SizeLimit = cache.Value.HalfBytes);
+        builder.Services.AddSingleton<PublicFastPath>();
         builder.Services.AddOutputCache(options =>
         {
             options.AddPolicy(Policy, policy => policy.Expire(TimeSpan.FromMinutes(10)).Tag(Tag).AddPolicy<PublicVersionPolicy>());
@@ -45,8 +50,9 @@ public static class PublicCache
         // The framework's memory store, behind the check that no copy older than a change to what it shows is served.
         var memory = builder.Services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
         builder.Services.Remove(memory);
-        builder.Services.AddSingleton<IOutputCacheStore>(services =>
+        builder.Services.AddSingleton(services =>
             new PublicCacheStore((IOutputCacheStore)memory.ImplementationFactory!(services), services.GetRequiredService<PublicCacheVersion>()));
+        builder.Services.AddSingleton<IOutputCacheStore>(services => services.GetRequiredService<PublicCacheStore>());
         PublicAntiforgery.Register(builder.Services);
         return builder;
     }
@@ -88,7 +94,23 @@ public static class PublicCache
             });
             await next(context);
         });
+        var fastPath = app.Services.GetRequiredService<PublicFastPath>();
+        if (fastPath.Enabled)
+        {
+            app.Use((context, next) => IsPublic(context, Policy) ? fastPath.LearnAsync(context, next) : next(context));
+        }
         app.UseOutputCache();
+        return app;
+    }
+
+    /// <summary>
+    /// The fast path for readers' cache hits (<see cref="PublicFastPath"/>): after the host check and the redirects,
+    /// before routing and authentication. Pages it does not hold go on to the whole pipeline.
+    /// </summary>
+    public static WebApplication UsePublicFastPath(this WebApplication app)
+    {
+        var fastPath = app.Services.GetRequiredService<PublicFastPath>();
+        if (fastPath.Enabled) app.Use((context, next) => fastPath.TryServe(context) ?? next(context));
         return app;
     }
 
@@ -276,13 +298,35 @@ public sealed class PublicCacheStore(IOutputCacheStore inner, PublicCacheVersion
     public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
     {
         var pending = inner.GetAsync(key, cancellationToken);
-        return pending.IsCompletedSuccessfully ? ValueTask.FromResult(Current(pending.Result)) : Awaited(pending);
+        return pending.IsCompletedSuccessfully ? ValueTask.FromResult(Current(key, pending.Result)) : Awaited(pending);
 
-        async ValueTask<byte[]?> Awaited(ValueTask<byte[]?> stored) => Current(await stored);
+        async ValueTask<byte[]?> Awaited(ValueTask<byte[]?> stored) => Current(key, await stored);
     }
 
-    private byte[]? Current(byte[]? value) =>
-        value is not null && stamps.TryGetValue(value, out var stamp) && versions.ChangedSince(stamp.Tags, stamp.Since) ? null : value;
+    private byte[]? Current(string key, byte[]? value)
+    {
+        if (value is null) return null;
+        if (!stamps.TryGetValue(value, out var stamp)) return value;
+        if (versions.ChangedSince(stamp.Tags, stamp.Since)) return null;
+        PublicFastPath.Found(key, stamp);
+        return value;
+    }
+
+    /// <summary>
+    /// For <see cref="PublicFastPath"/>: the stamp of the public entry stored under <paramref name="key"/> while it
+    /// would be served (null otherwise, or when the store cannot answer at once). The stamp stands for that entry:
+    /// a new entry under the same key has a new one.
+    /// </summary>
+    internal object? CurrentStamp(string key)
+    {
+        var pending = inner.GetAsync(key, CancellationToken.None);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            _ = pending.AsTask();
+            return null;
+        }
+        return pending.Result is { } value && stamps.TryGetValue(value, out var stamp) && !versions.ChangedSince(stamp.Tags, stamp.Since) ? stamp : null;
+    }
 
     public ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
     {

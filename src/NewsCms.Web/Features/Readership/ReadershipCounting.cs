@@ -28,6 +28,7 @@ public static class ReadershipCounting
     {
         builder.Services.AddOptions<ReadershipOptions>().BindConfiguration(ReadershipOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ViewCounter>();
+        builder.Services.AddSingleton<ServedAddresses>();
         builder.Services.AddSingleton<ReadershipUpdates>();
         builder.Services.AddSingleton<ReadershipFlusher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ReadershipFlusher>());
@@ -42,7 +43,7 @@ public static class ReadershipCounting
     {
         var enabled = app.Services.GetRequiredService<IOptions<ReadershipOptions>>().Value.Enabled;
         var counter = app.Services.GetRequiredService<ViewCounter>();
-        var addresses = new ServedAddresses();
+        var addresses = app.Services.GetRequiredService<ServedAddresses>();
         app.Use(async (context, next) =>
         {
             // Staff reading the site are not readers: every account is the newsroom's.
@@ -73,9 +74,10 @@ public static class ReadershipCounting
     /// <summary>
     /// Which article each address showed when this node last served it, and at which public version. A 304 is sent
     /// only while the version is unchanged, and an address shows the same article while it is: so an entry of the
-    /// current version names the article the reader's copy shows. Bounded: emptied when it grows past a limit.
+    /// current version names the article the reader's copy shows. Bounded: emptied when it grows past a limit. Shared
+    /// with the public fast path (<see cref="PublicFastPath"/>), which counts the views it serves by the same rules.
     /// </summary>
-    private sealed class ServedAddresses
+    public sealed class ServedAddresses
     {
         private const int Limit = 50_000;
         private readonly ConcurrentDictionary<string, (int ArticleId, long Version)> served = new(StringComparer.OrdinalIgnoreCase);
