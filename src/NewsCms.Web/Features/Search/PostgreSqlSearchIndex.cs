@@ -47,10 +47,12 @@ internal static class PostgreSqlSearchIndex
     {
         await using var query = WithTerms(db.Database.GetDbConnection().CreateCommand(), [term]);
         if (among is not null) query.WithParameter("@among", among);
+        // Among a few articles: joined from their ids, so each row is found by its key, never by the word's matches.
+        var rows = among is null ? "\"ArticleSearch\" s" : "unnest(@among) AS c(\"Id\") JOIN \"ArticleSearch\" s ON s.\"ArticleId\" = c.\"Id\"";
         query.CommandText = $"""
             SELECT s."ArticleId", ts_rank(s."Document", q.query)
-            FROM "ArticleSearch" s, (SELECT {QueryExpression([term])} AS query) q
-            WHERE s."Document" @@ q.query {(among is null ? "" : """AND s."ArticleId" = ANY(@among)""")} ORDER BY s."ArticleId"
+            FROM {rows}, (SELECT {QueryExpression([term])} AS query) q
+            WHERE s."Document" @@ q.query ORDER BY s."ArticleId"
             """;
         var ids = new List<int>();
         var scores = new List<double>();
