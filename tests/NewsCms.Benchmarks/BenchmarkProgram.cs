@@ -24,6 +24,10 @@ public static class BenchmarkProgram
         {
             return await Day.DayNode.RunAsync(args, Console.Out, CancellationToken.None);
         }
+        if (args.Length > 0 && args[0] == Search.SearchChurn.Verb)
+        {
+            return await Search.SearchChurn.RunAsync(args, Console.Out, CancellationToken.None);
+        }
         if (args.Length > 0 && args[0] == "render")
         {
             return await Render.RenderBench.RunAsync(args, Console.Out, CancellationToken.None);

@@ -148,6 +148,67 @@ public class SearchTests
         }
     }
 
+    [Fact]
+    public async Task A_publish_keeps_the_searched_lists_and_updates_them_to_the_index_rank()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        async Task<SaveOutcome> Publish(string headline, string body)
+        {
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = $"<p>{body}</p>" }, null, SaveKind.Manual);
+            return saved with { Version = (await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Value!.Version };
+        }
+        var published = new List<SaveOutcome>();
+        for (var i = 0; i < 12; i++)
+        {
+            published.Add(await Publish($"Ferry notes {i}",
+                string.Join(' ', Enumerable.Range(0, 1 + i % 5).Select(n => n % 2 == 0 ? "harbour" : "ferry")) + " and more words " + new string('x', i % 3)));
+        }
+        // Stories without the words, so that they are rare enough for bm25's idf to weigh them (and to move with a publish).
+        for (var i = 0; i < 30; i++) await Publish($"Council meets {i}", "The council met " + new string('y', 1 + i % 4));
+        var search = scope.ServiceProvider.GetRequiredService<ArticleSearch>();
+        var scores = scope.ServiceProvider.GetRequiredService<SearchScores>();
+        string[] queries = ["harbour", "harbour ferry", "\"harbour ferry\"", "harb* ferry"];
+        foreach (var query in queries) await AssertFollowsIndexRankAsync(scope.ServiceProvider, search, query);
+        var (reads, updates) = scores.Counts;
+
+        // A new article that is the best match, an edit that takes the word out, an article unpublished.
+        var best = await Publish("Harbour ferry: the harbour ferry returns", "The harbour ferry is back in the harbour.");
+        var edited = published[0];
+        await articles.Editing.SaveAsync(admin, edited.Id, new ArticleInput { Headline = "Ferry notes 0", BodyHtml = "<p>ferry only now</p>" }, edited.Version, SaveKind.Manual);
+        var gone = published[4];
+        await articles.Workflow.UnpublishAsync(admin, gone.Id, gone.Version);
+
+        foreach (var query in queries)
+        {
+            var ranked = await AssertFollowsIndexRankAsync(scope.ServiceProvider, search, query);
+            Assert.Equal(best.Id, ranked[0]);
+            Assert.DoesNotContain(gone.Id, ranked);
+        }
+        Assert.DoesNotContain(edited.Id, await AssertFollowsIndexRankAsync(scope.ServiceProvider, search, "harbour"));
+        // Every list was brought up to date, none read again.
+        Assert.Equal(reads, scores.Counts.Reads);
+        Assert.True(scores.Counts.Updates > updates);
+    }
+
+    /// <summary>Every page of <paramref name="query"/> in turn, compared with the index's own rank of the whole query; the ids found, best first.</summary>
+    private static async Task<List<int>> AssertFollowsIndexRankAsync(IServiceProvider services, ArticleSearch search, string query)
+    {
+        var expected = await IndexRankAsync(services, query);
+        var ranked = new List<int>();
+        for (var page = 0; ; page++)
+        {
+            var found = await search.SearchAsync(query, page, 5);
+            Assert.Equal(expected.Count, found.Total);
+            if (found.Items.Count == 0) break;
+            ranked.AddRange(found.Items.Select(h => h.Id));
+        }
+        Assert.Equal(expected, ranked);
+        return ranked;
+    }
+
     /// <summary>The ids the index itself ranks for a whole query, best first (SQLite: bm25 of the query; PostgreSQL: the sum of its terms' ts_rank).</summary>
     private static async Task<List<int>> IndexRankAsync(IServiceProvider services, string query)
     {

@@ -26,7 +26,7 @@ public sealed class ArticleSearch(IDbContextFactory<NewsCmsDbContext> dbFactory,
         var terms = Terms(text);
         if (terms.Count == 0) return new PagedList<SearchHit>([], 0);
 
-        // Every match is ranked, from each term's scored matches (read once per change, see SearchScores); only the
+        // Every match is ranked, from each term's scored matches (read once, then updated for changes: SearchScores); only the
         // page's rows are then read from the database, with their snippets.
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var postgreSql = db.Database.IsNpgsql();
@@ -35,8 +35,12 @@ public sealed class ArticleSearch(IDbContextFactory<NewsCmsDbContext> dbFactory,
         {
             var term = terms[i];
             lists[i] = postgreSql
-                ? await scores.GetAsync("pg:" + (term.Prefix ? term.Text + "*" : "\"" + term.Text + "\""), _ => ReadScoresAsync(own => PostgreSqlSearchIndex.ScoresAsync(own, term, CancellationToken.None)))
-                : await scores.GetAsync(ToMatchExpression([term])!, phrase => ReadScoresAsync(own => SqliteSearchIndex.ScoresAsync(own, phrase, CancellationToken.None)));
+                ? await scores.GetAsync("pg:" + (term.Prefix ? term.Text + "*" : "\"" + term.Text + "\""),
+                    _ => ReadScoresAsync(own => PostgreSqlSearchIndex.ScoresAsync(own, term, CancellationToken.None)),
+                    (kept, changed) => ReadScoresAsync(own => PostgreSqlSearchIndex.UpdateAsync(own, term, kept, changed, CancellationToken.None)))
+                : await scores.GetAsync(ToMatchExpression([term])!,
+                    phrase => ReadScoresAsync(own => SqliteSearchIndex.ScoresAsync(own, phrase, CancellationToken.None)),
+                    (kept, changed) => ReadScoresAsync(own => SqliteSearchIndex.UpdateAsync(own, ToMatchExpression([term])!, kept, changed, CancellationToken.None)));
         }
         var (total, ids) = SearchScores.Rank(lists, Math.Max(0, page) * pageSize, pageSize);
         if (ids.Length == 0) return new PagedList<SearchHit>([], total);

@@ -24,18 +24,34 @@ internal static class PostgreSqlSearchIndex
     /// </summary>
     public static async Task<TermScores> ScoresAsync(NewsCmsDbContext db, ArticleSearch.Term term, CancellationToken ct)
     {
-        var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
-        var expression = QueryExpression([term]);
-        await using (var nodes = WithTerms(connection.CreateCommand(), [term]))
+        await using (var nodes = WithTerms(db.Database.GetDbConnection().CreateCommand(), [term]))
         {
-            nodes.CommandText = $"SELECT numnode({expression})";
+            nodes.CommandText = $"SELECT numnode({QueryExpression([term])})";
             if (Convert.ToInt32(await nodes.ExecuteScalarAsync(ct)) == 0) return TermScores.Skip;
         }
-        await using var query = WithTerms(connection.CreateCommand(), [term]);
+        return await ReadAsync(db, term, null, ct);
+    }
+
+    /// <summary>
+    /// <paramref name="kept"/> brought up to date for the articles <paramref name="changed"/> (ascending): ts_rank
+    /// depends only on the article's document and the term, so only their rows are read.
+    /// </summary>
+    public static async Task<TermScores> UpdateAsync(NewsCmsDbContext db, ArticleSearch.Term term, TermScores kept, int[] changed, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        return kept.With(changed, await ReadAsync(db, term, changed, ct));
+    }
+
+    private static async Task<TermScores> ReadAsync(NewsCmsDbContext db, ArticleSearch.Term term, int[]? among, CancellationToken ct)
+    {
+        await using var query = WithTerms(db.Database.GetDbConnection().CreateCommand(), [term]);
+        if (among is not null) query.WithParameter("@among", among);
+        // Among a few articles: joined from their ids, so each row is found by its key, never by the word's matches.
+        var rows = among is null ? "\"ArticleSearch\" s" : "unnest(@among) AS c(\"Id\") JOIN \"ArticleSearch\" s ON s.\"ArticleId\" = c.\"Id\"";
         query.CommandText = $"""
             SELECT s."ArticleId", ts_rank(s."Document", q.query)
-            FROM "ArticleSearch" s, (SELECT {expression} AS query) q
+            FROM {rows}, (SELECT {QueryExpression([term])} AS query) q
             WHERE s."Document" @@ q.query ORDER BY s."ArticleId"
             """;
         var ids = new List<int>();
