@@ -114,23 +114,48 @@ public static class DatabaseSetup
 
 public sealed class DatabaseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Sets the per-connection pragmas SQLite does not keep in the file.</summary>
+/// <summary>
+/// Sets the per-connection pragmas SQLite does not keep in the file, once per physical connection: SQLite's pool hands
+/// the same connection (the same native handle) to many contexts, and a fresh public render opens one for each of its
+/// queries, so running the pragmas on every open was a statement prepared and run per query. Whoever changes one of
+/// these pragmas on a connection calls <see cref="Forget"/>, and the next open sets them again.
+/// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    // synchronous is set on every open because pooled connections are reused: one an import relaxed comes back durable.
     private const string Pragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+
+    // Native handles already set up; a handle SQLite closes is collected, and its entry with it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Done = new();
+
+    /// <summary>The connection's pragmas were changed (e.g. an import relaxed synchronous): set them again on its next open.</summary>
+    public static void Forget(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle }) Done.Remove(handle);
+    }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (!NeedsPragmas(connection)) return;
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
+        Remember(connection);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (!NeedsPragmas(connection)) return;
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        Remember(connection);
+    }
+
+    private static bool NeedsPragmas(DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } handle } || !Done.TryGetValue(handle, out _);
+
+    private static void Remember(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle }) Done.AddOrUpdate(handle, Done);
     }
 }
