@@ -28,13 +28,24 @@ public static class DatabaseSetup
         services.AddSingleton(provider => SiteLock.HoldWhileRunning(provider.GetRequiredService<DatabaseLocation>()));
 
         // The provider is known only once configuration is complete, so both factories are registered and the one
-        // the site uses is picked on first use.
-        services.AddDbContextFactory<NewsCmsDbContext>((provider, options) =>
+        // the site uses is picked on first use. Pooled: a context (its services, its connection object with EF's
+        // functions and collations) is reset and reused instead of built for each render's queries.
+        services.AddPooledDbContextFactory<NewsCmsDbContext>((provider, options) =>
             Configure(options, provider, (o, location) => o.UseSqlite(location.ConnectionString)
                 .AddInterceptors(provider.GetRequiredService<SqlitePragmas>())));
-        services.AddDbContextFactory<PostgreSqlDbContext>((provider, options) =>
+        services.AddPooledDbContextFactory<PostgreSqlDbContext>((provider, options) =>
             Configure(options, provider, (o, location) => o.UseNpgsql(location.ConnectionString)));
-        services.AddSingleton<IDbContextFactory<NewsCmsDbContext>, NewsCmsContexts>();
+        // EF's pooled factory for SQLite's context stays, under the switch that picks the provider.
+        var sqlite = services.Last(d => d.ServiceType == typeof(IDbContextFactory<NewsCmsDbContext>));
+        services.Remove(sqlite);
+        services.AddSingleton<IDbContextFactory<NewsCmsDbContext>>(provider => new NewsCmsContexts(provider.GetRequiredService<DatabaseLocation>(),
+            new Lazy<IDbContextFactory<NewsCmsDbContext>>(() => (IDbContextFactory<NewsCmsDbContext>)(sqlite switch
+            {
+                { ImplementationFactory: { } factory } => factory(provider),
+                { ImplementationType: { } type } => ActivatorUtilities.CreateInstance(provider, type),
+                _ => sqlite.ImplementationInstance!,
+            })),
+            new Lazy<IDbContextFactory<PostgreSqlDbContext>>(provider.GetRequiredService<IDbContextFactory<PostgreSqlDbContext>>)));
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContext());
         services.AddDatabaseDeveloperPageExceptionFilter();
         return builder;
@@ -48,11 +59,12 @@ public static class DatabaseSetup
     }
 
     /// <summary>Makes the context of the configured provider wherever the app asks for a <see cref="NewsCmsDbContext"/>.</summary>
-    private sealed class NewsCmsContexts(DatabaseLocation location, IServiceProvider services) : IDbContextFactory<NewsCmsDbContext>
+    private sealed class NewsCmsContexts(DatabaseLocation location, Lazy<IDbContextFactory<NewsCmsDbContext>> sqlite,
+        Lazy<IDbContextFactory<PostgreSqlDbContext>> postgreSql) : IDbContextFactory<NewsCmsDbContext>
     {
         public NewsCmsDbContext CreateDbContext() => location.Provider == DatabaseProvider.PostgreSQL
-            ? new PostgreSqlDbContext(services.GetRequiredService<DbContextOptions<PostgreSqlDbContext>>())
-            : new NewsCmsDbContext(services.GetRequiredService<DbContextOptions<NewsCmsDbContext>>());
+            ? postgreSql.Value.CreateDbContext()
+            : sqlite.Value.CreateDbContext();
 
         public Task<NewsCmsDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) => Task.FromResult(CreateDbContext());
     }
