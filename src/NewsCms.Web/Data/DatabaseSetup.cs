@@ -28,13 +28,24 @@ public static class DatabaseSetup
         services.AddSingleton(provider => SiteLock.HoldWhileRunning(provider.GetRequiredService<DatabaseLocation>()));
 
         // The provider is known only once configuration is complete, so both factories are registered and the one
-        // the site uses is picked on first use.
-        services.AddDbContextFactory<NewsCmsDbContext>((provider, options) =>
+        // the site uses is picked on first use. Pooled: a context (its services, its connection object with EF's
+        // functions and collations) is reset and reused instead of built for each render's queries.
+        services.AddPooledDbContextFactory<NewsCmsDbContext>((provider, options) =>
             Configure(options, provider, (o, location) => o.UseSqlite(location.ConnectionString)
                 .AddInterceptors(provider.GetRequiredService<SqlitePragmas>())));
-        services.AddDbContextFactory<PostgreSqlDbContext>((provider, options) =>
+        services.AddPooledDbContextFactory<PostgreSqlDbContext>((provider, options) =>
             Configure(options, provider, (o, location) => o.UseNpgsql(location.ConnectionString)));
-        services.AddSingleton<IDbContextFactory<NewsCmsDbContext>, NewsCmsContexts>();
+        // EF's pooled factory for SQLite's context stays, under the switch that picks the provider.
+        var sqlite = services.Last(d => d.ServiceType == typeof(IDbContextFactory<NewsCmsDbContext>));
+        services.Remove(sqlite);
+        services.AddSingleton<IDbContextFactory<NewsCmsDbContext>>(provider => new NewsCmsContexts(provider.GetRequiredService<DatabaseLocation>(),
+            new Lazy<IDbContextFactory<NewsCmsDbContext>>(() => (IDbContextFactory<NewsCmsDbContext>)(sqlite switch
+            {
+                { ImplementationFactory: { } factory } => factory(provider),
+                { ImplementationType: { } type } => ActivatorUtilities.CreateInstance(provider, type),
+                _ => sqlite.ImplementationInstance!,
+            })),
+            new Lazy<IDbContextFactory<PostgreSqlDbContext>>(provider.GetRequiredService<IDbContextFactory<PostgreSqlDbContext>>)));
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContext());
         services.AddDatabaseDeveloperPageExceptionFilter();
         return builder;
@@ -48,11 +59,12 @@ public static class DatabaseSetup
     }
 
     /// <summary>Makes the context of the configured provider wherever the app asks for a <see cref="NewsCmsDbContext"/>.</summary>
-    private sealed class NewsCmsContexts(DatabaseLocation location, IServiceProvider services) : IDbContextFactory<NewsCmsDbContext>
+    private sealed class NewsCmsContexts(DatabaseLocation location, Lazy<IDbContextFactory<NewsCmsDbContext>> sqlite,
+        Lazy<IDbContextFactory<PostgreSqlDbContext>> postgreSql) : IDbContextFactory<NewsCmsDbContext>
     {
         public NewsCmsDbContext CreateDbContext() => location.Provider == DatabaseProvider.PostgreSQL
-            ? new PostgreSqlDbContext(services.GetRequiredService<DbContextOptions<PostgreSqlDbContext>>())
-            : new NewsCmsDbContext(services.GetRequiredService<DbContextOptions<NewsCmsDbContext>>());
+            ? postgreSql.Value.CreateDbContext()
+            : sqlite.Value.CreateDbContext();
 
         public Task<NewsCmsDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) => Task.FromResult(CreateDbContext());
     }
@@ -114,23 +126,48 @@ public static class DatabaseSetup
 
 public sealed class DatabaseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Sets the per-connection pragmas SQLite does not keep in the file.</summary>
+/// <summary>
+/// Sets the per-connection pragmas SQLite does not keep in the file, once per physical connection: SQLite's pool hands
+/// the same connection (the same native handle) to many contexts, and a fresh public render opens one for each of its
+/// queries, so running the pragmas on every open was a statement prepared and run per query. Whoever changes one of
+/// these pragmas on a connection calls <see cref="Forget"/>, and the next open sets them again.
+/// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    // synchronous is set on every open because pooled connections are reused: one an import relaxed comes back durable.
     private const string Pragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+
+    // Native handles already set up; a handle SQLite closes is collected, and its entry with it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Done = new();
+
+    /// <summary>The connection's pragmas were changed (e.g. an import relaxed synchronous): set them again on its next open.</summary>
+    public static void Forget(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle }) Done.Remove(handle);
+    }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (!NeedsPragmas(connection)) return;
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
+        Remember(connection);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (!NeedsPragmas(connection)) return;
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        Remember(connection);
+    }
+
+    private static bool NeedsPragmas(DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } handle } || !Done.TryGetValue(handle, out _);
+
+    private static void Remember(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle }) Done.AddOrUpdate(handle, Done);
     }
 }

@@ -16,6 +16,9 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     public async Task<ArticleLookup> FindAsync(string slug, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Opened once for the page model's queries (up to seven): EF would otherwise take a connection from the pool
+        // and hand it back around each one. Closed when the context is disposed.
+        await db.Database.OpenConnectionAsync(ct);
         // A page is not an article: under /news/ its slug is unknown (pages answer at /{slug}, see PublicPages).
         var article = await ArticleBySlug.For(db)(db, slug, ct);
         if (article is null)

@@ -711,7 +711,12 @@ public sealed class WordPressImporter(
         private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(NewsCmsDbContext db, CancellationToken ct)
         {
             await db.Database.OpenConnectionAsync(ct);
-            if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = NORMAL", ct);
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = NORMAL", ct);
+                // Back in the pool, the connection is made durable again on its next open.
+                SqlitePragmas.Forget(db.Database.GetDbConnection());
+            }
             var transaction = await db.Database.BeginTransactionAsync(ct);
             if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", ct);
             return transaction;
