@@ -49,6 +49,7 @@ public static class FullBench
           --duration S          measured seconds per page in the main, render and cluster runs (default 15)
           --warmup S            warm-up seconds per page (default 5)
           --connections N       connections (default 64)
+          --soak S              the main run's soak at the largest scale (default 60 with wrk, 0 = none)
           --day-minutes M       the newsroom's day (default 5); or --day-seconds S
           --output DIR          results folder (default benchmark-results/full-<timestamp>)
           --skip S[,S...]       steps left out: main, render, startup, survival, memory, day, cluster
@@ -68,6 +69,7 @@ public static class FullBench
         public string? Databases, Output, App;
         public string PostgresAdmin = $"Host=/var/run/postgresql;Username={Environment.UserName}";
         public double Duration = 15, Warmup = 5, DaySeconds = 300;
+        public double? Soak;
         public int Connections = 64;
         public string Driver = "wrk";
         public HashSet<string> Skip = [];
@@ -98,6 +100,7 @@ public static class FullBench
                     case "--duration": o.Duration = Number(); break;
                     case "--warmup": o.Warmup = Number(); break;
                     case "--connections": o.Connections = (int)Number(); break;
+                    case "--soak": o.Soak = Number(); break;
                     case "--day-minutes": o.DaySeconds = Number() * 60; break;
                     case "--day-seconds": o.DaySeconds = Number(); break;
                     case "--output": o.Output = Value(); break;
@@ -191,7 +194,8 @@ public static class FullBench
             {
                 var options = BenchmarkOptions.Parse([
                     "--articles", string.Join(',', o.Articles), "--provider", string.Join(',', o.Providers), "--databases", databases, "--postgres", o.PostgresAdmin,
-                    "--driver", o.Driver, .. common, .. o.Builtin ? new[] { "--probes", "1" } : [], "--output", sub]);
+                    "--driver", o.Driver, .. common, .. o.Builtin ? new[] { "--probes", "1" } : [],
+                    .. o.Soak is { } soak ? new[] { "--soak", Num(soak) } : [], "--output", sub]);
                 var (exitCode, run, _) = await new Harness(options, console).RunAsync(ct);
                 Succeeded(exitCode, "the main run");
                 main = run;
@@ -296,7 +300,7 @@ public static class FullBench
                     await new Seeder(new ContentGenerator(), console).SeedAsync(database, articles, reuse: true, ct);
                 }
                 SqliteConnection.ClearAllPools();
-                foreach (var suffix in new[] { "", "-wal", "-shm" })
+                foreach (var suffix in new[] { "", "-wal" })
                 {
                     if (File.Exists(seeded + suffix)) File.Copy(seeded + suffix, copy + suffix, overwrite: true);
                 }
