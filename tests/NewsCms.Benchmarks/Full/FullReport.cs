@@ -184,8 +184,9 @@ internal static class FullReport
         foreach (var f in r.Figures) md.AppendLine(Invariant, $"| {f.Step} | {f.Figure} | {Cell(f.Value)} |");
         md.AppendLine();
         md.AppendLine("Each step's own results (JSON and Markdown) are in its folder; a failed step's error in full in its error.txt. " +
-            "Survival and start-up run on SQLite (they start the app on a copy of the seeded file); the day runs on a fresh copy (SQLite) " +
-            "or a database of its own (PostgreSQL), as it adds articles.");
+            "Render, start-up, survival and memory run on SQLite (the seeded files; survival on a copy of its own); the day runs on a " +
+            "fresh copy (SQLite) or a database of its own (PostgreSQL), as it adds articles. Through nginx there is no ceiling of its own: " +
+            "the two-node cache hits are set against the main run's ceiling at the same scale.");
         return md.ToString();
     }
 
