@@ -40,6 +40,10 @@ public static class BenchmarkProgram
         {
             return await Startup.StartupBench.RunAsync(args, Console.Out, CancellationToken.None);
         }
+        if (args.Length > 0 && args[0] == Full.FullBench.Verb)
+        {
+            return await Full.FullBench.RunAsync(args, Console.Out, CancellationToken.None);
+        }
         if (args.Length > 0 && args[0] == "survival")
         {
             return await Survival.SurvivalBench.RunAsync(args, Console.Out, CancellationToken.None);

@@ -247,7 +247,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
         throw new InvalidOperationException("Could not find the repository (NewsCms.sln) above the harness or the current folder.");
     }
 
-    private static MachineInfo Machine()
+    internal static MachineInfo Machine()
     {
         static string? Line(string file, string key) => File.Exists(file)
             ? File.ReadLines(file).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
