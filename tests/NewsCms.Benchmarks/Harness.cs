@@ -235,7 +235,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
     }
 
     /// <summary>The repository: the folder above the harness's binaries that holds NewsCms.sln.</summary>
-    internal static string FindRepository()
+    public static string FindRepository()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {

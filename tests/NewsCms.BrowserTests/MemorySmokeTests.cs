@@ -15,7 +15,7 @@ public class MemorySmokeTests
         var output = Path.Combine(Path.GetTempPath(), "newscms-bench-smoke", Guid.NewGuid().ToString("N"));
         // The app as built for this test run (same configuration), e.g. src/NewsCms.Web/bin/Debug/net10.0.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var app = Path.Combine(Repository(), "src", "NewsCms.Web", "bin", configuration, "net10.0", "NewsCms.Web.dll");
+        var app = Path.Combine(NewsCms.Benchmarks.Harness.FindRepository(), "src", "NewsCms.Web", "bin", configuration, "net10.0", "NewsCms.Web.dll");
         Assert.True(File.Exists(app), $"{app} was not built");
         try
         {
@@ -38,14 +38,4 @@ public class MemorySmokeTests
             if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         }
     }
-
-    private static string Repository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NewsCms.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("No NewsCms.sln above the test assembly.");
-    }
-
 }
