@@ -68,6 +68,48 @@ public sealed partial class WordPressImportRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_finished_import_records_its_final_count_even_when_its_last_progress_came_within_a_second()
+    {
+        // A clock that does not move: the progress heartbeat writes once, and every later report falls within its
+        // one-second throttle, as the last report of a fast import can.
+        await using var frozen = await NewsCmsAppFactory.CreateAsync();
+        frozen.TestServices = services => services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow));
+        var admin = await frozen.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+
+        async Task<ImportRunView> SettledAsync(Guid id)
+        {
+            for (var waited = 0; waited < 600; waited++)
+            {
+                await using var scope = frozen.Services.CreateAsyncScope();
+                var run = await scope.ServiceProvider.GetRequiredService<ImportRuns>().GetAsync(admin, id, Ct);
+                Assert.True(run.Succeeded, run.Error);
+                if (!run.Value!.IsActive) return run.Value;
+                await Task.Delay(100, Ct);
+            }
+            throw new TimeoutException("The import run did not settle in 60 s.");
+        }
+
+        Guid id;
+        await using (var scope = frozen.Services.CreateAsyncScope())
+        {
+            await using var export = File.OpenRead(WordPressFixtures.Site);
+            var started = await scope.ServiceProvider.GetRequiredService<ImportRuns>().StartWordPressAsync(admin, export, "site.xml", null, null, false, Ct);
+            Assert.True(started.Succeeded, started.Error);
+            id = started.Value;
+        }
+        Assert.Equal(ImportRunStatus.DryRun, (await SettledAsync(id)).Status);
+        await using (var scope = frozen.Services.CreateAsyncScope())
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<ImportRuns>().ImportAsync(admin, id, Ct)).Succeeded);
+        }
+        var imported = await SettledAsync(id);
+
+        Assert.Equal(ImportRunStatus.Completed, imported.Status);
+        Assert.True(imported.TotalItems > 1);
+        Assert.Equal(imported.TotalItems, imported.ProcessedItems);
+    }
+
+    [Fact]
     public async Task An_administrator_uploads_reads_the_dry_run_imports_and_downloads_the_report()
     {
         var client = app.CreateBrowserlikeClient();

@@ -265,10 +265,14 @@ public sealed class ImportWorker(
         var now = clock.GetUtcNow().UtcDateTime;
         var status = error is not null ? ImportRunStatus.Failed : run.IsDryRun ? ImportRunStatus.DryRun : ImportRunStatus.Completed;
         var json = ImportReportText.Json(report);
+        // The last progress too: the heartbeat writes at most once a second, so the final count may not be stored yet.
+        var progress = heartbeat.Latest;
         await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
         {
             // Only a run still ours: one marked stale meanwhile (and perhaps resumed elsewhere) is left as it is.
             await db.ImportRuns.Where(r => r.Id == id && r.Status == ImportRunStatus.Running && r.IsDryRun == run.IsDryRun).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.ProcessedItems, progress.Processed)
+                .SetProperty(r => r.TotalItems, progress.Total)
                 .SetProperty(r => r.Status, status)
                 .SetProperty(r => r.Error, error)
                 .SetProperty(r => r.ReportJson, json)
@@ -307,6 +311,9 @@ public sealed class ImportWorker(
     {
         private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
         private ImportProgress latest = new(0, 0);
+
+        /// <summary>The progress last reported, written or not.</summary>
+        public ImportProgress Latest => latest;
         private DateTime lastWritten = DateTime.MinValue;
         private readonly SemaphoreSlim writing = new(1, 1);
 
