@@ -28,6 +28,27 @@ public sealed class PostgreSqlStartupTests
     }
 
     [Fact]
+    public async Task A_database_that_does_not_exist_yet_is_created_and_migrated_at_start_up()
+    {
+        var template = await TestDatabase.NewAsync();
+        var database = template with
+        {
+            ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(template.ConnectionString) { Database = "newscms_test_" + Guid.NewGuid().ToString("N") }.ConnectionString,
+        };
+        await template.DropAsync();
+        try
+        {
+            await using var app = NewsCmsAppFactory.OnDatabase(database);
+            using var client = app.CreateClient();
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_server_stops_start_up_with_a_message_naming_the_settings()
     {
         var unreachable = new TestDatabaseInstance(DatabaseProvider.PostgreSQL, "Host=127.0.0.1;Port=1;Database=none;Username=nobody;Timeout=2", null);

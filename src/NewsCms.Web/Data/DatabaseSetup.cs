@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace NewsCms.Web.Data;
@@ -80,9 +81,14 @@ public static class DatabaseSetup
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NewsCms.Database");
         try
         {
-            // Held until the app stops: a restore refuses to replace the files of a running site.
-            if (location.Provider == DatabaseProvider.Sqlite) app.Services.GetRequiredService<SiteLock>();
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync();
+            // A PostgreSQL database that does not exist yet is created first, as migrating would, for the lock to live in.
+            if (location.Provider == DatabaseProvider.PostgreSQL && db.GetService<IRelationalDatabaseCreator>() is { } creator && !await creator.ExistsAsync())
+            {
+                await creator.CreateAsync();
+            }
+            // Held until the app stops: a restore refuses to replace the database of a running site.
+            app.Services.GetRequiredService<SiteLock>();
             // Asked of the history table only when it exists: PostgreSQL would log a failed query on a new database.
             var history = db.GetService<IHistoryRepository>();
             var applied = await history.ExistsAsync() ? (await history.GetAppliedMigrationsAsync()).Select(m => m.MigrationId).ToHashSet() : [];
@@ -95,8 +101,10 @@ public static class DatabaseSetup
                 location.Description, pending.Count, journalMode is null ? "" : ", journal mode " + journalMode);
             await ImportFileKeysAsync(db, location, logger);
         }
-        catch (Exception ex) when (ex is SqliteException or NpgsqlException or TimeoutException)
+        // EF wraps what the server said in "a transient failure" when it asks whether the database exists.
+        catch (Exception caught) when (caught is SqliteException or NpgsqlException or TimeoutException || caught.InnerException is NpgsqlException)
         {
+            var ex = caught.InnerException as NpgsqlException ?? caught;
             throw new DatabaseUnavailableException(location.Provider == DatabaseProvider.Sqlite
                 ? $"NewsCms cannot use the database file '{location.FilePath}' (setting {SettingName}): {ex.Message} " +
                   "Check that the file is a NewsCms SQLite database and that the folder is writable, or point the setting at another file."

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NewsCms.Tests.Infrastructure;
@@ -164,6 +165,49 @@ public sealed partial class BackupTests : IAsyncDisposable
             Assert.DoesNotContain(articles, a => a.Headline == "Written after the backup");
         }
         AssertNoWorkFilesLeft(site);
+    }
+
+    [Fact]
+    public async Task A_restore_refuses_a_running_site_even_while_the_site_has_no_database_connection_open()
+    {
+        var site = await NewSiteAsync();
+        var file = Path.Combine(NewFolder(), "site.zip");
+        var backup = await RunCommandAsync(["backup", file, .. Settings(site)]);
+        Assert.True(backup.Code == 0, backup.Error);
+        await using (var app = NewsCmsAppFactory.OnDatabase(site))
+        {
+            app.CreateClient().Dispose();
+            // A quiet node: its pool has let its idle connections go, as it does after their idle lifetime.
+            SqliteConnection.ClearAllPools();
+            NpgsqlConnection.ClearAllPools();
+            var whileRunning = await RunCommandAsync(["restore", file, ForceOption, .. Settings(site)]);
+            Assert.Equal(1, whileRunning.Code);
+            Assert.Contains("Stop the site first", whileRunning.Error);
+        }
+        await StoppedAsync(site);
+
+        var stopped = await RunCommandAsync(["restore", file, ForceOption, .. Settings(site)]);
+        Assert.True(stopped.Code == 0, stopped.Error);
+    }
+
+    [Fact]
+    public async Task A_site_does_not_start_while_a_restore_holds_its_lock_and_starts_once_it_is_let_go()
+    {
+        var site = await NewSiteAsync();
+        var settings = new Dictionary<string, string?>();
+        site.ApplyTo(settings);
+        var location = new DatabaseLocation(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
+            new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = AppContext.BaseDirectory });
+        using (var restoring = SiteLock.TryTake(location, exclusive: true))
+        {
+            Assert.NotNull(restoring);
+            await using var app = NewsCmsAppFactory.OnDatabase(site);
+            var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+            Assert.Contains("a restore of this site is in progress", error.ToString());
+        }
+        await using var started = NewsCmsAppFactory.OnDatabase(site);
+        using var client = started.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 
     [Fact]

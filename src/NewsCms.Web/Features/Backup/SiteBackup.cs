@@ -292,13 +292,21 @@ public sealed partial class SiteBackup(
         var mediaRoot = MediaRoot;
         var dump = TempPath("restore", ".pgdump");
         var staging = Path.Combine(mediaRoot, ".restoring-" + Guid.NewGuid().ToString("N"));
+        SiteLock? siteLock = null;
         try
         {
+            // Every running node holds the site lock (see SiteLock), whether or not it has a query open right now.
+            siteLock = SiteLock.TryTake(database, exclusive: true);
+            if (siteLock is null)
+            {
+                return ServiceResult<RestoreSummary>.Fail($"NewsCms is running on the {database.Description} (or another restore is). " +
+                    "Stop the site first (every node), then restore.");
+            }
             await using var connection = await OpenPostgreSqlAsync(ct);
-            // Any client connected to the database: a running node (whose caches and media would no longer match), or
-            // someone whose locks would hold the restore up.
+            // Anything else connected to the database (a report, a console) would hold the restore up with its locks.
             var others = Convert.ToInt32(await ScalarAsync(connection,
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'", ct));
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() " +
+                $"AND backend_type = 'client backend' AND application_name <> '{SiteLock.PostgreSqlApplicationName}'", ct));
             if (others > 0)
             {
                 return ServiceResult<RestoreSummary>.Fail($"NewsCms is running on the {database.Description} ({others} other connection(s) to it). " +
@@ -379,6 +387,7 @@ public sealed partial class SiteBackup(
         }
         finally
         {
+            siteLock?.Dispose();
             File.Delete(dump);
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
