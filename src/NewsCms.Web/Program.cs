@@ -130,6 +130,7 @@ app.UseRedirects();
 // Readers' cache hits are answered here, before routing and authentication (see PublicFastPath); routing comes after
 // it so a hit does not pay for it.
 app.UsePublicFastPath();
+app.UseHeadAsGet();
 app.UseRouting();
 
 app.UseCookiePolicy();

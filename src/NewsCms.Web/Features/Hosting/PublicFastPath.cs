@@ -212,7 +212,8 @@ public sealed class PublicFastPath : IDisposable
     {
         var request = context.Request;
         var headers = request.Headers;
-        if ((!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) || headers.Authorization.Count > 0 || SignedIn(headers.Cookie))
+        // A HEAD (answered as a GET into a body that drops it) sends no body to learn from.
+        if (!HttpMethods.IsGet(request.Method) || HeadRequests.Asked(context) || headers.Authorization.Count > 0 || SignedIn(headers.Cookie))
         {
             await next(context);
             return;
@@ -306,11 +307,14 @@ public sealed class PublicFastPath : IDisposable
         }
     }
 
-    /// <summary>Everything that names the output cache entry for a request (method, scheme, host, path, query), as sent.</summary>
-    private readonly record struct Address(string Method, string Scheme, string Host, string? Path, string? Query)
+    /// <summary>
+    /// Everything that names the output cache entry for a request (scheme, host, path, query), as sent. Not the method:
+    /// the pipeline answers a HEAD as its GET (<see cref="HeadRequests"/>), so a GET's copy answers a HEAD too.
+    /// </summary>
+    private readonly record struct Address(string Scheme, string Host, string? Path, string? Query)
     {
         public Address(HttpRequest request)
-            : this(request.Method, request.Scheme, request.Host.Value ?? "", request.Path.Value, request.QueryString.Value)
+            : this(request.Scheme, request.Host.Value ?? "", request.Path.Value, request.QueryString.Value)
         {
         }
     }

@@ -54,6 +54,13 @@ public static class LiveBlogsSetup
 
     private static async Task StreamAsync(HttpContext http, int articleId, LiveStream stream, BreakingBroadcast breaking, IHostApplicationLifetime lifetime)
     {
+        if (HeadRequests.Asked(http))
+        {
+            // A stream that never ends has no body to measure: a HEAD gets its headers only.
+            http.Response.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache, no-transform";
+            return;
+        }
         var reader = stream.Connect(articleId);
         if (reader is null)
         {

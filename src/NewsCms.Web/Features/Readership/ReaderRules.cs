@@ -9,12 +9,13 @@ namespace NewsCms.Web.Features.Readership;
 public static partial class ReaderRules
 {
     /// <summary>
-    /// Whether the request is a reader's view: a GET (HEAD fetches no page to read), not a prefetch or prerender (a
-    /// browser guessing the next click; if the reader does go there the page is shown from that copy, so such a view
-    /// is not counted: we under-count rather than count guesses), and not from a known robot.
+    /// Whether the request is a reader's view: a GET (a HEAD, even one answered as a GET, fetches no page to read), not
+    /// a prefetch or prerender (a browser guessing the next click; if the reader does go there the page is shown from
+    /// that copy, so such a view is not counted: we under-count rather than count guesses), and not from a known robot.
     /// </summary>
     public static bool IsReaderView(HttpRequest request) =>
-        HttpMethods.IsGet(request.Method) && !IsPrefetch(request.Headers) && !IsRobot(request.Headers.UserAgent.ToString());
+        HttpMethods.IsGet(request.Method) && !Hosting.HeadRequests.Asked(request.HttpContext)
+        && !IsPrefetch(request.Headers) && !IsRobot(request.Headers.UserAgent.ToString());
 
     /// <summary>Chromium's and Firefox's prefetch and prerender markers (Sec-Purpose, the older Purpose, X-Moz).</summary>
     public static bool IsPrefetch(IHeaderDictionary headers) =>
