@@ -47,42 +47,35 @@ public static class DayBench
         var settings = DaySettings.Default;
         int articles = 100_000;
         string? output = null, databases = null;
-        try
+        var exit = await SubcommandOptions.ReadAsync(args, Usage, console, (name, option) =>
         {
-            for (var i = 1; i < args.Length; i++)
+            switch (name)
             {
-                var name = args[i];
-                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
-                double Number() => double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0
-                    ? n : throw new ArgumentException($"{name}: '{args[i]}' is not a number.");
-                switch (name)
-                {
-                    case "--articles": articles = (int)Number(); break;
-                    case "--databases": databases = Value(); break;
-                    case "--minutes": settings = settings with { Seconds = Number() * 60 }; break;
-                    case "--seconds": settings = settings with { Seconds = Number() }; break;
-                    case "--warmup": settings = settings with { WarmupSeconds = Number() }; break;
-                    case "--cold": settings = settings with { WarmEveryPage = false }; break;
-                    case "--cache-mb": settings = settings with { CacheSizeMB = (int)Number() }; break;
-                    case "--connections": settings = settings with { Connections = (int)Number() }; break;
-                    case "--zipf": settings = settings with { ZipfS = Number() }; break;
-                    case "--editors": settings = settings with { Editors = (int)Number() }; break;
-                    case "--autosave": settings = settings with { AutosaveSeconds = Number() }; break;
-                    case "--publish": settings = settings with { PublishSeconds = Number() }; break;
-                    case "--live": settings = settings with { LiveEntrySeconds = Number() }; break;
-                    case "--live-readers": settings = settings with { LiveReaders = (int)Number() }; break;
-                    case "--driver":
-                        settings = settings with { Driver = Value() is "wrk" or "builtin" ? args[i] : throw new ArgumentException("--driver is wrk or builtin.") };
-                        break;
-                    case "--output": output = Value(); break;
-                    default: throw new ArgumentException($"Unknown option {name}.");
-                }
+                case "--articles": articles = option.Count(); break;
+                case "--databases": databases = option.Text(); break;
+                case "--minutes": settings = settings with { Seconds = option.Number() * 60 }; break;
+                case "--seconds": settings = settings with { Seconds = option.Number() }; break;
+                case "--warmup": settings = settings with { WarmupSeconds = option.Number() }; break;
+                case "--cold": settings = settings with { WarmEveryPage = false }; break;
+                case "--cache-mb": settings = settings with { CacheSizeMB = option.Count() }; break;
+                case "--connections": settings = settings with { Connections = option.Count() }; break;
+                case "--zipf": settings = settings with { ZipfS = option.Number() }; break;
+                case "--editors": settings = settings with { Editors = option.Count() }; break;
+                case "--autosave": settings = settings with { AutosaveSeconds = option.Number() }; break;
+                case "--publish": settings = settings with { PublishSeconds = option.Number() }; break;
+                case "--live": settings = settings with { LiveEntrySeconds = option.Number() }; break;
+                case "--live-readers": settings = settings with { LiveReaders = option.Count() }; break;
+                case "--driver":
+                    settings = settings with { Driver = option.Text() is ("wrk" or "builtin") and var driver ? driver : throw new ArgumentException("--driver is wrk or builtin.") };
+                    break;
+                case "--output": output = option.Text(); break;
+                default: throw option.Unknown();
             }
-            if (articles <= 0 || settings.Seconds <= 0 || settings.Connections <= 0) throw new ArgumentException("--articles, --minutes and --connections must be positive.");
-        }
-        catch (ArgumentException ex)
+        });
+        if (exit is { } code) return code;
+        if (articles <= 0 || settings.Seconds <= 0 || settings.Connections <= 0)
         {
-            await console.WriteLineAsync(ex.Message);
+            await console.WriteLineAsync("--articles, --minutes and --connections must be positive.");
             await console.WriteLineAsync(Usage);
             return 1;
         }
@@ -92,8 +85,7 @@ public static class DayBench
             return 2;
         }
         var repository = Harness.FindRepository();
-        var folder = Path.GetFullPath(output ?? Path.Combine(repository, "benchmark-results", "day-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        Directory.CreateDirectory(folder);
+        var folder = SubcommandOptions.ResultsFolder(repository, output, "day");
         var databaseFolder = Path.GetFullPath(databases ?? Path.Combine(folder, "db"));
         Directory.CreateDirectory(databaseFolder);
         try

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using NewsCms.Benchmarks.Load;
 
 namespace NewsCms.Benchmarks.Day;
@@ -77,8 +74,7 @@ public sealed class DayPages
 /// </summary>
 public sealed class DayReaderLoad(DayPages pages, string driver, string workFolder)
 {
-    private const string Marker = "NEWSCMS_DAY_WRK ";
-    private int runs;
+        private int runs;
 
     public async Task<LoadResult> RunAsync(Uri app, int connections, TimeSpan duration, CancellationToken ct)
     {
@@ -96,86 +92,39 @@ public sealed class DayReaderLoad(DayPages pages, string driver, string workFold
         if (!File.Exists(pageFile)) await File.WriteAllLinesAsync(pageFile, pages.Lines(), ct);
         var script = Path.Combine(workFolder, "day.lua");
         await File.WriteAllTextAsync(script, Script(pageFile, seed: runs * 1000), ct);
-        var threads = Math.Min(Environment.ProcessorCount, connections);
-        var start = new ProcessStartInfo("wrk")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            ArgumentList = { "-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
-                "-d", Math.Max(1, (int)Math.Round(duration.TotalSeconds)) + "s", "--timeout", "5s", "--latency", "-s", script, app.ToString() },
-        };
-        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("Could not start wrk.");
-        using var kill = ct.Register(() => { try { wrk.Kill(); } catch (InvalidOperationException) { } });
-        var output = wrk.StandardOutput.ReadToEndAsync(ct);
-        var errors = wrk.StandardError.ReadToEndAsync(ct);
-        await wrk.WaitForExitAsync(ct);
-        var text = await output;
-        await File.WriteAllTextAsync(Path.Combine(workFolder, $"day-{runs}.out"), text + await errors, ct);
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"wrk printed no result for the day's readers (exit code {wrk.ExitCode}): {text}{await errors}");
-        var json = JsonDocument.Parse(line[Marker.Length..]).RootElement;
-        double Number(string property) => json.GetProperty(property).GetDouble();
-        var errorCount = (long)(Number("connect") + Number("read") + Number("write") + Number("status") + Number("timeout"));
-        return new LoadResult((long)Number("requests"), Number("duration_us") / 1e6, Number("p50_us") / 1000, Number("p99_us") / 1000, errorCount,
-            (long)Number("rendered"), (long)Number("answered"));
+        var json = await WrkDriver.RunScriptAsync(script, app, connections, duration, Path.Combine(workFolder, $"day-{runs}.out"), "the day's readers", ct);
+        return WrkDriver.Result(json, countsRendered: true);
     }
 
     /// <summary>wrk's script: each thread loads the weights once and draws every request's page (binary search on a uniform draw).</summary>
-    public static string Script(string pageFile, int seed)
-    {
-        var quoted = "\"" + pageFile.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
-        return new StringBuilder().Append($$"""
-            -- Written by the NewsCms benchmark harness (the newsroom's day).
-            local pageFile = {{quoted}}
-            local seed = {{seed}}
-            local threads = {}
+    public static string Script(string pageFile, int seed) => WrkDriver.Compose($$"""
+        -- The newsroom's day: pages drawn by weight.
+        local pageFile = {{WrkDriver.LuaString(pageFile)}}
+        local seed = {{seed}}
 
-            function setup(thread)
-              thread:set("tid", #threads)
-              table.insert(threads, thread)
-            end
+        function init(args)
+          rendered = 0
+          answered = 0
+          weights = {}
+          paths = {}
+          for line in io.lines(pageFile) do
+            local tab = line:find("\t", 1, true)
+            weights[#weights + 1] = tonumber(line:sub(1, tab - 1))
+            paths[#paths + 1] = line:sub(tab + 1)
+          end
+          total = weights[#weights]
+          math.randomseed(seed + tid * 7919)
+        end
 
-            function init(args)
-              rendered = 0
-              answered = 0
-              weights = {}
-              paths = {}
-              for line in io.lines(pageFile) do
-                local tab = line:find("\t", 1, true)
-                weights[#weights + 1] = tonumber(line:sub(1, tab - 1))
-                paths[#paths + 1] = line:sub(tab + 1)
-              end
-              total = weights[#weights]
-              math.randomseed(seed + tid * 7919)
-            end
+        function request()
+          local u = math.random() * total
+          local lo, hi = 1, #weights
+          while lo < hi do
+            local mid = math.floor((lo + hi) / 2)
+            if weights[mid] < u then lo = mid + 1 else hi = mid end
+          end
+          return wrk.format(nil, paths[lo])
+        end
 
-            function request()
-              local u = math.random() * total
-              local lo, hi = 1, #weights
-              while lo < hi do
-                local mid = math.floor((lo + hi) / 2)
-                if weights[mid] < u then lo = mid + 1 else hi = mid end
-              end
-              return wrk.format(nil, paths[lo])
-            end
-
-            function response(status, headers, body)
-              answered = answered + 1
-              -- The output cache adds Age to the responses it serves; a rendered page has none.
-              if headers["Age"] == nil and headers["age"] == nil then rendered = rendered + 1 end
-            end
-
-            function done(summary, latency, requests)
-              local r, a = 0, 0
-              for _, t in ipairs(threads) do
-                r = r + (t:get("rendered") or 0)
-                a = a + (t:get("answered") or 0)
-              end
-              local e = summary.errors
-              io.write(string.format('{{Marker}}{"requests":%.0f,"duration_us":%.0f,"connect":%.0f,"read":%.0f,"write":%.0f,"status":%.0f,"timeout":%.0f,"p50_us":%.0f,"p99_us":%.0f,"max_us":%.0f,"rendered":%.0f,"answered":%.0f}\n',
-                summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-                latency:percentile(50), latency:percentile(99), latency.max, r, a))
-            end
-
-            """).ToString();
-    }
+        """, countRendered: true);
 }

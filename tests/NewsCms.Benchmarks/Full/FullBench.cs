@@ -79,45 +79,34 @@ public static class FullBench
     public static async Task<int> RunAsync(string[] args, TextWriter console, CancellationToken ct)
     {
         var o = new Options();
-        try
+        var exit = await SubcommandOptions.ReadAsync(args, Usage, console, (name, option) =>
         {
-            for (var i = 1; i < args.Length; i++)
+            switch (name)
             {
-                var name = args[i];
-                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
-                double Number() => double.TryParse(Value().TrimEnd('s'), NumberStyles.Float, Invariant, out var n) && n >= 0 ? n : throw new ArgumentException($"{name}: '{args[i]}' is not a number.");
-                switch (name)
-                {
-                    case "--articles":
-                        o.Articles = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                            .Select(a => int.Parse(a.Replace("_", ""), Invariant)).Distinct().Order()];
-                        break;
-                    case "--provider":
-                        o.Providers = BenchmarkOptions.Parse(["--provider", Value()]).Providers;
-                        break;
-                    case "--databases": o.Databases = Path.GetFullPath(Value()); break;
-                    case "--postgres": o.PostgresAdmin = Value(); break;
-                    case "--duration": o.Duration = Number(); break;
-                    case "--warmup": o.Warmup = Number(); break;
-                    case "--connections": o.Connections = (int)Number(); break;
-                    case "--soak": o.Soak = Number(); break;
-                    case "--day-minutes": o.DaySeconds = Number() * 60; break;
-                    case "--day-seconds": o.DaySeconds = Number(); break;
-                    case "--output": o.Output = Value(); break;
-                    case "--app": o.App = Path.GetFullPath(Value()); break;
-                    case "--driver": o.Driver = Value() is "wrk" or "builtin" ? args[i] : throw new ArgumentException("--driver is wrk or builtin."); break;
-                    case "--skip":
-                        o.Skip = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];
-                        if (o.Skip.FirstOrDefault(s => !Steps.Contains(s)) is { } unknown) throw new ArgumentException($"--skip: '{unknown}' is not one of {string.Join(", ", Steps)}.");
-                        break;
-                    default: throw new ArgumentException($"Unknown option {name}.");
-                }
+                case "--articles": o.Articles = [.. option.Counts().Distinct().Order()]; break;
+                case "--provider": o.Providers = BenchmarkOptions.Parse(["--provider", option.Text()]).Providers; break;
+                case "--databases": o.Databases = option.FullPath(); break;
+                case "--postgres": o.PostgresAdmin = option.Text(); break;
+                case "--duration": o.Duration = option.Number(); break;
+                case "--warmup": o.Warmup = option.Number(); break;
+                case "--connections": o.Connections = option.Count(); break;
+                case "--soak": o.Soak = option.Number(); break;
+                case "--day-minutes": o.DaySeconds = option.Number() * 60; break;
+                case "--day-seconds": o.DaySeconds = option.Number(); break;
+                case "--output": o.Output = option.Text(); break;
+                case "--app": o.App = option.FullPath(); break;
+                case "--driver": o.Driver = option.Text() is ("wrk" or "builtin") and var driver ? driver : throw new ArgumentException("--driver is wrk or builtin."); break;
+                case "--skip":
+                    o.Skip = [.. option.Text().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];
+                    if (o.Skip.FirstOrDefault(s => !Steps.Contains(s)) is { } unknown) throw new ArgumentException($"--skip: '{unknown}' is not one of {string.Join(", ", Steps)}.");
+                    break;
+                default: throw option.Unknown();
             }
-            if (o.Articles.Count == 0 || o.Articles[0] <= 0 || o.Connections <= 0 || o.DaySeconds <= 0) throw new ArgumentException("--articles, --connections and the day's length must be positive.");
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        });
+        if (exit is { } code) return code;
+        if (o.Articles.Count == 0 || o.Articles[0] <= 0 || o.Connections <= 0 || o.DaySeconds <= 0)
         {
-            await console.WriteLineAsync(ex.Message);
+            await console.WriteLineAsync("--articles, --connections and the day's length must be positive.");
             await console.WriteLineAsync(Usage);
             return 1;
         }

@@ -18,21 +18,19 @@ public static partial class ImportBench
     {
         int posts = 10_000, images = 2_000;
         string? output = null;
-        for (var i = 1; i < args.Length; i++)
+        var exit = await SubcommandOptions.ReadAsync(args, Usage, console, (name, option) =>
         {
-            switch (args[i])
+            switch (name)
             {
-                case "--posts" when i + 1 < args.Length: posts = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--images" when i + 1 < args.Length: images = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--output" when i + 1 < args.Length: output = args[++i]; break;
-                default:
-                    await console.WriteLineAsync(Usage);
-                    return 1;
+                case "--posts": posts = option.Count(); break;
+                case "--images": images = option.Count(); break;
+                case "--output": output = option.Text(); break;
+                default: throw option.Unknown();
             }
-        }
+        });
+        if (exit is { } code) return code;
         var repository = Harness.FindRepository();
-        var folder = Path.GetFullPath(output ?? Path.Combine(repository, "benchmark-results", "import-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        Directory.CreateDirectory(folder);
+        var folder = SubcommandOptions.ResultsFolder(repository, output, "import");
         var app = await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct);
 
         var quarter = Math.Max(1, posts / 4);

@@ -37,21 +37,19 @@ public static class LiveBench
     {
         int readers = 1000, entries = 20;
         string? output = null;
-        for (var i = 1; i < args.Length; i++)
+        var exit = await SubcommandOptions.ReadAsync(args, Usage, console, (name, option) =>
         {
-            switch (args[i])
+            switch (name)
             {
-                case "--readers" when i + 1 < args.Length: readers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--entries" when i + 1 < args.Length: entries = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--output" when i + 1 < args.Length: output = args[++i]; break;
-                default:
-                    await console.WriteLineAsync(Usage);
-                    return 1;
+                case "--readers": readers = option.Count(); break;
+                case "--entries": entries = option.Count(); break;
+                case "--output": output = option.Text(); break;
+                default: throw option.Unknown();
             }
-        }
+        });
+        if (exit is { } code) return code;
         var repository = Harness.FindRepository();
-        var folder = Path.GetFullPath(output ?? Path.Combine(repository, "benchmark-results", "live-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        Directory.CreateDirectory(folder);
+        var folder = SubcommandOptions.ResultsFolder(repository, output, "live");
         var result = await MeasureAsync(repository, folder, readers, entries, console, ct);
         await WriteAsync(folder, result, ct);
         return result.Missed == 0 ? 0 : 2;

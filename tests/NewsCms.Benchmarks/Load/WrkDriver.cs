@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace NewsCms.Benchmarks.Load;
@@ -44,16 +45,30 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
         var script = Path.Combine(workFolder, name + ".lua");
         // A walk continues where the scenario's last run (its warm-up) stopped.
         var cursor = cursors.GetValueOrDefault(scenario.Name);
-        var threads = Math.Min(Environment.ProcessorCount, connections);
-        await File.WriteAllTextAsync(script, Script(pathFile, scenario.BypassCache, scenario.CountsRendered, cursor, threads), ct);
+        await File.WriteAllTextAsync(script, Script(pathFile, scenario.BypassCache, scenario.CountsRendered, cursor, Threads(connections)), ct);
 
+        var url = new Uri(baseUrl, scenario.Paths is null ? scenario.Path : "/");
+        var json = await RunScriptAsync(script, url, connections, duration, Path.Combine(workFolder, name + ".out"), scenario.Name, ct);
+        // Past every path this run sent, answered or still in flight when it stopped (the app may cache those too).
+        cursors[scenario.Name] = cursor + (long)json.GetProperty("issued").GetDouble();
+        return Result(json, scenario.CountsRendered);
+    }
+
+    private static int Threads(int connections) => Math.Min(Environment.ProcessorCount, connections);
+
+    /// <summary>
+    /// Runs wrk with a script made by <see cref="Compose"/> against <paramref name="url"/> and returns the JSON line its
+    /// done hook printed; wrk's whole output is kept in <paramref name="outputFile"/>.
+    /// </summary>
+    public static async Task<JsonElement> RunScriptAsync(string script, Uri url, int connections, TimeSpan duration, string outputFile, string what,
+        CancellationToken ct)
+    {
         var seconds = Math.Max(1, (int)Math.Round(duration.TotalSeconds));
-        var url = new Uri(baseUrl, scenario.Paths is null ? scenario.Path : "/").ToString();
         var start = new ProcessStartInfo("wrk")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            ArgumentList = { "-t", threads.ToString(), "-c", connections.ToString(), "-d", seconds + "s",
-                "--timeout", "5s", "--latency", "-s", script, url },
+            ArgumentList = { "-t", Threads(connections).ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
+                "-d", seconds.ToString(CultureInfo.InvariantCulture) + "s", "--timeout", "5s", "--latency", "-s", script, url.ToString() },
         };
         using var wrk = Process.Start(start) ?? throw new InvalidOperationException("Could not start wrk.");
         using var kill = ct.Register(() => { try { wrk.Kill(); } catch (InvalidOperationException) { } });
@@ -61,30 +76,34 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
         var errors = wrk.StandardError.ReadToEndAsync(ct);
         await wrk.WaitForExitAsync(ct);
         var text = await output;
-        await File.WriteAllTextAsync(Path.Combine(workFolder, name + ".out"), text + await errors, ct);
-
+        await File.WriteAllTextAsync(outputFile, text + await errors, ct);
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"wrk printed no result for {scenario.Name} (exit code {wrk.ExitCode}): {text}{await errors}");
-        var json = JsonDocument.Parse(line[Marker.Length..]).RootElement;
-        double Number(string property) => json.GetProperty(property).GetDouble();
-        // Past every path this run sent, answered or still in flight when it stopped (the app may cache those too).
-        cursors[scenario.Name] = cursor + (long)Number("issued");
-        var errorCount = (long)(Number("connect") + Number("read") + Number("write") + Number("status") + Number("timeout"));
-        return new LoadResult((long)Number("requests"), Number("duration_us") / 1e6, Number("p50_us") / 1000, Number("p99_us") / 1000, errorCount,
-            scenario.CountsRendered ? (long)Number("rendered") : null, scenario.CountsRendered ? (long)Number("answered") : null);
+            ?? throw new InvalidOperationException($"wrk printed no result for {what} (exit code {wrk.ExitCode}): {text}{await errors}");
+        return JsonDocument.Parse(line[Marker.Length..]).RootElement.Clone();
     }
 
-    /// <summary>The Lua script for one scenario (wrk runs one copy per thread, plus one for setup and done).</summary>
-    public static string Script(string? pathFile, bool bypassCache, bool countRendered, long start, int threadCount)
+    /// <summary>What the done hook reported, as a load result (rendered and answered only when the script counted them).</summary>
+    public static LoadResult Result(JsonElement json, bool countsRendered)
     {
-        var quotedPathFile = pathFile is null ? "nil" : "\"" + pathFile.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
-        var lua = $$"""
+        double Number(string property) => json.GetProperty(property).GetDouble();
+        var errorCount = (long)(Number("connect") + Number("read") + Number("write") + Number("status") + Number("timeout"));
+        return new LoadResult((long)Number("requests"), Number("duration_us") / 1e6, Number("p50_us") / 1000, Number("p99_us") / 1000, errorCount,
+            countsRendered ? (long)Number("rendered") : null, countsRendered ? (long)Number("answered") : null);
+    }
+
+    /// <summary>A Lua string literal of <paramref name="text"/> (a file's path).</summary>
+    public static string LuaString(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    /// <summary>
+    /// A whole script around <paramref name="body"/> (its own locals, init and request): each thread is numbered
+    /// (<c>tid</c>, from 0) in setup; with <paramref name="countRendered"/>, a response hook counts the answers without
+    /// the output cache's Age header; done prints the totals as one JSON line. A body sets <c>n</c> and <c>first</c>
+    /// when it walks a list, for the count of paths it issued.
+    /// </summary>
+    public static string Compose(string body, bool countRendered)
+    {
+        var lua = """
             -- Written by the NewsCms benchmark harness.
-            local pathFile = {{quotedPathFile}}
-            local bypass = {{(bypassCache ? "true" : "false")}}
-            local bypassHeaders = { ["{{Scenario.BypassHeader.Name}}"] = "{{Scenario.BypassHeader.Value}}" }
-            local start = {{start}}
-            local threadCount = {{threadCount}}
             local threads = {}
 
             function setup(thread)
@@ -92,32 +111,7 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
               table.insert(threads, thread)
             end
 
-            function init(args)
-              rendered = 0
-              answered = 0
-              n = 0
-              if pathFile then
-                paths = {}
-                for line in io.lines(pathFile) do paths[#paths + 1] = line end
-                -- Each thread starts at its own place in the list.
-                n = start + tid * math.floor(#paths / threadCount)
-              end
-              first = n
-            end
-
-            if pathFile then
-              function request()
-                n = n + 1
-                local path = paths[(n % #paths) + 1]
-                if bypass then
-                  -- The output cache neither looks up nor stores a request with an Authorization header: a fresh render.
-                  return wrk.format(nil, path, bypassHeaders)
-                end
-                return wrk.format(nil, path)
-              end
-            end
-
-            """;
+            """ + "\n" + body;
         if (countRendered)
         {
             lua += """
@@ -130,7 +124,7 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
 
                 """;
         }
-        lua += """
+        lua += $$"""
 
             function done(summary, latency, requests)
               local r, a, issued = 0, 0, 0
@@ -140,7 +134,7 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
                 issued = issued + (t:get("n") or 0) - (t:get("first") or 0)
               end
               local e = summary.errors
-              io.write(string.format('NEWSCMS_WRK {"requests":%.0f,"duration_us":%.0f,"bytes":%.0f,"connect":%.0f,"read":%.0f,"write":%.0f,"status":%.0f,"timeout":%.0f,"p50_us":%.0f,"p99_us":%.0f,"max_us":%.0f,"rendered":%.0f,"answered":%.0f,"issued":%.0f}\n',
+              io.write(string.format('{{Marker}}{"requests":%.0f,"duration_us":%.0f,"bytes":%.0f,"connect":%.0f,"read":%.0f,"write":%.0f,"status":%.0f,"timeout":%.0f,"p50_us":%.0f,"p99_us":%.0f,"max_us":%.0f,"rendered":%.0f,"answered":%.0f,"issued":%.0f}\n',
                 summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
                 latency:percentile(50), latency:percentile(99), latency.max, r, a, issued))
             end
@@ -148,4 +142,39 @@ public sealed class WrkDriver(string workFolder) : ILoadDriver
             """;
         return lua;
     }
+
+    /// <summary>The script for one scenario (wrk runs one copy per thread, plus one for setup and done).</summary>
+    public static string Script(string? pathFile, bool bypassCache, bool countRendered, long start, int threadCount) => Compose($$"""
+        local pathFile = {{(pathFile is null ? "nil" : LuaString(pathFile))}}
+        local bypass = {{(bypassCache ? "true" : "false")}}
+        local bypassHeaders = { ["{{Scenario.BypassHeader.Name}}"] = "{{Scenario.BypassHeader.Value}}" }
+        local start = {{start}}
+        local threadCount = {{threadCount}}
+
+        function init(args)
+          rendered = 0
+          answered = 0
+          n = 0
+          if pathFile then
+            paths = {}
+            for line in io.lines(pathFile) do paths[#paths + 1] = line end
+            -- Each thread starts at its own place in the list.
+            n = start + tid * math.floor(#paths / threadCount)
+          end
+          first = n
+        end
+
+        if pathFile then
+          function request()
+            n = n + 1
+            local path = paths[(n % #paths) + 1]
+            if bypass then
+              -- The output cache neither looks up nor stores a request with an Authorization header: a fresh render.
+              return wrk.format(nil, path, bypassHeaders)
+            end
+            return wrk.format(nil, path)
+          end
+        end
+
+        """, countRendered);
 }

@@ -44,25 +44,23 @@ public static class MemoryBench
         int articles = 1000, circuits = 50, readers = 500;
         string? output = null, databases = null, app = null;
         var gcdump = false;
-        for (var i = 1; i < args.Length; i++)
+        var exit = await SubcommandOptions.ReadAsync(args, Usage, console, (name, option) =>
         {
-            switch (args[i])
+            switch (name)
             {
-                case "--articles" when i + 1 < args.Length: articles = int.Parse(args[++i].Replace("_", ""), CultureInfo.InvariantCulture); break;
-                case "--circuits" when i + 1 < args.Length: circuits = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--readers" when i + 1 < args.Length: readers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--output" when i + 1 < args.Length: output = args[++i]; break;
-                case "--databases" when i + 1 < args.Length: databases = args[++i]; break;
-                case "--app" when i + 1 < args.Length: app = Path.GetFullPath(args[++i]); break;
+                case "--articles": articles = option.Count(); break;
+                case "--circuits": circuits = option.Count(); break;
+                case "--readers": readers = option.Count(); break;
+                case "--output": output = option.Text(); break;
+                case "--databases": databases = option.Text(); break;
+                case "--app": app = option.FullPath(); break;
                 case "--gcdump": gcdump = true; break;
-                default:
-                    await console.WriteLineAsync(Usage);
-                    return 1;
+                default: throw option.Unknown();
             }
-        }
+        });
+        if (exit is { } code) return code;
         var repository = Harness.FindRepository();
-        var folder = Path.GetFullPath(output ?? Path.Combine(repository, "benchmark-results", "memory-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        Directory.CreateDirectory(folder);
+        var folder = SubcommandOptions.ResultsFolder(repository, output, "memory");
         app ??= await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct);
         var result = await MeasureAsync(repository, app, folder, databases, articles, circuits, readers, console, ct, gcdump);
         await File.WriteAllTextAsync(Path.Combine(folder, "memory-results.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }), ct);

@@ -38,28 +38,26 @@ public static class RenderBench
         string? output = null, databases = null, label = null, appDll = null;
         bool load = true, breakdownToo = true;
         var compare = new List<string>();
-        for (var i = 1; i < args.Length; i++)
+        var exit = await SubcommandOptions.ReadAsync(args, Usage, console, (name, option) =>
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
+            switch (name)
             {
-                case "--articles": articles = int.Parse(Value().Replace("_", ""), Invariant); break;
-                case "--databases": databases = Value(); break;
-                case "--label": label = Value(); break;
-                case "--renders": renders = int.Parse(Value(), Invariant); break;
-                case "--duration": duration = double.Parse(Value(), Invariant); break;
-                case "--warmup": warmup = double.Parse(Value(), Invariant); break;
-                case "--connections": connections = int.Parse(Value(), Invariant); break;
-                case "--compare": compare.Add(Value()); break;
-                case "--output": output = Value(); break;
+                case "--articles": articles = option.Count(); break;
+                case "--databases": databases = option.Text(); break;
+                case "--label": label = option.Text(); break;
+                case "--renders": renders = option.Count(); break;
+                case "--duration": duration = option.Number(); break;
+                case "--warmup": warmup = option.Number(); break;
+                case "--connections": connections = option.Count(); break;
+                case "--compare": compare.Add(option.Text()); break;
+                case "--output": output = option.Text(); break;
                 case "--no-load": load = false; break;
                 case "--no-breakdown": breakdownToo = false; break;
-                case "--app": appDll = Path.GetFullPath(Value()); break;
-                default:
-                    await console.WriteLineAsync(Usage);
-                    return 1;
+                case "--app": appDll = option.FullPath(); break;
+                default: throw option.Unknown();
             }
-        }
+        });
+        if (exit is { } code) return code;
         if (articles <= 0 || databases is null)
         {
             await console.WriteLineAsync(Usage);
@@ -72,8 +70,7 @@ public static class RenderBench
         }
         var started = DateTime.UtcNow;
         var repository = Harness.FindRepository();
-        var folder = Path.GetFullPath(output ?? Path.Combine(repository, "benchmark-results", "render-" + started.ToString("yyyyMMdd-HHmmss", Invariant)));
-        Directory.CreateDirectory(folder);
+        var folder = SubcommandOptions.ResultsFolder(repository, output, "render");
         label ??= started.ToString("yyyy-MM-dd HH:mm", Invariant);
 
         var database = BenchDatabase.SqliteFile(Path.Combine(Path.GetFullPath(databases), $"newscms-{articles}.db"));

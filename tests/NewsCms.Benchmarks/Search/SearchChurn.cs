@@ -19,22 +19,29 @@ namespace NewsCms.Benchmarks.Search;
 public static class SearchChurn
 {
     public const string Verb = "search-churn";
+    public const string Usage = "Usage: dotnet run -c Release --project tests/NewsCms.Benchmarks -- search-churn --databases DIR [--articles 100000] [--rounds 5]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter console, CancellationToken ct)
     {
         string? databases = null;
         int articles = 100_000, rounds = 5;
-        for (var i = 1; i < args.Length; i++)
+        var exit = await SubcommandOptions.ReadAsync(args, Usage, console, (name, option) =>
         {
-            switch (args[i])
+            switch (name)
             {
-                case "--databases": databases = args[++i]; break;
-                case "--articles": articles = int.Parse(args[++i].Replace("_", ""), System.Globalization.CultureInfo.InvariantCulture); break;
-                case "--rounds": rounds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                default: await console.WriteLineAsync("search-churn --databases DIR [--articles N] [--rounds N]"); return 1;
+                case "--databases": databases = option.Text(); break;
+                case "--articles": articles = option.Count(); break;
+                case "--rounds": rounds = option.Count(); break;
+                default: throw option.Unknown();
             }
+        });
+        if (exit is { } code) return code;
+        if (databases is null)
+        {
+            await console.WriteLineAsync("--databases is required.");
+            await console.WriteLineAsync(Usage);
+            return 1;
         }
-        if (databases is null) { await console.WriteLineAsync("--databases is required."); return 1; }
         await using var database = BenchDatabase.SqliteFile(Path.Combine(databases, $"newscms-{articles}.db"));
         await using var app = new InProcessApp(Harness.FindRepository(), database);
         _ = app.Services;

@@ -36,25 +36,21 @@ public static class StartupBench
         List<int> scales = [1_000];
         var runs = 3;
         string? output = null, databases = null, app = null;
-        for (var i = 1; i < args.Length; i++)
+        var exit = await SubcommandOptions.ReadAsync(args, Usage, console, (name, option) =>
         {
-            switch (args[i])
+            switch (name)
             {
-                case "--articles" when i + 1 < args.Length:
-                    scales = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(a => int.Parse(a.Replace("_", ""), CultureInfo.InvariantCulture))];
-                    break;
-                case "--runs" when i + 1 < args.Length: runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--output" when i + 1 < args.Length: output = args[++i]; break;
-                case "--databases" when i + 1 < args.Length: databases = args[++i]; break;
-                case "--app" when i + 1 < args.Length: app = Path.GetFullPath(args[++i]); break;
-                default:
-                    await console.WriteLineAsync(Usage);
-                    return 1;
+                case "--articles": scales = option.Counts(); break;
+                case "--runs": runs = option.Count(); break;
+                case "--output": output = option.Text(); break;
+                case "--databases": databases = option.Text(); break;
+                case "--app": app = option.FullPath(); break;
+                default: throw option.Unknown();
             }
-        }
+        });
+        if (exit is { } code) return code;
         var repository = Harness.FindRepository();
-        var folder = Path.GetFullPath(output ?? Path.Combine(repository, "benchmark-results", "startup-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        Directory.CreateDirectory(folder);
+        var folder = SubcommandOptions.ResultsFolder(repository, output, "startup");
         var loadAtStart = LoadAverage();
         // Published for this machine's runtime, so ReadyToRun, as README's deployment advice says.
         app ??= await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct,

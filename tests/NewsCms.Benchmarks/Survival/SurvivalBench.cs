@@ -61,22 +61,20 @@ public static class SurvivalBench
     {
         int articles = 1000, connections = 8;
         string? output = null, databases = null;
-        for (var i = 1; i < args.Length; i++)
+        var exit = await SubcommandOptions.ReadAsync(args, Usage, console, (name, option) =>
         {
-            switch (args[i])
+            switch (name)
             {
-                case "--articles" when i + 1 < args.Length: articles = int.Parse(args[++i].Replace("_", ""), CultureInfo.InvariantCulture); break;
-                case "--connections" when i + 1 < args.Length: connections = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--output" when i + 1 < args.Length: output = args[++i]; break;
-                case "--databases" when i + 1 < args.Length: databases = args[++i]; break;
-                default:
-                    await console.WriteLineAsync(Usage);
-                    return 1;
+                case "--articles": articles = option.Count(); break;
+                case "--connections": connections = option.Count(); break;
+                case "--output": output = option.Text(); break;
+                case "--databases": databases = option.Text(); break;
+                default: throw option.Unknown();
             }
-        }
+        });
+        if (exit is { } code) return code;
         var repository = Harness.FindRepository();
-        var folder = Path.GetFullPath(output ?? Path.Combine(repository, "benchmark-results", "survival-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        Directory.CreateDirectory(folder);
+        var folder = SubcommandOptions.ResultsFolder(repository, output, "survival");
         var result = await MeasureAsync(repository, folder, databases, articles, connections, console, ct);
         await WriteAsync(folder, result, ct);
         await console.WriteLineAsync($"Wrote survival-results.json and survival-results.md to {folder}");

@@ -139,4 +139,18 @@ public class BenchmarkHarnessSmokeTests
         Assert.Contains("local pathFile = nil", single);
         Assert.DoesNotContain("function response(", single);
     }
+
+    [Fact]
+    public void The_days_wrk_script_draws_pages_by_weight_inside_the_harness_frame()
+    {
+        var lua = NewsCms.Benchmarks.Day.DayReaderLoad.Script("/tmp/my \"day\".pages", seed: 3000);
+        Assert.Contains("local pageFile = \"/tmp/my \\\"day\\\".pages\"", lua);
+        Assert.Contains("local seed = 3000", lua);
+        Assert.Contains("math.randomseed(seed + tid * 7919)", lua);
+        // The frame every harness script shares: numbered threads, the Age counter, the JSON line from done.
+        Assert.Contains("function setup(thread)", lua);
+        Assert.Contains("function response(", lua);
+        Assert.Contains("NEWSCMS_WRK {", lua);
+        Assert.True(lua.IndexOf("local threads = {}", StringComparison.Ordinal) < lua.IndexOf("function done(", StringComparison.Ordinal));
+    }
 }

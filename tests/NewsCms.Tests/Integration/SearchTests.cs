@@ -10,6 +10,47 @@ namespace NewsCms.Tests.Integration;
 
 public class SearchTests
 {
+    /// <summary>An app with the administrator, who writes and publishes the stories each test searches.</summary>
+    private sealed class Newsroom : IAsyncDisposable
+    {
+        private Newsroom(NewsCmsAppFactory app, AsyncServiceScope scope, System.Security.Claims.ClaimsPrincipal admin)
+        {
+            App = app;
+            Scope = scope;
+            Admin = admin;
+            Articles = scope.ServiceProvider.NewsroomArticles();
+        }
+
+        public NewsCmsAppFactory App { get; }
+        public AsyncServiceScope Scope { get; }
+        public IServiceProvider Services => Scope.ServiceProvider;
+        public System.Security.Claims.ClaimsPrincipal Admin { get; }
+        public NewsroomArticles Articles { get; }
+        public ArticleSearch Search => Services.GetRequiredService<ArticleSearch>();
+
+        public static async Task<Newsroom> StartAsync()
+        {
+            var app = await NewsCmsAppFactory.CreateAsync();
+            return new Newsroom(app, app.Services.CreateAsyncScope(), await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail));
+        }
+
+        /// <summary>A new story (body HTML as given), published unless told not to; its id and version after that.</summary>
+        public async Task<SaveOutcome> WriteAsync(string headline, string bodyHtml, bool publish = true)
+        {
+            var saved = await Articles.Editing.SaveAsync(Admin, null, new ArticleInput { Headline = headline, BodyHtml = bodyHtml }, null, SaveKind.Manual);
+            if (!publish) return saved;
+            var published = await Articles.Workflow.PublishAsync(Admin, saved.Id, saved.Version);
+            Assert.True(published.Succeeded, published.Error);
+            return saved with { Version = published.Value!.Version };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Scope.DisposeAsync();
+            await App.DisposeAsync();
+        }
+    }
+
     [Theory]
     [InlineData("harbour", "\"harbour\"")]
     [InlineData("  harbour   ferries ", "\"harbour\" \"ferries\"")]
@@ -37,23 +78,13 @@ public class SearchTests
     [Fact]
     public async Task Search_finds_published_articles_ranked_with_highlights_and_stays_in_step()
     {
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.NewsroomArticles();
-        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        await using var newsroom = await Newsroom.StartAsync();
+        var (articles, admin) = (newsroom.Articles, newsroom.Admin);
+        await newsroom.WriteAsync("Weather warning for the coast", "<p>The harbour will close if the storm arrives.</p>");
+        var headlineHit = await newsroom.WriteAsync("Harbour reopens", "<p>Boats are back.</p>");
+        await newsroom.WriteAsync("Harbour draft", "<p>Not public yet: harbour.</p>", publish: false);
 
-        async Task<SaveOutcome> Save(string headline, string body, bool publish)
-        {
-            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
-            if (publish) saved = saved with { Version = (await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Value!.Version };
-            return saved;
-        }
-
-        await Save("Weather warning for the coast", "<p>The harbour will close if the storm arrives.</p>", publish: true);
-        var headlineHit = await Save("Harbour reopens", "<p>Boats are back.</p>", publish: true);
-        await Save("Harbour draft", "<p>Not public yet: harbour.</p>", publish: false);
-
-        using var reader = app.CreateClient();
+        using var reader = newsroom.App.CreateClient();
         var page = await reader.GetStringAsync("/search?q=harbour");
         Assert.Contains("2 results", page);
         Assert.True(page.IndexOf("Harbour reopens", StringComparison.Ordinal) < page.IndexOf("Weather warning", StringComparison.Ordinal), "the headline match ranks first");
@@ -77,22 +108,12 @@ public class SearchTests
     [Fact]
     public async Task An_older_better_match_outranks_a_thousand_newer_weaker_ones()
     {
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.NewsroomArticles();
-        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        async Task<int> Publish(string headline, string body)
-        {
-            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = body }, null, SaveKind.Manual);
-            Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
-            return saved.Id;
-        }
-
+        await using var newsroom = await Newsroom.StartAsync();
         // The best match is the oldest: "harbour" in its headline and all through its body.
-        var best = await Publish("Harbour strike ends", "<p>The harbour strike ended at the harbour gates; harbour workers return.</p>");
+        var best = (await newsroom.WriteAsync("Harbour strike ends", "<p>The harbour strike ended at the harbour gates; harbour workers return.</p>")).Id;
         // Then 1,001 newer stories that mention the harbour once, in passing (copies of one, made in a single save).
-        var weak = await Publish("Council weighs bus fares", "<p>Fares rise in spring; the route past the harbour is unchanged, the council said on Monday.</p>");
-        await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync())
+        var weak = (await newsroom.WriteAsync("Council weighs bus fares", "<p>Fares rise in spring; the route past the harbour is unchanged, the council said on Monday.</p>")).Id;
+        await using (var db = await newsroom.Services.GetRequiredService<IDbContextFactory<NewsCmsDbContext>>().CreateDbContextAsync())
         {
             var source = await db.Articles.AsNoTracking().SingleAsync(a => a.Id == weak);
             var copies = Enumerable.Range(1, 1_000).Select(i => new Article
@@ -109,8 +130,7 @@ public class SearchTests
             await ArticleSearch.SyncManyAsync(db, [.. copies.Select(c => c.Id)], default);
         }
 
-        var search = scope.ServiceProvider.GetRequiredService<ArticleSearch>();
-        var found = await search.SearchAsync("harbour", 0, 20);
+        var found = await newsroom.Search.SearchAsync("harbour", 0, 20);
         Assert.Equal(1_002, found.Total);
         Assert.Equal(best, found.Items[0].Id);
         Assert.Equal(20, found.Items.Count);
@@ -120,46 +140,26 @@ public class SearchTests
     [Fact]
     public async Task Every_page_of_a_search_follows_the_index_rank_of_the_whole_query()
     {
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.NewsroomArticles();
-        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        await using var newsroom = await Newsroom.StartAsync();
         string[] headlines = ["Harbour ferry timetable", "Ferry crews at the harbour", "Harbour wall repairs", "New ferry", "Harbour ferry harbour ferry", "Council meets"];
         for (var i = 0; i < 24; i++)
         {
             var body = string.Join(' ', Enumerable.Range(0, i % 7).Select(n => n % 2 == 0 ? "harbour" : "ferry")) + " words to vary the length " + new string('x', i % 5);
-            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headlines[i % headlines.Length] + " " + i, BodyHtml = $"<p>{body}</p>" }, null, SaveKind.Manual);
-            Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+            await newsroom.WriteAsync(headlines[i % headlines.Length] + " " + i, $"<p>{body}</p>");
         }
-        var search = scope.ServiceProvider.GetRequiredService<ArticleSearch>();
 
         foreach (var query in new[] { "harbour", "harbour ferry", "ferry harbour harbour", "\"harbour ferry\"", "harb* ferry" })
         {
-            var expected = await IndexRankAsync(scope.ServiceProvider, query);
-            var ranked = new List<int>();
-            for (var page = 0; ; page++)
-            {
-                var found = await search.SearchAsync(query, page, 5);
-                Assert.Equal(expected.Count, found.Total);
-                if (found.Items.Count == 0) break;
-                ranked.AddRange(found.Items.Select(h => h.Id));
-            }
-            Assert.Equal(expected, ranked);
+            await AssertFollowsIndexRankAsync(newsroom, query);
         }
     }
 
     [Fact]
     public async Task A_publish_keeps_the_searched_lists_and_updates_them_to_the_index_rank()
     {
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.NewsroomArticles();
-        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        async Task<SaveOutcome> Publish(string headline, string body)
-        {
-            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = $"<p>{body}</p>" }, null, SaveKind.Manual);
-            return saved with { Version = (await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Value!.Version };
-        }
+        await using var newsroom = await Newsroom.StartAsync();
+        var (articles, admin) = (newsroom.Articles, newsroom.Admin);
+        Task<SaveOutcome> Publish(string headline, string text) => newsroom.WriteAsync(headline, $"<p>{text}</p>");
         var published = new List<SaveOutcome>();
         for (var i = 0; i < 12; i++)
         {
@@ -168,10 +168,9 @@ public class SearchTests
         }
         // Stories without the words, so that they are rare enough for bm25's idf to weigh them (and to move with a publish).
         for (var i = 0; i < 30; i++) await Publish($"Council meets {i}", "The council met " + new string('y', 1 + i % 4));
-        var search = scope.ServiceProvider.GetRequiredService<ArticleSearch>();
-        var scores = scope.ServiceProvider.GetRequiredService<SearchScores>();
+        var scores = newsroom.Services.GetRequiredService<SearchScores>();
         string[] queries = ["harbour", "harbour ferry", "\"harbour ferry\"", "harb* ferry"];
-        foreach (var query in queries) await AssertFollowsIndexRankAsync(scope.ServiceProvider, search, query);
+        foreach (var query in queries) await AssertFollowsIndexRankAsync(newsroom, query);
         var (reads, updates) = scores.Counts;
 
         // A new article that is the best match, an edit that takes the word out, an article unpublished.
@@ -183,20 +182,21 @@ public class SearchTests
 
         foreach (var query in queries)
         {
-            var ranked = await AssertFollowsIndexRankAsync(scope.ServiceProvider, search, query);
+            var ranked = await AssertFollowsIndexRankAsync(newsroom, query);
             Assert.Equal(best.Id, ranked[0]);
             Assert.DoesNotContain(gone.Id, ranked);
         }
-        Assert.DoesNotContain(edited.Id, await AssertFollowsIndexRankAsync(scope.ServiceProvider, search, "harbour"));
+        Assert.DoesNotContain(edited.Id, await AssertFollowsIndexRankAsync(newsroom, "harbour"));
         // Every list was brought up to date, none read again.
         Assert.Equal(reads, scores.Counts.Reads);
         Assert.True(scores.Counts.Updates > updates);
     }
 
     /// <summary>Every page of <paramref name="query"/> in turn, compared with the index's own rank of the whole query; the ids found, best first.</summary>
-    private static async Task<List<int>> AssertFollowsIndexRankAsync(IServiceProvider services, ArticleSearch search, string query)
+    private static async Task<List<int>> AssertFollowsIndexRankAsync(Newsroom newsroom, string query)
     {
-        var expected = await IndexRankAsync(services, query);
+        var search = newsroom.Search;
+        var expected = await IndexRankAsync(newsroom.Services, query);
         var ranked = new List<int>();
         for (var page = 0; ; page++)
         {
@@ -249,13 +249,9 @@ public class SearchTests
     [Fact]
     public async Task A_prefix_finds_words_that_start_with_it_even_when_it_is_a_common_word()
     {
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var articles = scope.ServiceProvider.NewsroomArticles();
-        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Theatre reopens after repairs", BodyHtml = "<p>Curtain up.</p>" }, null, SaveKind.Manual);
-        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
-        using var reader = app.CreateClient();
+        await using var newsroom = await Newsroom.StartAsync();
+        await newsroom.WriteAsync("Theatre reopens after repairs", "<p>Curtain up.</p>");
+        using var reader = newsroom.App.CreateClient();
 
         // "the" is a word English search drops; as a prefix it still reaches "theatre", as SQLite's index does.
         Assert.Contains("Theatre reopens after repairs", await reader.GetStringAsync("/search?q=the*"));
