@@ -57,6 +57,11 @@ public sealed class DatabaseLocation
             {
                 throw new InvalidOperationException($"The setting {DatabaseSetup.SettingName} is not a valid PostgreSQL connection string: {ex.Message}", ex);
             }
+            // Npgsql's pool grows to 100 connections by default, PostgreSQL's own default max_connections: one busy
+            // node could take them all, and the server then refuses every other ("53300: too many clients already").
+            // Unless the setting names a size, a node keeps at most DefaultPostgreSqlPoolSize; a request beyond them
+            // waits for one to be free.
+            if (!NamesPoolSize(configured)) postgres.MaxPoolSize = DefaultPostgreSqlPoolSize;
             ConnectionString = postgres.ConnectionString;
             Description = $"PostgreSQL database '{postgres.Database}' on {postgres.Host}:{postgres.Port}";
             Folder = CreateFolder(Path.Combine(environment.ContentRootPath, "data"));
@@ -97,6 +102,14 @@ public sealed class DatabaseLocation
 
     public string Folder { get; }
     public string ConnectionString { get; }
+
+    /// <summary>Connections a node keeps to PostgreSQL when its connection string does not say (three nodes stay under the server's default 100).</summary>
+    public const int DefaultPostgreSqlPoolSize = 30;
+
+    private static bool NamesPoolSize(string connectionString) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal))
+            .Any(key => key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>For messages: the file, or the server and database.</summary>
     public string Description { get; }
