@@ -184,7 +184,7 @@ public static class DayBench
                 load.Errors + work.SaveErrors + work.PublishErrors + work.PostErrors + live.Missed,
                 peak > 0 ? peak : null, processPeak, startSet, loadStart, loadEnd, Environment.ProcessorCount, [], work.FirstErrors);
             result = result with { Targets = Targets(result) };
-            console.WriteLine($"  readers {result.Readers.RequestsPerSecond:N0} req/s, hits {result.Readers.HitRatio:P1} (cold-start bound {result.Readers.ColdStartHitRatio:P1}), p50 {result.Readers.P50Ms:0.00} ms, " +
+            console.WriteLine($"  readers {result.Readers.RequestsPerSecond:N0} req/s, hits {result.Readers.HitRatio:P1}{(result.Readers.ColdStartHitRatio is { } bound ? $" (cold-start bound {bound:P1})" : "")}, p50 {result.Readers.P50Ms:0.00} ms, " +
                 $"p99 {result.Readers.P99Ms:0.00} ms, errors {result.Readers.Errors}; autosave p99 {result.Saves.P99Ms:0.0} ms ({result.Saves.Count}); " +
                 $"publish p99 {result.Publishes.P99Ms:0.0} ms ({result.Publishes.Count}); live p99 {result.Live.P99Ms:0.0} ms ({result.Live.Entries} entries, " +
                 $"{result.Live.Missed} missed); app peak {Mb(result.PeakWorkingSetBytes)}");
