@@ -16,7 +16,7 @@ public class QueryCountTests
     [Fact]
     public async Task Article_and_listing_pages_make_the_same_number_of_queries_for_one_or_many_authors_and_tags()
     {
-        var counter = new CommandCounter();
+        var counter = new CommandCounter(duringRequestsOnly: true);
         await using var app = await NewsCmsAppFactory.CreateAsync();
         app.TestServices = services =>
         {

@@ -25,7 +25,6 @@ public sealed class DatabaseLocationTests
 
     [Theory]
     [InlineData("Host=db.internal;Database=newscms;Maximum Pool Size=80")]
-    [InlineData("Host=db.internal;Database=newscms;Max Pool Size=80")]
     [InlineData("Host=db.internal;Database=newscms;MaxPoolSize=80")]
     [InlineData("host=db.internal;database=newscms;maximum pool size=80")]
     public void A_pool_size_the_setting_names_is_kept(string connectionString) =>
