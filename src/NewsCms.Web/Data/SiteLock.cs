@@ -11,7 +11,8 @@ namespace NewsCms.Web.Data;
 /// even when it is killed, so a crash never leaves a stale lock behind.</item>
 /// <item>On PostgreSQL, a session advisory lock on a connection of its own, outside the pool. A node's pooled
 /// connections come and go (idle ones are closed after a while), so counting them cannot tell a quiet node from a
-/// stopped one; this connection stays open while the node runs, and the server lets go of the lock when it closes.</item>
+/// stopped one; this connection stays open while the node runs, and the server lets go of the lock when it closes
+/// (at once when the process ends or is killed; for a machine that vanishes, when the server drops its connection).</item>
 /// </list>
 /// </summary>
 public sealed class SiteLock : IDisposable
@@ -69,7 +70,8 @@ public sealed class SiteLock : IDisposable
         {
             Pooling = false,
             ApplicationName = PostgreSqlApplicationName,
-            // The server notices a node that vanished without closing (a pulled cable) and lets go of its lock.
+            // A query every 30 s: a firewall or proxy between node and server that cuts idle connections would
+            // otherwise drop the lock while the node runs.
             KeepAlive = 30,
         }.ConnectionString);
         try
