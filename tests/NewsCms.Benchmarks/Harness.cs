@@ -253,7 +253,10 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
             ? File.ReadLines(file).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
         var memoryKb = Line("/proc/meminfo", "MemTotal") is { } total ? long.Parse(total.Split(' ')[0]) : 0;
         return new MachineInfo(Environment.ProcessorCount, memoryKb * 1024, Line("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
-            RuntimeInformation.OSDescription, Environment.Version.ToString(),
-            File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a");
+            RuntimeInformation.OSDescription, Environment.Version.ToString(), LoadAverage());
     }
+
+    /// <summary>/proc/loadavg's three averages ("n/a" off Linux): other work on the machine skews every number, so each report says it.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

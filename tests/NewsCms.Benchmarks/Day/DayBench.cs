@@ -147,7 +147,7 @@ public static class DayBench
                 await Task.Delay(500, ct);
             }
 
-            var loadStart = LoadAverage();
+            var loadStart = Harness.LoadAverage();
             var startSet = node.Memory()?.Current;
             long peak = 0;
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -164,7 +164,7 @@ public static class DayBench
             var newsroom = node.RunNewsroomAsync(duration, ct);
             var load = await readers.RunAsync(url, settings.Connections, duration, ct);
             var work = await newsroom;
-            var loadEnd = LoadAverage();
+            var loadEnd = Harness.LoadAverage();
 
             // Entries posted at the end of the day reach the readers within moments; waited for, up to 10 s.
             var wait = Stopwatch.StartNew();
@@ -327,9 +327,6 @@ public static class DayBench
         }
         return md.ToString();
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string Mb(long? bytes) => bytes is { } b ? $"{b / 1048576.0:N0} MB" : "n/a";
 }

@@ -138,7 +138,7 @@ public static class FullBench
         {
             var stepFolder = Path.Combine(folder, sub);
             var at = DateTime.UtcNow;
-            var load = LoadAverage();
+            var load = Harness.LoadAverage();
             if (o.Skip.Contains(name))
             {
                 steps.Add(new FullStep(name, what, sub, at, load, 0, "skipped", null, []));
@@ -310,7 +310,4 @@ public static class FullBench
         JsonSerializer.Deserialize<T>(File.ReadAllText(Path.Combine(folder, file))) ?? throw new InvalidOperationException($"{file} is empty.");
 
     private static string Num(double value) => value.ToString(Invariant);
-
-    internal static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

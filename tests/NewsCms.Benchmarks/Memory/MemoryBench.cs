@@ -73,7 +73,7 @@ public static class MemoryBench
     public static async Task<MemoryResult> MeasureAsync(string repository, string appDll, string folder, string? databases, int articles, int circuits, int readers,
         TextWriter console, CancellationToken ct, bool gcdump = false)
     {
-        var loadAtStart = LoadAverage();
+        var loadAtStart = Harness.LoadAverage();
         var dbFolder = Path.GetFullPath(databases ?? Path.Combine(folder, "db"));
         await using var database = BenchDatabase.SqliteFile(Path.Combine(dbFolder, $"newscms-{articles}.db"));
         var password = "Memory-" + Guid.NewGuid().ToString("N")[..16] + "-Aa1!";
@@ -173,7 +173,7 @@ public static class MemoryBench
             await context.CloseAsync();
             var peak = app.Memory()?.Peak ?? 0;
             return new MemoryResult(articles, pages.Count, readers, steps, withCircuits, (withCircuits - before) / (double)pages.Count,
-                (withReaders - withCircuits) / (double)Math.Max(1, readers), peak, openSeconds, appDll, Environment.ProcessorCount, loadAtStart, LoadAverage());
+                (withReaders - withCircuits) / (double)Math.Max(1, readers), peak, openSeconds, appDll, Environment.ProcessorCount, loadAtStart, Harness.LoadAverage());
         }
         finally
         {
@@ -215,9 +215,6 @@ public static class MemoryBench
         }
         return last;
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     internal static string Markdown(MemoryResult result)
     {

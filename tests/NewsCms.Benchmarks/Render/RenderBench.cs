@@ -78,7 +78,7 @@ public static class RenderBench
         var site = await SiteSample.ReadAsync(database, new ContentGenerator(), ct);
 
         // Without a breakdown (--no-breakdown, e.g. to load an app published from another commit), an empty one is written.
-        var breakdown = new RenderBreakdownResult(label, articles, 0, 0, 0, 0, 0, 0, 0, 0, [], RenderBreakdown.LoadAverage());
+        var breakdown = new RenderBreakdownResult(label, articles, 0, 0, 0, 0, 0, 0, 0, 0, [], Harness.LoadAverage());
         if (breakdownToo)
         {
             await using var inProcess = new InProcessApp(repository, database);
@@ -88,7 +88,7 @@ public static class RenderBench
 
         var loads = new List<RenderLoad>();
         double? ratio = null;
-        var loadAverage = RenderBreakdown.LoadAverage();
+        var loadAverage = Harness.LoadAverage();
         if (load)
         {
             var driver = new WrkDriver(Path.Combine(folder, "wrk"));
@@ -98,14 +98,14 @@ public static class RenderBench
             await ServeAsync(app.BaseUrl, bare, "/news/" + site.ArticleSlug, ct);
             var fresh = new Scenario(Scenario.ArticleFresh, "/news/" + site.ArticleSlug, [.. site.ArticleSlugs.Select(s => "/news/" + s)], BypassCache: true);
             var bareScenario = new Scenario(Scenario.BareSsrCeilingName, "/news/" + site.ArticleSlug, Ceiling: true);
-            loadAverage = RenderBreakdown.LoadAverage();
+            loadAverage = Harness.LoadAverage();
             foreach (var (scenario, target, count) in new[] { (fresh, app.BaseUrl, connections), (bareScenario, bare.BaseUrl, connections), (fresh, app.BaseUrl, 1) })
             {
                 if (warmup > 0) await driver.RunAsync(target, scenario, count, TimeSpan.FromSeconds(warmup), ct);
                 var result = await driver.RunAsync(target, scenario, count, TimeSpan.FromSeconds(duration), ct);
                 var name = count == 1 ? Scenario.ArticleFreshSingle : scenario.Name;
                 console.WriteLine($"  {name,-38} {result.RequestsPerSecond,9:N0} req/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  errors {result.Errors}" +
-                    $"  load average {RenderBreakdown.LoadAverage()}");
+                    $"  load average {Harness.LoadAverage()}");
                 loads.Add(new RenderLoad(name, count, result.RequestsPerSecond, result.P50Ms, result.P99Ms, result.Errors, result.RenderedShare));
                 await Task.Delay(500, ct);
             }

@@ -100,7 +100,7 @@ public static class RenderBreakdown
         };
         parts.Add(new("component rendering and the rest", Math.Max(0, mean - parts.Sum(p => p.Ms)), "what remains: Blazor's rendering, EF's work around each query (contexts, query plans, commands), the page's services"));
         var result = new RenderBreakdownResult(label, articles, renders, mean, totals[totals.Count / 2], totals[(int)(totals.Count * 0.99)], cpu, allocated,
-            commands / renders, hit, parts, LoadAverage());
+            commands / renders, hit, parts, Harness.LoadAverage());
         console.WriteLine($"Fresh render breakdown ({label}, {renders} renders): mean of the faster half {mean:0.00} ms, p50 {result.P50Ms:0.00} ms, CPU {cpu:0.00} ms, " +
             $"{allocated:N0} KB allocated, {commands / renders:0.0} SQL commands per render; load average {result.LoadAverage}");
         foreach (var part in parts) console.WriteLine($"  {part.Name,-34} {part.Ms,7:0.000} ms");
@@ -130,7 +130,4 @@ public static class RenderBreakdown
             throw new InvalidOperationException($"/news/{slug} answered {(int)response.StatusCode}{(response.Headers.Age is null ? "" : " from the cache")}.");
         return elapsed;
     }
-
-    internal static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -51,7 +51,7 @@ public static class StartupBench
         if (exit is { } code) return code;
         var repository = Harness.FindRepository();
         var folder = SubcommandOptions.ResultsFolder(repository, output, "startup");
-        var loadAtStart = LoadAverage();
+        var loadAtStart = Harness.LoadAverage();
         // Published for this machine's runtime, so ReadyToRun, as README's deployment advice says.
         app ??= await AppProcess.PublishAsync(repository, Path.Combine(folder, "app"), console, ct,
             System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier);
@@ -60,7 +60,7 @@ public static class StartupBench
         {
             measured.Add(await MeasureAsync(app, folder, databases, articles, runs, console, ct));
         }
-        var result = new StartupResult(measured, app, Environment.ProcessorCount, loadAtStart, LoadAverage());
+        var result = new StartupResult(measured, app, Environment.ProcessorCount, loadAtStart, Harness.LoadAverage());
         await File.WriteAllTextAsync(Path.Combine(folder, "startup-results.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }), ct);
         await File.WriteAllTextAsync(Path.Combine(folder, "startup-results.md"), Markdown(result), ct);
         await console.WriteLineAsync($"Wrote startup-results.json and startup-results.md to {folder}");
@@ -137,9 +137,6 @@ public static class StartupBench
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     internal static string Markdown(StartupResult result)
     {

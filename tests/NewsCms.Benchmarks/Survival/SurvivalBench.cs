@@ -85,7 +85,7 @@ public static class SurvivalBench
         TextWriter console, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
-        var loadAtStart = LoadAverage();
+        var loadAtStart = Harness.LoadAverage();
         var path = await DatabaseCopyAsync(folder, databases, articles, console, ct);
         try
         {
@@ -126,7 +126,7 @@ public static class SurvivalBench
                 () => MostReadChangesAsync(app, pages[0].Id, ct), ct));
 
             return new SurvivalResult(articles, pages.Count, warmSeconds, pages.Count / warmSeconds, warm.Length, SizeLimitMegabytes * 1024 * 1024,
-                started.Elapsed.TotalSeconds, changes, loadAtStart, LoadAverage(), Environment.ProcessorCount);
+                started.Elapsed.TotalSeconds, changes, loadAtStart, Harness.LoadAverage(), Environment.ProcessorCount);
         }
         finally
         {
@@ -278,9 +278,6 @@ public static class SurvivalBench
         if (File.Exists(seeded + "-wal")) File.Copy(seeded + "-wal", copy + "-wal");
         return copy;
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static async Task WriteAsync(string folder, SurvivalResult result, CancellationToken ct)
     {
