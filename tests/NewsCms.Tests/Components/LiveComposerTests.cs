@@ -64,4 +64,37 @@ public sealed class LiveComposerTests : IAsyncLifetime
 
         composer.WaitForAssertion(() => Assert.Contains("Trees down on the coast road", composer.Markup), TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task What_the_writer_types_or_ticks_for_the_next_update_while_one_is_being_posted_stays()
+    {
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Storm live", BodyHtml = "<p>Wind rising.</p>" }, null, SaveKind.Manual);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        Assert.True((await scope.ServiceProvider.GetRequiredService<LiveBlogService>().SetCoverageAsync(admin, saved.Id, true)).Succeeded);
+        var module = context.JSInterop.SetupModule(i => i.Arguments.Count > 0 && i.Arguments[0] is string path && path.EndsWith("editor.js", StringComparison.Ordinal));
+        module.Mode = JSRuntimeMode.Loose;
+        module.Setup<int>("createEditor", _ => true).SetResult(1);
+        var textInEditor = module.Setup<string>("getHtml", _ => true);
+        var signedIn = Task.FromResult(new AuthenticationState(admin));
+        var composer = context.Render<LiveComposer>(p => p.Add(x => x.ArticleId, saved.Id).AddCascadingValue(signedIn));
+        composer.WaitForAssertion(() => Assert.Single(module.Invocations["createEditor"]), TimeSpan.FromSeconds(10));
+
+        // "Post update": the composer reads the text, and while the update is on its way the writer ticks "Pinned" for
+        // the next one and starts typing it.
+        var posting = composer.InvokeAsync(() => composer.FindAll("button").Single(b => b.TextContent.Trim() == "Post update").Click());
+        composer.WaitForAssertion(() => Assert.Single(module.Invocations["getHtml"]), TimeSpan.FromSeconds(10));
+        await composer.InvokeAsync(() => composer.Find("#live-pinned").Change(true));
+        textInEditor.SetResult("<p>Winds reach 120 km/h.</p>");
+        await posting;
+        composer.WaitForAssertion(() => Assert.Contains("Winds reach 120 km/h.", composer.Find("[aria-label='Posted updates']").TextContent), TimeSpan.FromSeconds(10));
+
+        // The update went out as it was when sent (not pinned); the tick for the next one stays, and the editor is
+        // emptied only if it still holds what was sent, in one step in the browser.
+        Assert.DoesNotContain("Pinned", composer.Find("[aria-label='Posted updates']").TextContent);
+        Assert.True(composer.Find("#live-pinned").HasAttribute("checked"));
+        Assert.DoesNotContain(module.Invocations["setHtml"], i => Equals(i.Arguments[1], ""));
+        Assert.Equal("<p>Winds reach 120 km/h.</p>", Assert.Single(module.Invocations["clearIfUnchanged"]).Arguments[1]);
+    }
 }

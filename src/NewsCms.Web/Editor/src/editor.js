@@ -319,6 +319,16 @@ export function setHtml(handle, html, asEdit = false) {
   entry.sendActive()
 }
 
+/**
+ * Empties the editor if it still holds `html` (what was just sent); true if it did. One step in the browser, so text
+ * typed after the send is never lost to the clear.
+ */
+export function clearIfUnchanged(handle, html) {
+  if (serialize(get(handle).editor) !== html) return false
+  setHtml(handle, '')
+  return true
+}
+
 export function setEditable(handle, editable) {
   const entry = get(handle)
   entry.editable = !!editable
