@@ -112,11 +112,23 @@ public sealed partial class MediaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_request_far_over_the_size_limit_is_refused_with_413_and_the_limit_and_nothing_is_stored()
+    {
+        var newsroom = await StartAsync(settings: new() { ["NewsCms:Media:MaxUploadMegabytes"] = "0.05" });
+        var response = await UploadAsync(newsroom.Client, newsroom.Token, new byte[400_000], "huge.jpg");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("The file is larger than the limit of 0.05 MB.", json.RootElement.GetProperty("error").GetString());
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
     public async Task An_upload_without_the_antiforgery_token_is_refused()
     {
         var newsroom = await StartAsync();
         var response = await UploadAsync(newsroom.Client, token: null, TestImages.Jpeg(400, 300), "photo.jpg");
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("This page's security token has expired: reload the page and upload again.", await ErrorOf(response));
         await AssertNothingStoredAsync();
     }
 

@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -73,12 +73,32 @@ public static partial class MediaEndpoints
     /// One image per request in the multipart field "file". Antiforgery is validated (the form field
     /// __RequestVerificationToken or the RequestVerificationToken header).
     /// </summary>
-    private static async Task<Results<Ok<MediaImage>, BadRequest<MediaUploadError>>> UploadAsync(
-        IFormFile? file, ClaimsPrincipal user, MediaLibrary library, CancellationToken ct)
+    /// <summary>
+    /// The upload: the page's antiforgery token is checked here, before the file is looked at (as the WordPress
+    /// import's upload does), so a forged or expired one gets a 400 with a message. A request over the size limit (one
+    /// that did not come through the upload area, which checks the size first) gets a 413 with the limit.
+    /// </summary>
+    private static async Task<Results<Ok<MediaImage>, BadRequest<MediaUploadError>, JsonHttpResult<MediaUploadError>>> UploadAsync(
+        HttpContext context, IAntiforgery antiforgery, MediaLibrary library, IOptions<MediaOptions> options)
     {
+        var ct = context.RequestAborted;
+        IFormFile? file;
+        try
+        {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return TypedResults.BadRequest(new MediaUploadError("This page's security token has expired: reload the page and upload again."));
+            }
+            file = context.Request.HasFormContentType ? (await context.Request.ReadFormAsync(ct)).Files.GetFile("file") : null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            return TypedResults.Json(new MediaUploadError($"The file is larger than the limit of {MediaSizes.Megabytes(options.Value.MaxUploadBytes)}."),
+                statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
         if (file is null) return TypedResults.BadRequest(new MediaUploadError("Choose an image file to upload."));
         await using var stream = file.OpenReadStream();
-        var result = await library.UploadAsync(user, stream, file.FileName, file.Length, ct);
+        var result = await library.UploadAsync(context.User, stream, file.FileName, file.Length, ct);
         return result.Succeeded
             ? TypedResults.Ok(result.Value!)
             : TypedResults.BadRequest(new MediaUploadError(result.Error!));
