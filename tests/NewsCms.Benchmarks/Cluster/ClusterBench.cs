@@ -8,7 +8,8 @@ namespace NewsCms.Benchmarks.Cluster;
 
 /// <summary>
 /// The --cluster run: a PostgreSQL database of its own, seeded; the loopback cluster on it with one node and then two,
-/// the cache-hit and fresh-render article pages driven through nginx each time; with two nodes, new articles published
+/// the cache-hit and fresh-render article pages driven through nginx each time, and the ceiling (as many in-memory
+/// servers as nodes) behind a copy of the same nginx (<see cref="CeilingBehindNginx"/>); with two nodes, new articles published
 /// (<see cref="ClusterPublisher"/>) and node 2 polled directly until the article answers 200 and its home page lists it.
 /// </summary>
 public sealed class ClusterBench(BenchmarkOptions options, string repository, string folder, ILoadDriver driver, ContentGenerator content, TextWriter console)
@@ -30,8 +31,8 @@ public sealed class ClusterBench(BenchmarkOptions options, string repository, st
         await using var database = await BenchDatabase.CreatePostgreSqlAsync(options.PostgresAdmin, $"newscms_bench_cluster_{Environment.ProcessId}", Owner, ct);
         var seed = await new Seeder(content, console).SeedAsync(database, articles, reuse: false, ct);
         var site = await SiteSample.ReadAsync(database, content, ct);
-        // The cluster measures the article pages only; the Content API scenarios (which need a key) are left out.
-        var scenarios = Scenario.For(site, contentKey: "").Where(s => s.Name is Scenario.ArticleHit or Scenario.ArticleFresh && s.Connections is null).ToList();
+        // The cluster measures the article pages and their ceiling only; the Content API scenarios (which need a key) are left out.
+        var scenarios = Scenario.For(site, contentKey: "").Where(s => s.Name is Scenario.ArticleHit or Scenario.ArticleFresh or Scenario.CeilingName && s.Connections is null).ToList();
         var environment = new Dictionary<string, string>
         {
             ["NEWSCMS_CLUSTER_DIR"] = state,
@@ -47,8 +48,10 @@ public sealed class ClusterBench(BenchmarkOptions options, string repository, st
             await using var cluster = await LoopbackCluster.UpAsync(repository, nodes, environment, log, console, ct);
             foreach (var scenario in scenarios)
             {
-                if (options.WarmupSeconds > 0) await driver.RunAsync(LoopbackCluster.Proxy, scenario, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), ct);
-                var load = await driver.RunAsync(LoopbackCluster.Proxy, scenario, options.Connections, TimeSpan.FromSeconds(options.DurationSeconds), ct);
+                await using var ceiling = scenario.Ceiling ? await CeilingBehindNginx.StartAsync(state, nodes, scenario.Path, ct) : null;
+                var target = scenario.Ceiling ? CeilingBehindNginx.Proxy : LoopbackCluster.Proxy;
+                if (options.WarmupSeconds > 0) await driver.RunAsync(target, scenario, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), ct);
+                var load = await driver.RunAsync(target, scenario, options.Connections, TimeSpan.FromSeconds(options.DurationSeconds), ct);
                 console.WriteLine($"  {nodes} node(s) {scenario.Name,-26} {load.RequestsPerSecond,9:N0} req/s  p50 {load.P50Ms,7:0.00} ms  p99 {load.P99Ms,7:0.00} ms  errors {load.Errors}" +
                     (load.RenderedShare is { } share ? $"  rendered {share:P0}" : ""));
                 loads.Add(new ClusterLoad(scenario.Name, nodes, load.RequestsPerSecond, load.P50Ms, load.P99Ms, load.Errors, load.RenderedShare));

@@ -195,6 +195,12 @@ public static class Report
                 $"{one.P50Ms:0.00} / {one.P99Ms:0.00} | {two.P50Ms:0.00} / {two.P99Ms:0.00} | {one.Errors + two.Errors:N0} |");
         }
         md.AppendLine();
+        if (CacheHitAgainstCeiling(cluster) is { Count: > 0 } ratios)
+        {
+            md.AppendLine("A cache hit through nginx against the ceiling behind a copy of the same nginx (in-memory servers, one per node; " +
+                $"target ≥ 0.8×): {string.Join(", ", ratios.Select(r => $"{r.Ratio:0.00}× with {r.Nodes} node{(r.Nodes == 1 ? "" : "s")}"))}.");
+            md.AppendLine();
+        }
         md.AppendLine($"Publish to visible on node 2 ({cluster.Publishes} publishes, from the start of the publish call): the article answers 200 " +
             $"after p50 {cluster.VisibleP50Ms:0.0} ms, p99 {cluster.VisibleP99Ms:0.0} ms (max {cluster.VisibleMaxMs:0.0} ms); node 2's cached home page lists it " +
             $"after p50 {cluster.HomeP50Ms:0.0} ms, p99 {cluster.HomeP99Ms:0.0} ms. The publish call itself (the database work, before anything " +
@@ -203,6 +209,13 @@ public static class Report
             $"p50 {cluster.HomeAfterCallP50Ms:0.0} ms, p99 {cluster.HomeAfterCallP99Ms:0.0} ms.");
         md.AppendLine();
     }
+
+    /// <summary>Per node count, the article's cache hit through nginx as a share of the ceiling behind the same nginx.</summary>
+    public static List<(int Nodes, double Ratio)> CacheHitAgainstCeiling(ClusterResult cluster) =>
+        [.. cluster.Loads.Where(l => l.Page == Scenario.ArticleHit)
+            .Select(hit => (hit, ceiling: cluster.Loads.FirstOrDefault(l => l.Page == Scenario.CeilingName && l.Nodes == hit.Nodes)))
+            .Where(x => x.ceiling is { RequestsPerSecond: > 0 })
+            .Select(x => (x.hit.Nodes, x.hit.RequestsPerSecond / x.ceiling!.RequestsPerSecond))];
 
     /// <summary>A horizontal bar chart of req/s per page, one bar per scale.</summary>
     public static string Svg(BenchmarkRun run)
