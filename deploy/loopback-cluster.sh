@@ -223,6 +223,9 @@ start_node() {
     export NewsCms__Site__BaseUrl="$proxy_url"
     export NewsCms__Site__AdditionalHosts__0=localhost
     export NewsCms__ReverseProxy__KnownProxies__0=127.0.0.1
+    # Idle thread-pool threads sleep at once instead of spinning for work: here the nodes share the machine's cores
+    # with each other, nginx, PostgreSQL and Redis, and a spinning node takes them from the rest (README, Performance).
+    export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
     exec setsid dotnet NewsCms.Web.dll
   ) </dev/null >"$state/logs/node$n.log" 2>&1 &
   echo $! >"$state/pids/node$n"
