@@ -28,6 +28,10 @@ public static class BenchmarkProgram
         {
             return await Search.SearchChurn.RunAsync(args, Console.Out, CancellationToken.None);
         }
+        if (args.Length > 0 && args[0] == Cluster.CeilingBehindNginx.Verb)
+        {
+            return await Cluster.CeilingBehindNginx.ServeAsync(args, Console.Out);
+        }
         if (args.Length > 0 && args[0] == "render")
         {
             return await Render.RenderBench.RunAsync(args, Console.Out, CancellationToken.None);

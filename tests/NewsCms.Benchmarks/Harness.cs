@@ -191,7 +191,7 @@ public sealed class Harness(BenchmarkOptions options, TextWriter console)
     }
 
     /// <summary>The ceiling answers from now on with what the app answers for <paramref name="path"/>.</summary>
-    internal static async Task ServeOnCeilingAsync(Uri app, CeilingServer ceiling, string path, CancellationToken ct)
+    private static async Task ServeOnCeilingAsync(Uri app, CeilingServer ceiling, string path, CancellationToken ct)
     {
         using var client = new HttpClient { BaseAddress = app };
         using var response = await client.GetAsync(path, ct);

@@ -5,22 +5,51 @@ using NewsCms.Benchmarks.Hosting;
 namespace NewsCms.Benchmarks.Cluster;
 
 /// <summary>
-/// The ceiling through nginx: as many <see cref="CeilingServer"/>s as the cluster has nodes, each answering with the
-/// article page's bytes from memory, behind a second nginx run from a copy of the cluster's own configuration (same
-/// worker, keepalive, headers and access log; only its upstream servers and its port differ). A cache hit through
-/// the cluster's nginx is compared with this, so nginx's own cost is on both sides.
+/// The ceiling through nginx: as many <see cref="CeilingServer"/> processes as the cluster has nodes (this binary
+/// started again with <see cref="Verb"/>, with the nodes' thread-pool setting), each answering with the article
+/// page's bytes from memory, behind a second nginx run from a copy of the cluster's own configuration (same worker,
+/// keepalive, headers and access log; only its upstream servers and its port differ). A cache hit through the
+/// cluster's nginx is compared with this, so nginx's cost and the number of processes are the same on both sides.
 /// </summary>
 public sealed partial class CeilingBehindNginx : IAsyncDisposable
 {
     public static readonly Uri Proxy = new("http://127.0.0.1:8081");
 
-    private readonly List<CeilingServer> servers;
+    /// <summary>The verb of one ceiling process: <c>ceiling-server --body FILE --content-type TYPE</c>.</summary>
+    public const string Verb = "ceiling-server";
+    internal const string Marker = "NEWSCMS_CEILING ";
+
+    private readonly List<CeilingProcess> servers;
     private readonly string prefix;
 
-    private CeilingBehindNginx(List<CeilingServer> servers, string prefix)
+    private CeilingBehindNginx(List<CeilingProcess> servers, string prefix)
     {
         this.servers = servers;
         this.prefix = prefix;
+    }
+
+    /// <summary>
+    /// One ceiling process: serves the file's bytes on a free loopback port, prints <c>NEWSCMS_CEILING {url}</c>, and
+    /// stops when its standard input closes.
+    /// </summary>
+    public static async Task<int> ServeAsync(string[] args, TextWriter console)
+    {
+        string? body = null, contentType = null;
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            if (args[i] == "--body") body = args[i + 1];
+            else if (args[i] == "--content-type") contentType = args[i + 1];
+        }
+        if (body is null || contentType is null)
+        {
+            await console.WriteLineAsync($"Usage: {Verb} --body FILE --content-type TYPE");
+            return 1;
+        }
+        await using var server = await CeilingServer.StartAsync();
+        server.Serve(await File.ReadAllBytesAsync(body), contentType);
+        await console.WriteLineAsync(Marker + server.BaseUrl);
+        await Console.In.ReadToEndAsync();
+        return 0;
     }
 
     /// <param name="clusterState">The loopback cluster's state folder (its nginx/nginx.conf is copied).</param>
@@ -28,21 +57,32 @@ public sealed partial class CeilingBehindNginx : IAsyncDisposable
     /// <param name="path">The page whose bytes, as the cluster's nginx answers them, the ceilings send.</param>
     public static async Task<CeilingBehindNginx> StartAsync(string clusterState, int count, string path, CancellationToken ct)
     {
-        var servers = new List<CeilingServer>();
+        var servers = new List<CeilingProcess>();
         var prefix = Path.Combine(clusterState, "nginx-ceiling");
         var ceiling = new CeilingBehindNginx(servers, prefix);
         try
         {
-            for (var i = 0; i < count; i++)
+            // The bytes the cluster answers for the page, in a file each ceiling process reads.
+            Directory.CreateDirectory(prefix);
+            var body = Path.Combine(prefix, "page.body");
+            using (var client = new HttpClient { BaseAddress = LoopbackCluster.Proxy })
+            using (var response = await client.GetAsync(path, ct))
             {
-                var server = await CeilingServer.StartAsync();
-                servers.Add(server);
-                await Harness.ServeOnCeilingAsync(LoopbackCluster.Proxy, server, path, ct);
+                response.EnsureSuccessStatusCode();
+                await File.WriteAllBytesAsync(body, await response.Content.ReadAsByteArrayAsync(ct), ct);
+                var contentType = response.Content.Headers.ContentType?.ToString() ?? "text/html";
+                var ports = new List<int>();
+                for (var i = 0; i < count; i++)
+                {
+                    var server = await CeilingProcess.StartAsync(body, contentType, ct);
+                    servers.Add(server);
+                    ports.Add(server.Url.Port);
+                }
+                var config = Configuration(await File.ReadAllTextAsync(Path.Combine(clusterState, "nginx", "nginx.conf"), ct), ports);
+                await File.WriteAllTextAsync(Path.Combine(prefix, "nginx.conf"), config, ct);
             }
             Directory.CreateDirectory(Path.Combine(prefix, "logs"));
             Directory.CreateDirectory(Path.Combine(prefix, "temp"));
-            var config = Configuration(await File.ReadAllTextAsync(Path.Combine(clusterState, "nginx", "nginx.conf"), ct), servers.Select(s => s.BaseUrl.Port));
-            await File.WriteAllTextAsync(Path.Combine(prefix, "nginx.conf"), config, ct);
             await ceiling.NginxAsync([], ct);
             await WaitUntilAnsweringAsync(path, ct);
             return ceiling;
@@ -111,7 +151,7 @@ public sealed partial class CeilingBehindNginx : IAsyncDisposable
                 // already gone
             }
         }
-        foreach (var server in servers) await server.DisposeAsync();
+        foreach (var server in servers) server.Dispose();
     }
 
     [GeneratedRegex(@"(        server 127\.0\.0\.1:\d+ [^\n]*\n)+")]
@@ -119,4 +159,63 @@ public sealed partial class CeilingBehindNginx : IAsyncDisposable
 
     [GeneratedRegex(@"listen 127\.0\.0\.1:\d+;")]
     private static partial Regex ListenLine();
+}
+
+/// <summary>One <see cref="CeilingBehindNginx.Verb"/> process, as the harness starts it; stopped when disposed.</summary>
+public sealed class CeilingProcess : IDisposable
+{
+    private readonly Process process;
+
+    private CeilingProcess(Process process, Uri url)
+    {
+        this.process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public static async Task<CeilingProcess> StartAsync(string body, string contentType, CancellationToken ct)
+    {
+        var harness = typeof(CeilingBehindNginx).Assembly.Location;
+        var start = new ProcessStartInfo(AppProcess.DotnetHost(), [harness, CeilingBehindNginx.Verb, "--body", body, "--content-type", contentType])
+        {
+            WorkingDirectory = Path.GetDirectoryName(harness)!,
+            RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        // As deploy/loopback-cluster.sh starts the nodes.
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a ceiling process.");
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ct) is { } line)
+            {
+                if (line.StartsWith(CeilingBehindNginx.Marker, StringComparison.Ordinal)) return new CeilingProcess(process, new Uri(line[CeilingBehindNginx.Marker.Length..]));
+            }
+            throw new InvalidOperationException("The ceiling process exited before it served.");
+        }
+        catch
+        {
+            new CeilingProcess(process, new Uri("http://127.0.0.1/")).Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the process had ended when it was disposed.</summary>
+    public bool Stopped { get; private set; }
+
+    /// <summary>Closes its standard input (it stops), or kills it after 5 s.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            process.StandardInput.Close();
+            if (!process.WaitForExit(5000)) process.Kill(entireProcessTree: true);
+            Stopped = process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+            Stopped = true; // already gone
+        }
+        process.Dispose();
+    }
 }

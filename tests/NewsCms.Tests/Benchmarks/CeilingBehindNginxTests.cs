@@ -51,4 +51,27 @@ public sealed class CeilingBehindNginxTests
 
         Assert.Equal([(1, 0.8), (2, 0.7)], Report.CacheHitAgainstCeiling(cluster).Select(r => (r.Nodes, Math.Round(r.Ratio, 2))));
     }
+
+    [Fact]
+    public async Task A_ceiling_process_serves_the_files_bytes_until_it_is_disposed()
+    {
+        var body = Path.Combine(Path.GetTempPath(), $"newscms-ceiling-{Guid.NewGuid():N}.html");
+        await File.WriteAllTextAsync(body, "<!doctype html><title>Harbour wall</title>", TestContext.Current.CancellationToken);
+        try
+        {
+            CeilingProcess server;
+            using (server = await CeilingProcess.StartAsync(body, "text/html; charset=utf-8", TestContext.Current.CancellationToken))
+            {
+                using var client = new HttpClient { BaseAddress = server.Url };
+                using var response = await client.GetAsync("/news/any-article", TestContext.Current.CancellationToken);
+                Assert.Equal("<!doctype html><title>Harbour wall</title>", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+                Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+            }
+            Assert.True(server.Stopped);
+        }
+        finally
+        {
+            File.Delete(body);
+        }
+    }
 }
