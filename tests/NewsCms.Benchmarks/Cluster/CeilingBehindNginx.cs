@@ -144,7 +144,8 @@ public sealed partial class CeilingBehindNginx : IAsyncDisposable
             try
             {
                 using var master = Process.GetProcessById(pid);
-                await master.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await master.WaitForExitAsync(patience.Token);
             }
             catch (ArgumentException)
             {
@@ -195,7 +196,8 @@ public sealed class CeilingProcess : IDisposable
         }
         catch
         {
-            new CeilingProcess(process, new Uri("http://127.0.0.1/")).Dispose();
+            Stop(process);
+            process.Dispose();
             throw;
         }
     }
@@ -203,19 +205,24 @@ public sealed class CeilingProcess : IDisposable
     /// <summary>Whether the process had ended when it was disposed.</summary>
     public bool Stopped { get; private set; }
 
-    /// <summary>Closes its standard input (it stops), or kills it after 5 s.</summary>
     public void Dispose()
+    {
+        Stopped = Stop(process);
+        process.Dispose();
+    }
+
+    /// <summary>Closes the process's standard input (it stops), or kills it after 5 s; whether it has ended.</summary>
+    private static bool Stop(Process process)
     {
         try
         {
             process.StandardInput.Close();
             if (!process.WaitForExit(5000)) process.Kill(entireProcessTree: true);
-            Stopped = process.WaitForExit(5000);
+            return process.WaitForExit(5000);
         }
         catch (InvalidOperationException)
         {
-            Stopped = true; // already gone
+            return true; // already gone
         }
-        process.Dispose();
     }
 }

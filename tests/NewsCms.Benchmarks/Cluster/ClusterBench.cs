@@ -9,7 +9,7 @@ namespace NewsCms.Benchmarks.Cluster;
 /// <summary>
 /// The --cluster run: a PostgreSQL database of its own, seeded; the loopback cluster on it with one node and then two,
 /// the cache-hit and fresh-render article pages driven through nginx each time, and the ceiling (as many in-memory
-/// servers as nodes) behind a copy of the same nginx (<see cref="CeilingBehindNginx"/>); with two nodes, new articles published
+/// server processes as nodes) behind a copy of the same nginx (<see cref="CeilingBehindNginx"/>); with two nodes, new articles published
 /// (<see cref="ClusterPublisher"/>) and node 2 polled directly until the article answers 200 and its home page lists it.
 /// </summary>
 public sealed class ClusterBench(BenchmarkOptions options, string repository, string folder, ILoadDriver driver, ContentGenerator content, TextWriter console)

@@ -197,7 +197,7 @@ public static class Report
         md.AppendLine();
         if (CacheHitAgainstCeiling(cluster) is { Count: > 0 } ratios)
         {
-            md.AppendLine("A cache hit through nginx against the ceiling behind a copy of the same nginx (in-memory servers, one per node; " +
+            md.AppendLine("A cache hit through nginx against the ceiling behind a copy of the same nginx (in-memory server processes, one per node; " +
                 $"target ≥ 0.8×): {string.Join(", ", ratios.Select(r => $"{r.Ratio:0.00}× with {r.Nodes} node{(r.Nodes == 1 ? "" : "s")}"))}.");
             md.AppendLine();
         }

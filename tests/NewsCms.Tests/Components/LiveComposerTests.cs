@@ -44,23 +44,30 @@ public sealed class LiveComposerTests : IAsyncLifetime
         await app.DisposeAsync();
     }
 
+    /// <summary>A published article with live coverage on, made by <paramref name="admin"/>.</summary>
+    private async Task<int> LiveArticleAsync(System.Security.Claims.ClaimsPrincipal admin)
+    {
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Storm live", BodyHtml = "<p>Wind rising.</p>" }, null, SaveKind.Manual);
+        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        Assert.True((await scope.ServiceProvider.GetRequiredService<LiveBlogService>().SetCoverageAsync(admin, saved.Id, true)).Succeeded);
+        return saved.Id;
+    }
+
     [Fact]
     public async Task An_update_another_editor_posts_appears_in_an_open_composer_without_reloading()
     {
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var articles = scope.ServiceProvider.NewsroomArticles();
-        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Storm live", BodyHtml = "<p>Wind rising.</p>" }, null, SaveKind.Manual);
-        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
+        var articleId = await LiveArticleAsync(admin);
         var live = scope.ServiceProvider.GetRequiredService<LiveBlogService>();
-        Assert.True((await live.SetCoverageAsync(admin, saved.Id, true)).Succeeded);
         var editor = await app.CreateUserAsync(NewsroomRoles.Editor);
         var signedIn = Task.FromResult(new AuthenticationState(await app.PrincipalForAsync(editor.Email)));
 
-        var composer = context.Render<LiveComposer>(p => p.Add(x => x.ArticleId, saved.Id).AddCascadingValue(signedIn));
+        var composer = context.Render<LiveComposer>(p => p.Add(x => x.ArticleId, articleId).AddCascadingValue(signedIn));
         composer.WaitForAssertion(() => Assert.NotNull(composer.Find("#live-coverage")), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain("Trees down on the coast road", composer.Markup);
 
-        Assert.True((await live.PostAsync(admin, saved.Id, new LiveEntryInput("<p>Trees down on the coast road.</p>"))).Succeeded);
+        Assert.True((await live.PostAsync(admin, articleId, new LiveEntryInput("<p>Trees down on the coast road.</p>"))).Succeeded);
 
         composer.WaitForAssertion(() => Assert.Contains("Trees down on the coast road", composer.Markup), TimeSpan.FromSeconds(10));
     }
@@ -69,16 +76,13 @@ public sealed class LiveComposerTests : IAsyncLifetime
     public async Task What_the_writer_types_or_ticks_for_the_next_update_while_one_is_being_posted_stays()
     {
         var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
-        var articles = scope.ServiceProvider.NewsroomArticles();
-        var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = "Storm live", BodyHtml = "<p>Wind rising.</p>" }, null, SaveKind.Manual);
-        Assert.True((await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version)).Succeeded);
-        Assert.True((await scope.ServiceProvider.GetRequiredService<LiveBlogService>().SetCoverageAsync(admin, saved.Id, true)).Succeeded);
+        var articleId = await LiveArticleAsync(admin);
         var module = context.JSInterop.SetupModule(i => i.Arguments.Count > 0 && i.Arguments[0] is string path && path.EndsWith("editor.js", StringComparison.Ordinal));
         module.Mode = JSRuntimeMode.Loose;
         module.Setup<int>("createEditor", _ => true).SetResult(1);
         var textInEditor = module.Setup<string>("getHtml", _ => true);
         var signedIn = Task.FromResult(new AuthenticationState(admin));
-        var composer = context.Render<LiveComposer>(p => p.Add(x => x.ArticleId, saved.Id).AddCascadingValue(signedIn));
+        var composer = context.Render<LiveComposer>(p => p.Add(x => x.ArticleId, articleId).AddCascadingValue(signedIn));
         composer.WaitForAssertion(() => Assert.Single(module.Invocations["createEditor"]), TimeSpan.FromSeconds(10));
 
         // "Post update": the composer reads the text, and while the update is on its way the writer ticks "Pinned" for

@@ -70,13 +70,10 @@ public static partial class MediaEndpoints
     }
 
     /// <summary>
-    /// One image per request in the multipart field "file". Antiforgery is validated (the form field
-    /// __RequestVerificationToken or the RequestVerificationToken header).
-    /// </summary>
-    /// <summary>
-    /// The upload: the page's antiforgery token is checked here, before the file is looked at (as the WordPress
-    /// import's upload does), so a forged or expired one gets a 400 with a message. A request over the size limit (one
-    /// that did not come through the upload area, which checks the size first) gets a 413 with the limit.
+    /// One image per request in the multipart field "file". The antiforgery token (the form field
+    /// __RequestVerificationToken or the RequestVerificationToken header) is checked here, before the file is looked at
+    /// (as the WordPress import's upload does), so a forged or expired one gets a 400 with a message. A request over the
+    /// size limit (one that did not come through the upload area, which checks the size first) gets a 413 with the limit.
     /// </summary>
     private static async Task<Results<Ok<MediaImage>, BadRequest<MediaUploadError>, JsonHttpResult<MediaUploadError>>> UploadAsync(
         HttpContext context, IAntiforgery antiforgery, MediaLibrary library, IOptions<MediaOptions> options)
