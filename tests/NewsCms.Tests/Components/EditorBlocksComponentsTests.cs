@@ -72,11 +72,27 @@ public sealed class EditorBlocksComponentsTests : IAsyncDisposable
     {
         var editor = context.Render<RichTextEditor>(p => p.Add(c => c.ImageRequested, EventCallback.Factory.Create(this, () => { })));
 
-        // A MudTooltip is a popover with four more components, in every open editor's circuit (harness: memory).
+        // A MudTooltip is a popover with four more components, and a MudIconButton two, in every open editor's
+        // circuit (harness: memory): the tools are plain buttons with MudIconButton's classes.
         Assert.Empty(editor.FindComponents<MudTooltip>());
+        Assert.Empty(editor.FindComponents<MudIconButton>());
+        Assert.Empty(editor.FindComponents<MudIcon>());
         var tools = editor.FindAll(".newsroom-editor__toolbar button");
-        Assert.NotEmpty(tools);
+        Assert.True(tools.Count >= 20, $"{tools.Count} tools");
         Assert.All(tools, b => Assert.Equal(b.GetAttribute("title"), b.GetAttribute("aria-label") is "Keyboard shortcuts" ? "Keyboard shortcuts (Ctrl+/)" : b.GetAttribute("aria-label")));
+        Assert.All(tools, b => Assert.Equal("button", b.GetAttribute("type")));
+        Assert.All(tools, b => Assert.Contains("mud-icon-button", b.ClassList));
+        Assert.All(tools, b => Assert.NotNull(b.QuerySelector("svg[aria-hidden='true']")));
+    }
+
+    [Fact]
+    public void A_read_only_editor_disables_every_tool_but_the_keyboard_shortcuts()
+    {
+        var editor = context.Render<RichTextEditor>(p => p.Add(c => c.ReadOnly, true).Add(c => c.ImageRequested, EventCallback.Factory.Create(this, () => { })));
+
+        var tools = editor.FindAll(".newsroom-editor__toolbar button");
+        Assert.Equal(["Keyboard shortcuts"], tools.Where(b => !b.HasAttribute("disabled")).Select(b => b.GetAttribute("aria-label")));
+        Assert.Contains(tools, b => b.GetAttribute("data-command") == "bold");
     }
 
     [Fact]
