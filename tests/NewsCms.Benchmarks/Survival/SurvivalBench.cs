@@ -207,6 +207,8 @@ public static class SurvivalBench
         if (saved.Error is not null) throw new InvalidOperationException($"Saving the follow-up failed: {saved.Error}");
         var published = await scope.ServiceProvider.GetRequiredService<ArticleWorkflowService>().PublishAsync(admin, saved.Id, saved.Version, ct);
         if (!published.Succeeded) throw new InvalidOperationException($"Publishing failed: {published.Error}");
+        // The stories it relates to are ranked again in the background; their pages go when their lists change.
+        await app.Services.GetRequiredService<RelatedBackfill>().RankedAgainAsync(ct);
         var naming = await db.ArticleRelations.AsNoTracking().Where(r => r.RelatedArticleId == saved.Id).Select(r => r.ArticleId).ToListAsync(ct);
         return ($"#{saved.Id} after #{newest.Id}, {tags.Count} tags", naming.Append(newest.Id).ToHashSet());
     }

@@ -89,6 +89,13 @@ public sealed class NewsCmsAppFactory : WebApplicationFactory<Program>
         if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
+    /// <summary>
+    /// Waits for the Related lists a publish has ranked again in the background (RelatedBackfill.RankAgain): a test
+    /// that counts queries or compares the database from here on sees only its own.
+    /// </summary>
+    public Task RelatedRankedAgainAsync() =>
+        Services.GetRequiredService<NewsCms.Web.Features.Articles.RelatedBackfill>().RankedAgainAsync(TestContext.Current.CancellationToken);
+
     public HttpClient CreateBrowserlikeClient() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
 

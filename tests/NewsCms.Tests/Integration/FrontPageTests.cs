@@ -239,6 +239,7 @@ public sealed class FrontPageTests : IAsyncDisposable
             await store.EvictByTagAsync(PublicCache.Tag, default);
             await reader.GetStringAsync("/");
             await store.EvictByTagAsync(PublicCache.Tag, default);
+            await app.RelatedRankedAgainAsync();
             counter.Reset();
             Assert.NotEmpty(await reader.GetStringAsync("/"));
             return counter.Count;

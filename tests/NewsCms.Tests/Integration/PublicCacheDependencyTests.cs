@@ -61,6 +61,7 @@ public class PublicCacheDependencyTests
                 Assert.Null(saved.Error);
                 var published = await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
                 Assert.True(published.Succeeded, published.Error);
+                await app.RelatedRankedAgainAsync();
             }
             await Publish("Violin recital sells out", "<p>Orchestra violins rehearse quietly.</p>", arts);
             await Publish("Tide gauge reads high", "<p>Gauges measured surges overnight.</p>", harbour, [tides]);
@@ -84,6 +85,8 @@ public class PublicCacheDependencyTests
             var published = await scope.ServiceProvider.NewsroomArticles().Workflow.PublishAsync(admin, X, XVersion);
             Assert.True(published.Succeeded, published.Error);
             XVersion = published.Value!.Version;
+            // The older stories' Related lists name it once ranked again, in the background, which evicts their pages.
+            await App.RelatedRankedAgainAsync();
         }
 
         public async Task EditXAsync(string headline)
@@ -138,6 +141,39 @@ public class PublicCacheDependencyTests
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/news/{Site.XSlug}")).StatusCode);
         Assert.True(await IsHitAsync(reader, Site.U), "an unrelated article page was evicted");
         Assert.True(await IsHitAsync(reader, Site.Arts), "an unrelated section page was evicted");
+    }
+
+    [Fact]
+    public async Task A_publish_returns_before_the_stories_it_relates_to_are_ranked_again_and_their_pages_go_once_they_are()
+    {
+        var gate = new CommandGate();
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services => services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(gate);
+        var site = await Site.CreateAsync(app);
+        using var reader = app.CreateClient(new() { HandleCookies = false });
+        await WarmAsync(reader, Site.R, Site.U);
+        var ct = TestContext.Current.CancellationToken;
+
+        // The background ranking of the stories X relates to stops at its first read ...
+        gate.HoldNext(RelatedArticles.RankingAgainTag);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+            var published = await scope.ServiceProvider.NewsroomArticles().Workflow.PublishAsync(admin, site.X, site.XVersion, ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+            // ... and the writer's Publish has returned all the same, with X's own list ranked.
+            Assert.True(published.Succeeded, published.Error);
+        }
+        await gate.Held.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        var relatedPage = await reader.GetAsync(Site.R, ct);
+        Assert.NotNull(relatedPage.Headers.Age); // still the page from before: its list is not ranked yet
+        Assert.DoesNotContain(Site.XSlug, await relatedPage.Content.ReadAsStringAsync(ct));
+        var own = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await reader.GetStringAsync($"/news/{Site.XSlug}", ct));
+        Assert.Contains(Site.R, own.QuerySelectorAll(".related a").Select(a => a.GetAttribute("href")));
+
+        gate.Release.SetResult();
+        await app.RelatedRankedAgainAsync();
+        await AssertFreshAsync(reader, Site.R, Site.XSlug);
+        Assert.True(await IsHitAsync(reader, Site.U), "an unrelated article page was evicted");
     }
 
     [Fact]

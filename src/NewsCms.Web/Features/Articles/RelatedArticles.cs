@@ -25,6 +25,9 @@ internal static partial class RelatedArticles
 
     /// <summary>Names the ranking's first query in the SQL (logs, and the test that it runs outside the write transaction).</summary>
     internal const string RankingTag = "Related articles ranking";
+
+    /// <summary>The same for the lists ranked again in the background after a publish (<see cref="RelatedBackfill.RankAgain"/>).</summary>
+    internal const string RankingAgainTag = "Related articles ranked again after a publish";
     private const int MaxTerms = 16;
     private const double TagWeight = 0.55, TextWeight = 0.45, SameSectionBonus = 0.1;
 
@@ -50,28 +53,23 @@ internal static partial class RelatedArticles
     }
 
     /// <summary>
-    /// The same, outside any write transaction, after the change was committed: each list's ranking reads run first
-    /// (in write-ahead-log mode readers never block writers, and the ranking's full-text searches take a while on a
-    /// large site), then the list is replaced in a short transaction of its own. Holding the write lock through the
-    /// ranking made every other save of the newsroom (autosaves, live entries) wait for a publish.
+    /// The article's own list, outside any write transaction, after the change was committed: the ranking's reads run
+    /// first (in write-ahead-log mode readers never block writers, and the ranking's full-text searches take a while
+    /// on a large site), then the list is replaced in a short transaction of its own. Holding the write lock through
+    /// the ranking made every other save of the newsroom (autosaves, live entries) wait for a publish. The articles it
+    /// now relates to are ranked again by <see cref="RelatedBackfill.RankAgain"/>.
     /// </summary>
-    /// <returns>The other articles whose lists changed (with <paramref name="andTheirs"/>).</returns>
-    public static async Task<IReadOnlyList<int>> RefreshAfterCommitAsync(NewsCmsDbContext db, int articleId, bool andTheirs, CancellationToken ct)
+    /// <returns>The article's list as ranked now, best first.</returns>
+    public static async Task<IReadOnlyList<int>> RefreshAfterCommitAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
     {
         var ranked = await ComputeAsync(db, articleId, ct);
         await StoreOnItsOwnAsync(db, articleId, ranked, ct);
-        if (!andTheirs) return [];
-        var changed = new List<int>();
-        foreach (var other in ranked.Take(Shown))
-        {
-            if (await RefreshOnItsOwnAsync(db, other, ct)) changed.Add(other);
-        }
-        return changed;
+        return ranked;
     }
 
     /// <summary>One article's list, outside any write transaction (see <see cref="RefreshAfterCommitAsync"/>); whether it changed.</summary>
-    public static async Task<bool> RefreshOnItsOwnAsync(NewsCmsDbContext db, int articleId, CancellationToken ct) =>
-        await StoreOnItsOwnAsync(db, articleId, await ComputeAsync(db, articleId, ct), ct);
+    public static async Task<bool> RefreshOnItsOwnAsync(NewsCmsDbContext db, int articleId, CancellationToken ct, string tag = RankingTag) =>
+        await StoreOnItsOwnAsync(db, articleId, await ComputeAsync(db, articleId, ct, tag), ct);
 
     private static async Task<bool> StoreOnItsOwnAsync(NewsCmsDbContext db, int articleId, IReadOnlyList<int> ranked, CancellationToken ct)
     {
@@ -92,9 +90,9 @@ internal static partial class RelatedArticles
         return true;
     }
 
-    private static async Task<IReadOnlyList<int>> ComputeAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    private static async Task<IReadOnlyList<int>> ComputeAsync(NewsCmsDbContext db, int articleId, CancellationToken ct, string tag = RankingTag)
     {
-        var article = await db.Articles.AsNoTracking().TagWith(RankingTag).WherePublic().Where(a => a.Id == articleId)
+        var article = await db.Articles.AsNoTracking().TagWith(tag).WherePublic().Where(a => a.Id == articleId)
             .Select(a => new { a.Headline, a.Standfirst, a.SectionId }).FirstOrDefaultAsync(ct);
         if (article is null) return [];
 
