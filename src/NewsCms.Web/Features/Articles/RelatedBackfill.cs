@@ -77,7 +77,8 @@ public sealed class RelatedBackfill(
                 {
                     await RankAgainNowAsync(ids.Distinct().ToList(), stoppingToken);
                 }
-                catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException or InvalidOperationException)
+                // Whatever goes wrong with one batch, the node and the next publishes' rankings go on.
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     logger.LogError(ex, "Ranking the related articles of {Count} articles again failed; their previous lists stay until they are ranked again.", ids.Count);
                 }
