@@ -28,6 +28,8 @@ internal static partial class RelatedArticles
 
     /// <summary>The same for the lists ranked again in the background after a publish (<see cref="RelatedBackfill.RankAgain"/>).</summary>
     internal const string RankingAgainTag = "Related articles ranked again after a publish";
+    /// <summary>The first key of the advisory locks on Related lists ("RL"); the second is the article's id.</summary>
+    private const int ListLockSpace = 0x524C;
     private const int MaxTerms = 16;
     private const double TagWeight = 0.55, TextWeight = 0.45, SameSectionBonus = 0.1;
 
@@ -79,9 +81,16 @@ internal static partial class RelatedArticles
         return changed;
     }
 
-    /// <summary>Replaces the stored list when <paramref name="ranked"/> differs from it; returns whether it did.</summary>
+    /// <summary>
+    /// Replaces the stored list when <paramref name="ranked"/> differs from it; returns whether it did. Runs in a
+    /// transaction. On PostgreSQL two rankings of one list can overlap (a publish's, the background's, an import
+    /// round's): the later would miss the earlier's uncommitted rows, insert the same ranks and fail on the primary
+    /// key, so the list is locked first (an advisory lock on the article until commit) and read after the lock.
+    /// SQLite's write transactions already start with the database's write lock.
+    /// </summary>
     private static async Task<bool> StoreAsync(NewsCmsDbContext db, int articleId, IReadOnlyList<int> ranked, CancellationToken ct)
     {
+        if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ListLockSpace}, {articleId})", ct);
         var stored = await db.ArticleRelations.AsNoTracking().Where(r => r.ArticleId == articleId).OrderBy(r => r.Rank).Select(r => r.RelatedArticleId).ToListAsync(ct);
         if (stored.SequenceEqual(ranked)) return false;
         await db.ArticleRelations.Where(r => r.ArticleId == articleId).ExecuteDeleteAsync(ct);
