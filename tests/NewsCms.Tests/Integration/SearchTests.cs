@@ -269,4 +269,43 @@ public class SearchTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("No articles match", await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>Both words highlighted where they stand together (SQLite marks adjacent matches as one).</summary>
+    private const string BothMarked = "<mark>lighthouse</mark> <mark>keeper</mark>|<mark>lighthouse keeper</mark>";
+
+    [Fact]
+    public async Task Snippets_show_where_the_whole_search_matches_however_far_into_a_long_story()
+    {
+        await using var newsroom = await Newsroom.StartAsync();
+        var filler = string.Concat(Enumerable.Repeat("<p>The tide came in over the sand and went out again by the pier.</p>", 60));
+        // Found once, 4,000 characters in.
+        await newsroom.WriteAsync("Evening on the coast", filler + "<p>At dusk the lighthouse lamp was lit for the last time.</p>");
+        // One word early, both together only at the end.
+        await newsroom.WriteAsync("Night shift", "<p>A keeper of the old ways spoke first.</p>" + filler + "<p>The lighthouse keeper climbed the stairs.</p>");
+        // Words whose stem is not how they are written ("happy" is happi), and an accented one, far in.
+        await newsroom.WriteAsync("Village fete", filler + "<p>A happy crowd ate crème brûlée on the green.</p>");
+        // The word is first found inside another one ("start"), and as itself only far in.
+        await newsroom.WriteAsync("Gallery opens", "<p>A start was made.</p>" + filler + "<p>Modern art fills the hall.</p>");
+
+        var lighthouse = await newsroom.Search.SearchAsync("lighthouse", 0, 20);
+        var evening = Assert.Single(lighthouse.Items, h => h.Headline == "Evening on the coast");
+        Assert.Contains("<mark>lighthouse</mark> lamp", evening.SnippetHtml);
+        // The snippet starts on a whole word of the text.
+        var firstWord = evening.SnippetHtml.TrimStart('…', ' ').Split(' ')[0];
+        Assert.Contains(" " + firstWord + " ", " " + filler.Replace("<p>", " ").Replace("</p>", " ") + " At dusk the lighthouse lamp was lit for the last time. ");
+
+        var both = Assert.Single((await newsroom.Search.SearchAsync("lighthouse keeper", 0, 20)).Items);
+        Assert.Equal("Night shift", both.Headline);
+        Assert.Matches(BothMarked, both.SnippetHtml);
+
+        var phrase = Assert.Single((await newsroom.Search.SearchAsync("\"lighthouse keeper\"", 0, 20)).Items);
+        Assert.Matches(BothMarked, phrase.SnippetHtml);
+
+        var happy = Assert.Single((await newsroom.Search.SearchAsync("happy", 0, 20)).Items);
+        Assert.Contains("<mark>happy</mark> crowd", happy.SnippetHtml);
+        var accented = Assert.Single((await newsroom.Search.SearchAsync("creme", 0, 20)).Items);
+        Assert.Contains("<mark>crème</mark>", WebUtility.HtmlDecode(accented.SnippetHtml));
+        var art = Assert.Single((await newsroom.Search.SearchAsync("art", 0, 20)).Items);
+        Assert.Contains("<mark>art</mark> fills", art.SnippetHtml);
+    }
 }
