@@ -61,11 +61,7 @@ public sealed class DatabaseLocation
             // node could take them all, and the server then refuses every other ("53300: too many clients already").
             // Unless the setting names a size, a node keeps at most DefaultPostgreSqlPoolSize; a request beyond them
             // waits for one to be free.
-            if (!Names(configured, "MaxPoolSize", "MaximumPoolSize")) postgres.MaxPoolSize = DefaultPostgreSqlPoolSize;
-            // The same few statements (an article page's, a listing's, a search's) run all day: Npgsql prepares those a
-            // connection has run a few times, so the server plans them once per connection rather than on every run.
-            // (A pooler in transaction mode in front of the server would need this off: Max Auto Prepare=0.)
-            if (!Names(configured, "MaxAutoPrepare")) postgres.MaxAutoPrepare = DefaultPostgreSqlAutoPrepared;
+            if (!NamesPoolSize(configured)) postgres.MaxPoolSize = DefaultPostgreSqlPoolSize;
             ConnectionString = postgres.ConnectionString;
             Description = $"PostgreSQL database '{postgres.Database}' on {postgres.Host}:{postgres.Port}";
             Folder = CreateFolder(Path.Combine(environment.ContentRootPath, "data"));
@@ -110,14 +106,10 @@ public sealed class DatabaseLocation
     /// <summary>Connections a node keeps to PostgreSQL when its connection string does not say (three nodes stay under the server's default 100).</summary>
     public const int DefaultPostgreSqlPoolSize = 30;
 
-    /// <summary>How many statements a PostgreSQL connection keeps prepared unless the setting names Max Auto Prepare.</summary>
-    public const int DefaultPostgreSqlAutoPrepared = 100;
-
-    /// <summary>Whether the connection string sets one of these keys (spaces in its names ignored).</summary>
-    private static bool Names(string connectionString, params string[] keys) =>
+    private static bool NamesPoolSize(string connectionString) =>
         new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
             .Select(key => key.Replace(" ", "", StringComparison.Ordinal))
-            .Any(key => keys.Any(k => key.Equals(k, StringComparison.OrdinalIgnoreCase)));
+            .Any(key => key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>For messages: the file, or the server and database.</summary>
     public string Description { get; }

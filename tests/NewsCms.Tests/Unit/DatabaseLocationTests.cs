@@ -29,13 +29,4 @@ public sealed class DatabaseLocationTests
     [InlineData("host=db.internal;database=newscms;maximum pool size=80")]
     public void A_pool_size_the_setting_names_is_kept(string connectionString) =>
         Assert.Equal(80, new NpgsqlConnectionStringBuilder(Read(connectionString).ConnectionString).MaxPoolSize);
-
-    [Fact]
-    public void PostgreSQL_statements_are_prepared_automatically_unless_the_setting_says_otherwise()
-    {
-        Assert.Equal(DatabaseLocation.DefaultPostgreSqlAutoPrepared,
-            new NpgsqlConnectionStringBuilder(Read("Host=db.internal;Database=newscms").ConnectionString).MaxAutoPrepare);
-        // Behind a pooler in transaction mode prepared statements must be off, and the setting can say so.
-        Assert.Equal(0, new NpgsqlConnectionStringBuilder(Read("Host=db.internal;Database=newscms;Max Auto Prepare=0").ConnectionString).MaxAutoPrepare);
-    }
 }
