@@ -69,9 +69,11 @@ internal static class PostgreSqlSearchIndex
     /// The page's articles (<paramref name="ids"/>, any order) with ts_headline snippets of where the terms are found.
     /// ts_headline parses all the text it is given, about 0.7 ms for an article of 5,000 characters, which made a page
     /// of 20 hits cost 15 ms. So it is first given a window of the text where every term is found by plain position
-    /// (a word as typed or its stem, a phrase as typed, a prefix), and the whole text only when the terms are not all
-    /// found close together that way (a word written otherwise, such as an accented one) or the window's snippet
-    /// highlights nothing (a stem found inside another word).
+    /// (a word as typed or its stem, a phrase as typed, a prefix): from just before the first term found when the
+    /// others are found soon after it, else around the place the last of them is first found when all the others are
+    /// found near it too. It is given the whole text when there is no such window (a word written otherwise, such as
+    /// an accented one; terms found only far apart) or the window's snippet highlights nothing (a stem found inside
+    /// another word).
     /// </summary>
     public static async Task<List<SearchHit>> PageAsync(NewsCmsDbContext db, IReadOnlyList<ArticleSearch.Term> terms, int[] ids, CancellationToken ct)
     {
@@ -88,6 +90,10 @@ internal static class PostgreSqlSearchIndex
         });
         // Where each is first found in the lowercased text (null when it is not).
         var positions = terms.Select((_, i) => $"(SELECT min(nullif(strpos(l.text, s), 0)) FROM unnest(q.t{i}) AS s)");
+        // Whether each is found around the last term's first place.
+        var allNearLast = string.Join(" AND ", terms.Select((_, i) =>
+            $"EXISTS (SELECT 1 FROM unnest(q.t{i}) AS s WHERE strpos(substring(l.text FROM greatest(1, p.last - @half) FOR @window), s) > 0)"));
+        query.WithParameter("@half", SnippetWindow / 2);
         query.CommandText = $"""
             SELECT a."Id", a."Slug", a."Headline", a."PublishedAt",
                    CASE WHEN position(chr(1) IN h.text) > 0 THEN h.text ELSE ts_headline('newscms', f.text, q.query, @options) END
@@ -96,10 +102,12 @@ internal static class PostgreSqlSearchIndex
                  LATERAL (SELECT a."Standfirst" || E'\n' || a."BodyText" AS text) f,
                  LATERAL (SELECT lower(f.text) AS text) l,
                  LATERAL (SELECT count(x) AS found, min(x) AS first, max(x) AS last FROM unnest(ARRAY[{string.Join(", ", positions)}]) AS x) p,
-                 LATERAL (SELECT CASE WHEN p.found < {terms.Count} OR p.last - p.first > @span THEN NULL
-                                      WHEN p.first <= @before THEN left(f.text, @window)
+                 LATERAL (SELECT CASE WHEN p.found < {terms.Count} THEN NULL
+                                      WHEN p.last - p.first <= @span THEN greatest(1, p.first - @before)
+                                      WHEN {allNearLast} THEN greatest(1, p.last - @half) END AS at) ws,
+                 LATERAL (SELECT CASE WHEN ws.at = 1 THEN left(f.text, @window)
                                       -- from the window's first whole word
-                                      ELSE regexp_replace(substring(f.text FROM p.first - @before FOR @window), '^\S*\s+', '') END AS text) w,
+                                      ELSE regexp_replace(substring(f.text FROM ws.at FOR @window), '^\S*\s+', '') END AS text) w,
                  -- OFFSET 0 keeps the window's snippet made once (inlined, the CASE above would make it twice)
                  LATERAL (SELECT ts_headline('newscms', w.text, q.query, @options) AS text OFFSET 0) h
             WHERE a."Id" = ANY(@ids)
@@ -109,7 +117,7 @@ internal static class PostgreSqlSearchIndex
 
     /// <summary>
     /// The snippet's window: characters before the first term found, in all, and at most from the first term found to
-    /// the last (ts_headline's 28 words are about 180 characters).
+    /// the last for the window to start before the first (ts_headline's 28 words are about 180 characters).
     /// </summary>
     private const int SnippetWindowBefore = 120, SnippetWindow = 700, SnippetWindowSpan = 400;
 
