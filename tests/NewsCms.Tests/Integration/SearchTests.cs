@@ -307,5 +307,16 @@ public class SearchTests
         Assert.Contains("<mark>crème</mark>", WebUtility.HtmlDecode(accented.SnippetHtml));
         var art = Assert.Single((await newsroom.Search.SearchAsync("art", 0, 20)).Items);
         Assert.Contains("<mark>art</mark> fills", art.SnippetHtml);
+
+        // A phrase only the headline has: SQLite's snippet may take it from the headline; PostgreSQL's comes from the
+        // text, and is then the text's opening.
+        await newsroom.WriteAsync("Harbour plan approved", "<p>Councillors voted on Monday.</p>" + filler);
+        var headlineOnly = Assert.Single((await newsroom.Search.SearchAsync("\"harbour plan\"", 0, 20)).Items);
+#if NEWSCMS_POSTGRESQL
+        Assert.StartsWith("Councillors voted on Monday.", headlineOnly.SnippetHtml.TrimStart());
+        Assert.DoesNotContain("<mark>", headlineOnly.SnippetHtml);
+#else
+        Assert.Contains("<mark>Harbour plan</mark>", headlineOnly.SnippetHtml);
+#endif
     }
 }

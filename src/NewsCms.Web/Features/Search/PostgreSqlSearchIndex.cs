@@ -73,7 +73,8 @@ internal static class PostgreSqlSearchIndex
     /// others are found soon after it, else around the place the last of them is first found when all the others are
     /// found near it too. It is given the whole text when there is no such window (a word written otherwise, such as
     /// an accented one; terms found only far apart) or the window's snippet highlights nothing (a stem found inside
-    /// another word).
+    /// another word), unless the search index says the text does not match at all (a phrase of the headline): then
+    /// the text's opening, which is all a snippet without a match shows.
     /// </summary>
     public static async Task<List<SearchHit>> PageAsync(NewsCmsDbContext db, IReadOnlyList<ArticleSearch.Term> terms, int[] ids, CancellationToken ct)
     {
@@ -96,8 +97,11 @@ internal static class PostgreSqlSearchIndex
         query.WithParameter("@half", SnippetWindow / 2);
         query.CommandText = $"""
             SELECT a."Id", a."Slug", a."Headline", a."PublishedAt",
-                   CASE WHEN position(chr(1) IN h.text) > 0 THEN h.text ELSE ts_headline('newscms', f.text, q.query, @options) END
-            FROM "Articles" a,
+                   CASE WHEN position(chr(1) IN h.text) > 0 THEN h.text
+                        -- matched by the headline only (its weight A; the text's are B and D): the text's opening, as the whole would give
+                        WHEN NOT ts_filter(d."Document", ARRAY['b', 'd']::"char"[]) @@ q.query THEN ts_headline('newscms', left(f.text, @window), q.query, @options)
+                        ELSE ts_headline('newscms', f.text, q.query, @options) END
+            FROM "Articles" a LEFT JOIN "ArticleSearch" d ON d."ArticleId" = a."Id",
                  (SELECT {QueryExpression(terms)} AS query, {string.Join(", ", lookedFor)}) q,
                  LATERAL (SELECT a."Standfirst" || E'\n' || a."BodyText" AS text) f,
                  LATERAL (SELECT lower(f.text) AS text) l,
