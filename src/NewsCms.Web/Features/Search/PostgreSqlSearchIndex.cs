@@ -16,7 +16,8 @@ namespace NewsCms.Web.Features.Search;
 internal static class PostgreSqlSearchIndex
 {
     /// <summary>ts_headline's options: the same marks FTS5's snippet uses, and about as many words.</summary>
-    private const string HeadlineOptions = "StartSel=\u0001, StopSel=\u0002, MaxWords=28, MinWords=14, ShortWord=2, MaxFragments=1, FragmentDelimiter=\" … \"";
+    private static readonly string HeadlineOptions =
+        $"StartSel={ArticleSearch.MarkStart}, StopSel={ArticleSearch.MarkEnd}, MaxWords=28, MinWords=14, ShortWord=2, MaxFragments=1, FragmentDelimiter=\" … \"";
 
     /// <summary>
     /// Every article <paramref name="term"/> matches, with ts_rank for it alone (the rank of a search is the sum over
@@ -81,11 +82,13 @@ internal static class PostgreSqlSearchIndex
         await db.Database.OpenConnectionAsync(ct);
         await using var query = WithTerms(db.Database.GetDbConnection().CreateCommand(), terms)
             .WithParameter("@ids", ids).WithParameter("@options", HeadlineOptions)
-            .WithParameter("@before", SnippetWindowBefore).WithParameter("@window", SnippetWindow).WithParameter("@span", SnippetWindowSpan);
+            .WithParameter("@mark", ArticleSearch.MarkStart.ToString())
+            .WithParameter("@before", SnippetWindowBefore).WithParameter("@window", SnippetWindow).WithParameter("@half", SnippetWindow / 2)
+            .WithParameter("@span", SnippetWindowSpan);
+        for (var i = 0; i < terms.Count; i++) query.WithParameter($"@t{i}", terms[i].Text);
         // What each term is looked for as, lowercased: as typed, and a word also as its stems.
         var lookedFor = terms.Select((term, i) =>
         {
-            query.WithParameter($"@t{i}", term.Text);
             var stems = term.Prefix || term.Text.Contains(' ') ? "" : $" || tsvector_to_array(to_tsvector('newscms', @t{i}))";
             return $"ARRAY(SELECT DISTINCT unnest(ARRAY[lower(@t{i})]{stems})) AS t{i}";
         });
@@ -94,10 +97,9 @@ internal static class PostgreSqlSearchIndex
         // Whether each is found around the last term's first place.
         var allNearLast = string.Join(" AND ", terms.Select((_, i) =>
             $"EXISTS (SELECT 1 FROM unnest(q.t{i}) AS s WHERE strpos(substring(l.text FROM greatest(1, p.last - @half) FOR @window), s) > 0)"));
-        query.WithParameter("@half", SnippetWindow / 2);
         query.CommandText = $"""
             SELECT a."Id", a."Slug", a."Headline", a."PublishedAt",
-                   CASE WHEN position(chr(1) IN h.text) > 0 THEN h.text
+                   CASE WHEN position(@mark IN h.text) > 0 THEN h.text
                         -- matched by the headline only (its weight A; the text's are B and D): the text's opening, as the whole would give
                         WHEN NOT ts_filter(d."Document", ARRAY['b', 'd']::"char"[]) @@ q.query THEN ts_headline('newscms', left(f.text, @window), q.query, @options)
                         ELSE ts_headline('newscms', f.text, q.query, @options) END
