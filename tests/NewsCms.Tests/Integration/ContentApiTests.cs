@@ -593,7 +593,9 @@ public class ContentApiCacheTests
     [Fact]
     public async Task Answers_make_the_same_few_queries_however_many_posts_tags_and_authors_they_show()
     {
-        var counter = new CommandCounter();
+        // Only the answers' own queries: the app's background work after the publishes (webhook deliveries, rankings,
+        // readership) runs outside any request and once was counted in the first browse.
+        var counter = new CommandCounter(duringRequestsOnly: true);
         await using var app = await NewsCmsAppFactory.CreateAsync();
         app.TestServices = services =>
         {
