@@ -220,6 +220,41 @@ public class PublicCacheDependencyTests
     }
 
     [Fact]
+    public async Task Editing_a_section_shows_its_new_name_on_its_articles_pages_and_in_every_pages_navigation()
+    {
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var site = await Site.CreateAsync(app);
+        using var reader = app.CreateClient(new() { HandleCookies = false });
+        // Rendered, so the app has read its sections (it keeps them in memory) and cached the pages.
+        await WarmAsync(reader, Site.R, Site.U, "/");
+        Assert.Contains("<a href=\"/section/harbour\">Harbour</a>", await reader.GetStringAsync(Site.R));
+
+        async Task Edit(TaxonomyInput input)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+            var edited = await scope.ServiceProvider.GetRequiredService<TaxonomyService>().UpdateSectionAsync(admin, site.Harbour, input);
+            Assert.True(edited.Succeeded, edited.Error);
+        }
+
+        // Not in the navigation: only its pages and its articles' pages show it.
+        await Edit(new TaxonomyInput { Name = "Harbour and quays", Slug = "harbour", ShowInNavigation = false });
+        await AssertFreshAsync(reader, Site.R, "<a href=\"/section/harbour\">Harbour and quays</a>");
+
+        // Into the navigation, renamed again: every page shows it, rendered afresh or not.
+        await Edit(new TaxonomyInput { Name = "Docks", Slug = "docks", ShowInNavigation = true });
+        await AssertFreshAsync(reader, Site.U, "<li><a href=\"/section/docks\">Docks</a></li>");
+        await AssertFreshAsync(reader, "/", "<li><a href=\"/section/docks\">Docks</a></li>");
+        var article = await reader.GetStringAsync(Site.R);
+        Assert.Contains("<a href=\"/section/docks\">Docks</a></p>", article);
+        Assert.DoesNotContain("Harbour and quays", article);
+
+        // Out of the navigation again.
+        await Edit(new TaxonomyInput { Name = "Docks", Slug = "docks", ShowInNavigation = false });
+        Assert.DoesNotContain("<li><a href=\"/section/docks\">", await reader.GetStringAsync("/"));
+    }
+
+    [Fact]
     public async Task Saving_the_settings_evicts_every_public_page_and_feed()
     {
         await using var app = await NewsCmsAppFactory.CreateAsync();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NewsCms.Web.Data;
 using NewsCms.Web.Features.Hosting;
+using NewsCms.Web.Features.Taxonomy;
 
 namespace NewsCms.Web.Features.Articles;
 
@@ -11,7 +12,7 @@ public sealed record PublishedFilter(int? SectionId = null, int? TagId = null, i
 /// Reads published articles for readers. Each read makes a fixed number of queries (the articles, then their bylines,
 /// tags and sections for all of them at once), however many authors or tags there are.
 /// </summary>
-public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory)
+public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory, PublicTaxonomy taxonomy)
 {
     public async Task<ArticleLookup> FindAsync(string slug, CancellationToken ct = default)
     {
@@ -195,10 +196,6 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             .Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => t)
             .OrderBy(t => t.Name).Select(t => new TermLink(t.Name, t.Slug))));
 
-    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, CancellationToken, Task<TermLink?>>> SectionLink = new(() => EF.CompileAsyncQuery(
-        (NewsCmsDbContext db, int sectionId, CancellationToken ct) => db.Sections.AsNoTracking().Where(s => s.Id == sectionId)
-            .Select(s => new TermLink(s.Name, s.Slug)).FirstOrDefault()));
-
     private sealed record Neighbour(int Id, TermLink Link);
 
     private static readonly CompiledForModel<Func<NewsCmsDbContext, int, int, DateTime, CancellationToken, Task<Neighbour?>>> PreviousInSection = new(() => EF.CompileAsyncQuery(
@@ -234,11 +231,11 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
                 })
             .OrderBy(x => x.Rank)));
 
-    private static async Task<PublicArticle> ComposeAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
+    private async Task<PublicArticle> ComposeAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
     {
         var authors = await BylinesOf.For(db)(db, article.Id).ToListAsync(ct);
         var tags = await TagsOf.For(db)(db, article.Id).ToListAsync(ct);
-        var section = article.SectionId is { } id ? await SectionLink.For(db)(db, id, ct) : null;
+        var section = article.SectionId is { } id ? await taxonomy.SectionLinkAsync(id, ct) : null;
         TermLink? previous = null, next = null;
         var others = new List<int>();
         if (article.SectionId is { } sectionId && article.PublishedAt is { } publishedAt && article.Status == ArticleStatus.Published)

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Net.Http.Headers;
 using NewsCms.Web.Features.Articles;
 using NewsCms.Web.Features.Settings;
+using NewsCms.Web.Features.Taxonomy;
 
 namespace NewsCms.Web.Features.Hosting;
 
@@ -216,7 +217,7 @@ public sealed class PublicCacheVersion
     private readonly ConcurrentDictionary<string, long> lastChanged = new();
 
     /// <param name="services">Gives the output cache store when first needed (the store reads the versions kept here).</param>
-    public PublicCacheVersion(PublicContent content, SiteSettingsStore settings, IServiceProvider services, ILogger<PublicCacheVersion> logger, TimeProvider clock)
+    public PublicCacheVersion(PublicContent content, SiteSettingsStore settings, PublicTaxonomy taxonomy, IServiceProvider services, ILogger<PublicCacheVersion> logger, TimeProvider clock)
     {
         this.services = services;
         this.logger = logger;
@@ -240,8 +241,10 @@ public sealed class PublicCacheVersion
             }
             while (Interlocked.CompareExchange(ref current, next, seen) != seen);
             // What else this node keeps in memory about public content: the settings snapshot (saved on any node,
-            // or perhaps while this node was cut off). The public lookups (sections, tags, authors) keep nothing.
+            // or perhaps while this node was cut off) and the sections (a change to one names it: an article filed in
+            // it, the section itself). The other public lookups (tags, authors) keep nothing.
             if (change.EvictsEverything) settings.Forget();
+            if (change.EvictsEverything || change.Evicts.Any(tag => tag.StartsWith(PublicDependencies.SectionPrefix, StringComparison.Ordinal))) taxonomy.ForgetSections();
             // Marked before evicting: from now on no copy that shows what changed and is older than the change is
             // stored or served (see PublicCacheStore), even while the eviction is under way; evicting frees the memory.
             foreach (var tag in change.Evicts) lastChanged.AddOrUpdate(tag, next.Number, (_, old) => Math.Max(old, next.Number));

@@ -84,7 +84,8 @@ public static partial class PublicDependencies
     public const string Corrections = "corrections";
 
     public static string Article(int id) => "article:" + id;
-    public static string Section(int id) => "section:" + id;
+    public static string Section(int id) => SectionPrefix + id;
+    internal const string SectionPrefix = "section:";
     public static string Tag(int id) => "tag:" + id;
     public static string Author(int id) => "author:" + id;
     public static string OwnPage(int articleId) => "article-page:" + articleId;

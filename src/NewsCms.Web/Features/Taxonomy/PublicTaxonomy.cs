@@ -7,20 +7,54 @@ namespace NewsCms.Web.Features.Taxonomy;
 
 /// <summary>
 /// Sections and tags as readers reach them: by slug, where an old slug (after a rename or a tag merge) has moved to the
-/// current one; and the sections in the site's navigation. One query when found, two otherwise.
+/// current one; and every section's name and slug (the navigation, an article's section), kept in memory.
 /// </summary>
 public sealed class PublicTaxonomy(IDbContextFactory<NewsCmsDbContext> dbFactory)
 {
+    /// <summary>Every section, read under the generation it was read in; only used while that is still the generation.</summary>
+    private sealed record SectionsSnapshot(long Generation, IReadOnlyList<NavigationSection> Navigation, IReadOnlyDictionary<int, TermLink> ById);
+
+    private volatile SectionsSnapshot? sections;
+
+    /// <summary>Moves on at every <see cref="ForgetSections"/>, so a read that overlapped one never puts its older list back.</summary>
+    private long sectionsGeneration;
+
     public Task<PublicLookup<Section>> FindSectionAsync(string slug, CancellationToken ct = default) => FindAsync<Section>(TaxonomyKind.Section, slug, ct);
 
     public Task<PublicLookup<Tag>> FindTagAsync(string slug, CancellationToken ct = default) => FindAsync<Tag>(TaxonomyKind.Tag, slug, ct);
 
     /// <summary>Sections shown in the site's navigation, in order.</summary>
-    public async Task<IReadOnlyList<NavigationSection>> NavigationAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<NavigationSection>> NavigationAsync(CancellationToken ct = default) => (await SectionsAsync(ct)).Navigation;
+
+    /// <summary>A section's name and slug, or null when there is no such section.</summary>
+    public async Task<TermLink?> SectionLinkAsync(int sectionId, CancellationToken ct = default) =>
+        (await SectionsAsync(ct)).ById.GetValueOrDefault(sectionId);
+
+    /// <summary>
+    /// Every public page shows the navigation and every article page its section: the sections (a site has tens) are
+    /// read once and kept until a change names one or everything (<see cref="PublicCacheVersion"/> calls
+    /// <see cref="ForgetSections"/> on every node), rather than queried on each render.
+    /// </summary>
+    private async Task<SectionsSnapshot> SectionsAsync(CancellationToken ct)
     {
+        var seen = Interlocked.Read(ref sectionsGeneration);
+        if (sections is { } hit && hit.Generation == seen) return hit;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Sections.AsNoTracking().Where(s => s.ShowInNavigation).OrderBy(s => s.Position).ThenBy(s => s.Name)
-            .Select(s => new NavigationSection(s.Id, s.Name, s.Slug)).ToListAsync(ct);
+        var all = await db.Sections.AsNoTracking().OrderBy(s => s.Position).ThenBy(s => s.Name)
+            .Select(s => new { s.Id, s.Name, s.Slug, s.ShowInNavigation }).ToListAsync(ct);
+        var read = new SectionsSnapshot(seen,
+            [.. all.Where(s => s.ShowInNavigation).Select(s => new NavigationSection(s.Id, s.Name, s.Slug))],
+            all.ToDictionary(s => s.Id, s => new TermLink(s.Name, s.Slug)));
+        // Kept only if nothing was forgotten while it was read; either way this request uses what it read.
+        if (Interlocked.Read(ref sectionsGeneration) == seen) sections = read;
+        return read;
+    }
+
+    /// <summary>Drops the kept sections: a section was added, edited or deleted, or an article moved between sections, here or on another node.</summary>
+    internal void ForgetSections()
+    {
+        Interlocked.Increment(ref sectionsGeneration);
+        sections = null;
     }
 
     private async Task<PublicLookup<T>> FindAsync<T>(TaxonomyKind kind, string slug, CancellationToken ct) where T : class, ITaxonomyTerm
