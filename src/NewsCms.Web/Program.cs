@@ -157,7 +157,7 @@ app.MapSiteExport();
 app.MapGhostContentApi();
 app.MapOpenApi();
 app.MapGhostAdminApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithoutComponentStateOnStaticPages();
 app.MapAdditionalIdentityEndpoints();
 
 app.Run();
