@@ -34,7 +34,8 @@ public class BenchmarkHarnessSmokeTests
                 Assert.True(p.Requests > 0, $"{p.Page}: no requests");
                 Assert.Equal(0, p.Errors);
             });
-            Assert.All(pages.Where(p => !Scenario.IsCeiling(p.Page) && p.Page is not (Scenario.ArticleFreshSingle or Scenario.SearchSingle
+            // A search that matches nothing rightly makes none: its ranking comes from memory, and so do the sections its page shows.
+            Assert.All(pages.Where(p => !Scenario.IsCeiling(p.Page) && p.Page is not (Scenario.Search or Scenario.ArticleFreshSingle or Scenario.SearchSingle
                     or Scenario.ApiBrowseFreshSingle or Scenario.ApiReadFreshSingle) && !SearchKinds.All.Select(Scenario.SearchOfKind).Contains(p.Page)),
                 p => Assert.True(p.SqlStatements > 0, $"{p.Page}: no SQL counted"));
             // The bypass header really skips the output cache, on the pages and on the Content API alike.

@@ -133,6 +133,11 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
         Assert.Contains("rel=\"next\" href=\"/news/semi-final-report\"", final);
         Assert.DoesNotContain("rel=\"prev\"", final);
         Assert.Contains("rel=\"prev\" href=\"/news/cup-final-tonight\"", await reader.GetStringAsync("/news/semi-final-report"));
+        // One in the middle has both, each on its side.
+        await PublishAsync("Trophy parade", section: sport.Id);
+        var middle = await reader.GetStringAsync("/news/semi-final-report");
+        Assert.Contains("<a rel=\"prev\" href=\"/news/cup-final-tonight\"><span>Previous in Sport</span>Cup final tonight</a>", middle);
+        Assert.Contains("<a rel=\"next\" href=\"/news/trophy-parade\"><span>Next in Sport</span>Trophy parade</a>", middle);
 
         Assert.True((await taxonomy.UpdateSectionAsync(admin, sport.Id, new TaxonomyInput { Name = "Sports", Slug = "sports" })).Succeeded);
         Assert.Equal("/section/sports", (await reader.GetAsync("/section/sport")).Headers.Location!.OriginalString);

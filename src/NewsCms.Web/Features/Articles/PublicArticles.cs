@@ -17,7 +17,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     public async Task<ArticleLookup> FindAsync(string slug, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Opened once for the page model's queries (up to seven): EF would otherwise take a connection from the pool
+        // Opened once for the page model's queries (up to five): EF would otherwise take a connection from the pool
         // and hand it back around each one. Closed when the context is disposed.
         await db.Database.OpenConnectionAsync(ct);
         // A page is not an article: under /news/ its slug is unknown (pages answer at /{slug}, see PublicPages).
@@ -196,19 +196,17 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             .Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => t)
             .OrderBy(t => t.Name).Select(t => new TermLink(t.Name, t.Slug))));
 
-    private sealed record Neighbour(int Id, TermLink Link);
+    /// <summary>An article next to another in its section: published just before or just after it.</summary>
+    private sealed record Neighbour(int Id, DateTime? PublishedAt, string Headline, string Slug);
 
-    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, int, DateTime, CancellationToken, Task<Neighbour?>>> PreviousInSection = new(() => EF.CompileAsyncQuery(
-        (NewsCmsDbContext db, int sectionId, int articleId, DateTime publishedAt, CancellationToken ct) => db.Articles.AsNoTracking().Where(Article.IsPublicExpression)
-            .Where(a => a.SectionId == sectionId && a.Id != articleId)
-            .Where(a => a.PublishedAt < publishedAt).OrderByDescending(a => a.PublishedAt)
-            .Select(a => new Neighbour(a.Id, new TermLink(a.Headline, a.Slug))).FirstOrDefault()));
-
-    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, int, DateTime, CancellationToken, Task<Neighbour?>>> NextInSection = new(() => EF.CompileAsyncQuery(
-        (NewsCmsDbContext db, int sectionId, int articleId, DateTime publishedAt, CancellationToken ct) => db.Articles.AsNoTracking().Where(Article.IsPublicExpression)
-            .Where(a => a.SectionId == sectionId && a.Id != articleId)
-            .Where(a => a.PublishedAt > publishedAt).OrderBy(a => a.PublishedAt)
-            .Select(a => new Neighbour(a.Id, new TermLink(a.Headline, a.Slug))).FirstOrDefault()));
+    /// <summary>The previous and the next article in a section, in one query (at most two rows).</summary>
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, int, DateTime, IAsyncEnumerable<Neighbour>>> NeighboursInSection = new(() => EF.CompileAsyncQuery(
+        (NewsCmsDbContext db, int sectionId, int articleId, DateTime publishedAt) =>
+            db.Articles.AsNoTracking().Where(Article.IsPublicExpression).Where(a => a.SectionId == sectionId && a.Id != articleId)
+                .Where(a => a.PublishedAt < publishedAt).OrderByDescending(a => a.PublishedAt).Take(1)
+            .Concat(db.Articles.AsNoTracking().Where(Article.IsPublicExpression).Where(a => a.SectionId == sectionId && a.Id != articleId)
+                .Where(a => a.PublishedAt > publishedAt).OrderBy(a => a.PublishedAt).Take(1))
+            .Select(a => new Neighbour(a.Id, a.PublishedAt, a.Headline, a.Slug))));
 
     /// <summary>A stored relation and the related article when it is public (members, not a constructor: EF orders by Rank after the projection).</summary>
     private sealed class StoredRelation
@@ -240,11 +238,10 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         var others = new List<int>();
         if (article.SectionId is { } sectionId && article.PublishedAt is { } publishedAt && article.Status == ArticleStatus.Published)
         {
-            var before = await PreviousInSection.For(db)(db, sectionId, article.Id, publishedAt, ct);
-            var after = await NextInSection.For(db)(db, sectionId, article.Id, publishedAt, ct);
-            previous = before?.Link;
-            next = after?.Link;
-            others.AddRange(new[] { before?.Id, after?.Id }.OfType<int>());
+            var neighbours = await NeighboursInSection.For(db)(db, sectionId, article.Id, publishedAt).ToListAsync(ct);
+            previous = neighbours.Where(n => n.PublishedAt < publishedAt).Select(n => new TermLink(n.Headline, n.Slug)).FirstOrDefault();
+            next = neighbours.Where(n => n.PublishedAt > publishedAt).Select(n => new TermLink(n.Headline, n.Slug)).FirstOrDefault();
+            others.AddRange(neighbours.Select(n => n.Id));
         }
         // Ranked when the article was published or edited; only those still public are shown. All are read (a few
         // more than shown), so the page can say it names them all: one that comes back brings its page up to date.
