@@ -137,9 +137,10 @@ internal static class SqliteSearchIndex
     {
         // rowid IN (…) beside MATCH: FTS5 seeks each row rather than reading every match.
         await using var query = db.Database.GetDbConnection().CreateCommand()
-            .WithParameter("@match", match).WithParameter("@ids", System.Text.Json.JsonSerializer.Serialize(ids));
+            .WithParameter("@match", match).WithParameter("@ids", System.Text.Json.JsonSerializer.Serialize(ids))
+            .WithParameter("@markStart", ArticleSearch.MarkStart.ToString()).WithParameter("@markEnd", ArticleSearch.MarkEnd.ToString());
         query.CommandText = """
-            SELECT a.Id, a.Slug, a.Headline, a.PublishedAt, snippet(ArticleSearch, -1, char(1), char(2), '…', 24)
+            SELECT a.Id, a.Slug, a.Headline, a.PublishedAt, snippet(ArticleSearch, -1, @markStart, @markEnd, '…', 24)
             FROM ArticleSearch s JOIN Articles a ON a.Id = s.rowid
             WHERE ArticleSearch MATCH @match AND s.rowid IN (SELECT value FROM json_each(@ids))
             """;
