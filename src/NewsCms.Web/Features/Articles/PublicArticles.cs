@@ -9,8 +9,8 @@ namespace NewsCms.Web.Features.Articles;
 public sealed record PublishedFilter(int? SectionId = null, int? TagId = null, int? AuthorId = null);
 
 /// <summary>
-/// Reads published articles for readers. Each read makes a fixed number of queries (the articles, then their bylines,
-/// tags and sections for all of them at once), however many authors or tags there are.
+/// Reads published articles for readers. Each read makes a fixed number of queries (the articles, then their bylines
+/// and tags for all of them at once; sections come from memory), however many authors or tags there are.
 /// </summary>
 public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory, PublicTaxonomy taxonomy)
 {
@@ -151,15 +151,14 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
         public int? FeaturedImageId { get; set; }
     }
 
-    /// <summary>Adds bylines and sections to listed articles: two queries for the whole list.</summary>
-    private static async Task<List<PublicArticleSummary>> SummariesAsync(NewsCmsDbContext db, IReadOnlyList<SummaryRow> rows, CancellationToken ct)
+    /// <summary>Adds bylines, sections (kept in memory, see PublicTaxonomy) and the live badge to listed articles: two queries for the whole list.</summary>
+    private async Task<List<PublicArticleSummary>> SummariesAsync(NewsCmsDbContext db, IReadOnlyList<SummaryRow> rows, CancellationToken ct)
     {
         var ids = rows.Select(r => r.Id).Distinct().ToList();
         var bylines = await db.ArticleAuthors.AsNoTracking().Where(aa => ids.Contains(aa.ArticleId))
             .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new { aa.ArticleId, aa.Position, p.DisplayName, p.Slug })
             .ToListAsync(ct);
-        var sectionIds = rows.Where(r => r.SectionId != null).Select(r => r.SectionId!.Value).Distinct().ToList();
-        var sections = await db.Sections.AsNoTracking().Where(s => sectionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => new TermLink(s.Name, s.Slug), ct);
+        var sections = await taxonomy.SectionLinksAsync(ct);
         // The "Live" badge: which of them carry live coverage now (evicted when it starts or ends, see PublicDependencies).
         var live = (await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id) && a.LiveStartedAt != null && a.LiveEndedAt == null)
             .Select(a => a.Id).ToListAsync(ct)).ToHashSet();
@@ -233,7 +232,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     {
         var authors = await BylinesOf.For(db)(db, article.Id).ToListAsync(ct);
         var tags = await TagsOf.For(db)(db, article.Id).ToListAsync(ct);
-        var section = article.SectionId is { } id ? await taxonomy.SectionLinkAsync(id, ct) : null;
+        var section = article.SectionId is { } id ? (await taxonomy.SectionLinksAsync(ct)).GetValueOrDefault(id) : null;
         TermLink? previous = null, next = null;
         var others = new List<int>();
         if (article.SectionId is { } sectionId && article.PublishedAt is { } publishedAt && article.Status == ArticleStatus.Published)

@@ -25,22 +25,16 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
     internal const string NavigationPagesKey = "Navigation.Pages";
     internal const string FooterPagesKey = "Footer.Pages";
 
-    /// <summary>A snapshot and the generation it was read under; it is only used while that is still the generation.</summary>
-    private sealed record Cached(long Generation, SiteSettingsSnapshot Snapshot);
-
-    private volatile Cached? cached;
-
-    /// <summary>Moves on at every invalidation, so a read that overlapped one never puts its older snapshot back.</summary>
-    private long generation;
+    /// <summary>Read once and kept until a write here or on another node (<see cref="Forget"/>).</summary>
+    private readonly ForgettableSnapshot<SiteSettingsSnapshot> kept = new();
 
     /// <summary>Raised after every write on this node, so every node's public pages and snapshot are refreshed (see PublicCacheVersion).</summary>
     public event Action? Changed;
 
-    public async Task<SiteSettingsSnapshot> GetAsync(CancellationToken ct = default)
-    {
-        var seen = Interlocked.Read(ref generation);
-        if (cached is { } hit && hit.Generation == seen) return hit.Snapshot;
+    public Task<SiteSettingsSnapshot> GetAsync(CancellationToken ct = default) => kept.GetAsync(ReadAsync, ct);
 
+    private async Task<SiteSettingsSnapshot> ReadAsync(CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var values = await db.SiteSettings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, ct);
         var title = values.GetValueOrDefault(TitleKey) ?? siteOptions.Value.Title;
@@ -57,8 +51,6 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
             values.GetValueOrDefault(NavigationKey) is { } navigation ? System.Text.Json.JsonSerializer.Deserialize<List<NavigationEntry>>(navigation) ?? [] : [],
             PageIds(values.GetValueOrDefault(NavigationPagesKey)),
             PageIds(values.GetValueOrDefault(FooterPagesKey)));
-        // Kept with the generation read before the query: if settings were saved meanwhile, it is never served again.
-        cached = new Cached(seen, snapshot);
         return snapshot;
     }
 
@@ -114,9 +106,5 @@ public sealed class SiteSettingsStore(IDbContextFactory<NewsCmsDbContext> dbFact
     }
 
     /// <summary>Drops the cached snapshot without raising <see cref="Changed"/>: for a change another node made (and announced).</summary>
-    internal void Forget()
-    {
-        Interlocked.Increment(ref generation);
-        cached = null;
-    }
+    internal void Forget() => kept.Forget();
 }

@@ -11,13 +11,10 @@ namespace NewsCms.Web.Features.Taxonomy;
 /// </summary>
 public sealed class PublicTaxonomy(IDbContextFactory<NewsCmsDbContext> dbFactory)
 {
-    /// <summary>Every section, read under the generation it was read in; only used while that is still the generation.</summary>
-    private sealed record SectionsSnapshot(long Generation, IReadOnlyList<NavigationSection> Navigation, IReadOnlyDictionary<int, TermLink> ById);
+    /// <summary>Every section: in the navigation, in order, and by id.</summary>
+    private sealed record SectionsSnapshot(IReadOnlyList<NavigationSection> Navigation, IReadOnlyDictionary<int, TermLink> ById);
 
-    private volatile SectionsSnapshot? sections;
-
-    /// <summary>Moves on at every <see cref="ForgetSections"/>, so a read that overlapped one never puts its older list back.</summary>
-    private long sectionsGeneration;
+    private readonly ForgettableSnapshot<SectionsSnapshot> sections = new();
 
     public Task<PublicLookup<Section>> FindSectionAsync(string slug, CancellationToken ct = default) => FindAsync<Section>(TaxonomyKind.Section, slug, ct);
 
@@ -26,36 +23,28 @@ public sealed class PublicTaxonomy(IDbContextFactory<NewsCmsDbContext> dbFactory
     /// <summary>Sections shown in the site's navigation, in order.</summary>
     public async Task<IReadOnlyList<NavigationSection>> NavigationAsync(CancellationToken ct = default) => (await SectionsAsync(ct)).Navigation;
 
-    /// <summary>A section's name and slug, or null when there is no such section.</summary>
-    public async Task<TermLink?> SectionLinkAsync(int sectionId, CancellationToken ct = default) =>
-        (await SectionsAsync(ct)).ById.GetValueOrDefault(sectionId);
+    /// <summary>Every section's name and slug, by id.</summary>
+    public async Task<IReadOnlyDictionary<int, TermLink>> SectionLinksAsync(CancellationToken ct = default) => (await SectionsAsync(ct)).ById;
 
     /// <summary>
     /// Every public page shows the navigation and every article page its section: the sections (a site has tens) are
     /// read once and kept until a change names one or everything (<see cref="PublicCacheVersion"/> calls
     /// <see cref="ForgetSections"/> on every node), rather than queried on each render.
     /// </summary>
-    private async Task<SectionsSnapshot> SectionsAsync(CancellationToken ct)
+    private Task<SectionsSnapshot> SectionsAsync(CancellationToken ct) => sections.GetAsync(ReadSectionsAsync, ct);
+
+    private async Task<SectionsSnapshot> ReadSectionsAsync(CancellationToken ct)
     {
-        var seen = Interlocked.Read(ref sectionsGeneration);
-        if (sections is { } hit && hit.Generation == seen) return hit;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var all = await db.Sections.AsNoTracking().OrderBy(s => s.Position).ThenBy(s => s.Name)
             .Select(s => new { s.Id, s.Name, s.Slug, s.ShowInNavigation }).ToListAsync(ct);
-        var read = new SectionsSnapshot(seen,
+        return new SectionsSnapshot(
             [.. all.Where(s => s.ShowInNavigation).Select(s => new NavigationSection(s.Id, s.Name, s.Slug))],
             all.ToDictionary(s => s.Id, s => new TermLink(s.Name, s.Slug)));
-        // Kept only if nothing was forgotten while it was read; either way this request uses what it read.
-        if (Interlocked.Read(ref sectionsGeneration) == seen) sections = read;
-        return read;
     }
 
     /// <summary>Drops the kept sections: a section was added, edited or deleted, or an article moved between sections, here or on another node.</summary>
-    internal void ForgetSections()
-    {
-        Interlocked.Increment(ref sectionsGeneration);
-        sections = null;
-    }
+    internal void ForgetSections() => sections.Forget();
 
     private async Task<PublicLookup<T>> FindAsync<T>(TaxonomyKind kind, string slug, CancellationToken ct) where T : class, ITaxonomyTerm
     {
