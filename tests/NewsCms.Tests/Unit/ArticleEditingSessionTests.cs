@@ -137,6 +137,27 @@ public class ArticleEditingSessionTests
         session.Dispose();
     }
 
+    [Fact]
+    public async Task A_change_notice_that_arrives_while_the_body_is_read_is_in_the_saved_text()
+    {
+        // The editor sends its pending "changed" notice for the last keystrokes before the body it is asked for:
+        // those keystrokes are in the text read, so the save leaves nothing unsaved.
+        ArticleEditingSession? session = null;
+        session = new ArticleEditingSession(server.SaveAsync, clock, Delay, () =>
+        {
+            session!.MarkDirty();
+            return Task.FromResult("<p>Start. Typed just before the click.</p>");
+        }, work => work());
+        session.Load(Article(server.Version));
+        session.MarkDirty();
+
+        Assert.True(await session.SaveAsync(SaveKind.Manual));
+
+        Assert.Equal("<p>Start. Typed just before the click.</p>", Assert.Single(server.Saves).Input.BodyHtml);
+        Assert.Equal(EditorSaveState.Saved, session.SaveState);
+        Assert.False(session.Dirty);
+    }
+
     private sealed class SlowServer
     {
         private readonly TaskCompletionSource done = new();

@@ -302,7 +302,10 @@ export function hasChanges(handle) {
 
 /** The current HTML ("" when empty). */
 export function getHtml(handle) {
-  return serialize(get(handle).editor)
+  const entry = get(handle)
+  // The pending "changed" notice goes first, so .NET has counted every edit this text holds when it reads it.
+  if (entry.wordsTimer) entry.flushWords()
+  return serialize(entry.editor)
 }
 
 /**
@@ -392,7 +395,7 @@ export function markSaved(handle, version, html) {
   const entry = get(handle)
   entry.baseVersion = version ?? null
   entry.cleanHtml = html ?? ''
-  entry.scheduleWords()
+  entry.flushWords()
 }
 
 /** The link at the cursor or selection: { href, newTab } (href "" when there is none). */

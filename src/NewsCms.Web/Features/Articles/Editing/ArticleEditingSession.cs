@@ -184,8 +184,10 @@ public sealed class ArticleEditingSession(
             CancelAutosave();
             SaveState = EditorSaveState.Saving;
             Changed?.Invoke();
-            var editsTaken = edits;
             Input.BodyHtml = await readBody();
+            // Counted after the read: the editor sends its pending change notice before the body, so an edit
+            // counted by now is in the text read; only what comes after it keeps the article unsaved.
+            var editsTaken = edits;
             FillRelations?.Invoke(Input);
             Input.SlugFollowsHeadline = !SlugEdited;
             Input.BodyCarriesNotes = true; // the editor's body: its note marks are the article's
