@@ -484,6 +484,15 @@ namespace NewsCms.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("SectionId", "Kind", "Status", "TrashedAt", "PublishedAt");
 
+                    b.HasIndex(new[] { "IsFeatured", "PublishedAt", "Id" }, "IX_Articles_Public_IsFeatured_PublishedAt")
+                        .HasFilter("\"Kind\" = 0 AND \"Status\" = 3 AND \"TrashedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "PublishedAt", "Id" }, "IX_Articles_Public_PublishedAt")
+                        .HasFilter("\"Kind\" = 0 AND \"Status\" = 3 AND \"TrashedAt\" IS NULL");
+
+                    b.HasIndex(new[] { "SectionId", "PublishedAt", "Id" }, "IX_Articles_Public_SectionId_PublishedAt")
+                        .HasFilter("\"Kind\" = 0 AND \"Status\" = 3 AND \"TrashedAt\" IS NULL");
+
                     b.ToTable("Articles");
                 });
 
