@@ -649,6 +649,59 @@ public class ContentApiCacheTests
     }
 
     [Fact]
+    public async Task A_lists_total_is_counted_once_for_all_its_pages_until_what_readers_see_changes()
+    {
+        var counter = new CommandCounter(duringRequestsOnly: true);
+        await using var app = await NewsCmsAppFactory.CreateAsync();
+        app.TestServices = services =>
+        {
+            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(counter);
+            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
+        };
+        using var client = app.CreateClient(new() { HandleCookies = false });
+        var (key, _) = await ContentApiKeys.CreateAsync(app.Services);
+        await using var scope = app.Services.CreateAsyncScope();
+        var admin = await app.PrincipalForAsync(NewsCmsAppFactory.AdminEmail);
+        var articles = scope.ServiceProvider.NewsroomArticles();
+        var harbour = (await scope.ServiceProvider.GetRequiredService<TaxonomyService>().CreateTagAsync(admin, new TaxonomyInput { Name = "Harbour" })).Value!.Id;
+        async Task<(int Id, Guid Version)> Publish(string headline, List<int> tagIds)
+        {
+            var saved = await articles.Editing.SaveAsync(admin, null, new ArticleInput { Headline = headline, BodyHtml = "<p>x</p>", TagIds = tagIds }, null, SaveKind.Manual);
+            var published = await articles.Workflow.PublishAsync(admin, saved.Id, saved.Version);
+            Assert.True(published.Succeeded, published.Error);
+            await app.RelatedRankedAgainAsync();
+            return (saved.Id, published.Value!.Version);
+        }
+        await Publish("Ferry one", [harbour]);
+        await Publish("Ferry two", []);
+        var (third, thirdVersion) = await Publish("Ferry three", [harbour]);
+
+        // Each page is another URL, so the output cache answers none of them: the total is what is kept.
+        async Task<(int Total, int Queries)> Page(int page, string filter = "")
+        {
+            counter.Reset();
+            var body = JsonNode.Parse(await client.GetStringAsync($"/ghost/api/content/posts/?key={key}&limit=1&page={page}{filter}"))!;
+            return ((int)body["meta"]!["pagination"]!["total"]!, counter.Count);
+        }
+        var first = await Page(1);
+        Assert.Equal(3, first.Total);
+        var second = await Page(2);
+        Assert.Equal(3, second.Total);
+        Assert.Equal(first.Queries - 1, second.Queries); // not counted again
+        Assert.Equal(2, (await Page(1, "&filter=tag:harbour")).Total); // a filtered list has a total of its own
+
+        await Publish("Ferry four", [harbour]);
+        var afterPublish = await Page(3);
+        Assert.Equal(4, afterPublish.Total);
+        Assert.Equal(first.Queries, afterPublish.Queries); // counted again
+        Assert.Equal(3, (await Page(2, "&filter=tag:harbour")).Total);
+
+        Assert.True((await articles.Workflow.UnpublishAsync(admin, third, thirdVersion)).Succeeded);
+        Assert.Equal(3, (await Page(4)).Total);
+        Assert.Equal(2, (await Page(3, "&filter=tag:harbour")).Total);
+    }
+
+    [Fact]
     public async Task A_bad_rate_limit_setting_stops_start_up_with_its_name()
     {
         await using var app = await NewsCmsAppFactory.CreateAsync(new() { ["NewsCms:ContentApi:RequestsPerKey"] = "0" });

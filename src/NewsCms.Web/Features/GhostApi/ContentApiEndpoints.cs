@@ -60,6 +60,7 @@ public static class ContentApiEndpoints
             .ValidateOnStart();
         builder.Services.AddSingleton<ContentApiLimiter>();
         builder.Services.AddSingleton<ContentApiKeyGeneration>();
+        builder.Services.AddSingleton<ContentApiTotals>();
         builder.Services.AddOptions<OutputCacheOptions>().Configure(options => options.AddPolicy(CachePolicy, policy => policy
             .Expire(TimeSpan.FromMinutes(10)).Tag(PublicCache.Tag).AddPolicy<PublicVersionPolicy>().AddPolicy<ContentApiCachePolicy>()));
         return builder;
@@ -139,10 +140,10 @@ public static class ContentApiEndpoints
     // Posts and pages.
 
     private static Task<IResult> BrowsePostsAsync([AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => BrowseArticlesAsync(ArticleKind.Article, p, http, dbFactory, site.Value.BaseUri, ct);
+        ContentApiTotals totals, IOptions<SiteOptions> site, CancellationToken ct) => BrowseArticlesAsync(ArticleKind.Article, p, http, dbFactory, totals, site.Value.BaseUri, ct);
 
     private static Task<IResult> BrowsePagesAsync([AsParameters] ContentApiParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
-        IOptions<SiteOptions> site, CancellationToken ct) => BrowseArticlesAsync(ArticleKind.Page, p, http, dbFactory, site.Value.BaseUri, ct);
+        ContentApiTotals totals, IOptions<SiteOptions> site, CancellationToken ct) => BrowseArticlesAsync(ArticleKind.Page, p, http, dbFactory, totals, site.Value.BaseUri, ct);
 
     private static Task<IResult> ReadPostAsync(string id, [AsParameters] ContentApiReadParameters p, HttpContext http, IDbContextFactory<NewsCmsDbContext> dbFactory,
         IOptions<SiteOptions> site, CancellationToken ct) => ReadArticleAsync(ArticleKind.Article, GhostShapes.ParseId(id) ?? 0, null, p.ForParsing, http, dbFactory, site.Value.BaseUri, ct);
@@ -160,7 +161,7 @@ public static class ContentApiEndpoints
         db.Articles.AsNoTracking().Where(kind == ArticleKind.Page ? Article.IsPublicPageExpression : Article.IsPublicExpression);
 
     private static async Task<IResult> BrowseArticlesAsync(ArticleKind kind, ContentApiParameters p, HttpContext http,
-        IDbContextFactory<NewsCmsDbContext> dbFactory, Uri baseUri, CancellationToken ct)
+        IDbContextFactory<NewsCmsDbContext> dbFactory, ContentApiTotals totals, Uri baseUri, CancellationToken ct)
     {
         var (query, error) = ContentApiQuery.Parse(p, PostIncludes, ContentApiFilters.PostOrder.Names);
         if (error is not null) return error;
@@ -177,7 +178,7 @@ public static class ContentApiEndpoints
                 return ContentApiQuery.FilterError(ex);
             }
         }
-        var total = await articles.CountAsync(ct);
+        var total = await totals.CountAsync(kind, p.Filter, () => articles.CountAsync(ct));
         var ids = total <= query.Skip ? [] : await ContentApiFilters.PostOrder
             .Apply(articles, query.Order, [("published_at", true)], ("id", true))
             .Skip(query.Skip).Take(query.Limit).Select(a => a.Id).ToListAsync(ct);
