@@ -83,7 +83,9 @@ public sealed class ArticleEditing(
 
         var slugResult = await ChooseSlugAsync(db, article, input, ct);
         if (slugResult.Error is not null) return SaveOutcome.Fail(slugResult.Error, "Slug");
-        var relations = await CheckRelationsAsync(db, article, input, actor, ct);
+        // The bylines and tags stored now: a save that keeps them (most autosaves) neither checks nor writes them again.
+        var stored = article.Id == 0 ? StoredRelations.None : await StoredRelationsAsync(db, article.Id, ct);
+        var relations = await CheckRelationsAsync(db, article, input, actor, stored, ct);
         if (relations.Error is not null) return SaveOutcome.Fail(relations.Error, relations.Field);
         if (article.Id != 0 && article.Slug != slugResult.Slug && article.FirstPublishedAt is not null)
         {
@@ -104,8 +106,8 @@ public sealed class ArticleEditing(
         if (Capabilities.Allows(actor.Role, Capabilities.EditAnyArticle)) article.IsFeatured = input.IsFeatured;
         // A save that changes only the newsroom's copy of the body (a note's mark added or moved) changes nothing
         // readers see: the article keeps its time of change and last editor, and neither the public cache nor webhooks hear of it.
-        var readersSeeChange = id is null || ChangesWhatReadersSee(db.Entry(article))
-            || await RelationsChangedAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct);
+        var relationsChanged = !stored.AuthorIds.SequenceEqual(relations.AuthorIds!) || !stored.TagIds.Order().SequenceEqual(input.TagIds.Order());
+        var readersSeeChange = id is null || ChangesWhatReadersSee(db.Entry(article)) || relationsChanged;
         if (readersSeeChange)
         {
             article.UpdatedAt = now;
@@ -130,7 +132,7 @@ public sealed class ArticleEditing(
         {
             var committed = await commit.CommitAsync(db, article, new ArticleCommit.Plan
             {
-                AlsoWrite = ct => SetRelationsAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct),
+                AlsoWrite = relationsChanged ? ct => SetRelationsAsync(db, article.Id, relations.AuthorIds!, input.TagIds, ct) : null,
                 // Ranking reads the headline, standfirst, section and tags: it runs when one of them changed (or on a
                 // manual save), after the save committed, so autosaves of the text neither wait for it nor hold the write lock for it.
                 // The tags this save stores are the input's, so what ranking will read is known without reading it back.
@@ -362,7 +364,7 @@ public sealed class ArticleEditing(
 
     /// <summary>Checks the bylines, tags, section and featured image the input names; returns the bylines to store.</summary>
     private async Task<(List<int>? AuthorIds, int OwnProfile, string? Error, string? Field)> CheckRelationsAsync(NewsCmsDbContext db, Article article, ArticleInput input,
-        Actor actor, CancellationToken ct)
+        Actor actor, StoredRelations stored, CancellationToken ct)
     {
         if (article.Kind == ArticleKind.Page)
         {
@@ -371,19 +373,18 @@ public sealed class ArticleEditing(
         }
         var ownProfile = await authorProfiles.EnsureForAccountAsync(actor.UserId, actor.DisplayName, ct);
         var authorIds = input.AuthorIds.Distinct().ToList();
-        if (authorIds.Count == 0)
+        if (authorIds.Count == 0) authorIds = article.Id == 0 ? [ownProfile] : [.. stored.AuthorIds];
+        // Bylines and tags already on the article exist (their rows go with the profile or tag); only new ones are looked up.
+        if (!authorIds.All(stored.AuthorIds.Contains) && await db.AuthorProfiles.CountAsync(p => authorIds.Contains(p.Id), ct) != authorIds.Count)
         {
-            authorIds = article.Id == 0
-                ? [ownProfile]
-                : await db.ArticleAuthors.Where(aa => aa.ArticleId == article.Id).OrderBy(aa => aa.Position).Select(aa => aa.AuthorProfileId).ToListAsync(ct);
+            return (null, ownProfile, "One of the authors no longer exists.", "Authors");
         }
-        if (await db.AuthorProfiles.CountAsync(p => authorIds.Contains(p.Id), ct) != authorIds.Count) return (null, ownProfile, "One of the authors no longer exists.", "Authors");
         if (!actor.Can(Capabilities.EditAnyArticle) && !authorIds.Contains(ownProfile))
         {
             return (null, ownProfile, "Keep yourself among the authors: without your byline you could no longer open this article.", "Authors");
         }
         var tagIds = input.TagIds.Distinct().ToList();
-        if (await db.Tags.CountAsync(t => tagIds.Contains(t.Id), ct) != tagIds.Count) return (null, ownProfile, "One of the tags no longer exists.", "Tags");
+        if (!tagIds.All(stored.TagIds.Contains) && await db.Tags.CountAsync(t => tagIds.Contains(t.Id), ct) != tagIds.Count) return (null, ownProfile, "One of the tags no longer exists.", "Tags");
         input.TagIds = tagIds;
         if (input.SectionId is { } sectionId && !await db.Sections.AnyAsync(s => s.Id == sectionId, ct)) return (null, ownProfile, "That section no longer exists.", "Section");
         if (input.FeaturedImageId is { } imageId && !await db.MediaItems.AnyAsync(m => m.Id == imageId, ct)) return (null, ownProfile, "That image is no longer in the media library.", "FeaturedImage");
@@ -396,13 +397,20 @@ public sealed class ArticleEditing(
     private static bool ChangesWhatReadersSee(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<Article> entry) =>
         entry.Properties.Any(p => p.IsModified && !NewsroomOnly.Contains(p.Metadata.Name));
 
-    /// <summary>Whether the bylines (in order) or tags differ from the stored ones; read only when nothing else changed.</summary>
-    private static async Task<bool> RelationsChangedAsync(NewsCmsDbContext db, int articleId, List<int> authorIds, List<int> tagIds, CancellationToken ct)
+    /// <summary>An article's stored bylines (in order) and tags.</summary>
+    private sealed record StoredRelations(List<int> AuthorIds, List<int> TagIds)
     {
-        var authors = await db.ArticleAuthors.AsNoTracking().Where(aa => aa.ArticleId == articleId).OrderBy(aa => aa.Position).Select(aa => aa.AuthorProfileId).ToListAsync(ct);
-        if (!authors.SequenceEqual(authorIds)) return true;
-        var tags = await db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == articleId).Select(at => at.TagId).ToListAsync(ct);
-        return !tags.Order().SequenceEqual(tagIds.Order());
+        public static readonly StoredRelations None = new([], []);
+    }
+
+    /// <summary>The stored bylines and tags in one query.</summary>
+    private static async Task<StoredRelations> StoredRelationsAsync(NewsCmsDbContext db, int articleId, CancellationToken ct)
+    {
+        var rows = await db.ArticleAuthors.AsNoTracking().Where(aa => aa.ArticleId == articleId)
+            .Select(aa => new { IsTag = false, Id = aa.AuthorProfileId, aa.Position })
+            .Concat(db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == articleId).Select(at => new { IsTag = true, Id = at.TagId, Position = 0 }))
+            .ToListAsync(ct);
+        return new([.. rows.Where(r => !r.IsTag).OrderBy(r => r.Position).Select(r => r.Id)], [.. rows.Where(r => r.IsTag).Select(r => r.Id)]);
     }
 
     private static async Task SetRelationsAsync(NewsCmsDbContext db, int articleId, List<int> authorIds, List<int> tagIds, CancellationToken ct)
