@@ -590,18 +590,26 @@ public class ContentApiCacheTests
         }
     }
 
-    [Fact]
-    public async Task Answers_make_the_same_few_queries_however_many_posts_tags_and_authors_they_show()
+    /// <summary>A site counting the queries run inside requests, with no scheduler polling beside them.</summary>
+    private static async Task<(NewsCmsAppFactory App, CommandCounter Counter)> CountingQueriesAsync()
     {
-        // Only the answers' own queries: the app's background work after the publishes (webhook deliveries, rankings,
-        // readership) runs outside any request and once was counted in the first browse.
         var counter = new CommandCounter(duringRequestsOnly: true);
-        await using var app = await NewsCmsAppFactory.CreateAsync();
+        var app = await NewsCmsAppFactory.CreateAsync();
         app.TestServices = services =>
         {
             services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(counter);
             services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
         };
+        return (app, counter);
+    }
+
+    [Fact]
+    public async Task Answers_make_the_same_few_queries_however_many_posts_tags_and_authors_they_show()
+    {
+        // Only the answers' own queries: the app's background work after the publishes (webhook deliveries, rankings,
+        // readership) runs outside any request and once was counted in the first browse.
+        var (app, counter) = await CountingQueriesAsync();
+        await using var _ = app;
         using var client = app.CreateClient(new() { HandleCookies = false });
         var (key, _) = await ContentApiKeys.CreateAsync(app.Services);
         await using var scope = app.Services.CreateAsyncScope();
@@ -651,13 +659,8 @@ public class ContentApiCacheTests
     [Fact]
     public async Task A_lists_total_is_counted_once_for_all_its_pages_until_what_readers_see_changes()
     {
-        var counter = new CommandCounter(duringRequestsOnly: true);
-        await using var app = await NewsCmsAppFactory.CreateAsync();
-        app.TestServices = services =>
-        {
-            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(counter);
-            services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
-        };
+        var (app, counter) = await CountingQueriesAsync();
+        await using var _ = app;
         using var client = app.CreateClient(new() { HandleCookies = false });
         var (key, _) = await ContentApiKeys.CreateAsync(app.Services);
         await using var scope = app.Services.CreateAsyncScope();
