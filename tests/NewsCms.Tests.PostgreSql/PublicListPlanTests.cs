@@ -98,7 +98,6 @@ public sealed class PublicListPlanTests
     /// <summary>Every query run inside a request, with its parameters.</summary>
     private sealed class CommandRecorder : DbCommandInterceptor
     {
-        private static readonly Microsoft.AspNetCore.Http.HttpContextAccessor Requests = new();
         private readonly ConcurrentQueue<(string Text, NpgsqlParameter[] Parameters)> recorded = new();
 
         public IReadOnlyList<(string Text, NpgsqlParameter[] Parameters)> Recorded => [.. recorded];
@@ -107,7 +106,7 @@ public sealed class PublicListPlanTests
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (Requests.HttpContext is not null)
+            if (CommandCounter.InRequest)
                 recorded.Enqueue((command.CommandText, [.. command.Parameters.Cast<NpgsqlParameter>().Select(p => p.Clone())]));
             return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }

@@ -13,13 +13,16 @@ public sealed class CommandCounter(bool countWrites = false, bool duringRequests
 {
     // The accessor's current request lives in an AsyncLocal shared by every instance.
     private static readonly Microsoft.AspNetCore.Http.HttpContextAccessor Requests = new();
+
+    /// <summary>Whether the command about to run is part of answering an HTTP request (not the app's background work).</summary>
+    public static bool InRequest => Requests.HttpContext is not null;
     private int count;
     public int Count => Volatile.Read(ref count);
     public void Reset() => Interlocked.Exchange(ref count, 0);
 
     private void Tally()
     {
-        if (!duringRequestsOnly || Requests.HttpContext is not null) Interlocked.Increment(ref count);
+        if (!duringRequestsOnly || InRequest) Interlocked.Increment(ref count);
     }
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,

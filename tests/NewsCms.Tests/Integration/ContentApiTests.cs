@@ -590,17 +590,16 @@ public class ContentApiCacheTests
         }
     }
 
-    /// <summary>A site counting the queries run inside requests, with no scheduler polling beside them.</summary>
-    private static async Task<(NewsCmsAppFactory App, CommandCounter Counter)> CountingQueriesAsync()
+    /// <summary>A site whose queries <paramref name="counter"/> counts, with no scheduler polling beside them.</summary>
+    private static async Task<NewsCmsAppFactory> CountingQueriesAsync(CommandCounter counter)
     {
-        var counter = new CommandCounter(duringRequestsOnly: true);
         var app = await NewsCmsAppFactory.CreateAsync();
         app.TestServices = services =>
         {
             services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(counter);
             services.Remove(services.Single(d => d.ImplementationType == typeof(ScheduledPublisher)));
         };
-        return (app, counter);
+        return app;
     }
 
     [Fact]
@@ -608,8 +607,8 @@ public class ContentApiCacheTests
     {
         // Only the answers' own queries: the app's background work after the publishes (webhook deliveries, rankings,
         // readership) runs outside any request and once was counted in the first browse.
-        var (app, counter) = await CountingQueriesAsync();
-        await using var _ = app;
+        var counter = new CommandCounter(duringRequestsOnly: true);
+        await using var app = await CountingQueriesAsync(counter);
         using var client = app.CreateClient(new() { HandleCookies = false });
         var (key, _) = await ContentApiKeys.CreateAsync(app.Services);
         await using var scope = app.Services.CreateAsyncScope();
@@ -659,8 +658,8 @@ public class ContentApiCacheTests
     [Fact]
     public async Task A_lists_total_is_counted_once_for_all_its_pages_until_what_readers_see_changes()
     {
-        var (app, counter) = await CountingQueriesAsync();
-        await using var _ = app;
+        var counter = new CommandCounter(duringRequestsOnly: true);
+        await using var app = await CountingQueriesAsync(counter);
         using var client = app.CreateClient(new() { HandleCookies = false });
         var (key, _) = await ContentApiKeys.CreateAsync(app.Services);
         await using var scope = app.Services.CreateAsyncScope();
