@@ -61,7 +61,12 @@ public sealed class DatabaseLocation
             // node could take them all, and the server then refuses every other ("53300: too many clients already").
             // Unless the setting names a size, a node keeps at most DefaultPostgreSqlPoolSize; a request beyond them
             // waits for one to be free.
-            if (!NamesPoolSize(configured)) postgres.MaxPoolSize = DefaultPostgreSqlPoolSize;
+            if (!Names(configured, "MaxPoolSize", "MaximumPoolSize")) postgres.MaxPoolSize = DefaultPostgreSqlPoolSize;
+            // The app runs the same few statements over and over (a page's queries are compiled once): Npgsql then
+            // prepares each on the connection once it has run a few times, and PostgreSQL skips parsing and planning
+            // it on every later run. Off when the setting names its own Max Auto Prepare (0 for a PgBouncer in
+            // transaction mode without max_prepared_statements).
+            if (!Names(configured, "MaxAutoPrepare")) postgres.MaxAutoPrepare = DefaultPostgreSqlAutoPrepare;
             ConnectionString = postgres.ConnectionString;
             Description = $"PostgreSQL database '{postgres.Database}' on {postgres.Host}:{postgres.Port}";
             Folder = CreateFolder(Path.Combine(environment.ContentRootPath, "data"));
@@ -106,10 +111,14 @@ public sealed class DatabaseLocation
     /// <summary>Connections a node keeps to PostgreSQL when its connection string does not say (three nodes stay under the server's default 100).</summary>
     public const int DefaultPostgreSqlPoolSize = 30;
 
-    private static bool NamesPoolSize(string connectionString) =>
+    /// <summary>Statements each PostgreSQL connection keeps prepared when its connection string does not say (the most used).</summary>
+    public const int DefaultPostgreSqlAutoPrepare = 100;
+
+    /// <summary>Whether the connection string sets one of these keys (spaces and case aside).</summary>
+    private static bool Names(string connectionString, params string[] keys) =>
         new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
             .Select(key => key.Replace(" ", "", StringComparison.Ordinal))
-            .Any(key => key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
+            .Any(key => keys.Any(k => key.Equals(k, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>For messages: the file, or the server and database.</summary>
     public string Description { get; }

@@ -4,7 +4,7 @@ using NewsCms.Web.Data;
 
 namespace NewsCms.Tests.Unit;
 
-/// <summary>How the database setting is read: on PostgreSQL, a node's pool stays under the server's connection limit unless told otherwise.</summary>
+/// <summary>How the database setting is read: on PostgreSQL, a node's pool stays under the server's connection limit, and its statements are prepared, unless told otherwise.</summary>
 public sealed class DatabaseLocationTests
 {
     private static DatabaseLocation Read(string connectionString) => new(
@@ -29,4 +29,15 @@ public sealed class DatabaseLocationTests
     [InlineData("host=db.internal;database=newscms;maximum pool size=80")]
     public void A_pool_size_the_setting_names_is_kept(string connectionString) =>
         Assert.Equal(80, new NpgsqlConnectionStringBuilder(Read(connectionString).ConnectionString).MaxPoolSize);
+
+    [Fact]
+    public void PostgreSQL_connections_prepare_the_statements_they_run_often_when_the_setting_does_not_say() =>
+        Assert.Equal(DatabaseLocation.DefaultPostgreSqlAutoPrepare,
+            new NpgsqlConnectionStringBuilder(Read("Host=db.internal;Database=newscms;Username=newscms").ConnectionString).MaxAutoPrepare);
+
+    [Theory]
+    [InlineData("Host=db.internal;Database=newscms;Max Auto Prepare=0", 0)]
+    [InlineData("host=db.internal;database=newscms;maxautoprepare=20", 20)]
+    public void An_automatic_preparation_the_setting_names_is_kept(string connectionString, int expected) =>
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(Read(connectionString).ConnectionString).MaxAutoPrepare);
 }
