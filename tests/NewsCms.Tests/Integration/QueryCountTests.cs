@@ -60,10 +60,10 @@ public class QueryCountTests
         var small = await QueriesFor("/news/small-article");
         var big = await QueriesFor("/news/big-article");
         Assert.Equal(small, big);
-        // Six: the article, bylines, tags, its neighbours in its section (previous and next, one query), related, and
-        // its corrections and updates (images too when it shows any). The sections (the navigation, its own) are kept
-        // in memory until one changes.
-        Assert.InRange(big, 1, 6);
+        // Five: the article, its bylines and tags (one query), its neighbours in its section (previous and next, one
+        // query), related, and its corrections and updates (images too when it shows any). The sections (the
+        // navigation, its own) are kept in memory until one changes. On PostgreSQL each is a round trip.
+        Assert.InRange(big, 1, 5);
 
         var fewOnHome = await QueriesFor("/");
         for (var i = 0; i < 12; i++) await Publish($"More news {i}", tags.Take(3).ToList(), bylines.Take(2).ToList());

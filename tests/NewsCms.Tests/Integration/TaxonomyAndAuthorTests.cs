@@ -178,6 +178,31 @@ public class TaxonomyAndAuthorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_article_page_reads_its_bylines_in_their_order_with_their_author_boxes_and_its_tags_by_name()
+    {
+        var zoe = (await authors.CreateAsync(admin, new AuthorInput
+        {
+            DisplayName = "Zoe Last", JobTitle = "Harbour editor", Bio = "Covers the port.", Website = "https://example.org/zoe", X = "zoelast",
+            Facebook = "zoe.last", LinkedIn = "zoelast", Instagram = "zoe.last", Email = "zoe@example.org",
+        })).Value;
+        var al = (await authors.CreateAsync(admin, new AuthorInput { DisplayName = "Al First" })).Value;
+        var weather = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Weather" })).Value!.Id;
+        var council = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Council" })).Value!.Id;
+        var harbour = (await taxonomy.CreateTagAsync(admin, new TaxonomyInput { Name = "Harbour" })).Value!.Id;
+        await PublishAsync("Storm closes the port", tags: [weather, council, harbour], bylines: [zoe, al]);
+
+        var found = Assert.IsType<ArticleLookup.Found>(await app.Services.GetRequiredService<PublicArticles>().FindAsync("storm-closes-the-port"));
+        Assert.Equal(
+            [
+                new Byline(zoe, "Zoe Last", "zoe-last", "Harbour editor", "Covers the port.", null, "https://example.org/zoe", "https://x.com/zoelast",
+                    "https://www.facebook.com/zoe.last", "https://www.linkedin.com/in/zoelast", "https://www.instagram.com/zoe.last", "zoe@example.org"),
+                new Byline(al, "Al First", "al-first", "", "", null, null, null, null, null, null, null),
+            ],
+            found.Article.Authors);
+        Assert.Equal([new TermLink("Council", "council"), new TermLink("Harbour", "harbour"), new TermLink("Weather", "weather")], found.Article.Tags);
+    }
+
+    [Fact]
     public async Task Author_profiles_validate_links_and_keep_bios_plain()
     {
         var (writer, profile) = await WriterAsync(NewsroomRoles.Contributor, "Pat Plain");

@@ -17,7 +17,7 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
     public async Task<ArticleLookup> FindAsync(string slug, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Opened once for the page model's queries (up to five): EF would otherwise take a connection from the pool
+        // Opened once for the page model's queries (up to four): EF would otherwise take a connection from the pool
         // and hand it back around each one. Closed when the context is disposed.
         await db.Database.OpenConnectionAsync(ct);
         // A page is not an article: under /news/ its slug is unknown (pages answer at /{slug}, see PublicPages).
@@ -185,15 +185,40 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
             })
             .FirstOrDefault()));
 
-    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, IAsyncEnumerable<Byline>>> BylinesOf = new(() => EF.CompileAsyncQuery(
-        (NewsCmsDbContext db, int articleId) => db.ArticleAuthors.AsNoTracking().Where(aa => aa.ArticleId == articleId).OrderBy(aa => aa.Position)
-            .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id,
-                (aa, p) => new Byline(p.Id, p.DisplayName, p.Slug, p.JobTitle, p.Bio, p.AvatarId, p.Website, p.X, p.Facebook, p.LinkedIn, p.Instagram, p.Email))));
+    /// <summary>A byline (with the author box's fields) or a tag of an article: both come in one query, one round trip.</summary>
+    private sealed class Credit
+    {
+        public bool IsTag { get; init; }
+        public int Position { get; init; }
+        public int Id { get; init; }
+        public string Name { get; init; } = "";
+        public string Slug { get; init; } = "";
+        public string? JobTitle { get; init; }
+        public string? Bio { get; init; }
+        public int? AvatarId { get; init; }
+        public string? Website { get; init; }
+        public string? X { get; init; }
+        public string? Facebook { get; init; }
+        public string? LinkedIn { get; init; }
+        public string? Instagram { get; init; }
+        public string? Email { get; init; }
+    }
 
-    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, IAsyncEnumerable<TermLink>>> TagsOf = new(() => EF.CompileAsyncQuery(
-        (NewsCmsDbContext db, int articleId) => db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == articleId)
-            .Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => t)
-            .OrderBy(t => t.Name).Select(t => new TermLink(t.Name, t.Slug))));
+    /// <summary>The bylines in their order, then the tags by name (the order is the database's, as the pages' lists are).</summary>
+    private static readonly CompiledForModel<Func<NewsCmsDbContext, int, IAsyncEnumerable<Credit>>> CreditsOf = new(() => EF.CompileAsyncQuery<NewsCmsDbContext, int, Credit>(
+        (db, articleId) => db.ArticleAuthors.AsNoTracking().Where(aa => aa.ArticleId == articleId)
+            .Join(db.AuthorProfiles, aa => aa.AuthorProfileId, p => p.Id, (aa, p) => new Credit
+            {
+                IsTag = false, Position = aa.Position, Id = p.Id, Name = p.DisplayName, Slug = p.Slug, JobTitle = p.JobTitle, Bio = p.Bio,
+                AvatarId = p.AvatarId, Website = p.Website, X = p.X, Facebook = p.Facebook, LinkedIn = p.LinkedIn, Instagram = p.Instagram, Email = p.Email,
+            })
+            .Concat(db.ArticleTags.AsNoTracking().Where(at => at.ArticleId == articleId)
+                .Join(db.Tags, at => at.TagId, t => t.Id, (at, t) => new Credit
+                {
+                    IsTag = true, Position = 0, Id = t.Id, Name = t.Name, Slug = t.Slug, JobTitle = null, Bio = null,
+                    AvatarId = null, Website = null, X = null, Facebook = null, LinkedIn = null, Instagram = null, Email = null,
+                }))
+            .OrderBy(c => c.IsTag).ThenBy(c => c.Position).ThenBy(c => c.Name)));
 
     /// <summary>An article next to another in its section: published just before or just after it.</summary>
     private sealed record Neighbour(int Id, DateTime? PublishedAt, string Headline, string Slug);
@@ -230,8 +255,10 @@ public sealed class PublicArticles(IDbContextFactory<NewsCmsDbContext> dbFactory
 
     private async Task<PublicArticle> ComposeAsync(NewsCmsDbContext db, Article article, CancellationToken ct)
     {
-        var authors = await BylinesOf.For(db)(db, article.Id).ToListAsync(ct);
-        var tags = await TagsOf.For(db)(db, article.Id).ToListAsync(ct);
+        var credits = await CreditsOf.For(db)(db, article.Id).ToListAsync(ct);
+        var authors = credits.Where(c => !c.IsTag).Select(c => new Byline(c.Id, c.Name, c.Slug, c.JobTitle ?? "", c.Bio ?? "", c.AvatarId,
+            c.Website, c.X, c.Facebook, c.LinkedIn, c.Instagram, c.Email)).ToList();
+        var tags = credits.Where(c => c.IsTag).Select(c => new TermLink(c.Name, c.Slug)).ToList();
         var section = article.SectionId is { } id ? (await taxonomy.SectionLinksAsync(ct)).GetValueOrDefault(id) : null;
         TermLink? previous = null, next = null;
         var others = new List<int>();
