@@ -397,8 +397,8 @@ public sealed class ArticleEditing(
     private static bool ChangesWhatReadersSee(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<Article> entry) =>
         entry.Properties.Any(p => p.IsModified && !NewsroomOnly.Contains(p.Metadata.Name));
 
-    /// <summary>An article's stored bylines (in order) and tags.</summary>
-    private sealed record StoredRelations(List<int> AuthorIds, List<int> TagIds)
+    /// <summary>An article's stored bylines (in order) and tags; read-only, as <see cref="None"/> is shared by every new article's save.</summary>
+    private sealed record StoredRelations(IReadOnlyList<int> AuthorIds, IReadOnlyList<int> TagIds)
     {
         public static readonly StoredRelations None = new([], []);
     }
